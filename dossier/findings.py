@@ -1,0 +1,67 @@
+"""Findings: what a check says about the input. Errors are values until the CLI edge.
+
+A finding has a stable ``code`` (tests and scripts key on it), a ``severity``, a Chinese
+``message``, where it is (``file`` and ``line`` for YAML, ``page`` for PDFs), and ``rule``: the
+sentence of the notice (or the reading of it) that it enforces.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning", "info"]
+
+SEVERITY_LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
+_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    severity: Severity
+    message: str
+    file: str | None = None
+    line: int | None = None
+    page: int | None = None
+    rule: str | None = None
+    # Which attachment (1–9) or materials item the finding belongs to, for grouping in reports.
+    attachment: int | None = None
+    # The materials-list item (资料清单 1–9), when the finding is about an item rather than a form.
+    item: int | None = None
+
+    def where(self) -> str:
+        if not self.file:
+            return ""
+        if self.line is not None:
+            return f"{self.file}:{self.line}"
+        if self.page is not None:
+            return f"{self.file} 第 {self.page} 页"
+        return self.file
+
+    def to_dict(self) -> dict:
+        return {k: v for k, v in asdict(self).items()}
+
+
+def exit_code(findings: Iterable[Finding]) -> int:
+    """1 if any finding is an error, else 0 (warnings and info never fail a run)."""
+    return 1 if any(f.severity == "error" for f in findings) else 0
+
+
+def sort_key(f: Finding) -> tuple:
+    return (
+        f.attachment if f.attachment is not None else 99,
+        _ORDER[f.severity],
+        f.file or "",
+        f.line or 0,
+        f.page or 0,
+        f.code,
+    )
+
+
+def count(findings: Iterable[Finding]) -> dict[str, int]:
+    result = {"error": 0, "warning": 0, "info": 0}
+    for f in findings:
+        result[f.severity] += 1
+    return result

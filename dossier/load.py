@@ -1,0 +1,353 @@
+"""Load ``enterprise.yaml``: bytes → YAML 1.2 tree with line numbers → :class:`Application`.
+
+Refuses, with a Chinese :class:`InputError` (exit 2): a missing file, a file too large, a file not
+in UTF-8 (GBK is named as such), YAML syntax errors, duplicate keys, aliases (``*ref``: an alias
+bomb expands exponentially, so none are allowed), a document that is not a mapping.
+
+Schema problems (wrong types, unknown keys with a did-you-mean) are *findings* with their line:
+the user fixes them like any other problem, and ``check`` exits 1.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.composer import Composer
+from ruamel.yaml.constructor import DuplicateKeyError, RoundTripConstructor
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import AliasEvent
+
+from dossier.errors import InputError
+from dossier.findings import Finding
+from dossier.model import Application
+
+FILENAME = "enterprise.yaml"
+MAX_BYTES = 2 * 1024 * 1024  # a real enterprise.yaml is tens of KB; 2 MB leaves ample room
+
+
+class _NoAliasComposer(Composer):
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.parser.check_event(AliasEvent):
+            event = self.parser.peek_event()
+            raise InputError(
+                f"不允许使用 YAML 别名“*{event.anchor}”",
+                line=event.start_mark.line + 1,
+                hint="请把被引用的内容直接写出来；为防止“别名炸弹”，dossier 不展开别名。",
+            )
+        return super().compose_node(parent, index)
+
+
+class _DecimalConstructor(RoundTripConstructor):
+    """YAML floats become Decimal from their written text: money must never pass through float."""
+
+    def construct_yaml_float(self, node: Any) -> Any:
+        text = str(node.value).replace("_", "")
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            return text  # .inf / .nan: left as text, the schema rejects it with a line
+        return value if value.is_finite() else text
+
+
+    def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
+        # An impossible date such as 2020-13-01 becomes text, so the schema reports it with its line.
+        try:
+            return super().construct_yaml_timestamp(node, values)
+        except (ValueError, OverflowError):
+            return str(node.value)
+
+
+_DecimalConstructor.add_constructor("tag:yaml.org,2002:float", _DecimalConstructor.construct_yaml_float)
+_DecimalConstructor.add_constructor("tag:yaml.org,2002:timestamp", _DecimalConstructor.construct_yaml_timestamp)
+
+
+@dataclass
+class LineIndex:
+    """Where each value was written: ``("investments", 3, "invoice", "date") → (file, line)``."""
+
+    lines: dict[tuple, tuple[str, int]] = field(default_factory=dict)
+    default_file: str = FILENAME
+
+    def at(self, path: tuple) -> tuple[str, int | None]:
+        path = tuple(path)
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return (self.default_file, self.lines.get((), (self.default_file, None))[1])
+
+    def line(self, path: tuple) -> int | None:
+        return self.at(path)[1]
+
+    def file(self, path: tuple) -> str:
+        return self.at(path)[0]
+
+
+def decode(data: bytes, name: str) -> str:
+    """UTF-8 text of a YAML file; GBK / UTF-16 files are named as such with how to fix them."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(
+            "文件是 UTF-16 编码，dossier 只读 UTF-8",
+            file=name,
+            hint="请用记事本或 VS Code 打开，选择“另存为”，编码选 UTF-8 后保存。",
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        try:
+            data.decode("gb18030")
+            what = "文件看起来是 GBK（GB2312/GB18030）编码，dossier 只读 UTF-8"
+        except UnicodeDecodeError:
+            what = "文件不是有效的 UTF-8 文本"
+        raise InputError(
+            what,
+            file=name,
+            line=line,
+            hint="请用记事本或 VS Code 打开，选择“另存为”，编码选 UTF-8 后保存，再重新运行。",
+        ) from None
+
+
+def parse_yaml(text: str, name: str) -> tuple[Any, LineIndex]:
+    """Parse YAML 1.2 text into plain Python values and a line index. Raises InputError."""
+    yaml = YAML(typ="rt", pure=True)
+    yaml.version = (1, 2)
+    yaml.Composer = _NoAliasComposer
+    yaml.Constructor = _DecimalConstructor
+    yaml.allow_duplicate_keys = False
+    try:
+        tree = yaml.load(text)
+    except InputError as exc:
+        exc.file = name
+        raise InputError(exc.message, file=name, line=exc.line, hint=exc.hint) from None
+    except DuplicateKeyError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else None
+        raise InputError(
+            "同一层级出现了重复的键",
+            file=name,
+            line=line,
+            hint="删除或合并重复的那一项（YAML 中同一层的键只能出现一次）。",
+        ) from None
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        raise InputError(
+            f"YAML 格式错误：{_yaml_problem(exc)}",
+            file=name,
+            line=line,
+            hint="检查该行及上一行的缩进（只能用空格，不能用 Tab）、冒号后的空格和引号是否成对。",
+        ) from None
+    except (YAMLError, RecursionError, ValueError) as exc:
+        raise InputError(f"YAML 无法解析：{exc}", file=name, hint="请检查文件格式。") from None
+    if tree is None:
+        tree = {}
+    if not isinstance(tree, dict):
+        raise InputError("文件顶层应是“键: 值”形式的映射", file=name, line=1, hint="参照 dossier init 生成的模板填写。")
+    index = LineIndex(default_file=name)
+    index.lines[()] = (name, 1)
+    plain = _plain(tree, (), index, name)
+    return plain, index
+
+
+def _yaml_problem(exc: MarkedYAMLError) -> str:
+    problem = (exc.problem or exc.context or "").strip()
+    known = {
+        "found character '\\t' that cannot start any token": "使用了 Tab 缩进",
+        "mapping values are not allowed here": "此处不能出现“键: 值”（常见原因：冒号后缺空格、缩进不一致或值中含有未加引号的冒号）",
+        "could not find expected ':'": "缺少冒号",
+        "found undefined alias": "引用了未定义的别名",
+    }
+    for en, cn in known.items():
+        if en in problem:
+            return cn
+    if "expected" in problem or "found" in problem:
+        return f"结构不完整（{problem}）"
+    return problem or "无法解析"
+
+
+def _plain(node: Any, path: tuple, index: LineIndex, name: str) -> Any:
+    if isinstance(node, dict):
+        out = {}
+        for key in node:
+            try:
+                line = node.lc.key(key)[0] + 1
+            except (AttributeError, KeyError, TypeError):
+                line = index.at(path)[1]
+            skey = str(key)
+            index.lines[path + (skey,)] = (name, line)
+            out[skey] = _plain(node[key], path + (skey,), index, name)
+        return out
+    if isinstance(node, list):
+        out_list = []
+        for i, item in enumerate(node):
+            try:
+                line = node.lc.item(i)[0] + 1
+            except (AttributeError, KeyError, TypeError):
+                line = index.at(path)[1]
+            index.lines[path + (i,)] = (name, line)
+            out_list.append(_plain(item, path + (i,), index, name))
+        return out_list
+    if isinstance(node, bool) or node is None or isinstance(node, (int, Decimal, dt.date)):
+        if type(node) not in (bool, int) and isinstance(node, int):
+            return bool(node) if type(node).__name__ == "ScalarBoolean" else int(node)
+        if isinstance(node, dt.datetime):
+            return node
+        return node
+    return str(node)
+
+
+def read_yaml_file(path: Path, display: str) -> tuple[Any, LineIndex]:
+    """Read and parse one YAML file the user wrote (size cap, encoding, syntax)."""
+    if not path.is_file():
+        raise InputError("找不到文件", file=display, hint="请确认项目文件夹中有 enterprise.yaml（可用 dossier init 生成）。")
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise InputError(
+            f"文件过大（{size / 1024 / 1024:.1f} MB，上限 {MAX_BYTES // 1024 // 1024} MB）",
+            file=display,
+            hint="enterprise.yaml 只写结构化信息，长文、图片和扫描件请放在 evidence/、media/ 中并用路径引用。",
+        )
+    return parse_yaml(decode(path.read_bytes(), display), display)
+
+
+# ---------------------------------------------------------------- schema → findings
+
+_ERROR_TEXT = {
+    "missing": "缺少此项",
+    "bool_parsing": "应填写 true/false（或 是/否）",
+    "bool_type": "应填写 true/false（或 是/否）",
+    "date_parsing": "日期格式不对，应为 YYYY-MM-DD（如 2025-09-30）",
+    "date_from_datetime_parsing": "日期格式不对，应为 YYYY-MM-DD（如 2025-09-30）",
+    "date_type": "应填写日期，格式 YYYY-MM-DD",
+    "date_from_datetime_inexact": "应填写日期（不含时间）",
+    "decimal_parsing": "应填写数字（金额以万元为单位，如 1234.56）",
+    "decimal_type": "应填写数字",
+    "int_parsing": "应填写整数",
+    "int_type": "应填写整数",
+    "int_from_float": "应填写整数",
+    "string_type": "应填写文字",
+    "list_type": "应填写列表（每项以“- ”开头）",
+    "dict_type": "应填写“键: 值”形式的映射",
+    "model_type": "应填写“键: 值”形式的映射",
+    "model_attributes_type": "应填写“键: 值”形式的映射",
+    "finite_number": "应填写有限的数字",
+}
+
+
+def schema_findings(exc: ValidationError, index: LineIndex) -> list[Finding]:
+    findings = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(err["loc"])
+        kind = err["type"]
+        dotted = _dotted(loc)
+        if kind == "extra_forbidden":
+            parent = _model_at(Application, loc[:-1])
+            key = str(loc[-1])
+            allowed = list(parent.model_fields) if parent else []
+            guess = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+            text = f"未知的键“{key}”"
+            text += f"，是否想写“{guess[0]}”？" if guess else (f"；此处可用的键：{'、'.join(allowed)}" if allowed else "")
+            code = "Y-UNKNOWN-KEY"
+        else:
+            title = _title_at(loc)
+            label = f"{dotted}（{title}）" if title else dotted
+            if kind == "literal_error":
+                expected = err.get("ctx", {}).get("expected", "")
+                reason = f"取值不在允许范围内，应为 {expected}"
+            else:
+                reason = _ERROR_TEXT.get(kind, err["msg"])
+            text = f"{label}：{reason}"
+            code = "Y-SCHEMA"
+        file, line = index.at(loc)
+        findings.append(
+            Finding(code, "error", text, file=file, line=line, rule="enterprise.yaml 的结构须与 dossier init 生成的模板一致。")
+        )
+    return findings
+
+
+def _dotted(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def _inner_model(annotation: Any) -> type[BaseModel] | None:
+    import typing
+
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _inner_model(arg)
+        if found:
+            return found
+    return None
+
+
+def _model_at(model: type[BaseModel] | None, loc: tuple) -> type[BaseModel] | None:
+    for part in loc:
+        if model is None:
+            return None
+        if isinstance(part, int):
+            continue
+        info = model.model_fields.get(str(part))
+        if info is None:
+            return None
+        model = _inner_model(info.annotation)
+    return model
+
+
+def _title_at(loc: tuple) -> str | None:
+    names = [p for p in loc if isinstance(p, str)]
+    if not names:
+        return None
+    parent = _model_at(Application, tuple(p for p in loc[:-1]) if not isinstance(loc[-1], int) else loc[:-2])
+    last = names[-1]
+    if parent and last in parent.model_fields:
+        return parent.model_fields[last].title
+    return None
+
+
+# ---------------------------------------------------------------- the project
+
+
+@dataclass
+class Project:
+    """A loaded project folder: the data, where each value was written, and schema findings."""
+
+    root: Path
+    raw: dict[str, Any]
+    lines: LineIndex
+    app: Application | None
+    findings: list[Finding]
+
+    @property
+    def name(self) -> str:
+        return self.root.resolve().name
+
+
+def load_project(root: str | Path) -> Project:
+    """Load ``root/enterprise.yaml``. InputError when the file is unusable; schema problems as findings."""
+    root = Path(root)
+    if not root.is_dir():
+        raise InputError("项目文件夹不存在", file=str(root), hint="请给出含 enterprise.yaml 的文件夹路径。")
+    raw, index = read_yaml_file(root / FILENAME, FILENAME)
+    try:
+        app = Application.model_validate(raw)
+        findings: list[Finding] = []
+    except ValidationError as exc:
+        app = None
+        findings = schema_findings(exc, index)
+    return Project(root=root, raw=raw, lines=index, app=app, findings=findings)
