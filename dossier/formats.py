@@ -139,3 +139,38 @@ def uscc_problem(code: str) -> str | None:
 def make_uscc(first17: str) -> str:
     """Complete 17 characters into a valid USCC (used to make samples and tests)."""
     return first17 + uscc_check_char(first17)
+
+
+_RANGE = re.compile(r"^\s*(\d{4}-\d{1,2}-\d{1,2})\s*(?:\.\.|至|~|–|—)\s*(\d{4}-\d{1,2}-\d{1,2})\s*$")
+_YEAR = re.compile(r"^\s*(\d{4})\s*年?度?(?:全年)?\s*$")
+_MONTHS = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月?\s*(?:-|–|—|~|至)\s*(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*$")
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
+    return nxt - dt.timedelta(days=1)
+
+
+def parse_period(text: str | None) -> tuple[dt.date, dt.date] | None:
+    """A statistics period as written in the forms → (first day, last day), or None if unreadable.
+
+    Accepted: ``2023年`` / ``2023年度``, ``2025年1-9月``, ``2024年10月-2025年9月``,
+    ``2024-10-01..2025-09-30``.
+    """
+    if not text:
+        return None
+    try:
+        if m := _RANGE.match(text):
+            a, b = (dt.date(*map(int, s.split("-"))) for s in (m[1], m[2]))
+            return (a, b) if a <= b else None
+        if m := _YEAR.match(text):
+            y = int(m[1])
+            return dt.date(y, 1, 1), dt.date(y, 12, 31)
+        if m := _MONTHS.match(text):
+            y1, m1 = int(m[1]), int(m[2])
+            y2, m2 = int(m[3] or m[1]), int(m[4])
+            a, b = dt.date(y1, m1, 1), _month_end(y2, m2)
+            return (a, b) if a <= b else None
+    except ValueError:
+        return None
+    return None

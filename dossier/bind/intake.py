@@ -1,0 +1,207 @@
+"""Evidence intake: open each input (PDF or scan image) read-only and describe its pages.
+
+Inputs are never written. PDFs are repaired in memory by qpdf when damaged; encrypted PDFs need
+their password. Images become a one-page-per-frame PDF through img2pdf (JPEG embedded as is) in a
+private temporary folder, so pixel data is streamed from disk at save time, not held in memory.
+
+Pitfall (pikepdf #465): every :class:`Source` ``pdf`` must stay open until the volume is saved.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import warnings
+from concurrent.futures import Executor, Future
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dossier.bind.geometry import Rect, intersect, normal_rect, normal_rotation
+from dossier.errors import InputError, PasswordError
+
+# Pillow's own bomb threshold; an image above it is refused, not decoded.
+MAX_PIXELS = 89_478_485
+MAX_FRAMES = 2000
+_IMAGE_KINDS = {"jpeg", "png", "tiff"}
+
+
+@dataclass(frozen=True)
+class SourcePage:
+    box: Rect  # visible box: CropBox ∩ MediaBox, in the page's user space
+    rotate: int  # /Rotate, normalised to 0/90/180/270
+    original_size: tuple[float, float]  # as displayed, in points
+
+
+@dataclass
+class Source:
+    file: str  # as the caller gave it
+    path: Path
+    kind: str  # pdf / jpeg / png / tiff
+    pdf: object  # pikepdf.Pdf, open until the volume is saved
+    pages: list[SourcePage]
+    digest: Future[str] | str
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def sha256(self) -> str:
+        return self.digest if isinstance(self.digest, str) else self.digest.result()
+
+
+def sniff(head: bytes) -> str | None:
+    if b"%PDF-" in head[:1024]:
+        return "pdf"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head[:4] in (b"II*\x00", b"MM\x00*"):
+        return "tiff"
+    return None
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def open_source(
+    path: Path,
+    file: str,
+    *,
+    password: str | None,
+    tmpdir: Path,
+    executor: Executor | None = None,
+) -> Source:
+    """Open one input; raise :class:`InputError` / :class:`PasswordError` naming ``file`` if unusable."""
+    if not path.is_file():
+        raise InputError("文件不存在或不是普通文件。", file=file, hint="检查文件名和路径。")
+    size = path.stat().st_size
+    if size == 0:
+        raise InputError("文件是空的（0 字节）。", file=file, hint="重新导出或重新扫描这份材料。")
+    with open(path, "rb") as fh:
+        head = fh.read(1024)
+    kind = sniff(head)
+    if kind is None:
+        raise InputError(
+            "不是 PDF，也不是可识别的图片（JPEG、PNG、TIFF）。",
+            file=file,
+            hint="把材料另存为 PDF，或扫描为 JPEG/PNG/TIFF 后再装订。",
+        )
+    digest: Future[str] | str = executor.submit(file_sha256, path) if executor else file_sha256(path)
+    notes: list[str] = []
+    if kind == "pdf":
+        pdf = _open_pdf(path, file, password, notes)
+    else:
+        pdf = _open_image(path, file, kind, tmpdir)
+    return Source(file, path, kind, pdf, _describe(pdf, file), digest, notes)
+
+
+def _open_pdf(path: Path, file: str, password: str | None, notes: list[str]):
+    import pikepdf
+
+    try:
+        pdf = pikepdf.open(path, password=password or "", access_mode=pikepdf.AccessMode.stream)
+    except pikepdf.PasswordError:
+        if password:
+            raise PasswordError(
+                "PDF 密码不正确，无法打开。", file=file, hint=f"用 --password {Path(file).name}=正确密码 重新运行。"
+            ) from None
+        raise PasswordError(
+            "PDF 已加密，需要密码才能打开。",
+            file=file,
+            hint=f"向材料提供方索取密码，用 --password {Path(file).name}=密码 提供。",
+        ) from None
+    except pikepdf.PdfError as exc:
+        raise InputError(
+            f"PDF 已损坏，无法修复（{_short(exc)}）。", file=file, hint="向材料提供方重新索取或重新导出 PDF。"
+        ) from None
+    try:
+        count = len(pdf.pages)
+    except pikepdf.PdfError as exc:
+        raise InputError(f"PDF 页面结构损坏（{_short(exc)}）。", file=file, hint="重新导出这份 PDF。") from None
+    if count == 0:
+        raise InputError("PDF 没有任何页面。", file=file, hint="检查是否导出了空文件。")
+    if pdf.get_warnings():
+        notes.append(f"{file}：PDF 结构有损坏，已在内存中自动修复（原文件未改动），请核对装订后的页面。")
+        for number, page in enumerate(pdf.pages, 1):
+            try:
+                contents = page.obj.get("/Contents")
+                for stream in contents if isinstance(contents, pikepdf.Array) else [contents]:
+                    if isinstance(stream, pikepdf.Stream):
+                        stream.read_bytes()
+            except Exception as exc:  # noqa: BLE001 - any decode failure means the page is lost
+                raise InputError(
+                    f"PDF 页面内容损坏，无法修复（{_short(exc)}）。", file=file, page=number, hint="重新导出这份 PDF。"
+                ) from None
+    return pdf
+
+
+def _open_image(path: Path, file: str, kind: str, tmpdir: Path):
+    import img2pdf
+    import pikepdf
+    from PIL import Image
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as im:
+                frames = getattr(im, "n_frames", 1)
+                if frames > MAX_FRAMES:
+                    raise InputError(f"图片有 {frames} 帧，超过上限 {MAX_FRAMES}。", file=file)
+                for i in range(frames):
+                    im.seek(i)
+                    w, h = im.size
+                    if w * h > MAX_PIXELS or w <= 0 or h <= 0:
+                        raise _bomb(file, w, h)
+                if kind == "jpeg":
+                    # verify() misses truncation; a reduced decode catches it cheaply.
+                    im.draft("RGB", (max(1, w // 8), max(1, h // 8)))
+                    im.load()
+    except InputError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise _bomb(file, 0, 0) from None
+    except (OSError, ValueError, SyntaxError) as exc:
+        raise InputError(f"图片已损坏或无法读取（{_short(exc)}）。", file=file, hint="重新扫描或重新导出图片。") from None
+    out = tmpdir / f"{hashlib.sha256(str(path).encode()).hexdigest()[:16]}.pdf"
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with open(out, "wb") as fh:
+                img2pdf.convert(str(path), outputstream=fh, nodate=True, rotation=img2pdf.Rotation.ifvalid)
+    except Exception as exc:  # noqa: BLE001 - img2pdf raises many types for bad images
+        raise InputError(f"图片无法转换为 PDF 页（{_short(exc)}）。", file=file, hint="另存为 JPEG 或 PNG 后再试。") from None
+    return pikepdf.open(out, access_mode=pikepdf.AccessMode.stream)
+
+
+def _bomb(file: str, w: int, h: int) -> InputError:
+    size = f"{w}×{h} 像素，" if w and h else ""
+    return InputError(
+        f"图片像素过多（{size}超过 {MAX_PIXELS // 1_000_000} 百万像素），疑似解压炸弹，拒绝处理。",
+        file=file,
+        hint="用 300 dpi 以内的分辨率重新扫描。",
+    )
+
+
+def _describe(pdf, file: str) -> list[SourcePage]:
+    pages = []
+    for number, page in enumerate(pdf.pages, 1):
+        try:
+            media = normal_rect(tuple(float(v) for v in page.mediabox))
+            crop = normal_rect(tuple(float(v) for v in page.cropbox))
+            rotate = normal_rotation(page.rotation)
+        except Exception as exc:  # noqa: BLE001 - malformed boxes
+            raise InputError(f"页面尺寸信息损坏（{_short(exc)}）。", file=file, page=number) from None
+        box = intersect(crop, media) or media
+        if box[2] - box[0] < 1 or box[3] - box[1] < 1:
+            raise InputError("页面尺寸为零。", file=file, page=number, hint="重新导出这份 PDF。")
+        w, h = box[2] - box[0], box[3] - box[1]
+        pages.append(SourcePage(box, rotate, (h, w) if rotate in (90, 270) else (w, h)))
+    return pages
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text[:160]

@@ -1,0 +1,88 @@
+"""Active content removal.
+
+Two steps. Before a source page is wrapped: form fields and other visible annotations are
+flattened into the page content, so values stay visible after annotations are dropped (a wrapped
+page carries no annotations, no /AA, and the source's catalog — JavaScript, embedded files,
+/OpenAction — is never copied). After the volume is assembled: every object of the output is
+walked and any action, JavaScript, launch/URI target or embedded file that slipped in through
+resources is removed. Source PDFs are only changed in memory, never saved.
+"""
+
+from __future__ import annotations
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name, Stream
+
+_BAD_ACTIONS = {
+    "/JavaScript", "/Launch", "/URI", "/SubmitForm", "/ImportData", "/GoToR", "/GoToE",
+    "/Rendition", "/RichMediaExecute", "/Sound", "/Movie", "/ResetForm", "/Hide", "/SetOCGState",
+    "/Trans", "/GoTo3DView", "/Named",
+}
+_BAD_KEYS = ("/JS", "/JavaScript", "/AA", "/OpenAction", "/EmbeddedFiles", "/EF", "/Launch", "/URI", "/A", "/Annots")
+_BAD_TYPES = {"/EmbeddedFile", "/Filespec", "/Action"}
+# Big arrays of numbers never hold actions; skipping them keeps the walk fast.
+_SKIP = {"/W", "/W2", "/Widths", "/Differences", "/BBox", "/Matrix", "/Decode", "/Domain", "/Range",
+         "/Encode", "/Size", "/Bounds", "/C0", "/C1", "/Coords", "/Extend", "/FontBBox", "/Index"}
+
+
+def flatten_forms(pdf: pikepdf.Pdf) -> bool:
+    """Burn visible annotations (form fields first) into page content; True if anything was there."""
+    if not any("/Annots" in page.obj for page in pdf.pages):
+        return False
+    acro = pdf.Root.get("/AcroForm")
+    if acro is not None and bool(acro.get("/NeedAppearances", False)):
+        try:
+            pdf.generate_appearance_streams()
+        except pikepdf.PdfError:
+            pass  # fields without a usable appearance stay invisible; flattening still proceeds
+    pdf.flatten_annotations("all")
+    return True
+
+
+def scrub(pdf: pikepdf.Pdf) -> int:
+    """Remove actions, JavaScript and embedded files from every object of ``pdf``; return how many."""
+    removed = 0
+    for obj in pdf.objects:
+        if isinstance(obj, (Dictionary, Stream)):
+            removed += _scrub_dict(obj, 0)
+        elif isinstance(obj, Array):
+            removed += _scrub_array(obj, 0)
+    return removed
+
+
+def _scrub_dict(d, depth: int) -> int:
+    removed = 0
+    typ = d.get("/Type")
+    if (typ is not None and str(typ) in _BAD_TYPES) or str(d.get("/S", "")) in _BAD_ACTIONS:
+        for key in list(d.keys()):
+            del d[key]
+        return 1
+    for key in _BAD_KEYS:
+        if key in d:
+            del d[key]
+            removed += 1
+    if depth > 12:
+        return removed
+    for key in list(d.keys()):
+        if key in _SKIP:
+            continue
+        value = d[key]
+        if value.is_indirect:
+            continue
+        if isinstance(value, Dictionary):
+            removed += _scrub_dict(value, depth + 1)
+        elif isinstance(value, Array):
+            removed += _scrub_array(value, depth + 1)
+    return removed
+
+
+def _scrub_array(a, depth: int) -> int:
+    removed = 0
+    if depth > 12:
+        return 0
+    for value in a:
+        if isinstance(value, Dictionary) and not value.is_indirect:
+            removed += _scrub_dict(value, depth + 1)
+        elif isinstance(value, Array) and not value.is_indirect:
+            removed += _scrub_array(value, depth + 1)
+    return removed

@@ -1,0 +1,68 @@
+"""``dossier check``: load → validate → rules. Returns findings as values; the CLI makes exit codes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dossier.figures import Figures, compute
+from dossier.findings import Finding, count, exit_code, sort_key
+from dossier.load import Project, load_project
+from dossier.programme import Programme, load_programme
+from dossier.rules import run_rules
+from dossier.rules.context import RuleContext
+
+DEFAULT_PROGRAMME = "wuhan-2025"
+
+
+@dataclass
+class CheckResult:
+    project: Project
+    programme: Programme | None
+    figures: Figures | None
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        return exit_code(self.findings)
+
+    def counts(self) -> dict[str, int]:
+        return count(self.findings)
+
+    def to_json(self) -> dict[str, Any]:
+        app = self.project.app
+        return {
+            "project": self.project.name,
+            "enterprise": (app.enterprise.name if app else None),
+            "type": (app.type if app else self.project.raw.get("type")),
+            "programme": self.programme.id if self.programme else self.project.raw.get("programme"),
+            "reading": self.figures.readings.describe() if self.figures else None,
+            "counts": self.counts(),
+            "findings": [f.to_dict() for f in self.findings],
+            "totals": self.figures.as_totals() if self.figures else {},
+        }
+
+
+def check_project(root: str | Path, *, today: dt.date | None = None, media: bool = True) -> CheckResult:
+    """Check a project folder against its programme. Raises InputError when the input is unusable.
+
+    ``today`` is the application date used when ``settings.application_date`` is not set.
+    ``media=False`` skips opening photos and videos (used by fast unit tests).
+    """
+    project = load_project(root)
+    if project.app is None:
+        return CheckResult(project, None, None, sorted(project.findings, key=sort_key))
+    app = project.app
+    programme = load_programme(app.programme or DEFAULT_PROGRAMME)
+    figures = compute(app, programme)
+    ctx = RuleContext(
+        app=app, programme=programme, figures=figures, lines=project.lines, root=project.root, today=today or dt.date.today()
+    )
+    findings = run_rules(ctx)
+    if media:
+        from dossier.rules.media import media_findings
+
+        findings = sorted(set(findings) | set(media_findings(ctx)), key=sort_key)
+    return CheckResult(project, programme, figures, findings)

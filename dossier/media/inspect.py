@@ -1,0 +1,76 @@
+"""Inspect item-9 files one by one: the entry point that dispatches on the file's kind."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from dossier.errors import InputError
+from dossier.media.images import inspect_photo
+from dossier.media.kinds import Kind, kind_of
+from dossier.media.limits import MediaLimits
+from dossier.media.presentation import inspect_presentation
+from dossier.media.report import Collector, MediaReport
+from dossier.media.summary import inspect_summary
+from dossier.media.video import inspect_video
+
+_INSPECTORS = {
+    Kind.PHOTO: inspect_photo,
+    Kind.VIDEO: inspect_video,
+    Kind.PRESENTATION: inspect_presentation,
+    Kind.SUMMARY: inspect_summary,
+}
+
+
+def inspect_media(path: Path, limits: MediaLimits | None = None, *, display: str | None = None) -> MediaReport:
+    """Facts and findings for one file (photo, video, pptx or .txt summary).
+
+    Reads headers and containers only; a JPEG is decoded at 1/8 scale to prove it is whole.
+    ``display`` is the name findings carry (default: the path as given). A missing or unreadable
+    path raises :class:`InputError`; everything wrong *inside* a file is a finding.
+    """
+    limits = limits or MediaLimits()
+    path = Path(path)
+    display = display or str(path)
+    if not path.is_file():
+        what = "是一个文件夹，不是文件" if path.is_dir() else "不存在"
+        raise InputError(f"{what}", file=display, hint="请检查路径")
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise InputError(f"无法读取：{exc.strerror}", file=display) from exc
+
+    kind = kind_of(path)
+    out = Collector(display, limits)
+    facts = {}
+    if size == 0:
+        out.error("M-FILE-EMPTY", f"文件 {path.name} 是空的（0 字节）。")
+    elif kind is Kind.UNKNOWN:
+        hint = "文字简介请存为 .txt。" if path.suffix.lower() in (".doc", ".docx", ".wps", ".rtf") else ""
+        out.error(
+            "M-TYPE-UNKNOWN",
+            f"文件 {path.name} 不是第 9 项材料的文件类型（图片 JPEG/PNG、视频 MP4、演示文稿 PPTX、文字简介 TXT）。{hint}",
+        )
+    else:
+        try:
+            facts = _INSPECTORS[kind](path, out, size, limits)
+        except PermissionError as exc:
+            raise InputError("没有读取权限", file=display) from exc
+    return MediaReport(display, kind, size, facts, tuple(out.findings))
+
+
+def expand_paths(paths: Iterable[Path]) -> list[Path]:
+    """Files given, with each folder replaced by its visible files (sorted, not recursive)."""
+    result: list[Path] = []
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            result.extend(sorted(c for c in p.iterdir() if c.is_file() and not c.name.startswith(".")))
+        else:
+            result.append(p)
+    return result
+
+
+def inspect_many(paths: Iterable[Path], limits: MediaLimits | None = None) -> list[MediaReport]:
+    """:func:`inspect_media` for each file, folders expanded; order as given."""
+    return [inspect_media(p, limits) for p in expand_paths(paths)]

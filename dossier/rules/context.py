@@ -1,0 +1,58 @@
+"""What every rule sees: the application, the programme, the derived figures, the line index."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from dossier.figures import Figures
+from dossier.findings import Finding, Severity
+from dossier.load import LineIndex
+from dossier.model import Application
+from dossier.programme import Programme
+
+
+@dataclass
+class RuleContext:
+    app: Application
+    programme: Programme
+    figures: Figures
+    lines: LineIndex
+    root: Path
+    today: dt.date
+
+    @property
+    def mtype(self) -> str | None:
+        return self.app.type
+
+    @property
+    def application_date(self) -> dt.date:
+        return self.app.settings.application_date or self.today
+
+    def finding(
+        self,
+        code: str,
+        severity: Severity,
+        message: str,
+        path: tuple = (),
+        *,
+        clause: str | None = None,
+        attachment: int | None = None,
+        item: int | None = None,
+    ) -> Finding:
+        file, line = self.lines.at(path)
+        return Finding(
+            code=code,
+            severity=severity,
+            message=message,
+            file=file,
+            line=line,
+            rule=self.programme.clause(clause) if clause else None,
+            attachment=attachment,
+            item=item,
+        )
+
+    def form(self, discrete: int, process: int) -> int:
+        """The attachment number for this application's type (2 or 4, 3 or 5, 8 or 9)."""
+        return process if self.mtype == "process" else discrete
