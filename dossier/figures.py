@@ -227,7 +227,7 @@ def rate_figures(app: Application, programme: Programme, mtype: str | None) -> l
             continue
         num, den = counts.get(entry.get("numerator")), counts.get(entry.get("denominator"))
         value = None
-        if num is not None and den:
+        if num is not None and den:  # den None or 0: rate undefined
             value = (Decimal(num) * Decimal(entry.get("scale", 100)) / Decimal(den)).quantize(
                 Decimal("0.01"), rounding=ROUND_HALF_UP
             )

@@ -338,7 +338,7 @@ class EquipmentItem(Strict):
 
 
 class Equipment(Strict):
-    counts: dict[str, int] = opt("装备基础数", default_factory=dict)
+    counts: dict[str, int | None] = opt("装备基础数", default_factory=dict)
     ledger: list[EquipmentItem] = opt("设备台账", default_factory=list)
 
 

@@ -3,7 +3,7 @@
 Rendering every page is too slow for thousands of pages, so this reads the content stream
 (qpdf's tokenizer) and tracks the CTM, path points, images, Form XObject boxes and text runs.
 Text width is estimated (0.55 em per byte), clipping and white fills on white are ignored: the
-result is a bounding box that errs on the large side, which is what a warning needs.
+result is a set of boxes that errs on the large side, which is what a warning needs.
 """
 
 from __future__ import annotations
@@ -16,19 +16,20 @@ _PATH_PAINT = {"S", "s", "f", "F", "f*", "B", "B*", "b", "b*"}
 _FILL_ONLY = {"f", "F", "f*"}
 
 
-def ink_bbox(page: pikepdf.Page, limit: int = 200_000) -> Rect | None:
-    """Bounding box of the page's marks in its user space, or None for an empty page.
+def ink_boxes(page: pikepdf.Page, limit: int = 200_000) -> list[Rect]:
+    """Boxes of the page's marks (one per painted path, image, form or text run) in user space.
 
     Pages with more than ``limit`` operators are not read: their whole box is returned.
     """
+    whole = [tuple(float(v) for v in page.mediabox)]
     try:
         ops = pikepdf.parse_content_stream(page)
     except pikepdf.PdfError:
-        return tuple(float(v) for v in page.mediabox)  # type: ignore[return-value]
+        return whole  # type: ignore[return-value]
     if len(ops) > limit:
-        return tuple(float(v) for v in page.mediabox)  # type: ignore[return-value]
+        return whole  # type: ignore[return-value]
     xobjects = page.resources.get("/XObject", pikepdf.Dictionary())
-    box: list[float] | None = None
+    boxes: list[Rect] = []
     ctm: Matrix = IDENTITY
     stack: list[tuple[Matrix, bool]] = []
     white = False
@@ -39,12 +40,7 @@ def ink_bbox(page: pikepdf.Page, limit: int = 200_000) -> Rect | None:
     leading = 0.0
 
     def add(r: Rect) -> None:
-        nonlocal box
-        if box is None:
-            box = list(r)
-        else:
-            box[0], box[1] = min(box[0], r[0]), min(box[1], r[1])
-            box[2], box[3] = max(box[2], r[2]), max(box[3], r[3])
+        boxes.append(r)
 
     def show(nbytes: float) -> None:
         nonlocal tm
@@ -92,7 +88,7 @@ def ink_bbox(page: pikepdf.Page, limit: int = 200_000) -> Rect | None:
             elif o == "INLINE IMAGE":
                 add(transform_rect(ctm, (0.0, 0.0, 1.0, 1.0)))
             elif o == "sh":
-                return tuple(float(v) for v in page.mediabox)  # type: ignore[return-value]
+                return whole  # type: ignore[return-value]
             elif o == "BT":
                 tm = tlm = IDENTITY
             elif o == "Tf":
@@ -121,4 +117,4 @@ def ink_bbox(page: pikepdf.Page, limit: int = 200_000) -> Rect | None:
                         tm = mul((1.0, 0.0, 0.0, 1.0, -float(item) / 1000 * size, 0.0), tm)
         except (ValueError, TypeError, IndexError, KeyError, AttributeError):
             continue  # malformed operator: skip it, the box only serves a warning
-    return tuple(box) if box else None  # type: ignore[return-value]
+    return boxes

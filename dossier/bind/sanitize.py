@@ -67,11 +67,9 @@ def _scrub_dict(d, depth: int) -> int:
         if key in _SKIP:
             continue
         value = d[key]
-        if value.is_indirect:
-            continue
-        if isinstance(value, Dictionary):
+        if isinstance(value, Dictionary) and not value.is_indirect:
             removed += _scrub_dict(value, depth + 1)
-        elif isinstance(value, Array):
+        elif isinstance(value, Array) and not value.is_indirect:
             removed += _scrub_array(value, depth + 1)
     return removed
 
@@ -86,3 +84,42 @@ def _scrub_array(a, depth: int) -> int:
         elif isinstance(value, Array) and not value.is_indirect:
             removed += _scrub_array(value, depth + 1)
     return removed
+
+
+def active_content(pdf: pikepdf.Pdf) -> list[str]:
+    """What active content a source carries, in Chinese words, for the user's report."""
+    found: list[str] = []
+    root = pdf.Root
+    names = root.get("/Names")
+    if names is not None:
+        if "/JavaScript" in names:
+            found.append("JavaScript 脚本")
+        if "/EmbeddedFiles" in names:
+            found.append("嵌入的附件")
+    if "/OpenAction" in root or "/AA" in root:
+        found.append("打开时自动执行的动作")
+    if "/AcroForm" in root:
+        found.append("表单域（已把填写内容固定到页面上）")
+    kinds: set[str] = set()
+    for page in pdf.pages:
+        if "/AA" in page.obj:
+            kinds.add("页面动作")
+        for annot in page.obj.get("/Annots", ()):
+            if not isinstance(annot, Dictionary):
+                continue
+            sub = str(annot.get("/Subtype", ""))
+            if sub == "/FileAttachment":
+                kinds.add("附件注释")
+            action = annot.get("/A")
+            if isinstance(action, Dictionary):
+                s = str(action.get("/S", ""))
+                if s == "/Launch":
+                    kinds.add("启动外部程序的链接")
+                elif s == "/URI":
+                    kinds.add("网址链接")
+                elif s == "/JavaScript":
+                    kinds.add("JavaScript 脚本")
+            if "/AA" in annot:
+                kinds.add("注释动作")
+    found.extend(k for k in sorted(kinds) if k not in found)
+    return found

@@ -60,3 +60,6 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
 
 # Verbs register themselves on `main` when imported.
 from dossier.cli import project as _project  # noqa: E402,F401
+from dossier.cli import bind as _bind  # noqa: E402,F401
+from dossier.cli import media as _media  # noqa: E402,F401
+from dossier.cli import scan as _scan  # noqa: E402,F401

@@ -4,6 +4,7 @@ Public API::
 
     inspect_media(path, limits) -> MediaReport      # one file: facts + findings
     inspect_many(paths, limits) -> list[MediaReport]
+    check_media_files(paths, limits, as_set=False) -> MediaCheck   # what `dossier media` runs
     check_media_set(paths, limits) -> list[Finding] # exactly 3 photos, one PPT, one video, one summary
     MediaLimits.from_mapping(programme.media)       # limits from the programme profile
     read_einvoice(pdf) -> EInvoiceFacts | None      # 发票号码 / 开票日期 / 价税合计 of a 数电发票
@@ -28,15 +29,18 @@ Finding codes (stable; severity in brackets):
 """
 
 from dossier.media.einvoice import EInvoiceFacts, read_einvoice
-from dossier.media.inspect import expand_paths, inspect_many, inspect_media
+from dossier.media.inspect import MediaCheck, check_media_files, expand_paths, inspect_many, inspect_media
 from dossier.media.kinds import Kind
 from dossier.media.limits import MediaLimits, limits_for_programme
-from dossier.media.report import MediaReport
+from dossier.media.report import MediaReport, describe
 from dossier.media.set_rules import check_media_set
 
 __all__ = [
     "EInvoiceFacts",
     "Kind",
+    "MediaCheck",
+    "check_media_files",
+    "describe",
     "MediaLimits",
     "MediaReport",
     "check_media_set",

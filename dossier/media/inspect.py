@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from dossier.errors import InputError
+from dossier.findings import Finding, count, exit_code
 from dossier.media.images import inspect_photo
 from dossier.media.kinds import Kind, kind_of
 from dossier.media.limits import MediaLimits
@@ -74,3 +76,35 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
 def inspect_many(paths: Iterable[Path], limits: MediaLimits | None = None) -> list[MediaReport]:
     """:func:`inspect_media` for each file, folders expanded; order as given."""
     return [inspect_media(p, limits) for p in expand_paths(paths)]
+
+
+@dataclass(frozen=True)
+class MediaCheck:
+    """``dossier media``: the per-file reports plus, when asked, the set rules."""
+
+    reports: tuple[MediaReport, ...]
+    set_findings: tuple[Finding, ...] = ()
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [f for r in self.reports for f in r.findings] + list(self.set_findings)
+
+    def to_dict(self) -> dict:
+        return {
+            "files": [r.to_dict() for r in self.reports],
+            "set_findings": [f.to_dict() for f in self.set_findings],
+            "counts": count(self.findings),
+            "exit_code": exit_code(self.findings),
+        }
+
+
+def check_media_files(paths: Iterable[Path], limits: MediaLimits | None = None, *, as_set: bool = False) -> MediaCheck:
+    """Inspect every file (folders expanded); with ``as_set`` also apply the set rules to them."""
+    from dossier.media.set_rules import check_media_set
+
+    files = expand_paths(paths)
+    if not files:
+        raise InputError("没有要检查的文件（文件夹是空的）", hint="请给出图片、视频、PPT 或 .txt 简介的路径")
+    reports = tuple(inspect_media(p, limits) for p in files)
+    set_findings = tuple(check_media_set(files, limits)) if as_set else ()
+    return MediaCheck(reports, set_findings)

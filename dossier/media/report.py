@@ -70,3 +70,21 @@ def fmt_size(n: int) -> str:
     if n >= 1024:
         return f"{n / 1024:.0f} KiB"
     return f"{n} 字节"
+
+
+def describe(report: MediaReport) -> str:
+    """One Chinese line of what the file is: ``JPEG 4032×3024，2.31 MiB``."""
+    f = report.facts
+    size = fmt_size(report.size_bytes)
+    kind = report.kind.value
+    if kind == "photo" and "width" in f:
+        return f"{f['format']} {f['width']}×{f['height']}，{size}"
+    if kind == "video" and "duration_seconds" in f:
+        fps = f"，{f['fps']} fps" if f.get("fps") else ""
+        audio = "" if f.get("audio") else "，无声音"
+        return f"{f['duration_shown']}（{f['duration_seconds']} 秒），{f['container']} {f['codec']} {f['width']}×{f['height']}{fps}{audio}，{size}"
+    if kind == "presentation" and "slides" in f:
+        return f"PPTX，{f['slides']} 页幻灯片，{size}"
+    if kind == "summary" and "word_count" in f:
+        return f"Word 字数 {f['word_count']}，字符数 {f['raw_length']}（不含空白），{f['encoding']}"
+    return size

@@ -93,6 +93,7 @@ def _check_duration(name: str, out: Collector, duration: Decimal, limits: MediaL
     limit = limits.video_max_seconds
     shown = duration.to_integral_value(rounding=ROUND_FLOOR)
     limit_text = f"{limit // 60}分钟" if limit % 60 == 0 else f"{limit} 秒"
+    shown_limit = fmt_duration(limit).split("（")[0]
     if shown > limit:
         over = duration - limit
         out.error(
@@ -102,7 +103,7 @@ def _check_duration(name: str, out: Collector, duration: Decimal, limits: MediaL
     elif duration > limit:
         out.warning(
             "M-VIDEO-DURATION-NEAR",
-            f"视频 {name} 时长 {fmt_duration(duration)}：播放器显示 {fmt_duration(limit).split("（")[0]}，但比 {limit} 秒多 "
+            f"视频 {name} 时长 {fmt_duration(duration)}：播放器显示 {shown_limit}，但比 {limit} 秒多 "
             f"{duration - limit:.2f} 秒；为稳妥起见请剪到 {limit} 秒以内。",
         )
 

@@ -129,7 +129,7 @@ def equipment(ctx: RuleContext) -> Iterator[Finding]:
     other = "process" if mtype == "discrete" else "discrete"
     for entry in ctx.programme.equipment_counts:
         types = entry.get("types", [])
-        if mtype in types and entry.key not in counts:
+        if mtype in types and counts.get(entry.key) is None:
             yield ctx.finding(
                 "Q-COUNT-MISSING", "error", f"附件{att} 缺少“{entry.label}”（equipment.counts.{entry.key}）",
                 ("equipment", "counts"), clause="materials_6", attachment=att,
@@ -144,7 +144,7 @@ def equipment(ctx: RuleContext) -> Iterator[Finding]:
             yield ctx.finding(
                 "Q-COUNT-UNKNOWN", "error", f"未知的装备基础数“{key}”", ("equipment", "counts", key), attachment=att
             )
-        elif counts[key] < 0:
+        elif counts[key] is not None and counts[key] < 0:
             yield ctx.finding("Q-COUNT-NEGATIVE", "error", f"“{key}”不能为负数", ("equipment", "counts", key), attachment=att)
     for rate in ctx.figures.rates:
         if rate.value is None:

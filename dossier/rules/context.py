@@ -35,13 +35,14 @@ class RuleContext:
         code: str,
         severity: Severity,
         message: str,
-        path: tuple = (),
+        path: tuple | None = None,
         *,
         clause: str | None = None,
         attachment: int | None = None,
         item: int | None = None,
     ) -> Finding:
-        file, line = self.lines.at(path)
+        # No path: a reminder about the dossier as a whole, not about any line of the file.
+        file, line = self.lines.at(path) if path is not None else (None, None)
         return Finding(
             code=code,
             severity=severity,

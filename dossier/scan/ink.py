@@ -22,25 +22,30 @@ def red_mask(rgb: np.ndarray) -> np.ndarray:
     return (r >= 110) & (r - g >= 55) & (r - b >= 40)
 
 
-def crop_box(im: Image.Image, rect: Rect, width_pt: float, height_pt: float, slack_mm: float = SLACK_MM) -> tuple[int, int, int, int]:
-    """Pixel box of a rect given in PDF points (origin bottom-left), widened by ``slack_mm``."""
-    sx, sy = im.width / width_pt, im.height / height_pt
-    slack = slack_mm / MM_PER_PT
-    left = int(max(0.0, (rect.x0 - slack) * sx))
-    right = int(min(im.width, (rect.x1 + slack) * sx + 0.5))
-    top = int(max(0.0, (height_pt - rect.y1 - slack) * sy))
-    bottom = int(min(im.height, (height_pt - rect.y0 + slack) * sy + 0.5))
-    return left, top, max(left + 1, right), max(top + 1, bottom)
+def red_grid(im: Image.Image, width_pt: float, height_pt: float) -> np.ndarray:
+    """Share of red ink per 1 mm × 1 mm cell of the page (rows from the top).
 
-
-def red_area_mm2(im: Image.Image, rect: Rect, width_pt: float, height_pt: float) -> float:
-    """mm² of red ink inside ``rect`` (plus slack); 0 for a grayscale image."""
+    Kept instead of the page image (125 kB instead of 6 MB for A4), so that any manifest area can
+    be measured after the scan pages have been matched to the volume's pages.
+    """
+    cols, rows = max(1, round(width_pt * MM_PER_PT)), max(1, round(height_pt * MM_PER_PT))
     if im.mode != "RGB":
+        return np.zeros((rows, cols), dtype=np.float32)
+    mask = Image.fromarray(red_mask(np.asarray(im)).astype(np.uint8) * 255)
+    return np.asarray(mask.resize((cols, rows), Image.Resampling.BOX), dtype=np.float32) / 255.0
+
+
+def red_area_mm2(grid: np.ndarray, rect: Rect, width_pt: float, height_pt: float, slack_mm: float = SLACK_MM) -> float:
+    """mm² of red ink inside ``rect`` (PDF points, origin bottom-left) widened by ``slack_mm``."""
+    rows, cols = grid.shape
+    sx, sy = cols / (width_pt * MM_PER_PT), rows / (height_pt * MM_PER_PT)
+    left = max(0, int((rect.x0 * MM_PER_PT - slack_mm) * sx))
+    right = min(cols, int((rect.x1 * MM_PER_PT + slack_mm) * sx + 0.999))
+    top = max(0, int(((height_pt - rect.y1) * MM_PER_PT - slack_mm) * sy))
+    bottom = min(rows, int(((height_pt - rect.y0) * MM_PER_PT + slack_mm) * sy + 0.999))
+    if right <= left or bottom <= top:
         return 0.0
-    box = crop_box(im, rect, width_pt, height_pt)
-    pixels = int(red_mask(np.asarray(im.crop(box))).sum())
-    mm_per_px = (width_pt * MM_PER_PT) / im.width
-    return pixels * mm_per_px * mm_per_px
+    return float(grid[top:bottom, left:right].sum()) / (sx * sy)
 
 
 def ink_fraction(im: Image.Image, inset: float = 0.06) -> float:
@@ -50,7 +55,7 @@ def ink_fraction(im: Image.Image, inset: float = 0.06) -> float:
     part = im.crop(box)
     if part.mode == "RGB":
         arr = np.asarray(part)
-        gray = arr.astype(np.int16) @ np.array([299, 587, 114], dtype=np.int16).astype(np.int32) // 1000
+        gray = arr.astype(np.int32) @ np.array([299, 587, 114], dtype=np.int32) // 1000
         dark = (gray < 140) & ~red_mask(arr)
     else:
         dark = np.asarray(part.convert("L")) < 140

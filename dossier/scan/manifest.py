@@ -1,16 +1,19 @@
 """The volume manifest ``dossier scan`` checks against: page sizes, seam areas, cover-seal area.
 
-Schema (JSON; rectangles in PDF points, origin bottom-left, the page as displayed)::
+Schema (JSON written by ``dossier bind``; rectangles in PDF points, origin bottom-left, the page
+as displayed; other keys are ignored)::
 
     {
       "volume": "volume.pdf",                 # optional: the bound PDF, relative to the manifest
       "page_count": 42,                       # optional: defaults to len(pages)
-      "cover_seal": {"page": 1, "rect": [x0, y0, x1, y1]},    # optional (a bare rect means page 1)
       "pages": [
-        {"page": 1, "width": 595.28, "height": 841.89,
-         "seam": [x0, y0, x1, y1],            # or null, or a list of rects (several seal groups)
+        {"number": 1,                         # or "page"; defaults to the position
+         "seam": [x0, y0, x1, y1],            # or null, or a list of rects
+         "cover_seal": [x0, y0, x1, y1],      # optional: this page carries the cover seal
+         "width": 595.28, "height": 841.89,   # optional: A4 by default (bind normalises to A4)
          "blank": false}                      # optional: an intentionally blank page
-      ]
+      ],
+      "cover_seal": {"page": 1, "rect": [...]}  # optional alternative to pages[].cover_seal
     }
 
 A rect may also be ``{"x0":..,"y0":..,"x1":..,"y1":..}`` or ``{"x":..,"y":..,"width":..,"height":..}``.
@@ -19,8 +22,10 @@ Page entries missing from ``pages`` are A4 pages without a seam.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from dossier.errors import InputError
@@ -114,10 +119,12 @@ def parse_manifest(data: Any) -> Manifest:
     if isinstance(count, bool) or not isinstance(count, int) or count < 1 or count > 10000:
         raise _bad("page_count 应为正整数")
     specs: dict[int, PageSpec] = {}
+    cover_page: int | None = None
+    cover_rect: Rect | None = None
     for i, row in enumerate(rows):
         if not isinstance(row, Mapping):
             raise _bad(f"pages[{i}] 应为对象")
-        number = row.get("page", i + 1)
+        number = row.get("number", row.get("page", i + 1))
         if isinstance(number, bool) or not isinstance(number, int) or not 1 <= number <= count:
             raise _bad(f"pages[{i}].page 应在 1–{count} 之间")
         width = _number(row.get("width", A4[0]), f"pages[{i}].width")
@@ -125,11 +132,12 @@ def parse_manifest(data: Any) -> Manifest:
         if width <= 0 or height <= 0:
             raise _bad(f"pages[{i}] 的页面尺寸应为正数")
         specs[number] = PageSpec(number, width, height, _seams(row.get("seam"), f"pages[{i}].seam"), bool(row.get("blank", False)))
+        if row.get("cover_seal") is not None and cover_rect is None:
+            cover_page, cover_rect = number, parse_rect(row["cover_seal"], f"pages[{i}].cover_seal")
     pages = tuple(specs.get(n, PageSpec(n, *A4)) for n in range(1, count + 1))
 
-    cover_page, cover_rect = None, None
     cover = data.get("cover_seal")
-    if cover is not None:
+    if cover is not None and cover_rect is None:
         if isinstance(cover, Mapping) and "rect" in cover:
             cover_page = cover.get("page", 1)
             if isinstance(cover_page, bool) or not isinstance(cover_page, int) or not 1 <= cover_page <= count:
@@ -141,3 +149,20 @@ def parse_manifest(data: Any) -> Manifest:
     if volume is not None and not isinstance(volume, str):
         raise _bad("volume 应为文件名")
     return Manifest(pages, cover_page, cover_rect, volume)
+
+
+def load_manifest(path: Path) -> dict[str, Any]:
+    """The manifest JSON as a dict; :class:`InputError` when missing or not JSON."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise InputError("清单文件不存在", file=path, hint="清单由 dossier bind 生成，文件名形如 volume.manifest.json") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError("清单文件无法读取", file=path) from exc
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"清单文件不是有效的 JSON（第 {exc.lineno} 行）", file=path, line=exc.lineno) from exc
+    if not isinstance(data, dict):
+        raise _bad("顶层应为对象")
+    return data

@@ -39,6 +39,8 @@ class PageImage:
 
 
 def open_scan(path: Path) -> pikepdf.Pdf:
+    if not path.is_file():
+        raise InputError("文件不存在" if not path.exists() else "不是文件", file=path, hint="请检查扫描件路径")
     try:
         with open(path, "rb") as fh:
             if b"%PDF" not in fh.read(1024):

@@ -1,0 +1,70 @@
+"""``dossier bind``: a flat list of files into a volume, its manifest and its stamping guide.
+
+All three outputs appear together or not at all.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from dossier.atomic import atomic_path
+from dossier.bind.frontmatter import Cover
+from dossier.bind.guide import render_guide
+from dossier.bind.seal import DEFAULT_GROUP
+from dossier.bind.volume import BindResult, Part, build_volume
+from dossier.errors import InputError
+
+
+def manifest_path(out_pdf: str | Path) -> Path:
+    """``vol.pdf`` → ``vol.manifest.json``."""
+    out_pdf = Path(out_pdf)
+    return out_pdf.with_name(out_pdf.stem + ".manifest.json")
+
+
+def guide_path(out_pdf: str | Path) -> Path:
+    """``vol.pdf`` → ``vol.盖章指引.pdf``."""
+    out_pdf = Path(out_pdf)
+    return out_pdf.with_name(out_pdf.stem + ".盖章指引.pdf")
+
+
+def parse_passwords(items: list[str] | tuple[str, ...]) -> dict[str, str]:
+    """``FILE=PW`` pairs (FILE is the input's file name) into a dict."""
+    out: dict[str, str] = {}
+    for item in items:
+        name, sep, pw = item.partition("=")
+        if not sep or not name:
+            raise InputError(f"密码参数“{item}”格式不对。", hint="写成 --password 文件名=密码，例如 --password 合同.pdf=1234。")
+        out[name] = pw
+    return out
+
+
+def bind_files(
+    inputs: list[str | Path],
+    out_pdf: str | Path,
+    *,
+    passwords: dict[str, str] | None = None,
+    duplex: bool = False,
+    seal_group: int = DEFAULT_GROUP,
+    cover_title: str | None = None,
+    guide: bool = True,
+    copies: int = 7,
+) -> BindResult:
+    """Bind ``inputs`` in order, one top-level bookmark per file (named after it).
+
+    Writes ``out_pdf``, ``manifest_path(out_pdf)`` and, with ``guide``, ``guide_path(out_pdf)``.
+    No page is added unless ``cover_title`` is given (then a cover and a TOC).
+    """
+    out_pdf = Path(out_pdf)
+    parts = [Part(Path(str(f)).name, source=str(f)) for f in inputs]
+    cover = Cover(cover_title) if cover_title else None
+    with atomic_path(out_pdf) as tmp_pdf, atomic_path(manifest_path(out_pdf)) as tmp_manifest:
+        result = build_volume(
+            parts, tmp_pdf, volume_name=out_pdf.name, cover=cover, duplex=duplex,
+            seal_group=seal_group, passwords=passwords, final_path=out_pdf,
+        )
+        tmp_manifest.write_text(json.dumps(result.manifest, ensure_ascii=False, indent=2) + "\n", "utf-8")
+        if guide:
+            with atomic_path(guide_path(out_pdf)) as tmp_guide:
+                tmp_guide.write_bytes(render_guide(result, copies))
+    return result

@@ -1,0 +1,121 @@
+"""The pages dossier adds in front of the documents: the cover and the table of contents.
+
+Each returns content-stream bytes for an A4 page drawn with the embedded CJK font. The TOC's
+page count depends only on its number of entries (one line each, long titles cut with ``…``),
+so it is known before the page numbers it prints.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from dossier.bind.draw import SEAL_RES, Canvas, fit_text
+from dossier.bind.fonts import FontSubset
+from dossier.bind.geometry import A4_H, A4_W, MM, Rect
+from dossier.bind.seal import SEAL_DIAMETER
+
+COVER_SEAL_LABEL = "此处加盖企业公章"
+TOC_TITLE = "目　录"
+_TOC_TOP = A4_H - 30 * MM
+_TOC_FIRST = A4_H - 48 * MM
+_TOC_LINE = 24.0
+_TOC_BOTTOM = 28 * MM
+_LEFT = 25 * MM
+_RIGHT = A4_W - 25 * MM
+TOC_ROWS = int((_TOC_FIRST - _TOC_BOTTOM) // _TOC_LINE) + 1
+
+
+@dataclass(frozen=True)
+class Cover:
+    """Cover page: a title and label/value lines (企业名称, 项目名称, 所在区, 日期 …)."""
+
+    title: str
+    fields: tuple[tuple[str, str], ...] = ()
+    seal_label: str = COVER_SEAL_LABEL
+
+    def __init__(self, title: str, fields=(), seal_label: str = COVER_SEAL_LABEL) -> None:
+        object.__setattr__(self, "title", title)
+        object.__setattr__(self, "fields", tuple((str(a), str(b)) for a, b in fields))
+        object.__setattr__(self, "seal_label", seal_label)
+
+    def chars(self) -> set[str]:
+        return set(self.title + self.seal_label + "：" + "".join(a + b for a, b in self.fields))
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    level: int  # 1 = section or input, 2 = document
+    title: str
+    page_label: str
+
+
+def toc_page_count(entries: int) -> int:
+    return max(1, math.ceil(entries / TOC_ROWS))
+
+
+def toc_chars(titles: list[str]) -> set[str]:
+    return set(TOC_TITLE + "0123456789ivxlcdm" + "".join(titles))
+
+
+def cover_page(cover: Cover, font: FontSubset) -> tuple[bytes, Rect]:
+    """Content of the cover and the rectangle of the cover-seal placeholder."""
+    c = Canvas(font)
+    c.gray(fill=0)
+    title_size = 26.0
+    lines = _wrap(font, cover.title, title_size, A4_W - 50 * MM)
+    y = A4_H - 75 * MM
+    for line in lines:
+        c.text(A4_W / 2, y, line, title_size, "center")
+        y -= title_size * 1.6
+    y = min(y - 40 * MM, A4_H / 2 - 10 * MM)
+    label_w = max((font.width(a + "：", 15) for a, _ in cover.fields), default=0)
+    x_label = 45 * MM
+    for label, value in cover.fields:
+        c.text(x_label, y, label + "：", 15)
+        value = fit_text(font, value, 15, A4_W - x_label - label_w - 30 * MM)
+        c.text(x_label + label_w + 4, y, value, 15)
+        c.gray(stroke=0.3).line_style(0.5).line(x_label + label_w + 2, y - 4, A4_W - 35 * MM, y - 4)
+        y -= 15 * 2.4
+    d = SEAL_DIAMETER
+    cx = A4_W - 35 * MM - d / 2
+    cy = max(y - 6 * MM, 45 * MM + d / 2) if cover.fields else A4_H / 2 - 40 * MM
+    rect = (cx - d / 2, cy - d / 2, cx + d / 2, cy + d / 2)
+    c.save().cm((1.0, 0.0, 0.0, 1.0, rect[0], rect[1])).xobject(SEAL_RES).restore()
+    c.gray(fill=0.5).text(cx, cy - 3, cover.seal_label, 8, "center")
+    return c.bytes(), rect
+
+
+def toc_pages(entries: list[TocEntry], font: FontSubset) -> list[bytes]:
+    pages = []
+    count = toc_page_count(len(entries))
+    for p in range(count):
+        c = Canvas(font)
+        c.gray(fill=0).text(A4_W / 2, _TOC_TOP, TOC_TITLE + ("（续）" if p else ""), 18, "center")
+        y = _TOC_FIRST
+        for e in entries[p * TOC_ROWS : (p + 1) * TOC_ROWS]:
+            size = 12.0 if e.level <= 1 else 10.5
+            x = _LEFT + (0 if e.level <= 1 else 2 * size)
+            num_w = font.width(e.page_label, size)
+            title = fit_text(font, e.title, size, _RIGHT - x - num_w - 30)
+            c.gray(fill=0).text(x, y, title, size)
+            c.text(_RIGHT, y, e.page_label, size, "right")
+            lead0 = x + font.width(title, size) + 6
+            lead1 = _RIGHT - num_w - 6
+            if lead1 > lead0:
+                c.save().gray(stroke=0.45).line_style(0.8, (0.8, 3)).raw("1 J").line(lead0, y + 1, lead1, y + 1).restore()
+            y -= _TOC_LINE
+        pages.append(c.bytes())
+    return pages
+
+
+def _wrap(font: FontSubset, text: str, size: float, width: float) -> list[str]:
+    lines, cur = [], ""
+    for ch in text:
+        if cur and font.width(cur + ch, size) > width:
+            lines.append(cur)
+            cur = ""
+        cur += ch
+    if cur:
+        lines.append(cur)
+    return lines[:4]

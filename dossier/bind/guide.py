@@ -1,0 +1,138 @@
+"""The stamping guide (盖章指引): a short PDF telling whoever holds the seal what to do.
+
+It is derived only from a :class:`BindResult`: cover-seal place, seam groups with their page
+ranges, simplex or duplex, copies, sheet count.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from dossier.atomic import write_bytes
+from dossier.bind.draw import Canvas
+from dossier.bind.geometry import A4_H, A4_W, MM
+
+_LEFT = 22 * MM
+_RIGHT = A4_W - 22 * MM
+_TOP = A4_H - 25 * MM
+_BOTTOM = 22 * MM
+_COLS = (0.0, 14 * MM, 60 * MM, 100 * MM, 118 * MM, 142 * MM)
+_HEAD = ("组", "打印页码", "PDF 页", "张数", "每张露出", "章中心距底边")
+
+
+def guide_lines(result, copies: int = 7) -> list[tuple[str, object]]:
+    """The guide as a list of (kind, content): ``title``, ``p`` (paragraph), ``row`` (table cells)."""
+    m = result.manifest
+    layout = result.layout
+    labels = result.labels
+    mode = "双面打印（沿长边翻转）" if result.duplex else "单面打印"
+    items: list[tuple[str, object]] = [("title", "盖章指引")]
+    items.append(("p", f"卷册：{m['volume']}；共 {m['page_count']} 页，{layout.sheets} 张纸；{mode}；一式{_cn(copies)}份，每份都要盖章。"))
+    items.append(("h", "一、打印"))
+    items.append(("p", f"用 A4 纸{mode}，打印比例选“实际大小”（不要选“适合页面”或缩放），否则骑缝章的虚线位置会偏移。共需 {layout.sheets * copies} 张纸（{copies} 份）。"))
+    items.append(("h", "二、封面章"))
+    if result.cover_seal:
+        x0, y0, x1, y1 = result.cover_seal
+        items.append(("p", f"在第 1 页（封面）“此处加盖企业公章”的虚线圆圈处盖企业公章：圆心距纸张左边 {(x0 + x1) / 2 / MM:.0f} 毫米、距下边 {(y0 + y1) / 2 / MM:.0f} 毫米。"))
+    else:
+        items.append(("p", "本卷没有封面，无需盖封面章。"))
+    items.append(("h", f"三、骑缝章（共 {len(layout.groups)} 组，每组盖一枚完整的章）"))
+    fronts = "每张纸的正面（奇数页）" if result.duplex else "每一页"
+    items.append(("p", f"{fronts}右边缘都印有一段灰色虚线条（骑缝章位置）。按组把纸张按页码顺序叠齐、正面朝上，沿右边缘从上到下逐张向右错开“每张露出”的宽度，成扇形，使每张纸的虚线条都露出来；在虚线条的高度把章盖下去，让印章正好压在所有露出的虚线条上。每组一枚完整的章，各组高度不同。"))
+    items.append(("row", _HEAD))
+    for i, g in enumerate(layout.groups, 1):
+        label = f"{labels[g.first_page - 1]}–{labels[g.last_page - 1]}" if g.first_page != g.last_page else labels[g.first_page - 1]
+        items.append(("row", (str(i), label, f"{g.first_page}–{g.last_page}", str(g.sheets), f"{g.slice_width / MM:.1f} 毫米", f"{g.center_y / MM:.0f} 毫米")))
+    items.append(("h", "四、盖章以后"))
+    items.append(("p", "逐张检查：每张纸右边缘都有红色印迹，封面章清楚完整。灰色虚线只是位置标记，不算盖章。然后把其中一份完整扫描为 PDF（盖章扫描件），按页码顺序，不要缺页。"))
+    return items
+
+
+def render_guide(result, copies: int = 7) -> bytes:
+    import pikepdf
+
+    from dossier.bind.draw import FONT_RES
+    from dossier.bind.fonts import embed, subset_font
+
+    items = guide_lines(result, copies)
+    chars: set[str] = set()
+    for _kind, content in items:
+        chars |= set("".join(content) if isinstance(content, tuple) else str(content))
+    font = subset_font(chars)
+    pages: list[Canvas] = []
+    c: Canvas | None = None
+    y = 0.0
+
+    def new_page() -> None:
+        nonlocal c, y
+        c = Canvas(font)
+        c.gray(fill=0)
+        pages.append(c)
+        y = _TOP
+
+    new_page()
+    for kind, content in items:
+        assert c is not None
+        if kind == "title":
+            c.text(A4_W / 2, y - 10, str(content), 20, "center")
+            y -= 44
+        elif kind == "h":
+            if y < _BOTTOM + 60:
+                new_page()
+            y -= 8
+            c.text(_LEFT, y, str(content), 13)
+            y -= 22
+        elif kind == "p":
+            for line in _wrap(font, str(content), 11, _RIGHT - _LEFT):
+                if y < _BOTTOM:
+                    new_page()
+                c.text(_LEFT, y, line, 11)
+                y -= 18
+        elif kind == "row":
+            if y < _BOTTOM:
+                new_page()
+            for x, cell in zip(_COLS, content):
+                c.text(_LEFT + x, y, cell, 10.5)
+            c.gray(stroke=0.7).line_style(0.4).line(_LEFT, y - 5, _RIGHT, y - 5)
+            y -= 19
+    pdf = pikepdf.new()
+    font_res = pdf.make_indirect(pikepdf.Dictionary({FONT_RES: embed(pdf, font)}))
+    for canvas in pages:
+        page = pikepdf.Dictionary(
+            Type=pikepdf.Name.Page,
+            MediaBox=pikepdf.Array([0, 0, A4_W, A4_H]),
+            Resources=pikepdf.Dictionary(Font=font_res),
+            Contents=pikepdf.Stream(pdf, canvas.bytes()),
+        )
+        pdf.pages.append(pikepdf.Page(page))
+    pdf.docinfo = pdf.make_indirect(pikepdf.Dictionary(Title=pikepdf.String("盖章指引"), Producer=pikepdf.String("dossier")))
+    buf = io.BytesIO()
+    pdf.save(buf, deterministic_id=True, compress_streams=True, min_version="1.7")
+    return buf.getvalue()
+
+
+def write_stamping_guide(result, out_pdf: str | Path, copies: int = 7) -> Path:
+    """Write the 盖章指引 for ``result`` to ``out_pdf`` atomically."""
+    return write_bytes(out_pdf, render_guide(result, copies))
+
+
+def _wrap(font, text: str, size: float, width: float) -> list[str]:
+    lines, cur = [], ""
+    for ch in text:
+        if cur and font.width(cur + ch, size) > width:
+            # keep closing punctuation on the line it closes
+            if ch in "，。；：、）”":
+                lines.append(cur + ch)
+                cur = ""
+                continue
+            lines.append(cur)
+            cur = ""
+        cur += ch
+    if cur:
+        lines.append(cur)
+    return lines
+
+
+def _cn(n: int) -> str:
+    return "零一二三四五六七八九十"[n] if 0 <= n <= 10 else str(n)

@@ -1,0 +1,375 @@
+"""Binding: a tree of parts (sections, documents, evidence files) into one print-ready A4 volume.
+
+Every source page is wrapped as a Form XObject and placed on a fresh A4 portrait page with one
+matrix that applies its /Rotate, CropBox offset, landscape turn and fit; annotations, page
+actions and the source's catalog are left behind (see :mod:`dossier.bind.sanitize`). Over it go
+the volume's page number, the seam-seal slice and, for drafts, 草稿. Cover and TOC are drawn by
+:mod:`dossier.bind.frontmatter` with an embedded CJK subset font.
+
+Guarantees: same inputs → same bytes (fixed /ID, no dates); the volume appears only when
+complete (atomic rename); inputs are opened read-only; memory stays modest because page
+content and images are streamed from the source files at save time (sources stay open until
+then: pikepdf #465).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dossier.atomic import atomic_path
+from dossier.bind import frontmatter, outline, sanitize, stamps
+from dossier.bind.draw import ALPHA_RES, FONT_RES, SEAL_RES, Canvas, seal_outline
+from dossier.bind.extents import ink_boxes
+from dossier.bind.frontmatter import Cover, TocEntry
+from dossier.bind.geometry import A4_H, A4_W, MM, Rect, intersect, place_on_a4, transform_rect
+from dossier.bind.intake import Source, open_source
+from dossier.bind.seal import DEFAULT_GROUP, SEAL_DIAMETER, SealLayout, seal_layout
+from dossier.errors import InputError
+
+PRODUCER = "dossier"
+
+
+@dataclass(frozen=True)
+class Part:
+    """A node of the volume: a file (PDF or image) and/or a heading with children.
+
+    A part with ``source`` contributes that file's pages, then its children's pages; a part
+    without ``source`` is a heading whose bookmark points at its first descendant page.
+    ``source`` is recorded in the manifest exactly as given (e.g. ``evidence/合同.pdf``) and
+    resolved against ``base_dir``.
+    """
+
+    title: str
+    source: str | Path | None = None
+    password: str | None = None
+    children: tuple[Part, ...] = ()
+
+
+@dataclass
+class BindResult:
+    volume: Path
+    manifest: dict
+    warnings: list[str]
+    layout: SealLayout
+    labels: list[str]
+    duplex: bool
+    cover_seal: Rect | None
+    toc: list[TocEntry] = field(default_factory=list)
+
+
+@dataclass
+class _Node:
+    part: Part
+    depth: int
+    source: Source | None = None
+    first: int | None = None  # 0-based first page in the output, own or descendants'
+    count: int = 0
+    children: list[_Node] = field(default_factory=list)
+
+
+def bind_volume(
+    parts: list[Part] | tuple[Part, ...],
+    out_pdf: str | Path,
+    *,
+    cover: Cover | None = None,
+    toc: bool | None = None,
+    duplex: bool = False,
+    seal_group: int = DEFAULT_GROUP,
+    passwords: dict[str, str] | None = None,
+    draft: bool = False,
+    page_numbers: bool = True,
+    base_dir: str | Path | None = None,
+) -> BindResult:
+    """Bind ``parts`` into ``out_pdf`` atomically and return the manifest and warnings.
+
+    ``toc`` defaults to True when there is a cover. ``passwords`` maps an input's file name (or
+    its path as given) to its password; a part's own ``password`` wins. ``seal_group`` is the
+    number of sheets per seam seal. Raises :class:`InputError` / :class:`PasswordError` naming
+    the file for any unusable input, leaving no output. The manifest dict is returned, not
+    written: the caller decides where it goes.
+    """
+    out_pdf = Path(out_pdf)
+    with atomic_path(out_pdf) as tmp:
+        return build_volume(
+            parts, tmp, volume_name=out_pdf.name, cover=cover, toc=toc, duplex=duplex,
+            seal_group=seal_group, passwords=passwords, draft=draft, page_numbers=page_numbers,
+            base_dir=base_dir, final_path=out_pdf,
+        )
+
+
+def build_volume(
+    parts, target: Path, *, volume_name: str, cover=None, toc=None, duplex=False,
+    seal_group=DEFAULT_GROUP, passwords=None, draft=False, page_numbers=True, base_dir=None,
+    final_path: Path | None = None,
+) -> BindResult:
+    """Like :func:`bind_volume` but writes ``target`` directly (the caller makes it atomic)."""
+    import pikepdf
+
+    base = Path(base_dir) if base_dir is not None else Path.cwd()
+    passwords = dict(passwords or {})
+    toc = bool(cover) if toc is None else toc
+    final = (final_path or target).resolve()
+    roots = [_tree(p, 1) for p in parts]
+    files = [n for n in _walk(roots) if n.part.source is not None]
+    if not files and not cover:
+        raise InputError("没有任何要装订的文件。", hint="至少给出一个 PDF 或图片。")
+    for n in files:
+        if (base / n.part.source).resolve() == final:
+            raise InputError("输出文件与输入文件是同一个文件，拒绝覆盖输入。", file=str(n.part.source),
+                             hint="用 -o 指定另一个输出文件名。")
+
+    warnings: list[str] = []
+    with contextlib.ExitStack() as stack:
+        tmpdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="dossier-bind-")))
+        executor = stack.enter_context(ThreadPoolExecutor(max_workers=1))
+        opened: list[Source] = []
+        stack.callback(lambda: [s.pdf.close() for s in opened])
+        for n in files:
+            src = str(n.part.source)
+            pw = n.part.password or passwords.get(src) or passwords.get(Path(src).name)
+            n.source = open_source(base / src, src, password=pw, tmpdir=tmpdir, executor=executor)
+            opened.append(n.source)
+            warnings.extend(n.source.warnings)
+            if n.source.kind == "pdf":
+                found = sanitize.active_content(n.source.pdf)
+                if found:
+                    warnings.append(f"{src}：含有{'、'.join(found)}，装订时已去除。")
+
+        cover_pages = 1 if cover else 0
+        entries_nodes = [n for n in _walk(roots) if n.depth <= 2 and _pages_under(n)]
+        toc_pages = frontmatter.toc_page_count(len(entries_nodes)) if toc else 0
+        front = cover_pages + toc_pages
+        _assign(roots, front)
+        for n in _walk(roots):
+            if n.count == 0:
+                warnings.append(f"「{n.part.title}」没有任何页面，未列入目录和书签。")
+        body = sum(len(n.source.pages) for n in files)
+        total = front + body
+        labels = outline.labels(cover_pages, toc_pages, body)
+        layout = seal_layout(total, duplex=duplex, group_size=seal_group)
+        warnings.extend(layout.warnings)
+        entries = [
+            TocEntry(n.depth, n.part.title, labels[n.first]) for n in entries_nodes if n.first is not None
+        ] if toc else []
+
+        chars: set[str] = set()
+        if page_numbers:
+            chars |= set("".join(labels[cover_pages:]))
+        if cover:
+            chars |= cover.chars()
+        if toc:
+            chars |= frontmatter.toc_chars([e.title for e in entries])
+        if draft:
+            chars |= set(stamps.DRAFT_TEXT)
+        font = None
+        if chars:
+            from dossier.bind.fonts import subset_font
+
+            font = subset_font(chars)
+
+        out = pikepdf.new()
+        shared_res: dict = {}
+        if font is not None:
+            from dossier.bind.fonts import embed
+
+            shared_res["/Font"] = out.make_indirect(pikepdf.Dictionary({FONT_RES: embed(out, font)}))
+        seal_x = pikepdf.Stream(out, seal_outline(SEAL_DIAMETER))
+        seal_x.Type, seal_x.Subtype = pikepdf.Name.XObject, pikepdf.Name.Form
+        seal_x.BBox = pikepdf.Array([0, 0, round(SEAL_DIAMETER, 4), round(SEAL_DIAMETER, 4)])
+        seal_x = out.make_indirect(seal_x)
+        if draft:
+            gs = pikepdf.Dictionary(Type=pikepdf.Name.ExtGState, ca=0.18, CA=0.18)
+            shared_res["/ExtGState"] = out.make_indirect(pikepdf.Dictionary({ALPHA_RES: gs}))
+        shared_xobjects = {SEAL_RES: seal_x}
+        media = pikepdf.Array([0, 0, A4_W, A4_H])
+        pages_meta: list[dict] = []
+        cover_seal: Rect | None = None
+
+        def finish(c: Canvas, index: int, xobjects: dict) -> pikepdf.Dictionary:
+            number = index + 1
+            s = layout.slices[index]
+            if s is not None:
+                stamps.seal_slice(c, s)
+            if page_numbers and index >= cover_pages:
+                stamps.page_number(c, labels[index], number, duplex)
+            if draft:
+                stamps.draft(c)
+            res = pikepdf.Dictionary({**shared_res, "/XObject": pikepdf.Dictionary({**shared_xobjects, **xobjects})})
+            page = pikepdf.Dictionary(
+                Type=pikepdf.Name.Page, MediaBox=media, Resources=res, Contents=pikepdf.Stream(out, c.bytes())
+            )
+            out.pages.append(pikepdf.Page(page))
+            return page
+
+        def meta(index: int, source=None, source_page=None, size=None, rotation=None, seal=None) -> dict:
+            s = layout.slices[index]
+            return {
+                "number": index + 1,
+                "label": labels[index],
+                "source": source,
+                "source_page": source_page,
+                "seam": _r(s.rect) if s else None,
+                "cover_seal": _r(seal) if seal else None,
+                "original_size": [round(v, 2) for v in size] if size else None,
+                "original_rotation": rotation,
+            }
+
+        index = 0
+        if cover:
+            assert font is not None
+            content, cover_seal = frontmatter.cover_page(cover, font)
+            c = Canvas(font)
+            c.raw(content.decode("ascii"))
+            finish(c, index, {})
+            pages_meta.append(meta(index, seal=cover_seal))
+            index += 1
+        if toc:
+            assert font is not None
+            for content in frontmatter.toc_pages(entries, font):
+                c = Canvas(font)
+                c.raw(content.decode("ascii"))
+                finish(c, index, {})
+                pages_meta.append(meta(index))
+                index += 1
+
+        covered: dict[str, list[int]] = {}
+        for n in files:
+            src = n.source
+            assert src is not None
+            if src.kind == "pdf":
+                sanitize.flatten_forms(src.pdf)
+            for i, (page, sp) in enumerate(zip(src.pdf.pages, src.pages)):
+                placement = place_on_a4(sp.box, sp.rotate)
+                form = page.as_form_xobject(handle_transformations=False)
+                form.BBox = pikepdf.Array([round(v, 4) for v in sp.box])
+                fx = out.copy_foreign(form)
+                s = layout.slices[index]
+                if s is not None and intersect(placement.rect, s.rect):
+                    if _covers(ink_boxes(page) if src.kind == "pdf" else [sp.box], sp.box, placement.matrix, s.rect):
+                        covered.setdefault(src.file, []).append(i + 1)
+                c = Canvas(font)
+                c.save().cm(placement.matrix).xobject("/P").restore()
+                finish(c, index, {"/P": fx})
+                pages_meta.append(meta(index, src.file, i + 1, sp.original_size, sp.rotate))
+                index += 1
+        for file, pages in covered.items():
+            warnings.append(
+                f"{file} 第 {_ranges(pages)} 页：骑缝章切片（页面右边缘）会压住页面内容，"
+                "盖章前请确认不影响辨认，或把该材料留出右边距后重新导出。"
+            )
+
+        sanitize.scrub(out)
+        marks = [m for m in (_mark(r) for r in roots) if m is not None]
+        outline.set_outline(out, marks)
+        outline.set_page_labels(out, cover_pages, toc_pages)
+        info = {"/Producer": PRODUCER, "/Creator": PRODUCER}
+        if cover:
+            info["/Title"] = cover.title
+        out.docinfo = out.make_indirect(pikepdf.Dictionary({k: pikepdf.String(v) for k, v in info.items()}))
+        versions = [str(s.pdf.pdf_version) for s in opened] + ["1.7"]
+        out.save(
+            target,
+            deterministic_id=True,
+            object_stream_mode=pikepdf.ObjectStreamMode.generate,
+            compress_streams=True,
+            min_version=max(versions, key=lambda v: tuple(int(x) for x in v.split(".") if x.isdigit())),
+            fix_metadata_version=False,
+        )
+        digest = hashlib.sha256()
+        with open(target, "rb") as fh:
+            while chunk := fh.read(1 << 20):
+                digest.update(chunk)
+        inputs = [
+            {
+                "file": n.source.file,
+                "kind": n.source.kind,
+                "sha256": n.source.sha256,
+                "bytes": n.source.path.stat().st_size,
+                "pages": len(n.source.pages),
+                "first_page": n.first + 1 if n.first is not None else None,
+            }
+            for n in files
+            if n.source is not None
+        ]
+    manifest = {
+        "volume": volume_name,
+        "sha256": digest.hexdigest(),
+        "page_count": total,
+        "sheets": layout.sheets,
+        "duplex": duplex,
+        "pages": pages_meta,
+        "inputs": inputs,
+        "seal_groups": [
+            {
+                "first_page": g.first_page,
+                "last_page": g.last_page,
+                "sheets": g.sheets,
+                "slice_width": round(g.slice_width, 2),
+                "center_y": round(g.center_y, 2),
+            }
+            for g in layout.groups
+        ],
+        "seal_diameter": round(SEAL_DIAMETER, 2),
+    }
+    return BindResult(final_path or target, manifest, warnings, layout, labels, duplex, cover_seal, entries)
+
+
+def _tree(part: Part, depth: int) -> _Node:
+    return _Node(part, depth, children=[_tree(ch, depth + 1) for ch in part.children])
+
+
+def _walk(nodes: list[_Node]):
+    for n in nodes:
+        yield n
+        yield from _walk(n.children)
+
+
+def _pages_under(n: _Node) -> bool:
+    return any(m.part.source is not None for m in _walk([n]))
+
+
+def _assign(nodes: list[_Node], start: int) -> int:
+    for n in nodes:
+        first = start
+        if n.source is not None:
+            start += len(n.source.pages)
+        start = _assign(n.children, start)
+        n.count = start - first
+        n.first = first if n.count else None
+    return start
+
+
+def _mark(n: _Node) -> outline.Mark | None:
+    if n.first is None:
+        return None
+    kids = [m for m in (_mark(c) for c in n.children) if m is not None]
+    return outline.Mark(n.part.title, n.first, kids)
+
+
+def _covers(boxes: list[Rect], visible: Rect, matrix, strip: Rect) -> bool:
+    for box in boxes:
+        box = intersect(box, visible)
+        if box and intersect(transform_rect(matrix, box), strip):
+            return True
+    return False
+
+
+def _r(rect: Rect) -> list[float]:
+    return [round(v, 2) for v in rect]
+
+
+def _ranges(pages: list[int]) -> str:
+    out, start, prev = [], pages[0], pages[0]
+    for p in pages[1:] + [None]:
+        if p is not None and p == prev + 1:
+            prev = p
+            continue
+        out.append(f"{start}" if start == prev else f"{start}–{prev}")
+        if p is not None:
+            start = prev = p
+    return "、".join(out)

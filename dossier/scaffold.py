@@ -1,0 +1,57 @@
+"""``dossier init``: a project folder with an ``enterprise.yaml`` whose Chinese comments explain
+each field and the rule behind it. The template is ``templates/init/enterprise.yaml.j2``; field
+lists that depend on the type (core indicators, equipment counts) come from the catalogues."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+
+from dossier import atomic
+from dossier.errors import InputError
+from dossier.figures import Readings
+from dossier.load import FILENAME
+from dossier.programme import load_programme
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+def scaffold_text(mtype: str, programme_id: str = "wuhan-2025") -> str:
+    programme = load_programme(programme_id)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES / "init"), undefined=jinja2.StrictUndefined, keep_trailing_newline=True
+    )
+    readings = programme.readings
+    core = [e for e in programme.indicators if mtype in e.get("core", [])]
+    return env.get_template("enterprise.yaml.j2").render(
+        programme=programme,
+        mtype=mtype,
+        reading=Readings(readings["amount_basis"], readings["window_date"]).describe(),
+        industries="、".join(programme.industries.find(k).label for k in programme.raw["key_industries"]),
+        categories="、".join(programme.investment_categories.labels()),
+        system_types="、".join(programme.system_types.keys()),
+        core_indicators=[e.label for e in core],
+        indicators=core,
+        counts=[e for e in programme.equipment_counts if mtype in e.get("types", [])],
+        kpi_attachment=4 if mtype == "process" else 2,
+        scenario_attachment=5 if mtype == "process" else 3,
+        equipment_attachment=9 if mtype == "process" else 8,
+    )
+
+
+def init_project(directory: str | Path, mtype: str, programme_id: str = "wuhan-2025") -> Path:
+    """Create ``directory`` with ``enterprise.yaml``, ``evidence/`` and ``media/``.
+
+    Refuses to overwrite an existing ``enterprise.yaml`` (a user's work is never replaced).
+    """
+    directory = Path(directory)
+    target = directory / FILENAME
+    if target.exists():
+        raise InputError("文件已存在，不会覆盖", file=str(target), hint="换一个文件夹，或先把已有的 enterprise.yaml 改名备份。")
+    text = scaffold_text(mtype, programme_id)
+    directory.mkdir(parents=True, exist_ok=True)
+    for sub in ("evidence", "media"):
+        (directory / sub).mkdir(exist_ok=True)
+    atomic.write_text(target, text)
+    return target

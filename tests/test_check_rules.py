@@ -1,0 +1,142 @@
+"""Every rule has a failing case here; the valid fixture is the passing case of all of them."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import codes
+from dossier.check import check_project
+
+
+def test_valid_project_has_no_errors_or_warnings(project):
+    result = check_project(project(), media=False)
+    assert codes(result) == set()
+    assert result.exit_code == 0
+
+
+def _set(path: str, value):
+    def mutate(data):
+        node = data
+        parts = path.split(".")
+        for part in parts[:-1]:
+            node = node[int(part)] if part.isdigit() else node[part]
+        last = parts[-1]
+        if value is _DELETE:
+            del node[last]
+        elif last.isdigit():
+            node[int(last)] = value
+        else:
+            node[last] = value
+
+    return mutate
+
+
+_DELETE = object()
+
+
+def _do(*fns):
+    def mutate(data):
+        for fn in fns:
+            fn(data)
+
+    return mutate
+
+
+FAILING = [
+    # (id, mutation, code, severity)
+    ("required", _set("enterprise.legal_rep", None), "R-REQUIRED", "error"),
+    ("required-blank", _set("project.name", "  "), "R-REQUIRED", "error"),
+    ("empty-table", _set("systems", []), "R-TABLE-EMPTY", "error"),
+    ("uscc", _set("enterprise.uscc", "91420100MA4K8T2Q70"), "E-USCC", "error"),
+    ("district", _set("enterprise.district", "朝阳区"), "E-DISTRICT", "error"),
+    ("industry-unknown", _set("enterprise.key_industry", "航天"), "E-INDUSTRY", "error"),
+    ("industry-other", _set("enterprise.key_industry", "其他"), "E-INDUSTRY", "warning"),
+    ("not-above-size", _set("enterprise.above_designated_size", "否"), "E-SCALE", "error"),
+    (
+        "non-independent-small",
+        _do(_set("enterprise.legal_entity", "non_independent"), _set("enterprise.prior_year_output_wan", "999999.99"),
+            _set("enterprise.pays_tax_in_wuhan", True)),
+        "E-NONINDEP",
+        "error",
+    ),
+    ("non-independent-no-tax", _do(_set("enterprise.legal_entity", "non_independent"),
+                                   _set("enterprise.prior_year_output_wan", "1200000"), _set("enterprise.pays_tax_in_wuhan", False)),
+     "E-NONINDEP", "error"),
+    ("incident", _set("enterprise.no_major_incident_2y", False), "E-INCIDENT", "error"),
+    ("repeat-benchmark", _set("enterprise.awards", {"benchmark_year": 2023}), "E-REPEAT", "warning"),
+    ("repeat-demo", _set("enterprise.awards", {"demonstration_this_year": True}), "E-REPEAT", "warning"),
+    ("not-in-stats", _set("project.in_stats", False), "E-STATS", "error"),
+    ("no-stats-code", _set("project.stats_project_code", None), "E-STATS", "error"),
+    ("not-commissioned", _set("project.commissioning_date", "2025-10-16"), "P-NOT-COMMISSIONED", "error"),
+    ("construction-order", _set("project.construction_start", "2025-04-01"), "P-DATES", "error"),
+    ("total-investment", _set("project.total_investment_wan", "100"), "P-TOTAL", "warning"),
+    ("category", _set("investments.0.category", "土建"), "I-CATEGORY", "error"),
+    ("rd-subject", _set("investments.2.rd_subject", None), "I-RD-SUBJECT", "warning"),
+    ("window-other-date", _set("investments.0.contract.date", "2023-09-30"), "I-WINDOW", "warning"),
+    ("window-date-missing", _set("investments.0.invoice.date", None), "I-WINDOW-DATE", "error"),
+    ("rd-cap", _set("investments.2.amount_wan", "1200.00"), "I-RD-CAP", "warning"),
+    ("arith-qty-price", _set("investments.0.unit_price_wan", "1400.00"), "I-ARITH", "error"),
+    ("arith-paid-over", _set("investments.0.payment.amount_wan", "3100.00"), "I-ARITH", "error"),
+    ("arith-tax", _set("investments.0.invoice.tax_wan", "4000.00"), "I-ARITH", "error"),
+    ("duplicate-invoice", _set("investments.1.invoice.number", "24420000000123450001"), "I-DUPLICATE-INVOICE", "error"),
+    ("duplicate-id", _set("investments.1.id", "A-01"), "I-DUPLICATE-ID", "error"),
+    ("supplier-uscc", _set("investments.0.supplier_uscc", "913205001234567890"), "I-SUPPLIER-USCC", "error"),
+    ("related", _set("enterprise.related_parties", ["__SUPPLIER__"]), "I-RELATED", "warning"),
+    ("second-hand", _set("investments.0.second_hand", True), "I-SECOND-HAND", "warning"),
+    ("evidence-missing-file", _set("investments.0.evidence.invoice", ["evidence/没有这个文件.pdf"]), "I-EVIDENCE-MISSING", "error"),
+    ("evidence-kind", _set("investments.0.evidence.bank_statement", []), "I-EVIDENCE-KIND", "error"),
+    ("evidence-reused", _set("investments.1.evidence.contract", ["evidence/A-01/合同.pdf"]), "I-EVIDENCE-REUSED", "warning"),
+    ("kpi-unknown", _set("indicators.0.key", "magic"), "K-UNKNOWN", "error"),
+    ("kpi-core-missing", lambda d: d["indicators"].pop(3), "K-CORE-MISSING", "error"),
+    ("kpi-zero-baseline", _set("indicators.0.baseline", "0"), "K-ZERO-BASELINE", "error"),
+    ("kpi-ratio-range", _set("indicators.3.baseline", "120"), "K-RATIO-RANGE", "error"),
+    ("kpi-worse", _set("indicators.0.current", "90"), "K-WORSE", "warning"),
+    ("kpi-implausible", _set("indicators.2.current", "10"), "K-IMPLAUSIBLE", "warning"),
+    ("kpi-period-after", _set("indicators.0.current_period", "2025年1-9月"), "K-PERIOD-AFTER", "error"),
+    ("kpi-period-order", _set("indicators.0.baseline_period", "2025年6-9月"), "K-PERIOD-ORDER", "error"),
+    ("kpi-period-text", _set("indicators.0.baseline_period", "去年"), "K-PERIOD", "warning"),
+    ("scenario-unknown", _set("scenarios.0.code", "SC99"), "S-UNKNOWN", "error"),
+    ("scenario-ref", _set("scenarios.0.systems", ["SYS-NONE"]), "S-REF", "error"),
+    ("scenario-unsupported", _set("scenarios.0.systems", []), "S-UNSUPPORTED", "warning"),
+    ("scenario-no-kpi", _set("scenarios.0.indicators", []), "S-NO-KPI", "warning"),
+    ("scenario-systems", _set("systems.0.type", "ERP"), "S-SYSTEMS", "warning"),
+    ("system-no-investment", _set("systems.0.status", "new"), "Y-NO-INVESTMENT", "warning"),
+    ("system-ref", _set("systems.0.investments", ["A-99"]), "Y-REF", "error"),
+    ("software-without-system", _set("investments.1.category", "工业软件"), "I-NO-SYSTEM", "warning"),
+    ("equipment-count-missing", lambda d: d["equipment"]["counts"].pop("robots"), "Q-COUNT-MISSING", "error"),
+    ("equipment-rate-over", _set("equipment.counts.equipment_networked", 401), "Q-RATE-RANGE", "error"),
+    ("equipment-nc-low", _set("equipment.counts.key_processes_nc", 13), "Q-RATE-LOW", "warning"),
+    ("equipment-count-type", _set("equipment.counts.loops_total", 100), "Q-COUNT-TYPE", "warning"),
+    ("summary-length", _set("project.summary", "字" * 151), "X-SUMMARY-LENGTH", "error"),
+    ("summary-raw", _set("project.summary", "字" * 140 + " MES ERP WMS QMS EMS PLM"), "X-SUMMARY-RAW", "warning"),
+    ("report-short", _set("report.goals", "提高效率。"), "X-REPORT-SHORT", "warning"),
+    ("ranking", _set("operations.ranking.rank", 41), "O-RANKING", "error"),
+    ("late", _set("settings.application_date", "2025-10-20"), "C-LATE", "warning"),
+    ("unknown-key", _set("enterprise.nmae", "x"), "Y-UNKNOWN-KEY", "error"),
+    ("schema-date", _set("project.commissioning_date", "2025-02-30"), "Y-SCHEMA", "error"),
+]
+
+
+@pytest.mark.parametrize("mutate,code,severity", [f[1:] for f in FAILING], ids=[f[0] for f in FAILING])
+def test_rule_fails(project, mutate, code, severity):
+    def apply(data):
+        mutate(data)
+        parties = data["enterprise"].get("related_parties")
+        if parties == ["__SUPPLIER__"]:
+            data["enterprise"]["related_parties"] = [data["investments"][0]["supplier_uscc"]]
+
+    result = check_project(project(apply), media=False)
+    hits = [f for f in result.findings if f.code == code]
+    assert hits, f"{code} not raised; got {sorted(codes(result))}"
+    assert hits[0].severity == severity
+    assert all(f.message and not f.message.isascii() for f in hits), "messages are Chinese"
+    assert result.exit_code == (1 if any(f.severity == "error" for f in result.findings) else 0)
+
+
+def test_every_finding_of_a_line_rule_names_file_and_line(project):
+    result = check_project(project(_set("investments.1.invoice.number", "24420000000123450001")), media=False)
+    (dup,) = [f for f in result.findings if f.code == "I-DUPLICATE-INVOICE"]
+    assert dup.file == "enterprise.yaml"
+    lines = (result.project.root / "enterprise.yaml").read_text(encoding="utf-8").splitlines()
+    assert "24420000000123450001" in lines[dup.line - 1]
+    assert dup.rule and "发票" in dup.rule
