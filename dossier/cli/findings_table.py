@@ -1,11 +1,15 @@
-"""A findings table for verbs that check files rather than a project (``media``, ``scan``)."""
+"""Findings of verbs that check files rather than a project (``media``, ``scan``), in Chinese.
+
+Messages are printed one per line with soft wrapping, not inside a table: rich wraps table cells
+at spaces only, which splits Chinese sentences at the space in "第 3 页" and truncates the rest.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from rich.console import Console
-from rich.table import Table
+from rich.markup import escape
 
 from dossier.findings import SEVERITY_LABEL, Finding, count
 
@@ -17,16 +21,12 @@ def console() -> Console:
     return Console(highlight=False, width=max(110, Console().width))
 
 
-def print_findings(out: Console, findings: Iterable[Finding], *, where=lambda f: f.where()) -> None:
+def print_findings(out: Console, findings: Iterable[Finding], *, where: Callable[[Finding], str] = lambda f: f.where()) -> None:
     findings = sorted(findings, key=lambda f: (_ORDER[f.severity], f.file or "", f.page or 0))
-    if findings:
-        table = Table(show_lines=False, expand=False)
-        table.add_column("级别", no_wrap=True)
-        table.add_column("位置", no_wrap=True)
-        table.add_column("说明")
-        for f in findings:
-            table.add_row(f"[{STYLE[f.severity]}]{SEVERITY_LABEL[f.severity]}[/]", where(f), f.message)
-        out.print(table)
+    for f in findings:
+        place = where(f)
+        place = f"{escape(place)}：" if place else ""
+        out.print(f"[{STYLE[f.severity]}]{SEVERITY_LABEL[f.severity]}[/]  {place}{escape(f.message)}", soft_wrap=True)
     c = count(findings)
     verdict = "未发现错误" if c["error"] == 0 else "存在错误，须修改后再提交"
     out.print(f"共 {c['error']} 个错误、{c['warning']} 个警告、{c['info']} 个提示：{verdict}")

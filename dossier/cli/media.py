@@ -45,5 +45,6 @@ def media(paths: tuple[Path, ...], as_json: bool, as_set: bool, programme: str) 
             style = STYLE.get(worst, "green") if worst != "info" else "green"
             table.add_row(r.file, KIND_LABEL[r.kind], describe(r), f"[{style}]{verdict}[/]")
         out.print(table)
-        print_findings(out, findings)
+        # Each message names its file; the table above lists the paths.
+        print_findings(out, findings, where=lambda f: "")
     sys.exit(exit_code(findings))

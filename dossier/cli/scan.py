@@ -41,5 +41,6 @@ def scan(scan_pdf: Path, manifest: Path, volume: Path | None, as_json: bool) -> 
         seen = sum(1 for p in seam_pages if p.seam_ink_mm2 and p.seam_ink_mm2 >= SEAM_MIN_MM2)
         if seam_pages:
             out.print(f"骑缝章：应盖 {len(seam_pages)} 页，看到印迹 {seen} 页")
-        print_findings(out, findings, where=lambda f: f"第 {f.page} 页" if f.page else "")
+        # Each message names its page (scan page, and volume page where they differ).
+        print_findings(out, findings, where=lambda f: "")
     sys.exit(exit_code(findings))
