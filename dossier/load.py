@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import os
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -74,6 +75,8 @@ class LineIndex:
 
     lines: dict[tuple, tuple[str, int]] = field(default_factory=dict)
     default_file: str = FILENAME
+    # Display name of each file → the folder its relative paths resolve against.
+    folders: dict[str, Path] = field(default_factory=dict)
 
     def at(self, path: tuple) -> tuple[str, int | None]:
         path = tuple(path)
@@ -88,6 +91,10 @@ class LineIndex:
 
     def file(self, path: tuple) -> str:
         return self.at(path)[0]
+
+    def folder(self, path: tuple, default: Path) -> Path:
+        """The folder a relative path written at ``path`` resolves against (its declaring file's)."""
+        return self.folders.get(self.file(path), default)
 
 
 def decode(data: bytes, name: str) -> str:
@@ -323,6 +330,59 @@ def _title_at(loc: tuple) -> str | None:
 # ---------------------------------------------------------------- the project
 
 
+MAX_EXTENDS_DEPTH = 5
+
+
+def merge(base: Any, override: Any, base_index: LineIndex, index: LineIndex, path: tuple = ()) -> Any:
+    """Field-by-field override: mappings merge key by key; lists and scalars replace whole.
+
+    Line entries of values that come from ``base`` are copied into ``index`` so that findings
+    name the file that holds the value.
+    """
+    if isinstance(base, dict) and isinstance(override, dict):
+        out = dict(base)
+        for key, value in override.items():
+            out[key] = merge(base[key], value, base_index, index, path + (key,)) if key in base else value
+        for key in base:
+            if key not in override:
+                _copy_lines(base_index, index, path + (key,))
+        return out
+    return override
+
+
+def _copy_lines(src: LineIndex, dst: LineIndex, prefix: tuple) -> None:
+    n = len(prefix)
+    for key, where in src.lines.items():
+        if key[:n] == prefix:
+            dst.lines[key] = where
+
+
+def _load_with_extends(path: Path, display: str, root: Path, seen: tuple[Path, ...]) -> tuple[dict, LineIndex]:
+    raw, index = read_yaml_file(path, display)
+    index.folders[display] = path.parent
+    base_ref = raw.get("extends")
+    if not base_ref:
+        return raw, index
+    if not isinstance(base_ref, str) or not base_ref.lower().endswith((".yaml", ".yml")):
+        raise InputError("extends 应为一个 .yaml 文件的相对路径", file=display, line=index.line(("extends",)))
+    if base_ref.startswith("/") or ":" in base_ref[:3]:
+        raise InputError("extends 不能使用绝对路径", file=display, line=index.line(("extends",)), hint="请写相对路径，如 ../公司资料.yaml。")
+    base_path = (path.parent / base_ref.replace("\\", "/")).resolve()
+    if base_path in seen or len(seen) >= MAX_EXTENDS_DEPTH:
+        raise InputError(
+            "extends 形成循环或层级过深", file=display, line=index.line(("extends",)),
+            hint=f"公司资料文件最多嵌套 {MAX_EXTENDS_DEPTH} 层，且不能互相引用。",
+        )
+    base_display = os.path.relpath(base_path, root).replace(os.sep, "/")
+    if not base_path.is_file():
+        raise InputError(f"找不到 extends 指向的文件“{base_ref}”", file=display, line=index.line(("extends",)))
+    base_raw, base_index = _load_with_extends(base_path, base_display, root, seen + (base_path,))
+    merged = merge(base_raw, {k: v for k, v in raw.items() if k != "extends"}, base_index, index)
+    merged["extends"] = base_ref
+    index.folders.update(base_index.folders)
+    return merged, index
+
+
 @dataclass
 class Project:
     """A loaded project folder: the data, where each value was written, and schema findings."""
@@ -337,13 +397,20 @@ class Project:
     def name(self) -> str:
         return self.root.resolve().name
 
+    def resolve(self, path: tuple, rel: str) -> Path:
+        """The file a path value written at ``path`` names, confined to its declaring file's folder."""
+        from dossier import paths
+
+        folder = self.lines.folder(path, self.root)
+        return paths.resolve(folder, rel, source=self.lines.file(path), line=self.lines.line(path))
+
 
 def load_project(root: str | Path) -> Project:
     """Load ``root/enterprise.yaml``. InputError when the file is unusable; schema problems as findings."""
     root = Path(root)
     if not root.is_dir():
         raise InputError("项目文件夹不存在", file=str(root), hint="请给出含 enterprise.yaml 的文件夹路径。")
-    raw, index = read_yaml_file(root / FILENAME, FILENAME)
+    raw, index = _load_with_extends(root / FILENAME, FILENAME, root.resolve(), (( root / FILENAME).resolve(),))
     try:
         app = Application.model_validate(raw)
         findings: list[Finding] = []

@@ -35,7 +35,7 @@ def files_exist(ctx: RuleContext) -> Iterator[Finding]:
     for path, rel, password in referenced_files(ctx):
         attachment = 6 if path[0] == "investments" else ctx.form(2, 4) if path[0] == "indicators" else ctx.form(3, 5)
         line = ctx.lines.line(path)
-        target = paths.resolve(ctx.root, rel, source=ctx.lines.file(path), line=line)
+        target = paths.resolve(ctx.lines.folder(path, ctx.root), rel, source=ctx.lines.file(path), line=line)
         shown = paths.normalise(rel)
         by_file[shown].append(path)
         if not target.is_file():

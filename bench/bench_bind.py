@@ -1,0 +1,137 @@
+"""Bench: `dossier bind` on 1,000 mixed pages in 50 files vs `qpdf --empty --pages` on the same files.
+
+Targets (issue 4): wall-clock ratio ≤ 1.5 and peak RSS ≤ 400 MB. Inputs are generated once,
+deterministically, into bench/out/bind-inputs/ (git-ignored): A4 and Letter portrait, landscape,
+/Rotate 90/180/270, offset CropBox, 120 scanned JPEG pages, one AES-256 file with an empty user
+password. Each command runs once to warm caches (page cache, font subset cache), then the best
+of three runs is taken, as whole processes.
+
+    .venv/bin/python bench/bench_bind.py
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+INPUTS = OUT / "bind-inputs"
+FILES, PAGES, SCANS = 50, 1000, 120
+TARGET_RATIO, TARGET_RSS_MB = 1.5, 400
+
+
+def _vector_page(pdf, w: float, h: float, rotate: int, crop, n: int):
+    import pikepdf
+    from pikepdf import Array, Dictionary, Name
+
+    lines = [f"0 g BT /F1 11 Tf 60 {h - 80:.0f} Td 14 TL"]
+    for i in range(45):
+        lines.append(f"(Page {n} line {i} The quick brown fox jumps over the lazy dog 0123456789) '")
+    lines.append("ET 0.2 0.3 0.8 RG 2 w")
+    for i in range(60):
+        lines.append(f"{60 + i * 7} 100 m {80 + i * 5} {300 + (i * 37) % 200} l S")
+    content = "\n".join(lines).encode()
+    font = Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica)
+    page = Dictionary(Type=Name.Page, MediaBox=Array([0, 0, w, h]), Resources=Dictionary(Font=Dictionary(F1=font)),
+                      Contents=pikepdf.Stream(pdf, content))
+    if rotate:
+        page.Rotate = rotate
+    if crop:
+        page.CropBox = Array(list(crop))
+    pdf.pages.append(pikepdf.Page(page))
+
+
+def _scan_jpeg(seed: int) -> bytes:
+    import numpy as np
+    from PIL import Image
+
+    rng = np.random.default_rng(seed)
+    arr = (rng.random((1754, 1240)) * 60 + 180).astype("uint8")
+    arr[200:260, 100:1100] = 20
+    buf = io.BytesIO()
+    Image.fromarray(arr).convert("RGB").save(buf, "JPEG", quality=90, dpi=(150, 150))
+    return buf.getvalue()
+
+
+def make_inputs() -> list[Path]:
+    import img2pdf
+    import pikepdf
+
+    INPUTS.mkdir(parents=True, exist_ok=True)
+    stamp = INPUTS / ".complete"
+    files = [INPUTS / f"证据{i:02d}.pdf" for i in range(FILES)]
+    if stamp.exists():
+        return files
+    per = PAGES // FILES  # 20 pages per file
+    scans_left = SCANS
+    for i, path in enumerate(files):
+        if i % 8 == 3 and scans_left > 0:  # six files of scanned pages (120 JPEG pages)
+            n = min(per, scans_left)
+            scans_left -= n
+            data = img2pdf.convert([_scan_jpeg(i * 100 + k) for k in range(n)], nodate=True)
+            path.write_bytes(data)
+            continue
+        pdf = pikepdf.new()
+        for k in range(per):
+            kind = (i + k) % 6
+            if kind == 0:
+                _vector_page(pdf, 595.28, 841.89, 0, None, k)
+            elif kind == 1:
+                _vector_page(pdf, 612, 792, 0, None, k)
+            elif kind == 2:
+                _vector_page(pdf, 841.89, 595.28, 0, None, k)
+            elif kind == 3:
+                _vector_page(pdf, 595.28, 841.89, (90, 180, 270)[k % 3], None, k)
+            elif kind == 4:
+                _vector_page(pdf, 700, 950, 0, (50, 60, 645.28, 901.89), k)
+            else:
+                _vector_page(pdf, 595.28, 841.89, -90, None, k)
+        if i == FILES - 1:
+            pdf.save(path, encryption=pikepdf.Encryption(owner="owner", user="", R=6), static_id=True)
+        else:
+            pdf.save(path, deterministic_id=True)
+    stamp.write_text("ok\n")
+    return files
+
+
+def run(cmd: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one whole process."""
+    t = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t
+    err = proc.stderr.read().decode() if proc.stderr else ""
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"命令失败：{' '.join(cmd[:3])} …\n{err}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def best(cmd: list[str], runs: int = 3) -> tuple[float, float]:
+    run(cmd)  # warm-up
+    results = [run(cmd) for _ in range(runs)]
+    return min(r[0] for r in results), max(r[1] for r in results)
+
+
+def main() -> int:
+    files = make_inputs()
+    size = sum(f.stat().st_size for f in files) / 1e6
+    qpdf_cmd = ["qpdf", "--empty", "--pages", *map(str, files), "--", str(OUT / "bench-qpdf.pdf")]
+    bind_cmd = [str(ROOT / ".venv" / "bin" / "dossier"), "bind", *map(str, files), "-o", str(OUT / "bench-bind.pdf")]
+    q_wall, q_rss = best(qpdf_cmd)
+    b_wall, b_rss = best(bind_cmd)
+    ratio = b_wall / q_wall
+    ok = ratio <= TARGET_RATIO and b_rss <= TARGET_RSS_MB
+    print(f"输入：{len(files)} 个文件，{PAGES} 页，{size:.0f} MB")
+    print(f"qpdf --empty --pages：{q_wall:.2f} 秒，峰值内存 {q_rss:.0f} MB")
+    print(f"dossier bind：        {b_wall:.2f} 秒，峰值内存 {b_rss:.0f} MB")
+    print(f"耗时比 {ratio:.2f}（目标 ≤ {TARGET_RATIO}），峰值内存 {b_rss:.0f} MB（目标 ≤ {TARGET_RSS_MB} MB）：{'达标' if ok else '未达标'}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

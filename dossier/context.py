@@ -1,0 +1,532 @@
+"""Documents as data: Application + Programme + Figures → one plain dict per document.
+
+Every value a template prints is already a Chinese string here: 万元 with two decimals
+(:func:`~dossier.formats.fmt_wan`), dates as 2025年9月30日, 大写 amounts, catalogue labels instead of
+YAML keys (``yes`` → 是, ``on_premise`` → 本地部署, ``optoelectronics`` → 光电子信息). Derived numbers
+(totals, change rates, equipment rates, ratios) are read from :class:`~dossier.figures.Figures` and
+never recomputed. Templates therefore contain no logic beyond loops, so a district's own forms can
+replace them without touching code.
+
+An empty value prints as :data:`BLANK` (an optional field left out) or :data:`MISSING` (a required
+field not filled in — only possible in a draft built with ``--force``), never as an empty cell.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import PurePosixPath
+from typing import Any
+
+from dossier.figures import Figures, IndicatorFigures, RateFigures, RowFigures
+from dossier.formats import daxie_yuan, fmt_date, fmt_percent, fmt_wan, word_count
+from dossier.model import Application
+from dossier.programme import Programme
+
+BLANK = "—"
+MISSING = "（未填写）"
+DATE_TO_FILL = "　　年　　月　　日"
+NUMERALS = "一二三四五六七八九十"
+
+IMPLEMENTED = {"yes": "是", "partial": "部分", "no": "否"}
+DEPLOYMENT = {"on_premise": "本地部署", "private_cloud": "私有云", "public_cloud": "公有云（SaaS）", "hybrid": "混合部署"}
+STATUS = {"new": "本项目新建", "upgraded": "本项目升级", "existing": "原有"}
+ORIGIN = {"domestic": "国产", "imported": "进口"}
+LEGAL_ENTITY = {"independent": "独立法人", "non_independent": "非独立法人"}
+
+
+@dataclass(frozen=True)
+class DocumentSpec:
+    """One generated document: its template, its place in the materials list, its attachment number."""
+
+    name: str  # template name without .docx, also the output file stem
+    item: int  # 资料清单 item 1–9
+    attachment: int | None  # 附件 1–9, None for documents that are not an attachment form
+    title: str
+
+
+def document_specs(programme: Programme, mtype: str) -> list[DocumentSpec]:
+    """The documents of a ``discrete`` or ``process`` application, in binding order.
+
+    The attachments are exactly ``programme.attachments_for(mtype)``: 离散型 1, 2, 3, 6, 7, 8;
+    流程型 1, 4, 5, 6, 7, 9.
+    """
+    numbers = programme.attachments_for(mtype)
+    kpi, scenario, equipment = (n for n in numbers if n not in (1, 6, 7))
+    a = programme.attachment_title
+    return [
+        DocumentSpec("application_form", 1, 1, a(1)),
+        DocumentSpec("report", 2, None, "申请报告"),
+        DocumentSpec("kpi_selftest", 3, kpi, a(kpi)),
+        DocumentSpec("scenario_selftest", 3, scenario, a(scenario)),
+        DocumentSpec("investment_detail", 4, 6, a(6)),
+        DocumentSpec("systems_list", 5, 7, a(7)),
+        DocumentSpec("equipment_indicators", 6, equipment, a(equipment)),
+        DocumentSpec("operations_statement", 7, None, "企业生产、经营情况说明及产值在全市同行业排名情况说明"),
+        DocumentSpec("authenticity_pledge", 8, None, "企业提供资料真实性承诺书"),
+        DocumentSpec("summary", 9, None, "企业智能工厂建设情况文字简介"),
+    ]
+
+
+# ---------------------------------------------------------------- small formatters
+
+
+def text(value: Any, default: str = BLANK) -> str:
+    if value is None:
+        return default
+    s = str(value).strip()
+    return s if s else default
+
+
+def need(value: Any) -> str:
+    """A required value: prints 未填写 when missing (only a ``--force`` draft gets that far)."""
+    return text(value, MISSING)
+
+
+def yes_no(value: bool | None, yes: str = "是", no: str = "否", default: str = MISSING) -> str:
+    if value is None:
+        return default
+    return yes if value else no
+
+
+def money(value: Decimal | None, default: str = BLANK) -> str:
+    return default if value is None else fmt_wan(value)
+
+
+def number(value: Decimal | int | None, default: str = BLANK) -> str:
+    """A measured value as written (``12.50`` stays ``12.50``), never in exponent form."""
+    if value is None:
+        return default
+    if isinstance(value, Decimal):
+        s = format(value, "f")
+        return s
+    return str(value)
+
+
+def date(value: dt.date | None, default: str = BLANK) -> str:
+    return fmt_date(value) if value else default
+
+
+def paragraphs(value: str | None) -> list[str]:
+    """Text from YAML split into paragraphs (one per non-empty line); a missing text is one 未填写."""
+    if not value or not value.strip():
+        return [MISSING]
+    return [line.strip() for line in value.splitlines() if line.strip()]
+
+
+def joined(values: list[str], sep: str = "、", default: str = BLANK) -> str:
+    items = [v for v in values if v]
+    return sep.join(items) if items else default
+
+
+def file_label(rel: str) -> str:
+    """``evidence/合同/HT-01 五轴.pdf`` → ``HT-01 五轴``: what a reviewer needs to find the page."""
+    return PurePosixPath(rel.replace("\\", "/")).stem
+
+
+def two(value: Decimal) -> str:
+    return format(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), "f")
+
+
+# ---------------------------------------------------------------- derived-figure phrases
+
+
+def change_text(ind: IndicatorFigures) -> str:
+    """``提升 22.30%`` / ``降低 50.00%（−1.00 个百分点）``: the relative change, as Figures computed it."""
+    if ind.change_rate is None:
+        return BLANK
+    rate = ind.change_rate
+    if ind.direction == "lower_better":
+        word = "降低" if rate >= 0 else "上升"
+    else:
+        word = "提升" if rate >= 0 else "下降"
+    out = f"{word}{fmt_percent(abs(rate))}"
+    if ind.is_ratio and ind.absolute_change is not None:
+        sign = "+" if ind.absolute_change > 0 else ("−" if ind.absolute_change < 0 else "")
+        out += f"（{sign}{two(abs(ind.absolute_change))}个百分点）"
+    return out
+
+
+def rate_value(rate: RateFigures) -> str:
+    if rate.value is None:
+        return BLANK
+    return f"{two(rate.value)}%" if rate.unit == "%" else f"{two(rate.value)} {rate.unit}"
+
+
+# ---------------------------------------------------------------- the contexts
+
+
+def base_context(app: Application, programme: Programme, figures: Figures, draft: bool) -> dict[str, Any]:
+    """What every document may print: enterprise, project, programme, dates, the draft mark."""
+    e, p, c = app.enterprise, app.project, app.enterprise.contact
+    district = programme.districts.find(e.district)
+    industry = programme.industries.find(e.key_industry)
+    awards = e.awards
+    if awards.benchmark_year:
+        award_text = f"{awards.benchmark_year}年获评武汉标杆智能工厂"
+    elif awards.demonstration_this_year:
+        award_text = "当年度已获评工业智能化改造示范项目"
+    else:
+        award_text = "往年度未获评武汉标杆智能工厂，当年度未获评工业智能化改造示范项目"
+    if awards.note:
+        award_text += f"（{awards.note}）"
+    start, end = programme.window_start, programme.window_end
+    return {
+        "draft": draft,
+        "programme": {
+            "title": programme.title,
+            "issuer": programme.raw.get("issuer", ""),
+            "notice": programme.raw.get("notice", ""),
+            "window": f"{fmt_date(start)}至{fmt_date(end)}",
+            "threshold": fmt_wan(programme.threshold_wan),
+        },
+        "type_label": programme.type_label(app.type) if app.type else MISSING,
+        "filled_date": date(app.settings.application_date, DATE_TO_FILL),
+        "enterprise": {
+            "name": need(e.name),
+            "uscc": need(e.uscc),
+            "registered_address": need(e.registered_address),
+            "district": district.label if district else need(e.district),
+            "legal_entity": LEGAL_ENTITY.get(e.legal_entity or "", MISSING),
+            "prior_year_output": money(e.prior_year_output_wan),
+            "pays_tax_in_wuhan": yes_no(e.pays_tax_in_wuhan, default=BLANK),
+            "above_designated_size": yes_no(e.above_designated_size),
+            "key_industry": industry.label if industry else need(e.key_industry),
+            "nic_code": text(e.nic_code),
+            "ownership": text(e.ownership),
+            "founded": date(e.founded),
+            "registered_capital": money(e.registered_capital_wan),
+            "legal_rep": need(e.legal_rep),
+            "contact_name": need(c.name),
+            "contact_title": need(c.title),
+            "contact_mobile": need(c.mobile),
+            "contact_email": need(c.email),
+            "contact_phone": text(c.phone),
+            "revenue": money(e.revenue_prev_year_wan, MISSING),
+            "output": money(e.output_prev_year_wan, MISSING),
+            "profit": money(e.profit_prev_year_wan),
+            "tax": money(e.tax_prev_year_wan),
+            "employees": number(e.employees, MISSING),
+            "main_products": need(e.main_products),
+            "major_incident": yes_no(e.no_major_incident_2y, yes="无", no="有"),
+            "awards": award_text,
+        },
+        "project": {
+            "name": need(p.name),
+            "factory_name": need(p.factory_name),
+            "factory_address": need(p.factory_address),
+            "construction_start": date(p.construction_start, MISSING),
+            "construction_end": date(p.construction_end, MISSING),
+            "commissioning_date": date(p.commissioning_date, MISSING),
+            "filing_code": text(p.filing_code),
+            "in_stats": yes_no(p.in_stats),
+            "stats_project_code": text(p.stats_project_code),
+            "guidance_catalog_item": need(p.guidance_catalog_item),
+            "total_investment": money(p.total_investment_wan, MISSING),
+            "summary": need(p.summary),
+        },
+    }
+
+
+def totals_context(figures: Figures) -> dict[str, str]:
+    return {
+        "equipment": fmt_wan(figures.equipment_total),
+        "rd": fmt_wan(figures.rd_total),
+        "total": fmt_wan(figures.qualifying_total),
+        "total_daxie": daxie_yuan(figures.qualifying_total),
+        "total_gross": fmt_wan(figures.qualifying_total_gross),
+        "total_net": money(figures.qualifying_total_net),
+        "rd_ratio": fmt_percent(figures.rd_ratio),
+        "reading": figures.readings.describe(),
+        "basis": "含税" if figures.readings.amount_basis == "gross" else "不含税",
+    }
+
+
+def indicator_rows(app: Application, figures: Figures) -> list[dict[str, str]]:
+    rows = []
+    for ind, src in zip(figures.indicators, app.indicators, strict=True):
+        rows.append(
+            {
+                "seq": str(ind.index + 1),
+                "category": text(ind.category),
+                "name": need(ind.name) + ("★" if ind.core else ""),
+                "formula": text(ind.formula),
+                "unit": text(ind.unit),
+                "direction": "越低越好" if ind.direction == "lower_better" else "越高越好",
+                "baseline": number(ind.baseline, MISSING),
+                "baseline_period": need(src.baseline_period),
+                "current": number(ind.current, MISSING),
+                "current_period": need(src.current_period),
+                "change": change_text(ind),
+                "source": text(src.data_source),
+                "evidence": joined([file_label(f) for f in src.evidence], "\n"),
+                "note": text(src.note),
+            }
+        )
+    return rows
+
+
+def _names_by_id(items: list[Any]) -> dict[str, str]:
+    return {i.id: i.name for i in items if i.id and i.name}
+
+
+def scenario_rows(app: Application, programme: Programme, figures: Figures) -> list[dict[str, str]]:
+    equipment = _names_by_id(app.equipment.ledger)
+    systems = _names_by_id(app.systems)
+    indicators = {ind.key: ind for ind in figures.indicators}
+    rows = []
+    for i, sc in enumerate(app.scenarios):
+        entry = programme.scenarios.find(sc.code)
+        effects = []
+        for key in sc.indicators:
+            ind = indicators.get(key) or next((x for x in figures.indicators if x.name == key), None)
+            effects.append(f"{ind.name}{change_text(ind)}" if ind else key)
+        rows.append(
+            {
+                "seq": str(i + 1),
+                "stage": entry.get("stage", BLANK) if entry else BLANK,
+                "code": entry.key if entry else need(sc.code),
+                "name": entry.label if entry else need(sc.code),
+                "implemented": IMPLEMENTED.get(sc.implemented or "", MISSING),
+                "description": text(sc.description),
+                "equipment": joined([equipment.get(x, x) for x in sc.equipment]),
+                "systems": joined([systems.get(x, x) for x in sc.systems]),
+                "technologies": joined(sc.technologies),
+                "go_live": date(sc.go_live),
+                "effects": joined(effects, "；"),
+                "self_level": text(sc.self_level),
+                "evidence": joined([file_label(f) for f in sc.evidence], "\n"),
+            }
+        )
+    return rows
+
+
+def _counted_text(row: RowFigures) -> str:
+    if row.group is None:
+        return "0.00（类别不计入）"
+    if not row.in_window:
+        return "0.00（窗口期外）"
+    return fmt_wan(row.counted)
+
+
+def investment_rows(app: Application, programme: Programme, figures: Figures) -> tuple[list[dict], list[dict]]:
+    equipment, rd = [], []
+    for inv, fig in zip(app.investments, figures.rows, strict=True):
+        common = {
+            "id": need(inv.id),
+            "category": text(fig.category_label, MISSING),
+            "name": need(inv.name),
+            "amount": money(inv.amount_wan, MISSING),
+            "counted": _counted_text(fig) if inv.productive else "0.00（非生产性）",
+            "note": text(inv.note),
+        }
+        if fig.group == "rd":
+            subject = programme.rd_subjects.find(inv.rd_subject)
+            rd.append(
+                {
+                    **common,
+                    "seq": str(len(rd) + 1),
+                    "rd_project": text(inv.rd_project),
+                    "rd_subject": subject.label if subject else text(inv.rd_subject),
+                    "payment": joined([text(inv.payment.voucher_no, ""), date(inv.payment.date, "")], "\n"),
+                    "scenarios": joined([_scenario_name(programme, s) for s in inv.scenarios]),
+                }
+            )
+        else:
+            qty = number(inv.quantity, "")
+            equipment.append(
+                {
+                    **common,
+                    "seq": str(len(equipment) + 1),
+                    "model": text(inv.model),
+                    "quantity": f"{qty}{inv.unit or ''}" if qty else BLANK,
+                    "unit_price": money(inv.unit_price_wan),
+                    "origin": ORIGIN.get(inv.origin or "", BLANK),
+                    "supplier": text(inv.supplier),
+                    "contract": joined([text(inv.contract.number, ""), date(inv.contract.date, "")], "\n"),
+                    "invoice": joined([text(inv.invoice.number, ""), date(inv.invoice.date, "")], "\n"),
+                    "payment": joined([date(inv.payment.date, ""), money(inv.payment.amount_wan, "")], "\n"),
+                }
+            )
+    return equipment, rd
+
+
+def _scenario_name(programme: Programme, code: str) -> str:
+    entry = programme.scenarios.find(code)
+    return entry.label if entry else code
+
+
+def system_rows(app: Application, programme: Programme) -> list[dict[str, str]]:
+    names = _names_by_id(app.systems)
+    rows = []
+    for i, s in enumerate(app.systems):
+        kind = programme.system_types.find(s.type)
+        klass = programme.software_classes.find(kind.get("class")) if kind else None
+        rows.append(
+            {
+                "seq": str(i + 1),
+                "name": need(s.name),
+                "type": kind.label if kind else need(s.type),
+                "class": klass.label if klass else BLANK,
+                "vendor": need(s.vendor),
+                "product_version": text(s.product_version),
+                "domestic": yes_no(s.domestic, "国产", "进口"),
+                "deployment": DEPLOYMENT.get(s.deployment or "", BLANK),
+                "go_live": date(s.go_live),
+                "status": STATUS.get(s.status or "", MISSING),
+                "domains": joined(s.domains),
+                "coverage": text(s.coverage),
+                "integrates_with": joined([names.get(x, x) for x in s.integrates_with]),
+                "data_points": number(s.data_points),
+            }
+        )
+    return rows
+
+
+def equipment_context(app: Application, programme: Programme, figures: Figures) -> dict[str, Any]:
+    mtype = app.type or "discrete"
+    counts = []
+    for entry in programme.equipment_counts:
+        if mtype not in entry.get("types", []):
+            continue
+        value = app.equipment.counts.get(entry.key)
+        counts.append({"seq": str(len(counts) + 1), "label": entry.label, "value": number(value, MISSING), "unit": entry.get("unit", "")})
+    rates = []
+    for r in figures.rates:
+        rates.append(
+            {
+                "seq": str(len(rates) + 1),
+                "label": r.label,
+                "value": rate_value(r),
+                "formula": text(r.formula),
+                "basis": f"{number(r.numerator)} / {number(r.denominator)}",
+                "minimum": f"不低于{two(r.minimum)}%" if r.minimum is not None else BLANK,
+            }
+        )
+    ledger = []
+    for i, item in enumerate(app.equipment.ledger):
+        net = yes_no(item.networked, default=BLANK)
+        if item.networked and item.protocol:
+            net = f"是（{item.protocol}）"
+        ledger.append(
+            {
+                "seq": str(i + 1),
+                "id": need(item.id),
+                "name": need(item.name),
+                "model": text(item.model),
+                "quantity": number(item.quantity, MISSING),
+                "line": text(item.line),
+                "key_process": yes_no(item.key_process),
+                "digital": yes_no(item.digital),
+                "networked": net,
+                "domestic": yes_no(item.domestic, "国产", "进口", default=BLANK),
+                "year": number(item.year),
+                "value": money(item.value_wan),
+                "investment": text(item.investment),
+            }
+        )
+    return {
+        "counts": counts,
+        "rates": rates,
+        "ledger": ledger,
+        "domestic_ratio": fmt_percent(figures.equipment_domestic_ratio),
+    }
+
+
+def operations_context(app: Application) -> dict[str, Any]:
+    ops = app.operations
+    years = [
+        {
+            "year": f"{y.year}年" if y.year else MISSING,
+            "revenue": money(y.revenue_wan, MISSING),
+            "output": money(y.output_wan, MISSING),
+            "profit": money(y.profit_wan),
+            "tax": money(y.tax_wan),
+            "employees": number(y.employees),
+        }
+        for y in ops.years
+    ]
+    r = ops.ranking
+    if r.rank:
+        ranking = f"按{need(r.basis)}，本企业在全市{need(r.scope)}行业中排名第{r.rank}位"
+        ranking += f"（参与排名企业共{r.peers}家）。" if r.peers else "。"
+    else:
+        ranking = MISSING
+    return {
+        "years": years,
+        "statement": paragraphs(ops.statement),
+        "ranking": ranking,
+        "ranking_source": text(r.source),
+    }
+
+
+def report_context(app: Application, programme: Programme) -> dict[str, Any]:
+    parts = {}
+    for i, part in enumerate(programme.report_parts):
+        parts[part["key"]] = {
+            "number": NUMERALS[i + 1],  # 一、 is 企业基本情况
+            "title": part["title"],
+            "paragraphs": paragraphs(getattr(app.report, part["key"])),
+        }
+    return {"parts": parts, "profile": paragraphs(app.enterprise.profile)}
+
+
+def document_contexts(
+    app: Application, programme: Programme, figures: Figures, *, draft: bool = False
+) -> dict[str, dict[str, Any]]:
+    """One context per document name (see :func:`document_specs`), for the application's type.
+
+    Pure: the same inputs give equal dicts. ``draft`` marks every page 草稿 (builds with ``--force``).
+    """
+    mtype = app.type or "discrete"
+    base = base_context(app, programme, figures, draft)
+    totals = totals_context(figures)
+    kpis = indicator_rows(app, figures)
+    equipment_rows, rd_rows = investment_rows(app, programme, figures)
+    scenarios = {
+        "rows": scenario_rows(app, programme, figures),
+        "implemented": str(figures.scenarios_implemented),
+        "partial": str(figures.scenarios_partial),
+    }
+    systems = {
+        "rows": system_rows(app, programme),
+        "total": str(figures.systems_total),
+        "domestic": str(figures.systems_domestic),
+        "domestic_ratio": fmt_percent(figures.domestic_software_ratio),
+    }
+    equipment = equipment_context(app, programme, figures)
+    summary_text = (app.project.summary or "").strip()
+    by_category = [{"label": k, "amount": fmt_wan(v)} for k, v in figures.by_category.items()]
+    extra: dict[str, dict[str, Any]] = {
+        "application_form": {
+            "totals": totals,
+            "scenarios": scenarios,
+            "systems": systems,
+            "kpi_lines": [f"{r['name'].rstrip('★')}：{r['change']}" for r in kpis] or [MISSING],
+            "rate_lines": [f"{r['label']}：{r['value']}" for r in equipment["rates"]] or [MISSING],
+        },
+        "report": {**report_context(app, programme), "totals": totals, "kpis": kpis, "scenarios": scenarios, "systems": systems},
+        "kpi_selftest": {"kpis": kpis},
+        "scenario_selftest": {"scenarios": scenarios},
+        "investment_detail": {
+            "equipment_rows": equipment_rows,
+            "rd_rows": rd_rows,
+            "by_category": by_category,
+            "totals": totals,
+        },
+        "systems_list": {"systems": systems},
+        "equipment_indicators": {"equipment": equipment},
+        "operations_statement": {"operations": operations_context(app)},
+        "authenticity_pledge": {},
+        "summary": {"summary": {"text": need(summary_text or None), "count": str(word_count(summary_text))}},
+    }
+    out = {}
+    for spec in document_specs(programme, mtype):
+        doc = {
+            "title": spec.title,
+            "label": f"附件{spec.attachment}" if spec.attachment else "",
+            "item": str(spec.item),
+        }
+        out[spec.name] = {**base, "doc": doc, **extra[spec.name]}
+    return out
