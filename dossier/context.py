@@ -144,7 +144,7 @@ def change_text(ind: IndicatorFigures) -> str:
     out = f"{word}{fmt_percent(abs(rate))}"
     if ind.is_ratio and ind.absolute_change is not None:
         sign = "+" if ind.absolute_change > 0 else ("−" if ind.absolute_change < 0 else "")
-        out += f"（{sign}{two(abs(ind.absolute_change))}个百分点）"
+        out += f"\n（{sign}{two(abs(ind.absolute_change))}个百分点）"
     return out
 
 
@@ -260,6 +260,7 @@ def indicator_rows(app: Application, figures: Figures) -> list[dict[str, str]]:
                 "current_period": need(src.current_period),
                 "change": change_text(ind),
                 "source": text(src.data_source),
+                "source_evidence": joined([text(src.data_source, ""), *(file_label(f) for f in src.evidence)], "\n"),
                 "evidence": joined([file_label(f) for f in src.evidence], "\n"),
                 "note": text(src.note),
             }
@@ -292,6 +293,13 @@ def scenario_rows(app: Application, programme: Programme, figures: Figures) -> l
                 "description": text(sc.description),
                 "equipment": joined([equipment.get(x, x) for x in sc.equipment]),
                 "systems": joined([systems.get(x, x) for x in sc.systems]),
+                "equipment_systems": joined(
+                    [
+                        "装备：" + "、".join(equipment.get(x, x) for x in sc.equipment) if sc.equipment else "",
+                        "系统：" + "、".join(systems.get(x, x) for x in sc.systems) if sc.systems else "",
+                    ],
+                    "\n",
+                ),
                 "technologies": joined(sc.technologies),
                 "go_live": date(sc.go_live),
                 "effects": joined(effects, "；"),
@@ -451,13 +459,14 @@ def operations_context(app: Application) -> dict[str, Any]:
     if r.rank:
         ranking = f"按{need(r.basis)}，本企业在全市{need(r.scope)}行业中排名第{r.rank}位"
         ranking += f"（参与排名企业共{r.peers}家）。" if r.peers else "。"
+        if r.source:
+            ranking += f"数据来源：{r.source}。"
     else:
         ranking = MISSING
     return {
         "years": years,
         "statement": paragraphs(ops.statement),
         "ranking": ranking,
-        "ranking_source": text(r.source),
     }
 
 
@@ -503,10 +512,13 @@ def document_contexts(
             "totals": totals,
             "scenarios": scenarios,
             "systems": systems,
-            "kpi_lines": [f"{r['name'].rstrip('★')}：{r['change']}" for r in kpis] or [MISSING],
+            "kpi_lines": [f"{r['name'].rstrip('★')}：{r['change']}".replace("\n", "") for r in kpis] or [MISSING],
             "rate_lines": [f"{r['label']}：{r['value']}" for r in equipment["rates"]] or [MISSING],
         },
-        "report": {**report_context(app, programme), "totals": totals, "kpis": kpis, "scenarios": scenarios, "systems": systems},
+        "report": {
+            **report_context(app, programme),
+            "kpi_attachment": f"附件{programme.attachments_for(mtype)[1]}",
+            "totals": totals, "kpis": kpis, "scenarios": scenarios, "systems": systems},
         "kpi_selftest": {"kpis": kpis},
         "scenario_selftest": {"scenarios": scenarios},
         "investment_detail": {

@@ -210,3 +210,36 @@ def mixed_set(folder: Path) -> list[Path]:
         make_tiff(folder / "多页扫描.tiff"),
     ]
     return out
+
+
+PASSWORDS = ("--password", "加密-有打开密码.pdf=1234")
+
+
+def bind_cli(inputs: list[Path], out: Path, *extra: str):
+    """Run `dossier bind` in-process; return click's Result."""
+    from click.testing import CliRunner
+
+    from dossier.cli import main
+
+    args = ["bind", *map(str, inputs), "-o", str(out), *PASSWORDS, *extra]
+    return CliRunner().invoke(main, args, catch_exceptions=False)
+
+
+def render(pdf: Path, out_prefix: Path, dpi: int = 20, first: int | None = None, last: int | None = None) -> list[Path]:
+    import subprocess
+
+    cmd = ["pdftoppm", "-r", str(dpi), "-gray"]
+    if first:
+        cmd += ["-f", str(first)]
+    if last:
+        cmd += ["-l", str(last)]
+    subprocess.run(cmd + [str(pdf), str(out_prefix)], check=True, timeout=120)
+    return sorted(out_prefix.parent.glob(out_prefix.name + "-*.pgm"))
+
+
+def dark_fraction(im: Image.Image, box: tuple[float, float, float, float], level: int = 128) -> float:
+    """Share of pixels darker than ``level`` in ``box`` given as fractions (x0, y0, x1, y1), y down."""
+    w, h = im.size
+    crop = im.crop((int(box[0] * w), int(box[1] * h), max(int(box[0] * w) + 1, int(box[2] * w)), max(int(box[1] * h) + 1, int(box[3] * h))))
+    hist = crop.convert("L").histogram()
+    return sum(hist[:level]) / max(1, sum(hist))

@@ -1,120 +1,153 @@
-"""Approximate where a page draws ink, to warn when a seam slice would cover it.
+"""Does a page draw ink inside a rectangle? Used to warn when a seam slice would cover content.
 
 Rendering every page is too slow for thousands of pages, so this reads the content stream
 (qpdf's tokenizer) and tracks the CTM, path points, images, Form XObject boxes and text runs.
-Text width is estimated (0.55 em per byte), clipping and white fills on white are ignored: the
-result is a set of boxes that errs on the large side, which is what a warning needs.
+Text width is estimated (0.55 em per byte); clipping is ignored and white fills are skipped:
+the answer errs towards “yes”, which is what a warning needs.
+
+:func:`covered_pages` runs in a second process (see :mod:`dossier.bind.volume`): it opens the
+sources itself, because qpdf objects and file offsets must not be shared across processes.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pikepdf
 
-from dossier.bind.geometry import IDENTITY, Matrix, Rect, apply, mul, transform_rect
+from dossier.bind.geometry import IDENTITY, Matrix, Rect, mul
 
-_PATH_PAINT = {"S", "s", "f", "F", "f*", "B", "B*", "b", "b*"}
+_OPS = "q Q cm g rg k m l c v y re S s f F f* B B* b b* n Do INLINE\\ IMAGE BI sh BT Tf TL Td TD Tm T* Tj ' \" TJ"
+_PAINT = {"S", "s", "f", "F", "f*", "B", "B*", "b", "b*"}
 _FILL_ONLY = {"f", "F", "f*"}
 
 
-def ink_boxes(page: pikepdf.Page, limit: int = 200_000) -> list[Rect]:
-    """Boxes of the page's marks (one per painted path, image, form or text run) in user space.
+def _box(m: Matrix, x0: float, y0: float, x1: float, y1: float) -> Rect:
+    a, b, c, d, e, f = m
+    xs = (a * x0 + c * y0, a * x1 + c * y0, a * x0 + c * y1, a * x1 + c * y1)
+    ys = (b * x0 + d * y0, b * x1 + d * y0, b * x0 + d * y1, b * x1 + d * y1)
+    return (min(xs) + e, min(ys) + f, max(xs) + e, max(ys) + f)
 
-    Pages with more than ``limit`` operators are not read: their whole box is returned.
-    """
-    whole = [tuple(float(v) for v in page.mediabox)]
+
+def _hits(r: Rect, t: Rect) -> bool:
+    return r[0] < t[2] and r[2] > t[0] and r[1] < t[3] and r[3] > t[1]
+
+
+def touches(page: pikepdf.Page, target: Rect, limit: int = 200_000) -> bool:
+    """True if the page (probably) draws something inside ``target`` (page user space)."""
     try:
-        ops = pikepdf.parse_content_stream(page)
+        ops = pikepdf.parse_content_stream(page, _OPS)
     except pikepdf.PdfError:
-        return whole  # type: ignore[return-value]
+        return True
     if len(ops) > limit:
-        return whole  # type: ignore[return-value]
-    xobjects = page.resources.get("/XObject", pikepdf.Dictionary())
-    boxes: list[Rect] = []
+        return True
+    xobjects = page.resources.get("/XObject", None)
     ctm: Matrix = IDENTITY
     stack: list[tuple[Matrix, bool]] = []
     white = False
-    path: list[tuple[float, float]] = []
+    px: list[float] = []
+    py: list[float] = []
     tm: Matrix = IDENTITY
     tlm: Matrix = IDENTITY
     size = 12.0
     leading = 0.0
 
-    def add(r: Rect) -> None:
-        boxes.append(r)
-
-    def show(nbytes: float) -> None:
+    def show(nbytes: int) -> bool:
         nonlocal tm
         adv = nbytes * 0.55 * size
-        add(transform_rect(mul(tm, ctm), (0.0, -0.25 * size, adv, 0.9 * size)))
-        tm = mul((1.0, 0.0, 0.0, 1.0, adv, 0.0), tm)
+        hit = _hits(_box(mul(tm, ctm), 0.0, -0.25 * size, adv, 0.9 * size), target)
+        tm = (tm[0], tm[1], tm[2], tm[3], tm[4] + adv * tm[0], tm[5] + adv * tm[1])
+        return hit
 
     for operands, op in ops:
         o = str(op)
         try:
-            if o == "q":
-                stack.append((ctm, white))
-            elif o == "Q":
-                if stack:
-                    ctm, white = stack.pop()
-            elif o == "cm":
-                ctm = mul(tuple(float(v) for v in operands), ctm)  # type: ignore[arg-type]
-            elif o in ("g", "rg", "k", "sc", "scn"):
-                vals = [float(v) for v in operands if isinstance(v, (int, float)) or hasattr(v, "as_integer_ratio")]
-                white = bool(vals) and (all(v >= 0.999 for v in vals) if o != "k" else all(v <= 0.001 for v in vals))
-            elif o in ("m", "l"):
-                path.append(apply(ctm, float(operands[0]), float(operands[1])))
-            elif o in ("c", "v", "y"):
+            if o in ("m", "l", "c", "v", "y"):
+                a, b, c, d, e, f = ctm
                 vals = [float(v) for v in operands]
-                for i in range(0, len(vals), 2):
-                    path.append(apply(ctm, vals[i], vals[i + 1]))
+                for i in range(0, len(vals) - 1, 2):
+                    x, y = vals[i], vals[i + 1]
+                    px.append(a * x + c * y + e)
+                    py.append(b * x + d * y + f)
             elif o == "re":
                 x, y, w, h = (float(v) for v in operands)
-                r = transform_rect(ctm, (x, y, x + w, y + h))
-                path.extend([(r[0], r[1]), (r[2], r[3])])
-            elif o in _PATH_PAINT or o == "n":
-                if path and o != "n" and not (white and o in _FILL_ONLY):
-                    xs = [p[0] for p in path]
-                    ys = [p[1] for p in path]
-                    add((min(xs), min(ys), max(xs), max(ys)))
-                path = []
-            elif o == "Do":
-                xo = xobjects.get(operands[0])
-                if xo is not None and xo.get("/Subtype") == pikepdf.Name.Form:
-                    m = tuple(float(v) for v in xo.get("/Matrix", [1, 0, 0, 1, 0, 0]))
-                    bb = tuple(float(v) for v in xo.BBox)
-                    add(transform_rect(mul(m, ctm), bb))  # type: ignore[arg-type]
-                else:
-                    add(transform_rect(ctm, (0.0, 0.0, 1.0, 1.0)))
-            elif o == "INLINE IMAGE":
-                add(transform_rect(ctm, (0.0, 0.0, 1.0, 1.0)))
-            elif o == "sh":
-                return whole  # type: ignore[return-value]
+                r = _box(ctm, x, y, x + w, y + h)
+                px.extend((r[0], r[2]))
+                py.extend((r[1], r[3]))
+            elif o in _PAINT or o == "n":
+                if px and o != "n" and not (white and o in _FILL_ONLY):
+                    if _hits((min(px), min(py), max(px), max(py)), target):
+                        return True
+                px, py = [], []
+            elif o == "Tj":
+                if show(len(bytes(operands[0]))):
+                    return True
+            elif o == "TJ":
+                for item in operands[0]:
+                    if isinstance(item, pikepdf.String):
+                        if show(len(bytes(item))):
+                            return True
+                    else:
+                        adj = -float(item) / 1000 * size
+                        tm = (tm[0], tm[1], tm[2], tm[3], tm[4] + adj * tm[0], tm[5] + adj * tm[1])
+            elif o in ("Td", "TD"):
+                tx, ty = float(operands[0]), float(operands[1])
+                if o == "TD":
+                    leading = -ty
+                tlm = tm = mul((1.0, 0.0, 0.0, 1.0, tx, ty), tlm)
+            elif o in ("'", '"'):
+                tlm = tm = mul((1.0, 0.0, 0.0, 1.0, 0.0, -leading), tlm)
+                if show(len(bytes(operands[-1]))):
+                    return True
+            elif o == "T*":
+                tlm = tm = mul((1.0, 0.0, 0.0, 1.0, 0.0, -leading), tlm)
+            elif o == "Tm":
+                tlm = tm = tuple(float(v) for v in operands)  # type: ignore[assignment]
             elif o == "BT":
                 tm = tlm = IDENTITY
             elif o == "Tf":
                 size = abs(float(operands[1])) or size
             elif o == "TL":
                 leading = float(operands[0])
-            elif o in ("Td", "TD"):
-                tx, ty = float(operands[0]), float(operands[1])
-                if o == "TD":
-                    leading = -ty
-                tlm = tm = mul((1.0, 0.0, 0.0, 1.0, tx, ty), tlm)
-            elif o == "Tm":
-                tlm = tm = tuple(float(v) for v in operands)  # type: ignore[assignment]
-            elif o == "T*":
-                tlm = tm = mul((1.0, 0.0, 0.0, 1.0, 0.0, -leading), tlm)
-            elif o == "Tj":
-                show(len(bytes(operands[0])))
-            elif o in ("'", '"'):
-                tlm = tm = mul((1.0, 0.0, 0.0, 1.0, 0.0, -leading), tlm)
-                show(len(bytes(operands[-1])))
-            elif o == "TJ":
-                for item in operands[0]:
-                    if isinstance(item, pikepdf.String):
-                        show(len(bytes(item)))
-                    else:
-                        tm = mul((1.0, 0.0, 0.0, 1.0, -float(item) / 1000 * size, 0.0), tm)
+            elif o == "q":
+                stack.append((ctm, white))
+            elif o == "Q":
+                if stack:
+                    ctm, white = stack.pop()
+            elif o == "cm":
+                ctm = mul(tuple(float(v) for v in operands), ctm)  # type: ignore[arg-type]
+            elif o in ("g", "rg"):
+                white = all(float(v) >= 0.999 for v in operands)
+            elif o == "k":
+                white = all(float(v) <= 0.001 for v in operands)
+            elif o == "Do":
+                xo = xobjects.get(operands[0]) if xobjects is not None else None
+                if xo is not None and xo.get("/Subtype") == pikepdf.Name.Form:
+                    m = tuple(float(v) for v in xo.get("/Matrix", (1, 0, 0, 1, 0, 0)))
+                    bb = [float(v) for v in xo.BBox]
+                    if _hits(_box(mul(m, ctm), *bb), target):  # type: ignore[arg-type]
+                        return True
+                elif _hits(_box(ctm, 0.0, 0.0, 1.0, 1.0), target):
+                    return True
+            elif o in ("INLINE IMAGE", "BI"):
+                if _hits(_box(ctm, 0.0, 0.0, 1.0, 1.0), target):
+                    return True
+            elif o == "sh":
+                return True
         except (ValueError, TypeError, IndexError, KeyError, AttributeError):
-            continue  # malformed operator: skip it, the box only serves a warning
-    return boxes
+            continue  # malformed operator: skip it, the answer only serves a warning
+    return False
+
+
+def covered_pages(jobs: list[tuple[str, str, str | None, list[tuple[int, Rect]]]]) -> list[tuple[str, list[int]]]:
+    """For each (file, path, password, [(page index, target rect in source space)]): pages hit (1-based)."""
+    out = []
+    for file, path, password, pages in jobs:
+        try:
+            with pikepdf.open(Path(path), password=password or "") as pdf:
+                hit = [i + 1 for i, rect in pages if touches(pdf.pages[i], rect)]
+        except Exception:  # noqa: BLE001 - a warning check must never fail the binding
+            continue
+        if hit:
+            out.append((file, hit))
+    return out

@@ -33,6 +33,13 @@ def apply(m: Matrix, x: float, y: float) -> tuple[float, float]:
     return (a * x + c * y + e, b * x + d * y + f)
 
 
+def invert(m: Matrix) -> Matrix:
+    a, b, c, d, e, f = m
+    det = a * d - b * c
+    ia, ib, ic, id_ = d / det, -b / det, -c / det, a / det
+    return (ia, ib, ic, id_, -(e * ia + f * ic), -(e * ib + f * id_))
+
+
 def transform_rect(m: Matrix, r: Rect) -> Rect:
     pts = [apply(m, x, y) for x in (r[0], r[2]) for y in (r[1], r[3])]
     xs = [p[0] for p in pts]

@@ -40,6 +40,7 @@ class Source:
     pages: list[SourcePage]
     digest: Future[str] | str
     warnings: list[str] = field(default_factory=list)
+    password: str | None = None
 
     @property
     def sha256(self) -> str:
@@ -95,7 +96,7 @@ def open_source(
         pdf = _open_pdf(path, file, password, notes)
     else:
         pdf = _open_image(path, file, kind, tmpdir)
-    return Source(file, path, kind, pdf, _describe(pdf, file), digest, notes)
+    return Source(file, path, kind, pdf, _describe(pdf, file), digest, notes, password)
 
 
 def _open_pdf(path: Path, file: str, password: str | None, notes: list[str]):

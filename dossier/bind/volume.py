@@ -24,9 +24,8 @@ from pathlib import Path
 from dossier.atomic import atomic_path
 from dossier.bind import frontmatter, outline, sanitize, stamps
 from dossier.bind.draw import ALPHA_RES, FONT_RES, SEAL_RES, Canvas, seal_outline
-from dossier.bind.extents import ink_boxes
 from dossier.bind.frontmatter import Cover, TocEntry
-from dossier.bind.geometry import A4_H, A4_W, MM, Rect, intersect, place_on_a4, transform_rect
+from dossier.bind.geometry import A4_H, A4_W, Rect, intersect, invert, place_on_a4, transform_rect
 from dossier.bind.intake import Source, open_source
 from dossier.bind.seal import DEFAULT_GROUP, SEAL_DIAMETER, SealLayout, seal_layout
 from dossier.errors import InputError
@@ -237,31 +236,24 @@ def build_volume(
                 pages_meta.append(meta(index))
                 index += 1
 
-        covered: dict[str, list[int]] = {}
+        placements = {id(n): [place_on_a4(sp.box, sp.rotate) for sp in n.source.pages] for n in files}
+        covered, pending = _start_cover_check(files, placements, layout, front)
+        if pending is not None:
+            stack.callback(pending[1].shutdown)
         for n in files:
             src = n.source
             assert src is not None
             if src.kind == "pdf":
                 sanitize.flatten_forms(src.pdf)
-            for i, (page, sp) in enumerate(zip(src.pdf.pages, src.pages)):
-                placement = place_on_a4(sp.box, sp.rotate)
+            for i, (page, sp, placement) in enumerate(zip(src.pdf.pages, src.pages, placements[id(n)])):
                 form = page.as_form_xobject(handle_transformations=False)
                 form.BBox = pikepdf.Array([round(v, 4) for v in sp.box])
                 fx = out.copy_foreign(form)
-                s = layout.slices[index]
-                if s is not None and intersect(placement.rect, s.rect):
-                    if _covers(ink_boxes(page) if src.kind == "pdf" else [sp.box], sp.box, placement.matrix, s.rect):
-                        covered.setdefault(src.file, []).append(i + 1)
                 c = Canvas(font)
                 c.save().cm(placement.matrix).xobject("/P").restore()
                 finish(c, index, {"/P": fx})
                 pages_meta.append(meta(index, src.file, i + 1, sp.original_size, sp.rotate))
                 index += 1
-        for file, pages in covered.items():
-            warnings.append(
-                f"{file} 第 {_ranges(pages)} 页：骑缝章切片（页面右边缘）会压住页面内容，"
-                "盖章前请确认不影响辨认，或把该材料留出右边距后重新导出。"
-            )
 
         sanitize.scrub(out)
         marks = [m for m in (_mark(r) for r in roots) if m is not None]
@@ -280,6 +272,16 @@ def build_volume(
             min_version=max(versions, key=lambda v: tuple(int(x) for x in v.split(".") if x.isdigit())),
             fix_metadata_version=False,
         )
+        if pending is not None:
+            for file, pages in pending[0].result():
+                covered.setdefault(file, []).extend(pages)
+        for n in files:
+            pages = sorted(covered.get(n.source.file, []))
+            if pages:
+                warnings.append(
+                    f"{n.source.file} 第 {_ranges(pages)} 页：骑缝章切片（页面右边缘）会压住页面内容，"
+                    "盖章前请确认不影响辨认，或把该材料留出右边距后重新导出。"
+                )
         digest = hashlib.sha256()
         with open(target, "rb") as fh:
             while chunk := fh.read(1 << 20):
@@ -351,12 +353,45 @@ def _mark(n: _Node) -> outline.Mark | None:
     return outline.Mark(n.part.title, n.first, kids)
 
 
-def _covers(boxes: list[Rect], visible: Rect, matrix, strip: Rect) -> bool:
-    for box in boxes:
-        box = intersect(box, visible)
-        if box and intersect(transform_rect(matrix, box), strip):
-            return True
-    return False
+def _start_cover_check(files, placements, layout: SealLayout, front: int):
+    """Find pages whose content lies under their seam slice.
+
+    Image pages are decided here (the image fills its box). PDF pages whose box reaches the
+    slice need their content stream read, which costs about a millisecond a page; that runs in
+    a forked second process while this one assembles and saves the volume.
+    Returns (covered so far, (future, executor) or None).
+    """
+    covered: dict[str, list[int]] = {}
+    jobs = []
+    index = front
+    for n in files:
+        src = n.source
+        pages = []
+        for i, (sp, pl) in enumerate(zip(src.pages, placements[id(n)])):
+            s = layout.slices[index + i]
+            if s is not None and intersect(pl.rect, s.rect):
+                if src.kind != "pdf":
+                    covered.setdefault(src.file, []).append(i + 1)
+                else:
+                    target = intersect(transform_rect(invert(pl.matrix), s.rect), sp.box)
+                    if target:
+                        pages.append((i, target))
+        index += len(src.pages)
+        if pages:
+            jobs.append((src.file, str(src.path), src.password, pages))
+    if not jobs:
+        return covered, None
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from dossier.bind.extents import covered_pages
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        for file, pages in covered_pages(jobs):
+            covered.setdefault(file, []).extend(pages)
+        return covered, None
+    executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+    return covered, (executor.submit(covered_pages, jobs), executor)
 
 
 def _r(rect: Rect) -> list[float]:

@@ -66,9 +66,7 @@ def parse_invoice_text(text: str, page: int = 1) -> EInvoiceFacts | None:
     text = normalise(text)
     code_match = _CODE.search(text)
     code = code_match.group(1) if code_match else None
-    number = _after(_NUMBER_LABEL, _DIGITS8 if code else _DIGITS20, text)
-    if number is None and code is None:
-        number = _first(_DIGITS20, text) if "发票" in text else None
+    number = _number(text, legacy=code is not None)
     issue_date = _date(text)
     total = _total(text)
     if number is None and code is None and total is None:
@@ -76,18 +74,31 @@ def parse_invoice_text(text: str, page: int = 1) -> EInvoiceFacts | None:
     return EInvoiceFacts(number, issue_date, total, code, page)
 
 
-def _after(label: re.Pattern[str], value: re.Pattern[str], text: str) -> str | None:
-    """The value closest after the label (labels and values may be extracted apart)."""
-    m = label.search(text)
-    if m is None:
+def _number(text: str, *, legacy: bool) -> str | None:
+    """发票号码: right after its label, else the first plausible 20-digit run.
+
+    When labels and values are extracted apart, the run after the label may be a bank account
+    (开户银行及账号) or a taxpayer number: runs after 账号 / 识别号 are skipped, and a 数电 number
+    starts with its two-digit issue year.
+    """
+    m = _NUMBER_LABEL.search(text)
+    if m:
+        adjacent = re.match(r"(\d{8})(?!\d)" if legacy else r"(\d{20})(?!\d)", text[m.end():])
+        if adjacent:
+            return adjacent.group(1)
+    if legacy:
+        found = _DIGITS8.search(text, m.end()) if m else None
+        return found.group(1) if found else None
+    if "发票" not in text:
         return None
-    found = value.search(text, m.end())
-    return found.group(1) if found else None
-
-
-def _first(value: re.Pattern[str], text: str) -> str | None:
-    m = value.search(text)
-    return m.group(1) if m else None
+    this_year = dt.date.today().year % 100
+    for c in _DIGITS20.finditer(text):
+        before = text[max(0, c.start() - 40) : c.start()]
+        if re.search(r"账\s*号|账\s*户|识\s*别\s*号|代\s*码", before):
+            continue
+        if 20 <= int(c.group(1)[:2]) <= this_year + 1:
+            return c.group(1)
+    return None
 
 
 def _date(text: str) -> dt.date | None:

@@ -78,7 +78,8 @@ def describe(report: MediaReport) -> str:
     size = fmt_size(report.size_bytes)
     kind = report.kind.value
     if kind == "photo" and "width" in f:
-        return f"{f['format']} {f['width']}×{f['height']}，{size}"
+        # bytes, not MiB: the "1M" rule is judged on the exact byte count
+        return f"{f['format']} {f['width']}×{f['height']}，{report.size_bytes:,} 字节"
     if kind == "video" and "duration_seconds" in f:
         fps = f"，{f['fps']} fps" if f.get("fps") else ""
         audio = "" if f.get("audio") else "，无声音"

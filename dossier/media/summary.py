@@ -19,8 +19,8 @@ _MAX_BYTES = 1024 * 1024
 
 _BOMS = (
     (b"\xef\xbb\xbf", "utf-8-sig", "UTF-8（带 BOM）"),
-    (b"\xff\xfe", "utf-16-le", "UTF-16（记事本的“Unicode”）"),
-    (b"\xfe\xff", "utf-16-be", "UTF-16 BE"),
+    (b"\xff\xfe", "utf-16", "UTF-16（记事本的“Unicode”）"),
+    (b"\xfe\xff", "utf-16", "UTF-16 BE"),
 )
 
 
@@ -58,7 +58,8 @@ def inspect_summary(path: Path, out: Collector, size: int, limits: MediaLimits) 
             "M-SUMMARY-ENCODING",
             f"文字简介 {name} 是 {encoding} 编码，部分电脑（手机、苹果电脑）打开会乱码；请用记事本另存为 UTF-8。",
         )
-    text = text.strip()
+    # A BOM left inside (from an editor that wrote two) is not a character the reviewer sees.
+    text = text.replace("\ufeff", "").strip()
     words, raw = word_count(text), raw_length(text)
     facts = {"encoding": encoding, "word_count": words, "raw_length": raw}
     limit = limits.summary_max_chars

@@ -64,7 +64,9 @@ def _displayed_size(page: pikepdf.Page) -> tuple[float, float, int]:
 
 
 def _extract(page: pikepdf.Page, rotate: int, w_pt: float, h_pt: float) -> tuple[Image.Image, float] | None:
-    images = list(page.images.values())
+    # Only images placed directly on the page: one inside a form XObject may be transformed.
+    getter = getattr(page, "get_images", None)
+    images = list((getter(recursive=False) if getter else page.images).values())
     if len(images) != 1:
         return None
     stream = images[0]

@@ -1,0 +1,331 @@
+"""``dossier batch``: every project under some folders checked and built in parallel, and one
+page that says who is ready, who is blocked and why.
+
+Public API::
+
+    find_projects(roots) -> list[Path]                 # folders holding enterprise.yaml
+    output_names(projects) -> dict[Path, str]          # OUT/<name>/, unique and deterministic
+    run_project(root, out_dir, build=True) -> ProjectRow    # one project, never raises
+    run_batch(roots, out, *, build=True, workers=None, on_done=None) -> BatchResult
+    write_outputs(result) -> None                      # OUT/index.html and OUT/summary.csv
+
+Each project runs in its own process (one per core): LibreOffice gets a fresh profile per call
+(:mod:`dossier.convert`), so parallel builds never share one. Whatever goes wrong in one project
+— unusable input, errors, a tool failure, a bug — becomes that project's row; the others go on.
+``OUT/index.html`` and ``OUT/summary.csv`` list the same rows, written atomically, and are the
+same bytes for the same inputs (no clock is read).
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import csv
+import io
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dossier.atomic import write_bytes, write_text
+from dossier.errors import DossierError, InputError, ToolError
+from dossier.load import FILENAME
+
+READY = "就绪"
+HAS_ERRORS = "有错误"
+UNUSABLE = "输入无法使用"
+FAILED = "生成失败"
+# Worst first: the dashboard lists blocked projects before ready ones.
+STATUS_ORDER = {UNUSABLE: 0, FAILED: 1, HAS_ERRORS: 2, READY: 3}
+
+# Folders never searched for projects: outputs, a project's own inputs, hidden folders.
+SKIP_DIRS = {"build", "evidence", "media", "templates", "node_modules", "__pycache__"}
+REPORT = "report.html"
+CSV_HEADER = ("项目", "客户", "类型", "错误", "警告", "合计投资（万元）", "页数", "状态", "原因", "报告")
+MAX_REASONS = 3
+
+
+@dataclass(frozen=True)
+class ProjectRow:
+    name: str  # the output folder OUT/<name>/
+    root: str
+    client: str  # enterprise name, else the folder name
+    type: str  # 离散型 / 流程型 / ""
+    errors: int
+    warnings: int
+    total_wan: str  # 合计计入投资, "1234.56"; "" when unknown
+    pages: int | None  # pages of the bound volume, else of the built documents
+    status: str
+    reason: str  # why it is not ready (Chinese), "" when ready
+    report: str  # OUT-relative link to the report, "" when none was written
+    manifest: str = ""  # OUT-relative path of the build manifest, "" when nothing was built
+
+    @property
+    def ok(self) -> bool:
+        return self.status == READY
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class BatchResult:
+    out: Path
+    rows: list[ProjectRow] = field(default_factory=list)
+    built: bool = True
+
+    @property
+    def exit_code(self) -> int:
+        """1 when any project has errors, is unusable or failed to build; else 0."""
+        return 0 if all(r.ok for r in self.rows) else 1
+
+    def counts(self) -> dict[str, int]:
+        out = {s: 0 for s in STATUS_ORDER}
+        for r in self.rows:
+            out[r.status] += 1
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "out": str(self.out),
+            "built": self.built,
+            "counts": self.counts(),
+            "exit_code": self.exit_code,
+            "projects": [r.to_dict() for r in self.rows],
+        }
+
+
+# ---------------------------------------------------------------- finding projects
+
+
+def find_projects(roots: Iterable[str | Path], *, exclude: Iterable[Path] = ()) -> list[Path]:
+    """Every folder under ``roots`` holding ``enterprise.yaml`` (a root may itself be one).
+
+    Hidden folders, output folders (``build/``) and a project's own ``evidence/``, ``media/``
+    and ``templates/`` are not searched, nor is anything under ``exclude``; symlinked folders
+    are not followed. Sorted, without duplicates. A root that is not a folder is an InputError.
+    """
+    excluded = {Path(p).resolve() for p in exclude}
+    found: set[Path] = set()
+    for root in roots:
+        root = Path(root)
+        if not root.is_dir():
+            raise InputError("找不到这个文件夹", file=str(root), hint="dossier batch 后面写包含项目文件夹的目录。")
+        for folder, dirs, files in os.walk(root):
+            here = Path(folder)
+            if here.resolve() in excluded:
+                dirs[:] = []
+                continue
+            if FILENAME in files:
+                found.add(here.resolve())
+                dirs[:] = []  # a project's subfolders are its inputs, not more projects
+                continue
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS)
+    return sorted(found)
+
+
+def output_names(projects: list[Path]) -> dict[Path, str]:
+    """Each project's output folder name: its own folder name, with ``-2``, ``-3`` … added in
+    path order when two projects under different roots share a name."""
+    names: dict[Path, str] = {}
+    used: set[str] = set()
+    for p in sorted(projects):
+        base = p.name or "project"
+        name, n = base, 1
+        while name.casefold() in used:  # case-insensitive: OUT may be on Windows or macOS
+            n += 1
+            name = f"{base}-{n}"
+        used.add(name.casefold())
+        names[p] = name
+    return names
+
+
+# ---------------------------------------------------------------- one project
+
+
+def _reasons(findings) -> str:
+    errors = [f for f in findings if f.severity == "error"]
+    text = "；".join(f"{f.where()}：{f.message}" if f.where() else f.message for f in errors[:MAX_REASONS])
+    if len(errors) > MAX_REASONS:
+        text += f"；等共 {len(errors)} 个错误"
+    return text
+
+
+def _error_text(exc: DossierError) -> str:
+    return exc.render().replace("\n  ", "；")
+
+
+def _pages(manifest: dict[str, Any] | None, out_dir: Path) -> int | None:
+    from dossier.report.volume import bind_manifest
+
+    if not manifest:
+        return None
+    bind = bind_manifest(manifest)
+    if bind and bind.get("page_count") is not None:
+        return int(bind["page_count"])
+    docs = manifest.get("documents") or []
+    if not docs:
+        return None
+    import pikepdf
+
+    total = 0
+    for d in docs:
+        try:
+            with pikepdf.open(out_dir / d["pdf"]) as pdf:
+                total += len(pdf.pages)
+        except (OSError, KeyError, TypeError, pikepdf.PdfError):
+            return None
+    return total
+
+
+def run_project(root: str | Path, out_dir: str | Path, build: bool = True, name: str | None = None) -> ProjectRow:
+    """Check (and with ``build``, build) one project into ``out_dir`` and write its report there.
+
+    Never raises: every failure is the returned row's status and reason.
+    """
+    root, out_dir = Path(root), Path(out_dir)
+    name = name or out_dir.name
+    try:
+        return _run_project(root, out_dir, build, name)
+    except DossierError as exc:
+        status = FAILED if isinstance(exc, ToolError) else UNUSABLE
+        return ProjectRow(name, str(root), root.name, "", 0, 0, "", None, status, _error_text(exc), "")
+    except Exception as exc:  # noqa: BLE001 - one project's bug must not stop the batch
+        return ProjectRow(name, str(root), root.name, "", 0, 0, "", None, FAILED,
+                          f"内部错误：{type(exc).__name__}: {exc}（请把此信息报告给维护者）", "")
+
+
+def _run_project(root: Path, out_dir: Path, build: bool, name: str) -> ProjectRow:
+    from dossier.check import check_project
+    from dossier.report import load_manifest, write_report
+
+    failure = ""
+    check = None
+    if build:
+        from dossier.build import build_project
+
+        try:
+            built = build_project(root, out_dir)
+            check = built.check
+        except ToolError as exc:
+            failure = _error_text(exc)
+    if check is None:
+        check = check_project(root)
+    manifest = load_manifest(out_dir) if build and not failure else None
+    write_report(check, out_dir / REPORT, manifest=manifest)
+    app, figures, programme = check.project.app, check.figures, check.programme
+    counts = check.counts()
+    if failure:
+        status, reason = FAILED, failure
+    elif counts["error"]:
+        status, reason = HAS_ERRORS, _reasons(check.findings)
+    else:
+        status, reason = READY, ""
+    return ProjectRow(
+        name=name,
+        root=str(root),
+        client=(app.enterprise.name if app and app.enterprise.name else root.name),
+        type=programme.type_label(app.type) if (programme and app and app.type) else "",
+        errors=counts["error"],
+        warnings=counts["warning"],
+        total_wan=f"{figures.qualifying_total:.2f}" if figures else "",
+        pages=_pages(manifest, out_dir),
+        status=status,
+        reason=reason,
+        report=f"{name}/{REPORT}",
+        manifest=f"{name}/manifest.json" if manifest else "",
+    )
+
+
+# ---------------------------------------------------------------- the batch
+
+
+def run_batch(
+    roots: Iterable[str | Path],
+    out: str | Path,
+    *,
+    build: bool = True,
+    workers: int | None = None,
+    on_start: Callable[[int], None] | None = None,
+    on_done: Callable[[ProjectRow], None] | None = None,
+) -> BatchResult:
+    """Run every project under ``roots`` into ``out/<name>/``, ``workers`` at a time (default:
+    one per core), then write ``out/index.html`` and ``out/summary.csv``.
+
+    ``on_start(n)`` is called once with the number of projects, ``on_done(row)`` as each
+    finishes (in the calling process, for a progress bar). Raises InputError only when there is
+    nothing to do (no root, no project) or ``out`` is unusable.
+    """
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise InputError("输出路径已存在且不是文件夹", file=str(out), hint="用 -o 指定一个文件夹。")
+    roots = [Path(r) for r in roots]
+    projects = find_projects(roots, exclude=[out])
+    if not projects:
+        raise InputError(
+            "没有找到任何项目（含 enterprise.yaml 的文件夹）", file="、".join(str(r) for r in roots),
+            hint="每个客户一个文件夹，文件夹里有 enterprise.yaml；可用 dossier init 生成。",
+        )
+    for p in projects:
+        real_out = out.resolve()
+        if real_out == p or p in real_out.parents:
+            raise InputError("输出文件夹不能位于项目文件夹之内", file=str(out), hint="用 -o 指定项目文件夹之外的位置。")
+    names = output_names(projects)
+    if on_start:
+        on_start(len(projects))
+    out.mkdir(parents=True, exist_ok=True)
+    workers = max(1, min(workers or os.cpu_count() or 1, len(projects)))
+    rows: list[ProjectRow] = []
+    if workers == 1:
+        for p in projects:
+            row = run_project(p, out / names[p], build, names[p])
+            rows.append(row)
+            if on_done:
+                on_done(row)
+    else:
+        # forkserver: workers start from a clean process, not a copy of one with a progress
+        # thread running; each imports dossier itself.
+        ctx = multiprocessing.get_context("forkserver")
+        with cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+            futures = {pool.submit(run_project, p, out / names[p], build, names[p]): p for p in projects}
+            for future in cf.as_completed(futures):
+                p = futures[future]
+                try:
+                    row = future.result()
+                except Exception as exc:  # noqa: BLE001 - a worker that died (killed, out of memory)
+                    row = ProjectRow(names[p], str(p), p.name, "", 0, 0, "", None, FAILED,
+                                     f"处理该项目的进程意外退出：{type(exc).__name__}", "")
+                rows.append(row)
+                if on_done:
+                    on_done(row)
+    result = BatchResult(out, sorted(rows, key=lambda r: (STATUS_ORDER[r.status], r.name)), build)
+    write_outputs(result)
+    return result
+
+
+# ---------------------------------------------------------------- outputs
+
+
+def summary_csv(rows: list[ProjectRow]) -> bytes:
+    """The rows as CSV, UTF-8 with BOM so that Excel shows the Chinese correctly."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    for r in rows:
+        writer.writerow([r.name, r.client, r.type, r.errors, r.warnings, r.total_wan,
+                         "" if r.pages is None else r.pages, r.status, r.reason, r.report])
+    return b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8")
+
+
+def dashboard_html(result: BatchResult) -> str:
+    from dossier.report import environment
+
+    return environment().get_template("dashboard.html.j2").render(
+        rows=result.rows, counts=result.counts(), built=result.built, ready=READY,
+    )
+
+
+def write_outputs(result: BatchResult) -> None:
+    write_bytes(result.out / "summary.csv", summary_csv(result.rows))
+    write_text(result.out / "index.html", dashboard_html(result))

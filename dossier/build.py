@@ -1,0 +1,206 @@
+"""``dossier build``: check → contexts → .docx → PDF → ``OUT/manifest.json`` (→ bound volume).
+
+Refuses to build when the check finds errors, unless ``force`` — then every page of every document
+carries 草稿 in its header. Outputs go to ``OUT`` (default ``DIR/build``), each written atomically;
+nothing is written into the project's ``evidence/`` or ``media/``, and no input file is modified.
+The same input gives byte-identical .docx and PDF files (see :mod:`dossier.render`, :mod:`dossier.convert`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dossier.atomic import write_bytes, write_text
+from dossier.check import CheckResult, check_project
+from dossier.context import DocumentSpec, document_contexts, document_specs
+from dossier.convert import convert_all
+from dossier.errors import InputError
+from dossier.findings import Finding
+from dossier.render import render_docx, template_path
+
+MANIFEST = "manifest.json"
+CACHE = ".cache"
+PROTECTED = ("evidence", "media")
+
+
+@dataclass(frozen=True)
+class BuiltDocument:
+    name: str  # template name
+    title: str
+    attachment: int | None
+    item: int  # materials-list item 1–9
+    docx: Path
+    pdf: Path
+    template: Path  # the template used (a project override or the built-in one)
+
+
+@dataclass
+class BuildResult:
+    out: Path
+    refused: bool  # the check found errors and force was not given: nothing was written
+    draft: bool
+    findings: list[Finding]
+    check: CheckResult
+    documents: list[BuiltDocument] = field(default_factory=list)
+    manifest: Path | None = None
+    converted: int = 0  # documents LibreOffice converted in this run
+    cached: int = 0  # documents whose PDF came from the cache
+    volume: Path | None = None  # the bound volume, once dossier.bind is wired in
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.refused else 0
+
+
+def output_dir(root: Path, out: str | Path | None) -> Path:
+    """``OUT`` (default ``root/build``); refused when it would write into evidence/ or media/."""
+    target = Path(out) if out is not None else root / "build"
+    real_root, real_out = root.resolve(), target.resolve()
+    for name in PROTECTED:
+        protected = real_root / name
+        if real_out == protected or protected in real_out.parents:
+            raise InputError(
+                f"输出文件夹不能位于项目的 {name}/ 中",
+                file=str(target),
+                hint="用 -o 指定其他文件夹，例如项目下的 build/。",
+            )
+    if real_out == real_root:
+        raise InputError("输出文件夹不能是项目文件夹本身", file=str(target), hint="用 -o 指定其他文件夹，例如 build/。")
+    if target.exists() and not target.is_dir():
+        raise InputError("输出路径已存在且不是文件夹", file=str(target), hint="请换一个输出文件夹。")
+    return target
+
+
+def file_stem(spec: DocumentSpec, seq: int) -> str:
+    """``03 附件2 重点指标自测表``-style names: sorted in binding order, no path separators."""
+    label = f"附件{spec.attachment} " if spec.attachment else ""
+    title = spec.title.replace("/", "、").replace("\\", "、")
+    return f"{seq:02d} {label}{title}"
+
+
+def build_project(
+    root: str | Path,
+    out: str | Path | None = None,
+    force: bool = False,
+    *,
+    media: bool = True,
+    today: dt.date | None = None,
+    soffice: str | os.PathLike | None = None,
+) -> BuildResult:
+    """Build every document of the project at ``root`` into ``out``.
+
+    Returns a :class:`BuildResult`; ``refused`` is true (and nothing is written) when the check has
+    errors and ``force`` is false. Raises :class:`InputError` for unusable input or templates and
+    :class:`ToolError` when LibreOffice is missing or fails.
+    """
+    root = Path(root)
+    check = check_project(root, today=today, media=media)
+    errors = [f for f in check.findings if f.severity == "error"]
+    target = output_dir(root, out)
+    result = BuildResult(out=target, refused=False, draft=bool(errors), findings=check.findings, check=check)
+    if errors and not force:
+        result.refused = True
+        return result
+    app, programme, figures = check.project.app, check.programme, check.figures
+    if app is None or programme is None or figures is None:
+        raise InputError(
+            "enterprise.yaml 的结构有错误，无法生成文书（--force 也不能跳过）",
+            file="enterprise.yaml",
+            hint="先运行 dossier check 并修正其中的结构错误（未知的键、类型不对等）。",
+        )
+    if app.type is None:
+        raise InputError("未填写智能制造类型（type），无法确定要生成哪些附件", file="enterprise.yaml",
+                         hint="填写 type: discrete（离散型）或 type: process（流程型）。")
+
+    contexts = document_contexts(app, programme, figures, draft=result.draft)
+    specs = document_specs(programme, app.type)
+    target.mkdir(parents=True, exist_ok=True)
+    jobs = []
+    for seq, spec in enumerate(specs, start=1):
+        template = template_path(spec.name, root)
+        data = render_docx(template, contexts[spec.name])
+        stem = file_stem(spec, seq)
+        docx = target / f"{stem}.docx"
+        if not docx.is_file() or docx.read_bytes() != data:
+            write_bytes(docx, data)
+        pdf = target / f"{stem}.pdf"
+        result.documents.append(BuiltDocument(spec.name, spec.title, spec.attachment, spec.item, docx, pdf, template))
+        jobs.append((docx, pdf))
+
+    conversions = convert_all(jobs, cache_dir=target / CACHE, soffice=soffice)
+    result.cached = sum(1 for c in conversions if c.cached)
+    result.converted = len(conversions) - result.cached
+
+    # ---- Hook for the bound volume (dossier.bind): the lead wires it in here. -----------------
+    # Inputs available at this point: result.documents (each .pdf, in binding order, with its
+    # materials item and attachment number), check.project (evidence paths per investment row,
+    # indicator and scenario), programme (materials titles, seal settings), result.draft.
+    # Set result.volume to the bound PDF's path; write_manifest() then records it.
+    result.volume = bind_volume(result, check)
+    # --------------------------------------------------------------------------------------------
+
+    result.manifest = write_manifest(result, app.enterprise.name, app.type, programme.id, programme.type_label(app.type))
+    _remove_stale(target, result)
+    return result
+
+
+def bind_volume(result: BuildResult, check: CheckResult) -> Path | None:
+    """The bound volume (封面、目录、文书与佐证材料、骑缝章). Not wired yet: returns None."""
+    del result, check
+    return None
+
+
+def _rel(path: Path, out: Path) -> str:
+    return path.relative_to(out).as_posix()
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def manifest_data(result: BuildResult, enterprise: str | None, mtype: str, programme: str, type_label: str) -> dict[str, Any]:
+    out = result.out
+    counts = {"error": 0, "warning": 0, "info": 0}
+    for f in result.findings:
+        counts[f.severity] += 1
+    return {
+        "enterprise": enterprise,
+        "type": mtype,
+        "type_label": type_label,
+        "programme": programme,
+        "draft": result.draft,
+        "findings": counts,
+        "documents": [
+            {
+                "attachment": d.attachment,
+                "item": d.item,
+                "name": d.name,
+                "title": d.title,
+                "docx": _rel(d.docx, out),
+                "pdf": _rel(d.pdf, out),
+                "pdf_sha256": _sha256(d.pdf),
+                "template": "project" if d.template.resolve().parent.parent == result.check.project.root.resolve() else "builtin",
+            }
+            for d in result.documents
+        ],
+        "volume": _rel(result.volume, out) if result.volume else None,
+    }
+
+
+def write_manifest(result: BuildResult, enterprise: str | None, mtype: str, programme: str, type_label: str) -> Path:
+    data = manifest_data(result, enterprise, mtype, programme, type_label)
+    return write_text(result.out / MANIFEST, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def _remove_stale(out: Path, result: BuildResult) -> None:
+    """Documents of an earlier build that this build no longer makes (e.g. after the type changed)."""
+    keep = {d.docx.name for d in result.documents} | {d.pdf.name for d in result.documents}
+    for path in out.glob("[0-9][0-9] *"):
+        if path.suffix in (".docx", ".pdf") and path.name not in keep and path.is_file():
+            path.unlink()

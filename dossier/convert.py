@@ -1,0 +1,241 @@
+"""docx → PDF through LibreOffice headless, batched, isolated, cached, verified, deterministic.
+
+- All documents go to **one** ``soffice --convert-to pdf`` call (ten files: ~6 s instead of ~18 s).
+- Every call gets a **fresh profile** (``-env:UserInstallation``) in a temporary folder: two soffice
+  processes sharing a profile make the second exit 1 silently.
+- A **timeout** kills the whole process group.
+- LibreOffice exits 0 even when a file could not be loaded, so **every expected PDF is checked** to
+  exist and to open with pikepdf.
+- ``assets/fonts.conf`` (via ``FONTCONFIG_FILE``) maps the official Chinese font names to Noto CJK.
+- A **content-hash cache**: key = SHA-256 of the docx bytes, fonts.conf, the soffice install and
+  :data:`PIPELINE`; an unchanged document is not converted again.
+- **Deterministic output**: LibreOffice writes a creation date and a time-based ``/ID``; both are
+  removed / derived from the content (pikepdf ``deterministic_id``) before the PDF is stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from dossier.atomic import write_bytes
+from dossier.errors import ToolError
+
+PIPELINE = "dossier-pdf-2"  # bump when the post-processing changes, to invalidate cached PDFs
+DEFAULT_TIMEOUT = 240.0
+WINDOWS_PATHS = (
+    r"C:\Program Files\LibreOffice\program\soffice.exe",
+    r"C:\Program Files (x86)\LibreOffice\program\soffice.exe",
+)
+MAC_PATH = "/Applications/LibreOffice.app/Contents/MacOS/soffice"
+
+
+def fonts_conf() -> Path:
+    return Path(__file__).resolve().parent.parent / "assets" / "fonts.conf"
+
+
+def find_soffice(explicit: str | os.PathLike | None = None) -> Path:
+    """LibreOffice's ``soffice``: ``explicit``, ``$DOSSIER_SOFFICE``, PATH, then the usual install places.
+
+    Raises :class:`ToolError` (Chinese, with how to install) when none is found.
+    """
+    candidates: list[str] = []
+    if explicit:
+        candidates.append(str(explicit))
+    elif os.environ.get("DOSSIER_SOFFICE"):
+        candidates.append(os.environ["DOSSIER_SOFFICE"])
+    else:
+        for name in ("soffice", "libreoffice"):
+            found = shutil.which(name)
+            if found:
+                candidates.append(found)
+        candidates.extend(WINDOWS_PATHS if sys.platform == "win32" else ())
+        candidates.append(MAC_PATH)
+    for c in candidates:
+        p = Path(c)
+        if p.is_file() and os.access(p, os.X_OK):
+            return p
+    raise ToolError(
+        "找不到 LibreOffice（soffice），无法把 Word 文书转换为 PDF",
+        file=str(explicit) if explicit else None,
+        hint="Linux 运行 scripts/setup.sh（或 apt-get install libreoffice-writer-nogui fonts-noto-cjk）；"
+        "Windows 请从 libreoffice.org 安装到默认位置；也可用环境变量 DOSSIER_SOFFICE 指定 soffice 的路径。",
+    )
+
+
+def tool_identity(soffice: Path) -> str:
+    """What the cache key knows of the installed LibreOffice (no process is started for it)."""
+    real = soffice.resolve()
+    parts = [str(real)]
+    for p in (real, real.parent / "soffice.bin", real.parent / "libmergedlo.so"):
+        if p.exists():
+            st = p.stat()
+            parts.append(f"{p.name}:{st.st_size}:{st.st_mtime_ns}")
+    return "|".join(parts)
+
+
+def cache_key(docx: bytes, identity: str, conf: bytes) -> str:
+    h = hashlib.sha256()
+    for part in (PIPELINE.encode(), identity.encode(), conf, docx):
+        h.update(len(part).to_bytes(8, "big"))
+        h.update(part)
+    return h.hexdigest()
+
+
+def deterministic_pdf(data: bytes) -> bytes:
+    """Drop LibreOffice's time stamps (Info and XMP) and derive ``/ID`` from the content."""
+    import io
+
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        for key in ("/CreationDate", "/ModDate"):
+            if key in pdf.docinfo:
+                del pdf.docinfo[key]
+        if "/Metadata" in pdf.Root:
+            del pdf.Root["/Metadata"]
+        out = io.BytesIO()
+        pdf.save(out, deterministic_id=True, min_version=pdf.pdf_version)
+        return out.getvalue()
+
+
+@dataclass(frozen=True)
+class Conversion:
+    docx: Path
+    pdf: Path
+    cached: bool
+
+
+def convert_all(
+    jobs: list[tuple[Path, Path]],
+    *,
+    cache_dir: Path | None = None,
+    soffice: str | os.PathLike | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> list[Conversion]:
+    """Convert each ``(docx, pdf_target)``; the targets are written atomically.
+
+    Documents whose cache entry exists are copied from the cache; the rest go to one LibreOffice
+    call. Raises :class:`ToolError` when LibreOffice is missing, times out, or a PDF is missing or
+    unreadable (naming the document).
+    """
+    conf_path = fonts_conf()
+    conf = conf_path.read_bytes() if conf_path.is_file() else b""
+    todo: list[tuple[Path, Path, str]] = []
+    done: list[Conversion] = []
+    identity: str | None = None
+    exe: Path | None = None
+    for docx, target in jobs:
+        data = docx.read_bytes()
+        if cache_dir is not None:
+            if identity is None:
+                exe = find_soffice(soffice)
+                identity = tool_identity(exe)
+            key = cache_key(data, identity, conf)
+            hit = cache_dir / f"{key}.pdf"
+            if hit.is_file():
+                write_bytes(target, hit.read_bytes())
+                done.append(Conversion(docx, target, True))
+                continue
+        else:
+            key = ""
+        todo.append((docx, target, key))
+    if todo:
+        exe = exe or find_soffice(soffice)
+        pdfs = _run_soffice(exe, [d for d, _, _ in todo], conf_path if conf else None, timeout)
+        for (docx, target, key), data in zip(todo, pdfs, strict=True):
+            data = deterministic_pdf(data)
+            if cache_dir is not None:
+                write_bytes(cache_dir / f"{key}.pdf", data)
+            write_bytes(target, data)
+            done.append(Conversion(docx, target, False))
+    order = {d: i for i, (d, _) in enumerate(jobs)}
+    return sorted(done, key=lambda c: order[c.docx])
+
+
+def _run_soffice(exe: Path, docs: list[Path], conf: Path | None, timeout: float) -> list[bytes]:
+    import pikepdf
+
+    stems = [d.stem for d in docs]
+    if len(set(stems)) != len(stems):
+        raise ValueError("documents converted together need distinct names")
+    with tempfile.TemporaryDirectory(prefix="dossier-lo-") as tmp:
+        tmp_path = Path(tmp)
+        outdir = tmp_path / "out"
+        outdir.mkdir()
+        env = dict(os.environ)
+        env["HOME"] = str(tmp_path)  # LibreOffice may write to $HOME; keep the user's untouched
+        if conf is not None:
+            env["FONTCONFIG_FILE"] = str(conf)
+        cmd = [
+            str(exe),
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--invisible",
+            "--norestore",
+            "--nologo",
+            "--nodefault",
+            "--nolockcheck",
+            "--convert-to",
+            "pdf:writer_pdf_Export",
+            "--outdir",
+            str(outdir),
+            *[str(d) for d in docs],
+        ]
+        kwargs: dict = {"env": env, "stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "cwd": tmp}
+        if os.name == "posix":
+            kwargs["start_new_session"] = True  # so a timeout can kill soffice.bin too
+        try:
+            proc = subprocess.Popen(cmd, **kwargs)
+        except OSError as exc:
+            raise ToolError(f"无法启动 LibreOffice：{exc.strerror or exc}", file=str(exe),
+                            hint="请确认 LibreOffice 安装完整，或重新运行 scripts/setup.sh。") from None
+        try:
+            out, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            _kill(proc)
+            raise ToolError(
+                f"LibreOffice 转换 PDF 超时（{timeout:.0f} 秒）",
+                file=str(exe),
+                hint="关闭正在运行的 LibreOffice 后重试；文书很多或机器很慢时可稍后再试。",
+            ) from None
+        results = []
+        for doc in docs:
+            pdf = outdir / f"{doc.stem}.pdf"
+            if not pdf.is_file() or pdf.stat().st_size == 0:
+                detail = (err or out or b"").decode("utf-8", "replace").strip().splitlines()
+                raise ToolError(
+                    f"LibreOffice 未能生成“{doc.name}”的 PDF（退出码 {proc.returncode}）"
+                    + (f"：{detail[-1][:200]}" if detail else ""),
+                    file=str(doc),
+                    hint="确认该 .docx 能在 Word 中打开；若使用了自己的模板，请先运行 dossier templates lint。",
+                )
+            data = pdf.read_bytes()
+            try:
+                with pikepdf.open(pdf) as check:
+                    if len(check.pages) == 0:
+                        raise ValueError("no pages")
+            except Exception:  # noqa: BLE001 - any unreadable output is the tool's failure
+                raise ToolError(
+                    f"LibreOffice 生成的“{pdf.name}”无法打开", file=str(doc), hint="请重试；如仍失败，请升级 LibreOffice。"
+                ) from None
+            results.append(data)
+        return results
+
+
+def _kill(proc: subprocess.Popen) -> None:
+    try:
+        if os.name == "posix":
+            os.killpg(proc.pid, signal.SIGKILL)
+        else:
+            proc.kill()
+    except (ProcessLookupError, PermissionError):
+        pass
+    proc.communicate()

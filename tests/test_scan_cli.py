@@ -1,0 +1,61 @@
+"""dossier scan: exit 0 / 1 / 2 with every problem page named, in Chinese."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+from scan_fixtures import make_scan, make_volume
+
+from dossier.cli import main
+
+
+@pytest.fixture(scope="module")
+def bound(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("bound")
+    path, manifest = make_volume(folder, pages=4, seed=11)
+    manifest_path = folder / "volume.manifest.json"
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+    return path, manifest_path
+
+
+def run(*args):
+    return CliRunner().invoke(main, ["scan", *map(str, args)])
+
+
+def test_stamped_scan_exits_0(bound, tmp_path):
+    volume, manifest = bound
+    result = run(make_scan(volume, tmp_path / "扫描件.pdf"), "--against", manifest)
+    assert result.exit_code == 0, result.output
+    assert "骑缝章：应盖 4 页，看到印迹 4 页" in result.output
+
+
+def test_problem_pages_exit_1_and_are_named(bound, tmp_path):
+    volume, manifest = bound
+    scan = make_scan(volume, tmp_path / "扫描件.pdf", no_seam=frozenset({2}), drop=frozenset({4}))
+    result = run(scan, "--against", manifest)
+    assert result.exit_code == 1
+    assert "扫描件第 2 页的骑缝章位置没有红色印迹" in result.output
+    assert "扫描件缺少成册第 4 页" in result.output
+
+
+def test_json(bound, tmp_path):
+    volume, manifest = bound
+    data = json.loads(run(make_scan(volume, tmp_path / "s.pdf", blank=frozenset({3})), "--against", manifest, "--json").output)
+    assert data["exit_code"] == 1
+    assert [(f["code"], f["page"]) for f in data["findings"] if f["severity"] == "error"][0] == ("S-PAGE-BLANK", 3)
+
+
+def test_unusable_scan_exits_2(bound, tmp_path):
+    _, manifest = bound
+    bogus = tmp_path / "scan.pdf"
+    bogus.write_text("不是 PDF", encoding="utf-8")
+    result = run(bogus, "--against", manifest)
+    assert result.exit_code == 2 and "不是 PDF 文件" in result.output
+
+
+def test_missing_manifest_exits_2(bound, tmp_path):
+    volume, _ = bound
+    result = run(volume, "--against", tmp_path / "nope.json")
+    assert result.exit_code == 2 and "清单文件不存在" in result.output
