@@ -30,6 +30,7 @@ from typing import Any
 
 from dossier.atomic import write_bytes, write_text
 from dossier.errors import DossierError, InputError, ToolError
+from dossier.formats import fmt_wan
 from dossier.load import FILENAME
 
 READY = "就绪"
@@ -202,17 +203,20 @@ def _run_project(root: Path, out_dir: Path, build: bool, name: str) -> ProjectRo
 
     failure = ""
     check = None
+    refused = False
     if build:
         from dossier.build import build_project
 
         try:
             built = build_project(root, out_dir)
             check = built.check
+            refused = built.refused
         except ToolError as exc:
             failure = _error_text(exc)
     if check is None:
         check = check_project(root)
-    manifest = load_manifest(out_dir) if build and not failure else None
+    # A refused build writes nothing: a manifest in out_dir would be an earlier build's.
+    manifest = load_manifest(out_dir) if build and not failure and not refused else None
     write_report(check, out_dir / REPORT, manifest=manifest)
     app, figures, programme = check.project.app, check.figures, check.programme
     counts = check.counts()
@@ -229,7 +233,7 @@ def _run_project(root: Path, out_dir: Path, build: bool, name: str) -> ProjectRo
         type=programme.type_label(app.type) if (programme and app and app.type) else "",
         errors=counts["error"],
         warnings=counts["warning"],
-        total_wan=f"{figures.qualifying_total:.2f}" if figures else "",
+        total_wan=fmt_wan(figures.qualifying_total, grouping=False) if figures else "",
         pages=_pages(manifest, out_dir),
         status=status,
         reason=reason,

@@ -140,3 +140,44 @@ def test_every_finding_of_a_line_rule_names_file_and_line(project):
     lines = (result.project.root / "enterprise.yaml").read_text(encoding="utf-8").splitlines()
     assert "24420000000123450001" in lines[dup.line - 1]
     assert dup.rule and "发票" in dup.rule
+
+
+def _einvoice(path, number: str, day: str, total: str) -> None:
+    """A one-page PDF whose text layer reads like a 数电发票 (reportlab's built-in CJK font)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    c.setFont("STSong-Light", 12)
+    c.drawString(60, 780, "电子发票（增值税专用发票）")
+    c.drawString(60, 760, f"发票号码：{number}")
+    c.drawString(60, 740, f"开票日期：{day}")
+    c.drawString(60, 700, f"价税合计（大写）叁仟万元整    （小写）¥{total}")
+    c.save()
+
+
+@pytest.mark.parametrize(
+    "number,day,total,code",
+    [
+        ("24420000000123450001", "2024年05月20日", "30,000,000.00", None),
+        ("24420000000123459999", "2024年05月20日", "30,000,000.00", "I-INVOICE-NUMBER"),
+        ("24420000000123450001", "2024年05月21日", "30,000,000.00", "I-INVOICE-DATE"),
+        ("24420000000123450001", "2024年05月20日", "29,990,000.00", "I-INVOICE-AMOUNT"),
+    ],
+)
+def test_einvoice_text_agrees_with_the_row(project, number, day, total, code):
+    root = project()
+    _einvoice(root / "evidence" / "A-01" / "发票.pdf", number, day, total)
+    result = check_project(root, media=False)
+    found = {f.code for f in result.findings if f.code.startswith("I-INVOICE") and f.code != "I-INVOICE-SCAN"}
+    assert found == ({code} if code else set())
+
+
+def test_scanned_invoice_is_info_not_error(project):
+    result = check_project(project(), media=False)  # the fixture's invoices are blank pages
+    infos = [f for f in result.findings if f.code == "I-INVOICE-SCAN"]
+    assert infos and all(f.severity == "info" for f in infos)

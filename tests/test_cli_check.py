@@ -154,4 +154,6 @@ def test_inputs_are_never_modified(project):
     before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
     run("check", str(root))
     after = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
-    assert before == after
+    assert {p: after[p] for p in before} == before
+    # Anything new lives in the build folder, never beside the user's files.
+    assert all(p.relative_to(root).parts[0] == "build" for p in set(after) - set(before))

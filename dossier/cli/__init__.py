@@ -63,3 +63,4 @@ from dossier.cli import project as _project  # noqa: E402,F401
 from dossier.cli import bind as _bind  # noqa: E402,F401
 from dossier.cli import media as _media  # noqa: E402,F401
 from dossier.cli import scan as _scan  # noqa: E402,F401
+from dossier.cli import batch as _batch  # noqa: E402,F401

@@ -58,6 +58,8 @@ def collect_media(result, *, pictures: bool = True) -> list[MediaItem]:
         note = None if picture or not pictures else ("无法生成缩略图" if kind == "photo" else "无法截取视频画面")
         facts = dict(report.facts)
         shape = f"{facts.get('format', '')} {facts['width']}×{facts['height']} · " if "width" in facts and kind == "photo" else ""
-        items.append(MediaItem(shown, kind, report.size_bytes, facts, shape + fmt_bytes(report.size_bytes), picture, note,
-                               report.has_errors))
+        items.append(MediaItem(
+            shown, kind, report.size_bytes, facts, description=shape + fmt_bytes(report.size_bytes),
+            has_errors=report.has_errors, picture=picture, note=note,
+        ))
     return items

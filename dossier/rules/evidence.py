@@ -98,4 +98,55 @@ def kinds_present(ctx: RuleContext) -> Iterator[Finding]:
             )
 
 
-RULES = [files_exist, kinds_present]
+def invoices_match(ctx: RuleContext) -> Iterator[Finding]:
+    """数电发票 PDFs: the 发票号码, 开票日期 and 价税合计 printed on them agree with the row."""
+    from dossier.errors import InputError
+    from dossier.formats import TEN_THOUSAND, fmt_date
+    from dossier.media.einvoice import read_einvoices
+
+    for i, row in enumerate(ctx.app.investments):
+        for j, ref in enumerate(row.evidence.invoice):
+            path = ("investments", i, "evidence", "invoice", j)
+            if not ref.file or not ref.file.lower().endswith(".pdf"):
+                continue
+            target = paths.resolve(ctx.lines.folder(path, ctx.root), ref.file, source=ctx.lines.file(path), line=ctx.lines.line(path))
+            if not target.is_file():
+                continue  # reported by files_exist
+            shown = paths.normalise(ref.file)
+            try:
+                facts = read_einvoices(target)
+            except InputError:
+                continue  # unreadable, or encrypted (PasswordError): files_exist reports what needs reporting
+            if facts is None:
+                yield ctx.finding(
+                    "I-INVOICE-SCAN", "info", f"{row.id}：发票“{shown}”没有文字层（扫描件），无法自动核对号码、日期和金额，请人工核对",
+                    path, attachment=6,
+                )
+                continue
+            invoice = next((f for f in facts if f.number and f.number == (row.invoice.number or "").strip()), None)
+            if invoice is None:
+                numbers = "、".join(f.number for f in facts if f.number) or "无法识别"
+                yield ctx.finding(
+                    "I-INVOICE-NUMBER", "error",
+                    f"{row.id}：发票“{shown}”上的发票号码（{numbers}）与填写的 {row.invoice.number or '（未填写）'} 不一致",
+                    ("investments", i, "invoice", "number"), clause="materials_4", attachment=6,
+                )
+                continue
+            if invoice.issue_date and row.invoice.date and invoice.issue_date != row.invoice.date:
+                yield ctx.finding(
+                    "I-INVOICE-DATE", "error",
+                    f"{row.id}：发票“{shown}”的开票日期为 {fmt_date(invoice.issue_date)}，填写为 {fmt_date(row.invoice.date)}",
+                    ("investments", i, "invoice", "date"), clause="materials_4", attachment=6,
+                )
+            stated = row.invoice.gross_wan if row.invoice.gross_wan is not None else row.amount_wan
+            if invoice.total is not None and stated is not None and len(row.evidence.invoice) == 1:
+                if abs(invoice.total - stated * TEN_THOUSAND) > 100:  # 0.01 万元
+                    yield ctx.finding(
+                        "I-INVOICE-AMOUNT", "error",
+                        f"{row.id}：发票“{shown}”的价税合计为 {invoice.total:,.2f} 元，填写为 {stated} 万元",
+                        ("investments", i, "invoice", "gross_wan") if row.invoice.gross_wan is not None else ("investments", i, "amount_wan"),
+                        clause="materials_4", attachment=6,
+                    )
+
+
+RULES = [files_exist, kinds_present, invoices_match]

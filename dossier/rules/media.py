@@ -35,10 +35,10 @@ def media_findings(ctx: RuleContext) -> Iterator[Finding]:
         if not target.is_file():
             yield ctx.finding("M-MISSING", "error", f"找不到媒体文件“{shown}”", path, clause="materials_9", item=9)
             continue
-        report = inspect_media(target, limits)
+        report = inspect_media(target, limits, display=shown)
         for f in report.findings:
             file, line = ctx.lines.at(path)
             yield Finding(
-                code=f.code, severity=f.severity, message=f.message.replace(str(target), shown),
+                code=f.code, severity=f.severity, message=f.message,
                 file=file, line=line, rule=ctx.programme.clause("materials_9"), item=9,
             )

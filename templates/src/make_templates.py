@@ -25,7 +25,7 @@ from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
@@ -199,7 +199,7 @@ def setup_section(section, landscape: bool) -> None:
     section.left_margin, section.right_margin = Mm(28), Mm(26)
 
 
-def new_document(title: str, landscape: bool = False):
+def new_document(title: str, landscape: bool = False, *, page_numbers: bool = True):
     doc = Document()
     pkg = doc.part.package
     for rid, rel in list(pkg.rels.items()):
@@ -218,9 +218,10 @@ def new_document(title: str, landscape: bool = False):
     section = doc.sections[0]
     setup_section(section, landscape)
     draft_header(doc, section.header)
-    footer = section.footer.paragraphs[0]
-    footer.style = doc.styles["页码"]
-    page_number_field(footer)
+    if page_numbers:
+        footer = section.footer.paragraphs[0]
+        footer.style = doc.styles["页码"]
+        page_number_field(footer)
     # python-docx starts with one empty paragraph; reuse it as the first paragraph written.
     return doc
 
@@ -238,11 +239,6 @@ def para(doc, text: str = "", style: str = "公文正文"):
     return p
 
 
-def page_break(doc) -> None:
-    p = para(doc, "", "Normal")
-    p.add_run().add_break(WD_BREAK.PAGE)
-
-
 def draft_header(doc, header) -> None:
     p = header.paragraphs[0]
     p.style = doc.styles["草稿标记"]
@@ -250,12 +246,15 @@ def draft_header(doc, header) -> None:
 
 
 def cover_section_break(doc) -> None:
-    """End a cover page: the cover keeps the draft mark but has no page number; the body starts at 1."""
+    """End a cover page: the cover has the draft mark but no page number; the body's pages start at 1."""
     doc.add_section(WD_SECTION.NEW_PAGE)
-    cover, body = doc.sections[0], doc.sections[1]
-    cover.header.is_linked_to_previous = False
-    draft_header(doc, cover.header)
-    cover.footer.is_linked_to_previous = False
+    body = doc.sections[-1]
+    body.header.is_linked_to_previous = False
+    draft_header(doc, body.header)
+    body.footer.is_linked_to_previous = False
+    footer = body.footer.paragraphs[0]
+    footer.style = doc.styles["页码"]
+    page_number_field(footer)
     num = OxmlElement("w:pgNumType")
     num.set(qn("w:start"), "1")
     body._sectPr.append(num)
@@ -370,6 +369,7 @@ def section_row(table, text: str) -> None:
     row = add_row(table, [text, "", "", ""], kind="head")
     merge(row, 0, 3)
     shade(row.cells[0], "E7E6E6")
+    row.cells[0].paragraphs[0].paragraph_format.keep_with_next = True  # a section title never ends a page
 
 
 def shade(cell, fill: str) -> None:
@@ -410,7 +410,33 @@ def signature_block(doc, lines: list[str], signing: list[str] = ()) -> None:
         para(doc, line, "落款")
 
 
+# Element order the OOXML schema requires (Word reports "unreadable content" otherwise); children
+# appended by hand above are put back in this order before saving.
+SCHEMA_ORDER = {
+    "tblPr": ["tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize", "tblStyleColBandSize", "tblW",
+              "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook"],
+    "tcPr": ["cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "shd", "noWrap", "tcMar", "textDirection",
+             "tcFitText", "vAlign", "hideMark"],
+    "sectPr": ["headerReference", "footerReference", "footnotePr", "endnotePr", "type", "pgSz", "pgMar", "paperSrc",
+               "pgBorders", "lnNumType", "pgNumType", "cols", "formProt", "vAlign", "noEndnote", "titlePg",
+               "textDirection", "bidi", "rtlGutter", "docGrid", "printerSettings", "sectPrChange"],
+}
+
+
+def schema_order(doc) -> None:
+    for tag, order in SCHEMA_ORDER.items():
+        rank = {qn(f"w:{name}"): i for i, name in enumerate(order)}
+        for el in doc.element.iter(qn(f"w:{tag}")):
+            children = list(el)
+            children.sort(key=lambda c: rank.get(c.tag, len(rank)))
+            for c in children:
+                el.remove(c)
+            for c in children:
+                el.append(c)
+
+
 def save(doc, name: str) -> Path:
+    schema_order(doc)
     buf = io.BytesIO()
     doc.save(buf)
     target = OUT / f"{name}.docx"
@@ -493,7 +519,7 @@ def application_form() -> None:
 
 
 def report() -> None:
-    doc = new_document("申请报告")
+    doc = new_document("申请报告", page_numbers=False)
     # Cover
     for _ in range(3):
         para(doc, "", "Normal")
