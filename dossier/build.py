@@ -19,7 +19,7 @@ from typing import Any
 from dossier.atomic import write_bytes, write_text
 from dossier.check import CheckResult, check_project
 from dossier.context import DocumentSpec, document_contexts, document_specs
-from dossier.convert import convert_all
+from dossier.convert import convert_all, find_soffice
 from dossier.errors import InputError
 from dossier.findings import Finding
 from dossier.render import render_docx, template_path
@@ -118,6 +118,7 @@ def build_project(
         raise InputError("未填写智能制造类型（type），无法确定要生成哪些附件", file="enterprise.yaml",
                          hint="填写 type: discrete（离散型）或 type: process（流程型）。")
 
+    soffice = find_soffice(soffice)  # fail before writing anything when LibreOffice is missing
     contexts = document_contexts(app, programme, figures, draft=result.draft)
     specs = document_specs(programme, app.type)
     target.mkdir(parents=True, exist_ok=True)

@@ -64,3 +64,6 @@ from dossier.cli import bind as _bind  # noqa: E402,F401
 from dossier.cli import media as _media  # noqa: E402,F401
 from dossier.cli import scan as _scan  # noqa: E402,F401
 from dossier.cli import batch as _batch  # noqa: E402,F401
+from dossier.cli import build as _build  # noqa: E402,F401
+from dossier.cli import templates as _templates  # noqa: E402,F401
+from dossier.cli import package as _package  # noqa: E402,F401
