@@ -129,15 +129,19 @@ def find_projects(roots: Iterable[str | Path], *, exclude: Iterable[Path] = ()) 
 def output_names(projects: list[Path]) -> dict[Path, str]:
     """Each project's output folder name: its own folder name, with ``-2``, ``-3`` … added in
     path order when two projects under different roots share a name."""
+    # Case-insensitive: OUT may be on Windows or macOS. Every folder's own name is reserved
+    # first, so a generated "光芯-2" never takes the name of a project really called so.
+    ordered = sorted(projects)
+    used = {(p.name or "project").casefold() for p in ordered}
     names: dict[Path, str] = {}
-    used: set[str] = set()
-    for p in sorted(projects):
+    taken: set[str] = set()
+    for p in ordered:
         base = p.name or "project"
         name, n = base, 1
-        while name.casefold() in used:  # case-insensitive: OUT may be on Windows or macOS
+        while name.casefold() in taken or (name != base and name.casefold() in used):
             n += 1
             name = f"{base}-{n}"
-        used.add(name.casefold())
+        taken.add(name.casefold())
         names[p] = name
     return names
 
@@ -276,23 +280,23 @@ def run_batch(
         if real_out == p or p in real_out.parents:
             raise InputError("输出文件夹不能位于项目文件夹之内", file=str(out), hint="用 -o 指定项目文件夹之外的位置。")
     names = output_names(projects)
-    if on_start:
-        on_start(len(projects))
     out.mkdir(parents=True, exist_ok=True)
     workers = max(1, min(workers or os.cpu_count() or 1, len(projects)))
     rows: list[ProjectRow] = []
     if workers == 1:
+        if on_start:
+            on_start(len(projects))
         for p in projects:
             row = run_project(p, out / names[p], build, names[p])
             rows.append(row)
             if on_done:
                 on_done(row)
     else:
-        # forkserver: workers start from a clean process, not a copy of one with a progress
-        # thread running; each imports dossier itself.
-        ctx = multiprocessing.get_context("forkserver")
-        with cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        with cf.ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
+            # Submitting starts the workers; only then may the caller start a progress thread.
             futures = {pool.submit(run_project, p, out / names[p], build, names[p]): p for p in projects}
+            if on_start:
+                on_start(len(projects))
             for future in cf.as_completed(futures):
                 p = futures[future]
                 try:
@@ -308,7 +312,27 @@ def run_batch(
     return result
 
 
+def _context() -> multiprocessing.context.BaseContext:
+    """``fork`` where it is safe (POSIX, no other thread alive): workers inherit the imported
+    modules and start at once. Otherwise ``forkserver``/``spawn``, each worker importing dossier."""
+    import threading
+
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        # Import what the workers run before forking, so no worker pays for it again.
+        import dossier.build  # noqa: F401
+        import dossier.report  # noqa: F401
+
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
 # ---------------------------------------------------------------- outputs
+
+
+def _cell(text: str) -> str:
+    """Text from the user's files, defused: Excel runs a cell starting with = + - @ as a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def summary_csv(rows: list[ProjectRow]) -> bytes:
@@ -317,8 +341,8 @@ def summary_csv(rows: list[ProjectRow]) -> bytes:
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
     for r in rows:
-        writer.writerow([r.name, r.client, r.type, r.errors, r.warnings, r.total_wan,
-                         "" if r.pages is None else r.pages, r.status, r.reason, r.report])
+        writer.writerow([_cell(r.name), _cell(r.client), r.type, r.errors, r.warnings, r.total_wan,
+                         "" if r.pages is None else r.pages, r.status, _cell(r.reason), _cell(r.report)])
     return b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8")
 
 

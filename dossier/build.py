@@ -27,6 +27,7 @@ from dossier.render import render_docx, template_path
 MANIFEST = "manifest.json"
 CACHE = ".cache"
 PROTECTED = ("evidence", "media")
+RENDER_PIPELINE = "dossier-docx-1"  # bump when rendering changes, to invalidate cached .docx
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,7 @@ def build_project(
     jobs = []
     for seq, spec in enumerate(specs, start=1):
         template = template_path(spec.name, root)
-        data = render_docx(template, contexts[spec.name])
+        data = _rendered(template, contexts[spec.name], target / CACHE)
         stem = file_stem(spec, seq)
         docx = target / f"{stem}.docx"
         if not docx.is_file() or docx.read_bytes() != data:
@@ -149,6 +150,19 @@ def build_project(
     result.manifest = write_manifest(result, app.enterprise.name, app.type, programme.id, programme.type_label(app.type))
     _remove_stale(target, result)
     return result
+
+
+def _rendered(template: Path, context: dict[str, Any], cache: Path) -> bytes:
+    """The .docx for ``template`` + ``context``, from the cache when both are unchanged."""
+    h = hashlib.sha256(RENDER_PIPELINE.encode())
+    h.update(template.read_bytes())
+    h.update(json.dumps(context, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+    hit = cache / f"{h.hexdigest()}.docx"
+    if hit.is_file():
+        return hit.read_bytes()
+    data = render_docx(template, context)
+    write_bytes(hit, data)
+    return data
 
 
 def bind_volume(result: BuildResult, check: CheckResult) -> Path | None:

@@ -506,14 +506,19 @@ def document_contexts(
     }
     equipment = equipment_context(app, programme, figures)
     summary_text = (app.project.summary or "").strip()
-    by_category = [{"label": k, "amount": fmt_wan(v)} for k, v in figures.by_category.items()]
+    # Equipment categories under the equipment total, in catalogue order (R&D has its own line).
+    by_category = [
+        {"label": e.label, "amount": fmt_wan(figures.by_category[e.label])}
+        for e in programme.investment_categories
+        if e.get("group") == "equipment" and e.label in figures.by_category
+    ]
     extra: dict[str, dict[str, Any]] = {
         "application_form": {
             "totals": totals,
             "scenarios": scenarios,
             "systems": systems,
-            "kpi_lines": [f"{r['name'].rstrip('★')}：{r['change']}".replace("\n", "") for r in kpis] or [MISSING],
-            "rate_lines": [f"{r['label']}：{r['value']}" for r in equipment["rates"]] or [MISSING],
+            "kpi_summary": joined([f"{r['name'].rstrip('★')}{r['change']}".replace("\n", "") for r in kpis], "；", MISSING),
+            "rate_summary": joined([f"{r['label']}{r['value']}" for r in equipment["rates"]], "；", MISSING),
         },
         "report": {
             **report_context(app, programme),

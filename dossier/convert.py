@@ -9,8 +9,9 @@
 - ``assets/fonts.conf`` (via ``FONTCONFIG_FILE``) maps the official Chinese font names to Noto CJK.
 - A **content-hash cache**: key = SHA-256 of the docx bytes, fonts.conf, the soffice install and
   :data:`PIPELINE`; an unchanged document is not converted again.
-- **Deterministic output**: LibreOffice writes a creation date and a time-based ``/ID``; both are
-  removed / derived from the content (pikepdf ``deterministic_id``) before the PDF is stored.
+- **Deterministic output**: LibreOffice writes a creation date, a time-based ``/ID`` and a
+  ``/DocChecksum`` trailer key (an MD5 that includes the time); the dates and the checksum are
+  removed and ``/ID`` is derived from the content (pikepdf ``deterministic_id``) before storing.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from pathlib import Path
 from dossier.atomic import write_bytes
 from dossier.errors import ToolError
 
-PIPELINE = "dossier-pdf-2"  # bump when the post-processing changes, to invalidate cached PDFs
+PIPELINE = "dossier-pdf-4"  # bump when the post-processing changes, to invalidate cached PDFs
 DEFAULT_TIMEOUT = 240.0
 WINDOWS_PATHS = (
     r"C:\Program Files\LibreOffice\program\soffice.exe",
@@ -101,6 +102,11 @@ def deterministic_pdf(data: bytes) -> bytes:
                 del pdf.docinfo[key]
         if "/Metadata" in pdf.Root:
             del pdf.Root["/Metadata"]
+        for key in ("/DocChecksum", "/ID"):
+            # /DocChecksum: LibreOffice's own trailer key, an MD5 that includes the time. /ID: qpdf
+            # keeps an existing first element, so it goes too and both halves come from the content.
+            if key in pdf.trailer:
+                del pdf.trailer[key]
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True, min_version=pdf.pdf_version)
         return out.getvalue()
@@ -149,7 +155,8 @@ def convert_all(
         todo.append((docx, target, key))
     if todo:
         exe = exe or find_soffice(soffice)
-        pdfs = _run_soffice(exe, [d for d, _, _ in todo], conf_path if conf else None, timeout)
+        seed = cache_dir / f"profile-{hashlib.sha256((identity or tool_identity(exe)).encode()).hexdigest()[:16]}" if cache_dir else None
+        pdfs = _run_soffice(exe, [d for d, _, _ in todo], conf_path if conf else None, timeout, seed)
         for (docx, target, key), data in zip(todo, pdfs, strict=True):
             data = deterministic_pdf(data)
             if cache_dir is not None:
@@ -160,7 +167,9 @@ def convert_all(
     return sorted(done, key=lambda c: order[c.docx])
 
 
-def _run_soffice(exe: Path, docs: list[Path], conf: Path | None, timeout: float) -> list[bytes]:
+def _run_soffice(exe: Path, docs: list[Path], conf: Path | None, timeout: float, seed: Path | None = None) -> list[bytes]:
+    """One soffice call for ``docs``. ``seed``: a profile kept from an earlier run; it is *copied* into
+    this call's private folder (LibreOffice's first start, which builds a profile, costs ~0.8 s)."""
     import pikepdf
 
     stems = [d.stem for d in docs]
@@ -170,13 +179,19 @@ def _run_soffice(exe: Path, docs: list[Path], conf: Path | None, timeout: float)
         tmp_path = Path(tmp)
         outdir = tmp_path / "out"
         outdir.mkdir()
+        profile = tmp_path / "profile"
+        if seed is not None and seed.is_dir():
+            try:
+                shutil.copytree(seed, profile)
+            except OSError:
+                shutil.rmtree(profile, ignore_errors=True)
         env = dict(os.environ)
         env["HOME"] = str(tmp_path)  # LibreOffice may write to $HOME; keep the user's untouched
         if conf is not None:
             env["FONTCONFIG_FILE"] = str(conf)
         cmd = [
             str(exe),
-            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            f"-env:UserInstallation={profile.as_uri()}",
             "--headless",
             "--invisible",
             "--norestore",
@@ -227,7 +242,19 @@ def _run_soffice(exe: Path, docs: list[Path], conf: Path | None, timeout: float)
                     f"LibreOffice 生成的“{pdf.name}”无法打开", file=str(doc), hint="请重试；如仍失败，请升级 LibreOffice。"
                 ) from None
             results.append(data)
+        if seed is not None and not seed.is_dir() and profile.is_dir():
+            _keep_seed(profile, seed)
         return results
+
+
+def _keep_seed(profile: Path, seed: Path) -> None:
+    """Store a profile for later runs: copied under a temporary name, then renamed (atomic)."""
+    staging = seed.with_name(f".{seed.name}.{os.getpid()}.tmp")
+    try:
+        shutil.copytree(profile, staging, ignore=shutil.ignore_patterns(".lock", "*.lock"))
+        os.replace(staging, seed)
+    except OSError:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def _kill(proc: subprocess.Popen) -> None:

@@ -327,6 +327,49 @@ def _title_at(loc: tuple) -> str | None:
     return None
 
 
+# Numbers a real application never holds. Decimal arithmetic runs at 28 significant digits: a
+# value of 1E+30 or 1E-30 makes quantize() raise deep inside the figures instead of a finding.
+MAX_MAGNITUDE = Decimal("1E12")
+MIN_MAGNITUDE = Decimal("1E-8")
+
+
+def magnitude_findings(app: BaseModel, index: LineIndex) -> list[Finding]:
+    """Schema findings for numbers outside any plausible range (``1e30`` 万元, ``1e-30``)."""
+    findings = []
+    for loc, value in _numbers(app, ()):
+        size = abs(Decimal(value))
+        if size >= MAX_MAGNITUDE:
+            reason = f"数值过大（{value}），超出合理范围"
+        elif 0 < size < MIN_MAGNITUDE:
+            reason = f"数值过小（{value}），超出可计算的精度"
+        else:
+            continue
+        title = _title_at(loc)
+        label = f"{_dotted(loc)}（{title}）" if title else _dotted(loc)
+        file, line = index.at(loc)
+        findings.append(
+            Finding("Y-SCHEMA", "error", f"{label}：{reason}", file=file, line=line,
+                    rule="金额以万元为单位，比例、指标按实际数值填写。")
+        )
+    return findings
+
+
+def _numbers(value: Any, loc: tuple):
+    if isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from _numbers(getattr(value, name), loc + (name,))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _numbers(item, loc + (str(key),))
+    elif isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            yield from _numbers(item, loc + (i,))
+    elif isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        if isinstance(value, Decimal) and not value.is_finite():
+            return
+        yield loc, value
+
+
 # ---------------------------------------------------------------- the project
 
 
@@ -417,4 +460,8 @@ def load_project(root: str | Path) -> Project:
     except ValidationError as exc:
         app = None
         findings = schema_findings(exc, index)
+    if app is not None:
+        findings = magnitude_findings(app, index)
+        if findings:
+            app = None  # the rules would compute with these numbers; stop at the schema stage
     return Project(root=root, raw=raw, lines=index, app=app, findings=findings)

@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 from dossier.errors import InputError
 
 _DRIVE = re.compile(r"^[A-Za-z]:")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def normalise(rel: str) -> str:
@@ -30,6 +31,9 @@ def escape_problem(rel: str) -> str | None:
     text = rel.strip().replace("\\", "/")
     if not text:
         return "路径为空"
+    if _CONTROL.search(text):
+        # A NUL makes every OS call raise ValueError; other control characters are typing accidents.
+        return "含有不可见的控制字符"
     if text.startswith("/") or _DRIVE.match(text) or text.startswith("//"):
         return "不能使用绝对路径"
     depth = 0
@@ -63,6 +67,7 @@ def resolve(root: Path, rel: str, *, source: str, line: int | None = None, must_
         alt = _other_form(root, normalise(rel))
         if alt is not None:
             candidate = alt
+    _probe(candidate, rel, source, line)
     real_root = root.resolve()
     real = candidate.resolve()
     if real != real_root and real_root not in real.parents:
@@ -75,6 +80,26 @@ def resolve(root: Path, rel: str, *, source: str, line: int | None = None, must_
     if must_exist and not real.is_file():
         raise InputError(f"找不到文件“{rel}”", file=source, line=line, hint="请检查文件名和所在文件夹。")
     return candidate
+
+
+def _probe(candidate: Path, rel: str, source: str, line: int | None) -> None:
+    """Raise InputError when the OS refuses to even look at the path (name too long, symlink loop)."""
+    try:
+        os.stat(candidate)
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    except OSError as exc:
+        import errno
+
+        reason = {
+            errno.ENAMETOOLONG: "文件名或路径过长",
+            errno.ELOOP: "是循环的符号链接",
+            errno.EACCES: "没有访问权限",
+        }.get(exc.errno or 0, f"无法访问（{exc.strerror or exc}）")
+        raise InputError(
+            f"路径“{rel}”{reason}", file=source, line=line,
+            hint="请把文件改成较短的名字、放在项目文件夹内，并写相对路径。",
+        ) from None
 
 
 def _other_form(root: Path, rel: str) -> Path | None:

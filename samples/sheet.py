@@ -21,6 +21,8 @@ GREY = (0.45, 0.45, 0.45)
 RED = (0.78, 0.12, 0.12)
 BROWN = (0.55, 0.27, 0.07)
 BLUE = (0.1, 0.2, 0.55)
+# Noto Serif CJK has no subscript digits: CO₂ is printed CO2.
+FALLBACK = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
 WATERMARK = "示例文件 · 虚构数据 · 仅供演示"
 
 
@@ -30,7 +32,7 @@ class Page:
     ops: list[tuple] = field(default_factory=list)
 
     def text(self, x, y, s, size=10.5, *, bold=False, align="left", color=BLACK):
-        self.ops.append(("text", x, y, str(s), size, bold, align, color))
+        self.ops.append(("text", x, y, str(s).translate(FALLBACK), size, bold, align, color))
 
     def line(self, x1, y1, x2, y2, width=0.3, color=BLACK):
         self.ops.append(("line", x1, y1, x2, y2, width, color))
@@ -57,25 +59,37 @@ class Sheet:
 
     def width(self, s: str, size: float) -> float:
         """Width of ``s`` in millimetres at ``size`` points."""
-        from reportlab.pdfbase.pdfmetrics import stringWidth
-
-        _register(self.font)
-        return stringWidth(s, "SampleCJK", size) / MM
+        return sum(_char_width(self.font, ch) for ch in s) * size / MM
 
     def wrap(self, s: str, size: float, width_mm: float) -> list[str]:
         """Break text into lines no wider than ``width_mm`` (Chinese breaks between any characters)."""
-        lines, line = [], ""
+        s = s.translate(FALLBACK)
+        lines, line, used = [], "", 0.0
         for ch in s:
-            if self.width(line + ch, size) > width_mm and line:
+            w = self.width(ch, size)  # no kerning in these fonts: widths add up
+            if used + w > width_mm and line:
                 lines.append(line)
-                line = ""
+                line, used = "", 0.0
             line += ch
+            used += w
         if line:
             lines.append(line)
         return lines
 
 
 _REGISTERED: set[str] = set()
+_WIDTHS: dict[tuple[str, str], float] = {}
+
+
+def _char_width(font: Path, ch: str) -> float:
+    """Advance width of one character at 1 pt, cached (reportlab's lookup is slow per call)."""
+    key = (str(font), ch)
+    if key not in _WIDTHS:
+        from reportlab.pdfbase.pdfmetrics import stringWidth
+
+        _register(font)
+        _WIDTHS[key] = stringWidth(ch, "SampleCJK", 1)
+    return _WIDTHS[key]
 
 
 def _register(font: Path) -> None:
@@ -104,7 +118,8 @@ def to_pdf(sheet: Sheet) -> bytes:
     if lost:
         raise ValueError(f"字体缺少字符：{''.join(sorted(lost))}")
     buf = io.BytesIO()
-    c = canvas.Canvas(buf, invariant=1, pageCompression=1)
+    # The initial font must be ours too: reportlab otherwise references a non-embedded Helvetica.
+    c = canvas.Canvas(buf, invariant=1, pageCompression=1, initialFontName="SampleCJK", initialFontSize=10)
     c.setTitle(sheet.title)
     c.setAuthor("dossier samples")
     c.setCreator("dossier samples")

@@ -60,7 +60,10 @@ def touches(page: pikepdf.Page, target: Rect, limit: int = 200_000) -> bool:
         return hit
 
     for operands, op in ops:
-        o = str(op)
+        try:
+            o = str(op)
+        except UnicodeDecodeError:  # an operator of non-UTF-8 bytes in a damaged stream: not ours
+            continue
         try:
             if o in ("m", "l", "c", "v", "y"):
                 a, b, c, d, e, f = ctm

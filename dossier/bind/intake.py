@@ -114,13 +114,14 @@ def _open_pdf(path: Path, file: str, password: str | None, notes: list[str]):
             file=file,
             hint=f"向材料提供方索取密码，用 --password {Path(file).name}=密码 提供。",
         ) from None
-    except pikepdf.PdfError as exc:
+    except (pikepdf.PdfError, RuntimeError, ValueError) as exc:
+        # qpdf reports some damage as QpdfRuntimeError (“/Count is wrong after flattening pages tree”).
         raise InputError(
             f"PDF 已损坏，无法修复（{_short(exc)}）。", file=file, hint="向材料提供方重新索取或重新导出 PDF。"
         ) from None
     try:
         count = len(pdf.pages)
-    except pikepdf.PdfError as exc:
+    except (pikepdf.PdfError, RuntimeError, ValueError) as exc:
         raise InputError(f"PDF 页面结构损坏（{_short(exc)}）。", file=file, hint="重新导出这份 PDF。") from None
     if count == 0:
         raise InputError("PDF 没有任何页面。", file=file, hint="检查是否导出了空文件。")

@@ -25,6 +25,15 @@ _SKIP = {"/W", "/W2", "/Widths", "/Differences", "/BBox", "/Matrix", "/Decode", 
          "/Encode", "/Size", "/Bounds", "/C0", "/C1", "/Coords", "/Extend", "/FontBBox", "/Index"}
 
 
+def _str(obj) -> str:
+    """``str()`` of a name or string; a name holding bytes that are not UTF-8 (hostile or damaged
+    files) makes ``str()`` raise, so it is shown from its PDF syntax instead."""
+    try:
+        return str(obj)
+    except UnicodeDecodeError:
+        return obj.unparse().decode("latin-1")
+
+
 def flatten_forms(pdf: pikepdf.Pdf) -> bool:
     """Burn visible annotations (form fields first) into page content; True if anything was there."""
     if not any("/Annots" in page.obj for page in pdf.pages):
@@ -53,7 +62,7 @@ def scrub(pdf: pikepdf.Pdf) -> int:
 def _scrub_dict(d, depth: int) -> int:
     removed = 0
     typ = d.get("/Type")
-    if (typ is not None and str(typ) in _BAD_TYPES) or str(d.get("/S", "")) in _BAD_ACTIONS:
+    if (typ is not None and _str(typ) in _BAD_TYPES) or _str(d.get("/S", "")) in _BAD_ACTIONS:
         for key in list(d.keys()):
             del d[key]
         return 1
@@ -107,12 +116,12 @@ def active_content(pdf: pikepdf.Pdf) -> list[str]:
         for annot in page.obj.get("/Annots", ()):
             if not isinstance(annot, Dictionary):
                 continue
-            sub = str(annot.get("/Subtype", ""))
+            sub = _str(annot.get("/Subtype", ""))
             if sub == "/FileAttachment":
                 kinds.add("附件注释")
             action = annot.get("/A")
             if isinstance(action, Dictionary):
-                s = str(action.get("/S", ""))
+                s = _str(action.get("/S", ""))
                 if s == "/Launch":
                     kinds.add("启动外部程序的链接")
                 elif s == "/URI":

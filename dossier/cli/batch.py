@@ -57,7 +57,9 @@ def batch(roots, out, check_only, jobs, as_json, quiet, open_dashboard) -> None:
         state["done"] += 1
         if progress is not None:
             progress.advance(state["task"])
-            progress.console.print(f"{row.status}　{row.client}（{row.name}）", highlight=False)
+            from rich.markup import escape
+
+            progress.console.print(escape(f"{row.status}　{row.client}（{row.name}）"), highlight=False)
         elif show_progress:
             click.echo(f"[{state['done']}/{state['total']}] {row.status}　{row.client}（{row.name}）", err=True)
 

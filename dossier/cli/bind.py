@@ -17,8 +17,10 @@ from dossier.cli import handle_errors, main
 @click.option("--seal-group", type=click.IntRange(1, 500), default=20, show_default=True, help="每枚骑缝章覆盖的纸张数。")
 @click.option("--cover", "cover_title", metavar="标题", help="加封面（含封面章位置）和目录。")
 @click.option("--no-guide", is_flag=True, help="不生成盖章指引。")
+@click.option("--json", "as_json", is_flag=True, help="输出一个 JSON 对象（含清单），便于脚本处理。")
+@click.option("--quiet", "-q", is_flag=True, help="只输出一行结果（提醒仍输出到标准错误）。")
 @handle_errors
-def bind_cmd(inputs, out, passwords, duplex, seal_group, cover_title, no_guide) -> None:
+def bind_cmd(inputs, out, passwords, duplex, seal_group, cover_title, no_guide, as_json=False, quiet=False) -> None:
     """把 PDF 和扫描图片（JPEG/PNG/TIFF）按顺序装订成一本 A4 纵向的打印卷。
 
     同时写出 OUT.manifest.json（清单）和 OUT.盖章指引.pdf。
@@ -30,13 +32,24 @@ def bind_cmd(inputs, out, passwords, duplex, seal_group, cover_title, no_guide) 
         list(inputs), out, passwords=parse_passwords(passwords), duplex=duplex, seal_group=seal_group,
         cover_title=cover_title, guide=not no_guide,
     )
+    m = result.manifest
+    if as_json:
+        import json
+
+        click.echo(json.dumps({
+            "volume": str(out), "manifest_file": str(manifest_path(out)),
+            "guide_file": None if no_guide else str(guide_path(out)),
+            "warnings": list(result.warnings), "manifest": m,
+        }, ensure_ascii=False, indent=2))
+        return
     for w in result.warnings:
         click.echo(f"提醒：{w}", err=True)
-    m = result.manifest
     click.echo(
         f"已装订 {len(m['inputs'])} 个文件，共 {m['page_count']} 页（{m['sheets']} 张纸，"
         f"骑缝章 {len(m['seal_groups'])} 组）：{out}"
     )
+    if quiet:
+        return
     click.echo(f"清单：{manifest_path(out)}")
     if not no_guide:
         click.echo(f"盖章指引：{guide_path(out)}")

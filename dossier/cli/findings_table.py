@@ -27,6 +27,17 @@ def print_findings(out: Console, findings: Iterable[Finding], *, where: Callable
         place = where(f)
         place = f"{escape(place)}：" if place else ""
         out.print(f"[{STYLE[f.severity]}]{SEVERITY_LABEL[f.severity]}[/]  {place}{escape(f.message)}", soft_wrap=True)
+    out.print(counts_line(findings))
+
+
+def counts_line(findings: Iterable[Finding]) -> str:
     c = count(findings)
     verdict = "未发现错误" if c["error"] == 0 else "存在错误，须修改后再提交"
-    out.print(f"共 {c['error']} 个错误、{c['warning']} 个警告、{c['info']} 个提示：{verdict}")
+    return f"共 {c['error']} 个错误、{c['warning']} 个警告、{c['info']} 个提示：{verdict}"
+
+
+def print_counts(findings: Iterable[Finding]) -> None:
+    """``--quiet``: the one line of counts, plain text for scripts and logs."""
+    import click
+
+    click.echo(counts_line(findings))

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from dossier.cli import handle_errors, main
-from dossier.cli.findings_table import console, print_findings
+from dossier.cli.findings_table import console, print_counts, print_findings
 from dossier.findings import exit_code
 from dossier.scan import SEAM_MIN_MM2, check_scan_files
 
@@ -21,8 +21,9 @@ from dossier.scan import SEAM_MIN_MM2, check_scan_files
 @click.option("--volume", type=click.Path(path_type=Path), default=None,
               help="成册 PDF；默认取清单旁边的那一份。用于指出缺少或颠倒的是哪一页。")
 @click.option("--json", "as_json", is_flag=True, help="输出一个 JSON 对象，便于脚本处理。")
+@click.option("--quiet", "-q", is_flag=True, help="只输出错误、警告和提示的数量。")
 @handle_errors
-def scan(scan_pdf: Path, manifest: Path, volume: Path | None, as_json: bool) -> None:
+def scan(scan_pdf: Path, manifest: Path, volume: Path | None, as_json: bool, quiet: bool = False) -> None:
     """检查盖章后的扫描件：页数、每页骑缝章、封面章、空白页、倒置页、扫描分辨率。
 
     退出码：0 通过，1 有问题（列出每一页），2 扫描件无法使用（不是 PDF、加密、黑白扫描等）。
@@ -31,6 +32,8 @@ def scan(scan_pdf: Path, manifest: Path, volume: Path | None, as_json: bool) -> 
     findings = list(report.findings)
     if as_json:
         click.echo(json.dumps({**report.to_dict(), "exit_code": exit_code(findings)}, ensure_ascii=False, indent=2))
+    elif quiet:
+        print_counts(findings)
     else:
         out = console()
         dpi = "" if report.dpi_min is None else (

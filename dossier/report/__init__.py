@@ -6,7 +6,7 @@ Public API::
     collect_media(result, pictures=True) -> list[MediaItem]         # reads the photos and video
     write_report(result, out_html, *, manifest=None, media=True) -> Path   # collect + render + write
     load_manifest(out_dir) -> dict | None        # OUT/manifest.json, with the volume's bind manifest
-    write_project_report(result, out_html=None, *, out_dir=None) -> Path   # what check and build call
+    write_project_report(result, out_html=None, *, out_dir=None) -> Path   # what check calls
     default_report_path(project_root) -> Path                       # <project>/build/report.html
 
 ``result`` is a :class:`dossier.check.CheckResult`; ``manifest`` the build's (or bind's)
@@ -18,10 +18,9 @@ same bytes (no clock is read; everything is sorted).
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
-
-import json
 
 import jinja2
 
@@ -123,11 +122,14 @@ def _rates(figures) -> list[dict[str, str]]:
     return out
 
 
-def render_report(result, *, manifest: dict[str, Any] | None = None, media: list[MediaItem] | None = None) -> str:
+def render_report(
+    result, *, manifest: dict[str, Any] | None = None, media: list[MediaItem] | None = None, manifest_note: str = ""
+) -> str:
     """The report as one HTML string. Pure: reads nothing but its arguments.
 
     ``media=None`` means the photos and video were not looked at (the section says so); an
-    empty list means the project names none.
+    empty list means the project names none. ``manifest_note`` says where the manifest came
+    from when it is not this run's (``check`` showing the last build's volume).
     """
     project = result.project
     app = project.app
@@ -161,17 +163,19 @@ def render_report(result, *, manifest: dict[str, Any] | None = None, media: list
         "page_map": pmap,
         "guide": guide_items(manifest),
         "volume_name": (pmap and (manifest or {}).get("volume")) or "",
+        "manifest_note": manifest_note if pmap else "",
     }
     return environment().get_template("report.html.j2").render(**context)
 
 
 def write_report(
-    result, out_html: str | Path, *, manifest: dict[str, Any] | None = None, media: bool | list[MediaItem] = True
+    result, out_html: str | Path, *, manifest: dict[str, Any] | None = None, media: bool | list[MediaItem] = True,
+    manifest_note: str = "",
 ) -> Path:
     """Render and write the report atomically. ``media=True`` reads the project's photos and
     video for thumbnails; ``False`` leaves that section out; a list is used as given."""
     items = collect_media(result) if media is True else (None if media is False else media)
-    return write_text(out_html, render_report(result, manifest=manifest, media=items))
+    return write_text(out_html, render_report(result, manifest=manifest, media=items, manifest_note=manifest_note))
 
 
 def load_manifest(out_dir: str | Path) -> dict[str, Any] | None:
@@ -201,14 +205,16 @@ def _read_json(path: Path) -> dict[str, Any] | None:
 
 
 def write_project_report(result, out_html: str | Path | None = None, *, out_dir: str | Path | None = None) -> Path:
-    """The report ``check`` and ``build`` write: photos and video read, the page map and
-    stamping guide taken from the build in ``out_dir`` (default ``<project>/build``) when there
-    is one. Written to ``out_html`` (default ``out_dir/report.html``), atomically."""
+    """The report ``check`` writes: photos and video read, the page map and stamping guide
+    taken from the last build in ``out_dir`` (default ``<project>/build``) when there is one,
+    labelled as such. Written to ``out_html`` (default ``out_dir/report.html``), atomically.
+    ``build`` calls :func:`write_report` with its own fresh manifest instead."""
     root = result.project.root
     out_dir = Path(out_dir) if out_dir is not None else root / "build"
     target = Path(out_html) if out_html is not None else out_dir / REPORT_NAME
     refuse_inputs(root, target)
-    return write_report(result, target, manifest=load_manifest(out_dir))
+    note = f"页码图和盖章指引取自上次 dossier build 的结果（{out_dir / 'manifest.json'}）；材料有改动时请重新运行 dossier build。"
+    return write_report(result, target, manifest=load_manifest(out_dir), manifest_note=note)
 
 
 def refuse_inputs(root: Path, target: Path) -> None:

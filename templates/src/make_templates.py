@@ -402,12 +402,8 @@ def form_header(doc) -> None:
 
 def signature_block(doc, lines: list[str], signing: list[str] = ()) -> None:
     """Signature lines (签字, 盖章) left-aligned in the right half, then the 落款 lines right-aligned."""
-    p = para(doc, "", "Normal")
-    p.paragraph_format.keep_with_next = True
-    for line in signing:
-        para(doc, line, "签字栏")
-    for line in lines:
-        para(doc, line, "落款")
+    written = [para(doc, line, "签字栏") for line in signing] + [para(doc, line, "落款") for line in lines]
+    written[0].paragraph_format.space_before = Pt(14)
 
 
 # Element order the OOXML schema requires (Word reports "unreadable content" otherwise); children
@@ -455,13 +451,14 @@ def application_form() -> None:
     t = make_table(doc, [34, 44, 34, 44])
     section_row(t, "一、企业基本情况")
     form_row(t, [("企业名称", "{{ enterprise.name }}")])
-    form_row(t, [("统一社会信用代码", "{{ enterprise.uscc }}"), ("法人类型", "{{ enterprise.legal_entity }}")])
+    form_row(t, [("统一社会信用代码", "{{ enterprise.uscc }}")])
     form_row(t, [("注册地址", "{{ enterprise.registered_address }}")])
     form_row(t, [("所在区（开发区）", "{{ enterprise.district }}"), ("所属重点行业", "{{ enterprise.key_industry }}")])
-    form_row(t, [("国民经济行业代码", "{{ enterprise.nic_code }}"), ("企业性质", "{{ enterprise.ownership }}")])
-    form_row(t, [("法定代表人", "{{ enterprise.legal_rep }}"), ("从业人员数（人）", "{{ enterprise.employees }}")])
-    form_row(t, [("联系人", "{{ enterprise.contact_name }}"), ("职务", "{{ enterprise.contact_title }}")])
-    form_row(t, [("手机", "{{ enterprise.contact_mobile }}"), ("电子邮箱", "{{ enterprise.contact_email }}")])
+    form_row(t, [("法人类型", "{{ enterprise.legal_entity }}"), ("企业性质", "{{ enterprise.ownership }}")])
+    form_row(t, [("国民经济行业代码", "{{ enterprise.nic_code }}"), ("从业人员数（人）", "{{ enterprise.employees }}")])
+    form_row(t, [("法定代表人", "{{ enterprise.legal_rep }}"), ("联系人", "{{ enterprise.contact_name }}")])
+    form_row(t, [("联系人职务", "{{ enterprise.contact_title }}"), ("联系人手机", "{{ enterprise.contact_mobile }}")])
+    form_row(t, [("电子邮箱", "{{ enterprise.contact_email }}")])
     form_row(t, [("是否规上工业企业", "{{ enterprise.above_designated_size }}"),
                  ("近两年重大安全、环保、质量事故", "{{ enterprise.major_incident }}")])
     form_row(t, [("上年度营业收入（万元）", "{{ enterprise.revenue }}"), ("上年度工业总产值（万元）", "{{ enterprise.output }}")])
@@ -485,21 +482,11 @@ def application_form() -> None:
     section_row(t, "四、建设成效")
     form_row(t, [("已建智能化场景数", "{{ scenarios.implemented }}个（部分建设{{ scenarios.partial }}个）"),
                  ("在用信息化系统数", "{{ systems.total }}个（国产{{ systems.domestic }}个，占{{ systems.domestic_ratio }}）")])
-    row = add_row(t, ["重点指标变化", "", "", ""], kinds=["center", "text", "text", "text"])
-    cell = merge(row, 1, 3)
-    p = cell.paragraphs[0]
-    p.add_run("{%p for line in kpi_lines %}")
-    for text in ("{{ line }}", "{%p endfor %}"):
-        q = cell.add_paragraph(text)
-        q.style = doc.styles["表格文字"]
-    row = add_row(t, ["关键装备指标", "", "", ""], kinds=["center", "text", "text", "text"])
-    cell = merge(row, 1, 3)
-    cell.paragraphs[0].add_run("{%p for line in rate_lines %}")
-    for text in ("{{ line }}", "{%p endfor %}"):
-        q = cell.add_paragraph(text)
-        q.style = doc.styles["表格文字"]
+    form_row(t, [("重点指标变化", "{{ kpi_summary }}")])
+    form_row(t, [("关键装备指标", "{{ rate_summary }}")])
     form_row(t, [("项目简介（150字以内）", "{{ project.summary }}")])
     section_row(t, "五、企业承诺与审核意见")
+    keep_rows_start = len(t.rows)
     row = add_row(t, ["企业承诺", "", "", ""], kinds=["center", "text", "text", "text"], height_mm=34)
     cell = merge(row, 1, 3)
     cell.paragraphs[0].add_run("本企业承诺：本表所填内容及所附申报资料真实、准确、完整，如有不实，愿承担相应责任。")
@@ -515,6 +502,10 @@ def application_form() -> None:
         q = cell.add_paragraph(text)
         q.style = doc.styles["表格文字"]
         q.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    for r in t.rows[keep_rows_start:-1]:  # the signature boxes stay on one page
+        for c in r.cells:
+            for q in c.paragraphs:
+                q.paragraph_format.keep_with_next = True
     save(doc, "application_form")
 
 
@@ -613,7 +604,7 @@ def investment_detail() -> None:
     form_header(doc)
     para(doc, "投资窗口期：{{ programme.window }}；{{ totals.reading }}。金额单位：万元。", "表头信息")
     para(doc, "表A　生产性设备购置与改造投资", "表题")
-    widths = [7, 12, 24, 18, 10, 18, 19, 10, 24, 24, 35, 22, 20]
+    widths = [7, 14, 25, 16, 10, 16, 17, 9, 22, 26, 38, 24, 19]
     t = make_table(doc, widths, small=True)
     heading_rows(t, ["序号", "类别", "设备（项目）名称", "规格型号", "数量", "单价", "金额（含税）", "国产/进口", "供应商",
                      "合同编号及签订日期", "发票号码及开票日期", "付款日期及金额", "计入金额"])
@@ -638,9 +629,9 @@ def investment_detail() -> None:
     para(doc, "表C　投资汇总", "表题")
     t = make_table(doc, [90, 60, 93], small=True)
     heading_rows(t, ["项目", "金额（万元）", "说明"])
-    loop_rows(t, "c in by_category", ["其中：{{ c.label }}", "{{ c.amount }}", "按类别计入金额"],
-              kinds=["text", "center", "text"])
     add_row(t, ["生产性设备购置与改造投资合计", "{{ totals.equipment }}", "表A计入金额合计"], kinds=["text", "center", "text"])
+    loop_rows(t, "c in by_category", ["　其中：{{ c.label }}", "{{ c.amount }}", "按类别计入金额"],
+              kinds=["text", "center", "text"])
     add_row(t, ["项目相关研发投入合计", "{{ totals.rd }}", "表B计入金额合计；占设备投资{{ totals.rd_ratio }}"],
             kinds=["text", "center", "text"])
     add_row(t, ["合计", "{{ totals.total }}", "{{ totals.basis }}口径；另：含税合计{{ totals.total_gross }}，"

@@ -1,0 +1,53 @@
+"""``dossier batch`` of the two samples on 2 workers vs building them one after the other
+(target: batch at most 0.7 × sequential).
+
+Both sides start cold: every build goes to a fresh output folder, so the PDF cache (kept in the
+output folder) is empty and LibreOffice converts every document. Usage:
+``.venv/bin/python bench/bench_batch.py [PROJECT ...]`` (default: every folder of samples/ that
+holds an enterprise.yaml; run ``python -m samples.generate`` first).
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+TARGET = 0.7
+
+
+def main() -> None:
+    from dossier.batch import run_batch
+    from dossier.build import build_project
+
+    projects = [Path(p).resolve() for p in sys.argv[1:]] or sorted(p.parent for p in (ROOT / "samples").glob("*/enterprise.yaml"))
+    if len(projects) < 2:
+        sys.exit("需要至少两个项目（先运行 python -m samples.generate）")
+    work = Path(tempfile.mkdtemp(prefix="bench-batch-"))
+    try:
+        start = time.perf_counter()
+        for p in projects:
+            result = build_project(p, work / "sequential" / p.name)
+            if result.refused:
+                sys.exit(f"{p.name} 有错误，无法生成：先修正样例")
+        sequential = time.perf_counter() - start
+
+        start = time.perf_counter()
+        result = run_batch(projects, work / "batch", workers=2)  # a project folder is a root too
+        parallel = time.perf_counter() - start
+        statuses = {r.name: r.status for r in result.rows}
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    ratio = parallel / sequential
+    print(f"projects: {', '.join(p.name for p in projects)}; statuses: {statuses}")
+    print(f"sequential build_project: {sequential:.2f} s; batch on 2 workers: {parallel:.2f} s")
+    print(f"ratio batch / sequential: {ratio:.2f} (target ≤ {TARGET}) — {'OK' if ratio <= TARGET else 'OVER TARGET'}")
+
+
+if __name__ == "__main__":
+    main()
