@@ -58,3 +58,23 @@ class PasswordError(InputError):
 
 class ToolError(DossierError):
     """An external tool (LibreOffice, ffmpeg) is missing, failed or timed out."""
+
+
+def os_error(exc: OSError) -> DossierError:
+    """A Chinese :class:`DossierError` for an operating-system error, naming the file it concerns."""
+    import errno
+
+    reasons = {
+        errno.EACCES: ("没有读写权限", "检查文件和文件夹的权限；在 Windows 上请关闭正在打开该文件的程序（如 PDF 阅读器、Word）。"),
+        errno.EPERM: ("操作系统不允许此操作", "检查文件和文件夹的权限；在 Windows 上请关闭正在打开该文件的程序。"),
+        errno.ENOSPC: ("磁盘空间不足", "清理磁盘空间后重新运行；之前生成的文件未被改动。"),
+        errno.EROFS: ("所在磁盘是只读的", "把输出位置换到可写的文件夹。"),
+        errno.ENAMETOOLONG: ("文件名或路径过长", "缩短文件名，或把项目放到层级较浅的文件夹。"),
+        errno.EEXIST: ("路径中有一段已存在且不是文件夹", "检查输出路径：其中某一级是文件，不能在它下面创建文件。"),
+        errno.ENOTDIR: ("路径中有一段不是文件夹", "检查输出路径：其中某一级是文件，不能在它下面创建文件。"),
+        errno.EISDIR: ("这是一个文件夹，不是文件", "请给出文件的路径。"),
+        errno.ENOENT: ("找不到文件或文件夹", "检查路径是否正确。"),
+        errno.ELOOP: ("是循环的符号链接", "删除或改正这个符号链接。"),
+    }
+    what, hint = reasons.get(exc.errno or 0, (f"读写失败（{exc.strerror or exc}）", "检查磁盘和文件权限后重新运行。"))
+    return DossierError(what, file=exc.filename, hint=hint)

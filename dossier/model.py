@@ -52,7 +52,7 @@ def _date(value: Any) -> Any:
 def _text(value: Any) -> Any:
     # YAML turns `编号: 2024001` into an int; identifiers and text stay text.
     if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
-        return str(value)
+        return getattr(value, "source", None) or str(value)
     return value
 
 

@@ -47,8 +47,9 @@ def _digest(*parts: object) -> str:
     return h.hexdigest()
 
 
-def code_digest() -> str:
-    return _digest(*[(p.name, p.read_bytes()) for p in sorted(ROOT.glob("*.py"))])
+def recipe_base(font: Path) -> str:
+    """What every recipe shares: the generator's code and the font."""
+    return _digest(*[(p.name, p.read_bytes()) for p in sorted(ROOT.glob("*.py"))], font.name)
 
 
 def _bytes_job(rel: str, recipe: str, make: Callable[[], bytes]) -> Job:
@@ -228,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     try:
         font = fonts.truetype_font(CACHE)
-        base = _digest(code_digest(), font.name)
+        base = recipe_base(font)
         with ThreadPoolExecutor(max_workers=2) as pool:
             for sample in samples():
                 written, kept = generate_sample(sample, font, pool, base)

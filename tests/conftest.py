@@ -10,11 +10,17 @@ import copy
 import io
 from pathlib import Path
 
+import os
+import tempfile
+
 import pikepdf
 import pytest
 from ruamel.yaml import YAML
 
 from dossier.formats import make_uscc
+
+# Tests never read or fill the user's cache (font subsets, e-invoice text).
+os.environ.setdefault("DOSSIER_CACHE_DIR", tempfile.mkdtemp(prefix="dossier-test-cache-"))
 
 ENTERPRISE_USCC = make_uscc("91420100MA4K8T2Q7")
 SUPPLIER_USCC = make_uscc("91320500MA1N3C5K2")
@@ -199,3 +205,7 @@ def project(tmp_path: Path):
 
 def codes(result) -> set[str]:
     return {f.code for f in result.findings if f.severity != "info"}
+
+
+# The hostile-input suite (tests/hostile/) counts its cases and prints them at the end of the run.
+pytest_plugins = ["hostile.hostile_util"]

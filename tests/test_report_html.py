@@ -171,3 +171,25 @@ def test_report_is_never_written_into_evidence(good):
     with pytest.raises(InputError, match="evidence"):
         write_project_report(check_project(good), good / "evidence" / "report.html")
     assert not (good / "evidence" / "report.html").exists()
+
+
+def test_build_manifest_finds_the_volumes_own_manifest(good, tmp_path):
+    """A build manifest naming its volume (``"volume": "x.pdf"``) gets the bind manifest
+    written beside the volume; an embedded one (``"volume": {...}``) is used as is."""
+    import json
+
+    from dossier.report import load_manifest
+
+    pdf = pikepdf.new()
+    for _ in range(3):
+        pdf.add_blank_page(page_size=(595, 842))
+    pdf.save(tmp_path / "a.pdf")
+    bound = bind_files([tmp_path / "a.pdf"], tmp_path / "out" / "卷.pdf").manifest
+    (tmp_path / "out" / "manifest.json").write_text(json.dumps({"volume": "卷.pdf", "documents": []}), "utf-8")
+    loaded = load_manifest(tmp_path / "out")
+    assert loaded["bind"]["page_count"] == 3
+    result = check_project(good)
+    for manifest in (loaded, {"volume": bound}):
+        html = render_report(result, manifest=manifest, media=None)
+        assert html.count('class="pg') == 3 and "卷.pdf：共 3 页" in html
+    assert load_manifest(tmp_path / "nothing") is None

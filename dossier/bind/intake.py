@@ -165,7 +165,7 @@ def _open_image(path: Path, file: str, kind: str, tmpdir: Path):
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise _bomb(file, 0, 0) from None
-    except (OSError, ValueError, SyntaxError) as exc:
+    except Exception as exc:  # noqa: BLE001 - Pillow's parsers raise many types (TypeError, KeyError, struct.error) on broken files
         raise InputError(f"图片已损坏或无法读取（{_short(exc)}）。", file=file, hint="重新扫描或重新导出图片。") from None
     out = tmpdir / f"{hashlib.sha256(str(path).encode()).hexdigest()[:16]}.pdf"
     try:

@@ -243,17 +243,22 @@ def build_volume(
         for n in files:
             src = n.source
             assert src is not None
-            if src.kind == "pdf":
-                sanitize.flatten_forms(src.pdf)
-            for i, (page, sp, placement) in enumerate(zip(src.pdf.pages, src.pages, placements[id(n)])):
-                form = page.as_form_xobject(handle_transformations=False)
-                form.BBox = pikepdf.Array([round(v, 4) for v in sp.box])
-                fx = out.copy_foreign(form)
-                c = Canvas(font)
-                c.save().cm(placement.matrix).xobject("/P").restore()
-                finish(c, index, {"/P": fx})
-                pages_meta.append(meta(index, src.file, i + 1, sp.original_size, sp.rotate))
-                index += 1
+            number = 0
+            try:
+                if src.kind == "pdf":
+                    sanitize.flatten_forms(src.pdf)
+                for i, (page, sp, placement) in enumerate(zip(src.pdf.pages, src.pages, placements[id(n)])):
+                    number = i + 1
+                    form = page.as_form_xobject(handle_transformations=False)
+                    form.BBox = pikepdf.Array([round(v, 4) for v in sp.box])
+                    fx = out.copy_foreign(form)
+                    c = Canvas(font)
+                    c.save().cm(placement.matrix).xobject("/P").restore()
+                    finish(c, index, {"/P": fx})
+                    pages_meta.append(meta(index, src.file, i + 1, sp.original_size, sp.rotate))
+                    index += 1
+            except (pikepdf.PdfError, *_DAMAGE) as exc:
+                raise _damaged(src.file, exc, number or None) from None
 
         sanitize.scrub(out)
         marks = [m for m in (_mark(r) for r in roots) if m is not None]
@@ -264,14 +269,18 @@ def build_volume(
             info["/Title"] = cover.title
         out.docinfo = out.make_indirect(pikepdf.Dictionary({k: pikepdf.String(v) for k, v in info.items()}))
         versions = [str(s.pdf.pdf_version) for s in opened] + ["1.7"]
-        out.save(
-            target,
-            deterministic_id=True,
-            object_stream_mode=pikepdf.ObjectStreamMode.generate,
-            compress_streams=True,
-            min_version=max(versions, key=lambda v: tuple(int(x) for x in v.split(".") if x.isdigit())),
-            fix_metadata_version=False,
-        )
+        try:
+            out.save(
+                target,
+                deterministic_id=True,
+                object_stream_mode=pikepdf.ObjectStreamMode.generate,
+                compress_streams=True,
+                min_version=max(versions, key=_version_key),
+                fix_metadata_version=False,
+            )
+        except (pikepdf.PdfError, *_DAMAGE) as exc:
+            # Page content is streamed from the sources only now: find the one that cannot be read.
+            raise _damaged(_unreadable_source(opened), exc, None) from None
         if pending is not None:
             for file, pages in pending[0].result():
                 covered.setdefault(file, []).extend(pages)
@@ -319,6 +328,46 @@ def build_volume(
         "seal_diameter": round(SEAL_DIAMETER, 2),
     }
     return BindResult(final_path or target, manifest, warnings, layout, labels, duplex, cover_seal, entries)
+
+
+# What pikepdf/qpdf raise on damaged or hostile content (QpdfRuntimeError is a RuntimeError;
+# a name that is not UTF-8 raises UnicodeDecodeError, a ValueError).
+_DAMAGE = (RuntimeError, ValueError, TypeError, KeyError, IndexError)
+
+
+def _damaged(file: str | None, exc: BaseException, page: int | None) -> InputError:
+    from dossier.bind.intake import _short
+
+    return InputError(
+        f"PDF 内容损坏，无法装订（{_short(exc)}）。", file=file, page=page,
+        hint="向材料提供方重新索取，或用 PDF 阅读器“另存为”/“打印为 PDF”后再装订。",
+    )
+
+
+def _unreadable_source(opened: list[Source]) -> str | None:
+    import os
+
+    import pikepdf
+
+    for s in opened:
+        if s.kind != "pdf":
+            continue
+        try:
+            with open(os.devnull, "wb") as sink:
+                s.pdf.save(sink)
+        except (pikepdf.PdfError, *_DAMAGE):
+            return s.file
+    return None
+
+
+def _version_key(v: str) -> tuple[int, ...]:
+    parts = []
+    for x in v.split("."):
+        try:
+            parts.append(int(x))
+        except ValueError:
+            break
+    return tuple(parts)
 
 
 def _tree(part: Part, depth: int) -> _Node:

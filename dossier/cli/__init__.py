@@ -45,6 +45,15 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             sys.exit(130)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
+        except OSError as exc:
+            # The machine, not the input: a full disk, no permission, a file open in another program
+            # (Windows), an output folder that is a file. Not a bug; say which file and why.
+            if os.environ.get("DOSSIER_DEBUG"):
+                raise
+            from dossier.errors import os_error
+
+            click.echo(f"错误：{os_error(exc).render()}", err=True)
+            sys.exit(2)
         except Exception as exc:  # noqa: BLE001 - last line of defence: never a traceback
             if os.environ.get("DOSSIER_DEBUG"):
                 raise

@@ -7,13 +7,8 @@ import sys
 from pathlib import Path
 
 import click
-from rich.table import Table
 
 from dossier.cli import handle_errors, main
-from dossier.cli.findings_table import STYLE, console, print_counts, print_findings
-from dossier.findings import exit_code
-from dossier.media import check_media_files, describe, limits_for_programme
-from dossier.media.kinds import KIND_LABEL
 
 
 @main.command("media")
@@ -28,6 +23,13 @@ def media(paths: tuple[Path, ...], as_json: bool, as_set: bool, programme: str, 
 
     PATH 可以是文件或文件夹。退出码：0 通过（可有警告），1 有错误，2 文件无法使用。
     """
+    from rich.table import Table
+
+    from dossier.cli.findings_table import STYLE, console, print_counts, print_findings
+    from dossier.findings import exit_code
+    from dossier.media import check_media_files, describe, limits_for_programme
+    from dossier.media.kinds import KIND_LABEL
+
     limits = limits_for_programme(programme)
     result = check_media_files(paths, limits, as_set=as_set)
     findings = result.findings

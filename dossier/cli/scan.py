@@ -9,9 +9,6 @@ from pathlib import Path
 import click
 
 from dossier.cli import handle_errors, main
-from dossier.cli.findings_table import console, print_counts, print_findings
-from dossier.findings import exit_code
-from dossier.scan import SEAM_MIN_MM2, check_scan_files
 
 
 @main.command("scan")
@@ -28,6 +25,10 @@ def scan(scan_pdf: Path, manifest: Path, volume: Path | None, as_json: bool, qui
 
     退出码：0 通过，1 有问题（列出每一页），2 扫描件无法使用（不是 PDF、加密、黑白扫描等）。
     """
+    from dossier.cli.findings_table import console, print_counts, print_findings
+    from dossier.findings import exit_code
+    from dossier.scan import SEAM_MIN_MM2, check_scan_files
+
     report = check_scan_files(scan_pdf, manifest, volume_pdf=volume)
     findings = list(report.findings)
     if as_json:

@@ -8,6 +8,7 @@ decompression-bomb limit (``Image.MAX_IMAGE_PIXELS``) applies to every format.
 
 from __future__ import annotations
 
+import struct
 import warnings
 from pathlib import Path
 from typing import Any
@@ -53,7 +54,8 @@ def inspect_photo(path: Path, out: Collector, size: int, limits: MediaLimits) ->
         out.error("M-PHOTO-PIXELS", f"照片 {name} 像素数过多，超过安全上限 {2 * Image.MAX_IMAGE_PIXELS:,}，"
                   "拒绝解码；请缩小到 4000 万像素以内再提交。")
         return facts
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, TypeError, KeyError, IndexError,
+            ZeroDivisionError, struct.error) as exc:  # what Pillow's parsers raise on broken files
         what = "不完整（文件被截断）" if "truncated" in str(exc) else "已损坏或不是图片"
         out.error("M-PHOTO-CORRUPT", f"照片 {name} {what}，无法完整读取；请从原始照片重新导出。")
         return facts

@@ -30,7 +30,7 @@ from dossier.findings import SEVERITY_LABEL, Finding, count, sort_key
 from dossier.formats import fmt_percent, fmt_wan
 from dossier.report.charts import category_chart, indicator_chart_size, indicator_rows, quarter_chart
 from dossier.report.media import MediaItem, collect_media
-from dossier.report.volume import guide_items, page_map
+from dossier.report.volume import bind_manifest, guide_items, page_map
 
 TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates" / "report"
 REPORT_NAME = "report.html"
@@ -162,10 +162,17 @@ def render_report(
         "videos": [m for m in media or [] if m.kind == "video"],
         "page_map": pmap,
         "guide": guide_items(manifest),
-        "volume_name": (pmap and (manifest or {}).get("volume")) or "",
+        "volume_name": _volume_name(manifest) if pmap else "",
         "manifest_note": manifest_note if pmap else "",
     }
     return environment().get_template("report.html.j2").render(**context)
+
+
+def _volume_name(manifest: dict[str, Any] | None) -> str:
+    for source in (manifest or {}, bind_manifest(manifest) or {}):
+        if isinstance(source.get("volume"), str):
+            return source["volume"]
+    return ""
 
 
 def write_report(

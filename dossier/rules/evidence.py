@@ -102,7 +102,6 @@ def invoices_match(ctx: RuleContext) -> Iterator[Finding]:
     """数电发票 PDFs: the 发票号码, 开票日期 and 价税合计 printed on them agree with the row."""
     from dossier.errors import InputError
     from dossier.formats import TEN_THOUSAND, fmt_date
-    from dossier.media.einvoice import read_einvoices
 
     for i, row in enumerate(ctx.app.investments):
         for j, ref in enumerate(row.evidence.invoice):
@@ -114,7 +113,7 @@ def invoices_match(ctx: RuleContext) -> Iterator[Finding]:
                 continue  # reported by files_exist
             shown = paths.normalise(ref.file)
             try:
-                facts = read_einvoices(target)
+                facts = _einvoices(target)
             except InputError:
                 continue  # unreadable, or encrypted (PasswordError): files_exist reports what needs reporting
             if facts is None:
@@ -147,6 +146,37 @@ def invoices_match(ctx: RuleContext) -> Iterator[Finding]:
                         ("investments", i, "invoice", "gross_wan") if row.invoice.gross_wan is not None else ("investments", i, "amount_wan"),
                         clause="materials_4", attachment=6,
                     )
+
+
+def _einvoices(target: Path):
+    """The invoices printed in ``target`` (None for a scan), cached by content: text extraction
+    costs ~20 ms a page and a dossier has dozens of invoices."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from dossier.cache import cached_json
+    from dossier.media.einvoice import EInvoiceFacts, read_einvoices
+
+    def compute():
+        facts = read_einvoices(target)
+        if facts is None:
+            return None
+        return [
+            {"number": f.number, "issue_date": f.issue_date.isoformat() if f.issue_date else None,
+             "total": str(f.total) if f.total is not None else None, "code": f.code, "page": f.page}
+            for f in facts
+        ]
+
+    rows = cached_json("einvoice", target, compute)
+    if rows is None:
+        return None
+    return [
+        EInvoiceFacts(
+            number=r["number"], issue_date=dt.date.fromisoformat(r["issue_date"]) if r["issue_date"] else None,
+            total=Decimal(r["total"]) if r["total"] is not None else None, code=r["code"], page=r["page"],
+        )
+        for r in rows
+    ]
 
 
 RULES = [files_exist, kinds_present, invoices_match]

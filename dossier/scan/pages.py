@@ -54,12 +54,31 @@ def open_scan(path: Path) -> pikepdf.Pdf:
         raise InputError(f"无法读取：{exc.strerror}", file=path) from exc
 
 
-def _displayed_size(page: pikepdf.Page) -> tuple[float, float, int]:
-    box = page.cropbox if "/CropBox" in page.obj else page.mediabox
-    w, h = abs(float(box[2]) - float(box[0])), abs(float(box[3]) - float(box[1]))
-    rotate = int(page.obj.get("/Rotate", 0)) % 360
+# A stamped scan is of A4 (A3 at most) pages. A page metres wide would be rendered into an
+# image of hundreds of megapixels: refuse it like a decompression bomb.
+MAX_PAGE_PT = 5000.0
+
+
+def _displayed_size(page: pikepdf.Page, path: Path, number: int) -> tuple[float, float, int]:
+    try:
+        box = page.cropbox if "/CropBox" in page.obj else page.mediabox
+        w, h = abs(float(box[2]) - float(box[0])), abs(float(box[3]) - float(box[1]))
+    except (TypeError, ValueError, IndexError, pikepdf.PdfError) as exc:
+        raise InputError("扫描件页面的尺寸信息损坏", file=path, page=number, hint="请重新扫描或重新导出 PDF") from exc
+    try:
+        rotate = int(page.obj.get("/Rotate", 0)) % 360
+    except (TypeError, ValueError):
+        rotate = 0  # a /Rotate that is not a number: viewers ignore it too
+    rotate = rotate if rotate in (0, 90, 180, 270) else 0
     if rotate in (90, 270):
         w, h = h, w
+    if w < 1 or h < 1:
+        raise InputError("扫描件页面尺寸为零", file=path, page=number, hint="请重新扫描或重新导出 PDF")
+    if max(w, h) > MAX_PAGE_PT:
+        raise InputError(
+            f"扫描件页面尺寸异常（{w / 72 * 25.4:.0f}×{h / 72 * 25.4:.0f} mm），拒绝渲染",
+            file=path, page=number, hint="扫描件应为 A4 页面，请重新扫描",
+        )
     return w, h, rotate
 
 
@@ -73,6 +92,9 @@ def _extract(page: pikepdf.Page, rotate: int, w_pt: float, h_pt: float) -> tuple
     iw, ih = int(stream.get("/Width", 0)), int(stream.get("/Height", 0))
     if iw <= 0 or ih <= 0:
         return None
+    if iw * ih > Image.MAX_IMAGE_PIXELS:
+        # Neither Pillow nor poppler should be asked to decode it (a 60000×85000 Flate image is 15 GB).
+        raise Image.DecompressionBombError(f"{iw}×{ih}")
     if rotate in (90, 270):
         dw, dh = ih, iw
     else:
@@ -111,17 +133,25 @@ def _render(path: Path, number: int) -> Image.Image:
             raise ToolError("渲染扫描件页面超时", file=path, page=number) from exc
         except subprocess.CalledProcessError as exc:
             raise InputError("扫描件页面无法渲染", file=path, page=number) from exc
-        with Image.open(root.with_suffix(".png")) as im:
-            return im.convert("RGB")
+        try:
+            with Image.open(root.with_suffix(".png")) as im:
+                return im.convert("RGB")
+        except (Image.DecompressionBombError, OSError) as exc:
+            raise InputError("扫描件页面无法渲染", file=path, page=number) from exc
 
 
 def iter_pages(path: Path, pdf: pikepdf.Pdf) -> Iterator[PageImage]:
     """Each page as displayed; raises :class:`InputError` for a page that cannot be decoded at all."""
     for number, page in enumerate(pdf.pages, start=1):
-        w_pt, h_pt, rotate = _displayed_size(page)
+        w_pt, h_pt, rotate = _displayed_size(page, path, number)
         try:
             got = _extract(page, rotate, w_pt, h_pt)
-        except (pikepdf.PdfError, OSError, ValueError, NotImplementedError, Image.DecompressionBombError):
+        except Image.DecompressionBombError as exc:
+            raise InputError(
+                f"扫描件第 {number} 页的图片像素过多（{exc}），疑似解压炸弹，拒绝处理",
+                file=path, page=number, hint="请用 150–300 dpi 重新扫描",
+            ) from None
+        except (pikepdf.PdfError, OSError, ValueError, NotImplementedError, TypeError, KeyError, ZeroDivisionError):
             got = None
         if got is not None:
             im, dpi = got
