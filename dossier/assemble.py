@@ -10,6 +10,7 @@ then each row's contract, invoice, payment voucher and bank statement; attachmen
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -39,7 +40,7 @@ ITEM_DOCUMENTS = {
 def cover_for(app: Application, programme: Programme, date_text: str) -> Cover:
     district = programme.districts.find(app.enterprise.district)
     return Cover(
-        title=f"{programme.title}\n申报材料",
+        title=f"{programme.title}申报材料",
         fields=(
             ("申报企业", app.enterprise.name or ""),
             ("项目名称", app.project.name or ""),
@@ -74,12 +75,18 @@ def volume_parts(
             children.append(Part(title=title, source=str(pdf), children=tuple(_evidence_for(name, app, source_of))))
         if item == 9:
             children.extend(
-                Part(title=f"典型图片{i + 1}：{Path(p).stem}", source=source_of(("media", "photos", i), p))
+                Part(title=_photo_title(i, p), source=source_of(("media", "photos", i), p))
                 for i, p in enumerate(app.media.photos)
             )
         if children:
             sections.append(Part(title=f"{CN_NUMERALS[item - 1]}、{programme.material_title(item)}", children=tuple(children)))
     return sections
+
+
+def _photo_title(i: int, path: str) -> str:
+    # "典型图片1-共晶贴片与耦合产线.jpg" → "典型图片1：共晶贴片与耦合产线" (no "典型图片" twice)
+    stem = re.sub(r"^(典型图片|图片|照片)?\s*\d*\s*[-_—:：、.]?\s*", "", Path(path.replace("\\", "/")).stem)
+    return f"典型图片{i + 1}" + (f"：{stem}" if stem else "")
 
 
 def _evidence_for(name: str, app: Application, source_of) -> list[Part]:

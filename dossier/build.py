@@ -26,6 +26,8 @@ from dossier.render import render_docx, template_path
 
 MANIFEST = "manifest.json"
 CACHE = ".cache"
+VOLUME = "申报材料装订本.pdf"
+GUIDE = "盖章指引.pdf"
 PROTECTED = ("evidence", "media")
 RENDER_PIPELINE = "dossier-docx-1"  # bump when rendering changes, to invalidate cached .docx
 
@@ -52,7 +54,10 @@ class BuildResult:
     manifest: Path | None = None
     converted: int = 0  # documents LibreOffice converted in this run
     cached: int = 0  # documents whose PDF came from the cache
-    volume: Path | None = None  # the bound volume, once dossier.bind is wired in
+    volume: Path | None = None  # the bound volume
+    guide: Path | None = None  # the stamping guide (盖章指引)
+    binding: dict[str, Any] | None = None  # the binder's manifest (pages, inputs, seal groups)
+    bind_warnings: list[str] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:
@@ -93,6 +98,8 @@ def build_project(
     media: bool = True,
     today: dt.date | None = None,
     soffice: str | os.PathLike | None = None,
+    duplex: bool = False,
+    seal_group: int | None = None,
 ) -> BuildResult:
     """Build every document of the project at ``root`` into ``out``.
 
@@ -139,13 +146,7 @@ def build_project(
     result.cached = sum(1 for c in conversions if c.cached)
     result.converted = len(conversions) - result.cached
 
-    # ---- Hook for the bound volume (dossier.bind): the lead wires it in here. -----------------
-    # Inputs available at this point: result.documents (each .pdf, in binding order, with its
-    # materials item and attachment number), check.project (evidence paths per investment row,
-    # indicator and scenario), programme (materials titles, seal settings), result.draft.
-    # Set result.volume to the bound PDF's path; write_manifest() then records it.
-    result.volume = bind_volume(result, check)
-    # --------------------------------------------------------------------------------------------
+    bind_volume(result, check, duplex=duplex, seal_group=seal_group)
 
     result.manifest = write_manifest(result, app.enterprise.name, app.type, programme.id, programme.type_label(app.type))
     _remove_stale(target, result)
@@ -165,10 +166,34 @@ def _rendered(template: Path, context: dict[str, Any], cache: Path) -> bytes:
     return data
 
 
-def bind_volume(result: BuildResult, check: CheckResult) -> Path | None:
-    """The bound volume (封面、目录、文书与佐证材料、骑缝章). Not wired yet: returns None."""
-    del result, check
-    return None
+def bind_volume(result: BuildResult, check: CheckResult, *, duplex: bool = False, seal_group: int | None = None) -> None:
+    """Bind the documents and the evidence into the print-ready volume and its stamping guide.
+
+    The parts follow the notice's materials list (:mod:`dossier.assemble`); sources are recorded
+    relative to the output folder, where manifest.json lives.
+    """
+    from dossier.assemble import cover_date, cover_for, relative_source, volume_parts
+    from dossier.bind import bind_volume as bind, write_stamping_guide
+
+    app, programme, project = check.project.app, check.programme, check.project
+    assert app is not None and programme is not None
+    out = result.out
+    documents = {d.name: (d.title, _rel(d.pdf, out)) for d in result.documents}
+    parts = volume_parts(project, programme, documents, relative_source(project, out))
+    seals = programme.raw.get("seals", {})
+    bound = bind(
+        parts,
+        out / VOLUME,
+        cover=cover_for(app, programme, cover_date(app)),
+        duplex=duplex,
+        seal_group=seal_group or int(seals.get("seam_group_sheets", 20)),
+        draft=result.draft,
+        base_dir=out,
+    )
+    result.guide = write_stamping_guide(bound, out / GUIDE, copies=int(programme.raw.get("copies", 7)))
+    result.volume = out / VOLUME
+    result.binding = bound.manifest
+    result.bind_warnings = list(bound.warnings)
 
 
 def _rel(path: Path, out: Path) -> str:
@@ -205,6 +230,11 @@ def manifest_data(result: BuildResult, enterprise: str | None, mtype: str, progr
             for d in result.documents
         ],
         "volume": _rel(result.volume, out) if result.volume else None,
+        "stamping_guide": _rel(result.guide, out) if result.guide else None,
+        # The binder's manifest, at the top level so that `dossier scan --against manifest.json`
+        # reads a build's manifest exactly as a standalone bind's.
+        **{k: v for k, v in (result.binding or {}).items() if k != "volume"},
+        "bind_warnings": result.bind_warnings,
     }
 
 

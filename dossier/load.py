@@ -149,6 +149,30 @@ def _composer() -> YAML:
         return YAML(typ="safe", pure=True)
 
 
+MAX_NESTING = 64
+# The C composer recurses once per nesting level without a depth check: "a: [[[[...]]]]" 50,000
+# levels deep overflows the C stack and kills the process (SIGSEGV), which no except can catch.
+# Nesting needs a "[", "{", "-" or ":" per level, so a text with few of them is composed directly.
+_CHEAP_DEPTH_BOUND = 5_000
+
+
+def _too_deep(yaml: YAML, text: str) -> int | None:
+    """The line where nesting first exceeds :data:`MAX_NESTING`, or None. Streams parser events."""
+    if sum(text.count(c) for c in "[{-:") < _CHEAP_DEPTH_BOUND:
+        return None
+    from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
+
+    depth = 0
+    for event in yaml.parse(text):
+        if isinstance(event, CollectionStartEvent):
+            depth += 1
+            if depth > MAX_NESTING:
+                return event.start_mark.line + 1
+        elif isinstance(event, CollectionEndEvent):
+            depth -= 1
+    return None
+
+
 def parse_yaml(text: str, name: str) -> tuple[Any, LineIndex]:
     """Parse YAML 1.2 text into plain Python values and a line index. Raises InputError.
 
@@ -157,6 +181,12 @@ def parse_yaml(text: str, name: str) -> tuple[Any, LineIndex]:
     """
     yaml = _composer()
     try:
+        deep = _too_deep(yaml, text)
+        if deep is not None:
+            raise InputError(
+                f"YAML 嵌套超过 {MAX_NESTING} 层", file=name, line=deep,
+                hint="enterprise.yaml 不需要这么多层嵌套，请检查缩进和括号是否成对。",
+            )
         root = yaml.compose(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark

@@ -178,7 +178,8 @@ def video(target: Path, title: str, subtitle: str, font: Path, seed: int, second
         ])
         cmd = [
             exe, "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi",
-            "-i", f"gradients=s=1920x1080:r=10:d={seconds}:speed=0.01:n=3:seed={seed}",
+            # Colours must be given: without them ffmpeg draws random ones whatever the seed.
+            "-i", f"gradients=s=1920x1080:r=10:d={seconds}:speed=0.01:n=3:seed={seed}:{_colours(seed)}",
             "-vf", vf, "-c:v", "libx264", "-preset", "veryfast", "-b:v", "400k", "-pix_fmt", "yuv420p",
             "-threads", "1", "-fflags", "+bitexact", "-flags:v", "+bitexact", "-map_metadata", "-1",
             "-movflags", "+faststart", str(out),
@@ -187,3 +188,15 @@ def video(target: Path, title: str, subtitle: str, font: Path, seed: int, second
         if run.returncode != 0 or not out.is_file():
             raise ToolError("ffmpeg 生成示例视频失败", hint=run.stderr.strip()[-400:] or None)
         target.write_bytes(out.read_bytes())
+
+
+def _colours(seed: int) -> str:
+    """Three dark, blue-green factory colours picked from the seed: ``c0=0x..:c1=0x..:c2=0x..``."""
+    import random
+
+    rng = random.Random(seed)
+    picks = []
+    for i in range(3):
+        r, g, b = rng.randint(10, 60), rng.randint(40, 110), rng.randint(70, 150)
+        picks.append(f"c{i}=0x{r:02x}{g:02x}{b:02x}")
+    return ":".join(picks)

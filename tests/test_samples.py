@@ -179,3 +179,15 @@ def test_pdf_fonts_are_embedded(generated):
                 descriptor = font.get("/FontDescriptor")
                 assert descriptor is not None and "/FontFile2" in descriptor, font.get("/BaseFont")
     assert io.BytesIO(path.read_bytes()).getbuffer().nbytes < 200_000
+
+
+def test_video_recipe_is_deterministic(tmp_path, monkeypatch):
+    """ffmpeg's gradients source draws random colours unless they are given: two encodes must match."""
+    monkeypatch.syspath_prepend(str(REPO))
+    from samples import fonts, generate, media
+
+    font = fonts.truetype_font(generate.CACHE)
+    a, b = tmp_path / "a.mp4", tmp_path / "b.mp4"
+    for out in (a, b):
+        media.video(out, "武汉示例", "建设成果", font, seed=42, seconds=2)
+    assert a.read_bytes() == b.read_bytes()

@@ -95,6 +95,16 @@ def _scrub_array(a, depth: int) -> int:
     return removed
 
 
+def _acts_on_open(action) -> bool:
+    """An /OpenAction that does more than open at a page (LibreOffice and Word write a page
+    destination or a /GoTo there: a view setting, dropped silently, not worth a warning)."""
+    if action is None or isinstance(action, Array):
+        return False
+    if isinstance(action, Dictionary):
+        return _str(action.get("/S", "")) != "/GoTo" or "/Next" in action
+    return True
+
+
 def active_content(pdf: pikepdf.Pdf) -> list[str]:
     """What active content a source carries, in Chinese words, for the user's report."""
     found: list[str] = []
@@ -105,7 +115,7 @@ def active_content(pdf: pikepdf.Pdf) -> list[str]:
             found.append("JavaScript 脚本")
         if "/EmbeddedFiles" in names:
             found.append("嵌入的附件")
-    if "/OpenAction" in root or "/AA" in root:
+    if "/AA" in root or _acts_on_open(root.get("/OpenAction")):
         found.append("打开时自动执行的动作")
     if "/AcroForm" in root:
         found.append("表单域（已把填写内容固定到页面上）")
