@@ -40,12 +40,15 @@ def file_digest(path: Path) -> str:
     return h.hexdigest()
 
 
-def cached_json(kind: str, path: Path, compute: Callable[[], Any]) -> Any:
-    """``compute()`` for the file at ``path``, remembered by the file's content hash.
+def cached_json(kind: str, path: Path, compute: Callable[[], Any], extra: str = "") -> Any:
+    """``compute()`` for the file at ``path``, remembered by the file's content hash (and by
+    ``extra``, for whatever else the result depends on).
 
     ``compute`` must return JSON-serialisable data (strings for Decimals and dates).
     """
     key = f"{VERSION}-{file_digest(path)}"
+    if extra:
+        key += "-" + hashlib.sha256(extra.encode("utf-8")).hexdigest()[:16]
     target = cache_dir(kind) / f"{key}.json"
     with contextlib.suppress(OSError, ValueError):
         return json.loads(target.read_text(encoding="utf-8"))["value"]

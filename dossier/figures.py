@@ -48,6 +48,7 @@ class RowFigures:
     gross: Decimal | None
     net: Decimal | None
     window_date: dt.date | None
+    window_basis: str  # which date was used: the reading's, or payment for an R&D row without invoice
     in_window: bool
     counted_gross: Decimal
     counted_net: Decimal | None
@@ -143,11 +144,17 @@ def row_date(row: Investment, which: str) -> dt.date | None:
     return {"contract": row.contract.date, "invoice": row.invoice.date, "payment": row.payment.date}[which]
 
 
-def row_net(row: Investment) -> Decimal | None:
+def has_invoice(row: Investment) -> bool:
+    return bool(row.invoice.number or row.invoice.date or row.invoice.gross_wan is not None)
+
+
+def row_net(row: Investment, group: str | None = None) -> Decimal | None:
     if row.amount_wan is None:
         return None
     if row.invoice.tax_wan is not None:
         return row.amount_wan - row.invoice.tax_wan
+    if group == "rd" and not has_invoice(row):
+        return row.amount_wan  # R&D wages and internal costs carry no VAT: net is the amount
     return None
 
 
@@ -159,12 +166,17 @@ def row_figures(i: int, row: Investment, programme: Programme, readings: Reading
     entry = programme.investment_categories.find(row.category)
     group = entry.get("group") if entry else None
     gross = row.amount_wan
-    net = row_net(row)
-    day = row_date(row, readings.window_date)
+    net = row_net(row, group)
+    basis = readings.window_date
+    day = row_date(row, basis)
+    if day is None and group == "rd" and basis == "invoice" and not has_invoice(row):
+        # R&D wages have no invoice: the payment date is the only date that can place them.
+        basis = "payment"
+        day = row.payment.date
     in_window = day is not None and programme.window_start <= day <= programme.window_end
     counts = in_window and row.productive and group is not None
     counted_gross = gross if (counts and gross is not None) else ZERO
-    if counts and readings.window_date == "payment" and row.payment.amount_wan is not None and gross:
+    if counts and basis == "payment" and row.payment.amount_wan is not None and gross:
         # Under the payment reading only what was paid counts.
         counted_gross = min(gross, row.payment.amount_wan)
     if net is None or gross in (None, ZERO):
@@ -180,6 +192,7 @@ def row_figures(i: int, row: Investment, programme: Programme, readings: Reading
         gross=gross,
         net=net,
         window_date=day,
+        window_basis=basis,
         in_window=in_window,
         counted_gross=counted_gross,
         counted_net=counted_net,

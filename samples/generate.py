@@ -87,32 +87,32 @@ def plan(sample: Path, app: Application, font: Path, base: str) -> list[Job]:
         row_key = _digest(base, ent, row.model_dump_json())
         for kind, _, ref in row.evidence.items():
             rel = ref.file or ""
-            name = Path(rel).name
-            if kind == "contract":
-                make = lambda d=deal: documents.contract(font, d)  # noqa: E731
-            elif kind == "invoice":
-                make = lambda d=deal: documents.invoice(font, d)  # noqa: E731
-            elif kind == "payment_voucher":
-                make = lambda d=deal: documents.voucher(font, d)  # noqa: E731
-            elif kind == "bank_statement":
-                landscape = index % LANDSCAPE_EVERY == 1
-                make = lambda d=deal, ls=landscape: documents.statement(font, d, landscape=ls)  # noqa: E731
-            elif "工资" in name:
-                make = lambda d=deal: documents.payroll(font, d)  # noqa: E731
-            elif "领料" in name:
-                make = lambda d=deal: documents.requisition(font, d)  # noqa: E731
-            elif "立项" in name:
-                make = lambda d=deal: documents.approval(font, d)  # noqa: E731
-            else:
-                make = lambda d=deal: documents.rd_ledger(font, d)  # noqa: E731
-            recipe = _digest(row_key, kind, rel, ref.password, index % LANDSCAPE_EVERY == 1)
-            jobs.append(_bytes_job(rel, recipe, lambda m=make, r=rel, pw=ref.password: _render(m(), r, pw)))
+            landscape = index % LANDSCAPE_EVERY == 1
+            recipe = _digest(row_key, kind, rel, ref.password, landscape)
+            jobs.append(_bytes_job(rel, recipe, lambda k=kind, r=rel, d=deal, ls=landscape, pw=ref.password:
+                                   _render(_document(k, Path(r).name, d, font, ls), r, pw)))
     jobs.extend(_report_jobs(app, figures, font, base))
     jobs.extend(_media_jobs(sample, app, figures, programme, font, base))
     seen: dict[str, Job] = {}
     for job in jobs:
         seen.setdefault(job.rel, job)
     return list(seen.values())
+
+
+def _document(kind: str, name: str, deal: documents.Deal, font: Path, landscape: bool) -> sheet.Sheet:
+    """The document an evidence entry names: by its kind, and for ``other`` by its file name."""
+    if kind == "contract":
+        return documents.contract(font, deal)
+    if kind == "invoice":
+        return documents.invoice(font, deal)
+    if kind == "payment_voucher":
+        return documents.voucher(font, deal)
+    if kind == "bank_statement":
+        return documents.statement(font, deal, landscape=landscape)
+    for word, make in (("工资", documents.payroll), ("领料", documents.requisition), ("立项", documents.approval)):
+        if word in name:
+            return make(font, deal)
+    return documents.rd_ledger(font, deal)
 
 
 def _report_jobs(app: Application, figures, font: Path, base: str) -> list[Job]:

@@ -21,7 +21,7 @@ from dossier.batch import find_projects, output_names, run_batch
 from report_fixtures import media_project
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
-BROKEN_REASON = "使用了 Tab 缩进"
+BROKEN_REASON = "enterprise.yaml:2：YAML 格式错误"  # the loader names the file, line and problem
 
 
 def run(*args: str) -> subprocess.CompletedProcess:

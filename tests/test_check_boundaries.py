@@ -111,3 +111,30 @@ def test_usc_check_digit(project):
     result = check_project(project(lambda d: d["enterprise"].update(uscc=wrong)), media=False)
     (f,) = [f for f in result.findings if f.code == "E-USCC"]
     assert f"应为 {ENTERPRISE_USCC[-1]}" in f.message
+
+
+def _wages_row(pay_day: str):
+    def mutate(data):
+        row = data["investments"][2]  # the R&D row
+        row["invoice"] = {}
+        row["contract"] = {}
+        row["payment"]["date"] = pay_day
+        row["evidence"] = {"payment_voucher": ["evidence/A-03/付款凭证.pdf"]}
+
+    return mutate
+
+
+def test_rd_wages_without_invoice_are_placed_by_payment_date(project):
+    result = check_project(project(_wages_row("2025-06-30")), media=False)
+    row = result.figures.rows[2]
+    assert row.window_basis == "payment" and row.in_window and row.counted == 500
+    assert row.net == row.gross  # wages carry no VAT
+    assert result.figures.qualifying_total_net is not None
+    assert "I-WINDOW-DATE" not in codes(result)
+    assert any(f.code == "I-WINDOW-BASIS" and f.severity == "info" for f in result.findings)
+
+
+def test_rd_wages_paid_after_the_window_are_not_counted(project):
+    result = check_project(project(_wages_row("2025-10-01")), media=False)
+    assert result.figures.rows[2].counted == 0
+    assert any(f.code == "I-WINDOW" and "不计入合计" in f.message for f in result.findings)

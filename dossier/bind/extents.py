@@ -144,11 +144,22 @@ def touches(page: pikepdf.Page, target: Rect, limit: int = 200_000) -> bool:
 
 def covered_pages(jobs: list[tuple[str, str, str | None, list[tuple[int, Rect]]]]) -> list[tuple[str, list[int]]]:
     """For each (file, path, password, [(page index, target rect in source space)]): pages hit (1-based)."""
+    import json
+
+    from dossier.cache import cached_json
+
     out = []
     for file, path, password, pages in jobs:
-        try:
+
+        def compute(path=path, password=password, pages=pages) -> list[int]:
             with pikepdf.open(Path(path), password=password or "") as pdf:
-                hit = [i + 1 for i, rect in pages if touches(pdf.pages[i], rect)]
+                return [i + 1 for i, rect in pages if touches(pdf.pages[i], rect)]
+
+        # Reading content streams costs ~1 ms a page; a rebuild binds the same evidence again,
+        # so the answer is remembered by the file's content and the rectangles asked about.
+        asked = json.dumps([[i, [round(v, 2) for v in rect]] for i, rect in pages])
+        try:
+            hit = cached_json("coverage", Path(path), compute, extra=asked)
         except Exception:  # noqa: BLE001 - a warning check must never fail the binding
             continue
         if hit:

@@ -24,8 +24,9 @@ from dossier.cli import handle_errors, main
 def batch(roots, out, check_only, jobs, as_json, quiet, open_dashboard) -> None:
     """批量检查并生成多个项目（ROOT 下每个含 enterprise.yaml 的文件夹）。
 
-    各项目并行处理，某个项目失败不影响其他项目。退出码：0 全部就绪，1 有项目存在错误、
-    无法使用或生成失败，2 找不到任何项目或输出文件夹无法使用。
+    各项目并行处理，某个项目失败不影响其他项目。
+
+    退出码：0 全部就绪，1 有项目存在错误、无法使用或生成失败，2 找不到任何项目或输出文件夹无法使用。
     """
     from dossier.batch import READY, run_batch
 

@@ -45,7 +45,13 @@ def window(ctx: RuleContext) -> Iterator[Finding]:
         fig = ctx.figures.rows[i]
         dates = {"contract": row.contract.date, "invoice": row.invoice.date, "payment": row.payment.date}
         path_of = {"contract": ("contract", "date"), "invoice": ("invoice", "date"), "payment": ("payment", "date")}
-        if dates[chosen] is None and fig.group is not None:
+        if fig.window_basis != chosen and fig.window_date is not None:
+            yield ctx.finding(
+                "I-WINDOW-BASIS", "info",
+                f"{row.id}：研发投入没有发票，以{DATE_LABEL[fig.window_basis]} {fmt_date(fig.window_date)} 判断是否在窗口期内",
+                ("investments", i, "payment", "date"), clause="investment", attachment=6,
+            )
+        elif dates[chosen] is None and fig.group is not None:
             yield ctx.finding(
                 "I-WINDOW-DATE", "error",
                 f"{row.id}：未填写{DATE_LABEL[chosen]}，无法判断是否在投资窗口期（{fmt_date(start)}至{fmt_date(end)}）内",
@@ -55,9 +61,9 @@ def window(ctx: RuleContext) -> Iterator[Finding]:
         for which, day in dates.items():
             if day is None or start <= day <= end:
                 continue
-            counted = which == chosen
+            counted = which == fig.window_basis
             text = f"{row.id}：{DATE_LABEL[which]} {fmt_date(day)} 不在投资窗口期（{fmt_date(start)}至{fmt_date(end)}）内"
-            text += "，该行不计入合计" if counted else f"（按{DATE_LABEL[chosen]}判断仍计入，审计口径不同时可能被剔除）"
+            text += "，该行不计入合计" if counted else f"（按{DATE_LABEL[fig.window_basis]}判断仍计入，审计口径不同时可能被剔除）"
             yield ctx.finding(
                 "I-WINDOW", "warning", text, ("investments", i) + path_of[which], clause="investment", attachment=6
             )
