@@ -1,3 +1,5 @@
 from dossier.cli import main
 
-main()
+# Guarded: batch workers started with spawn/forkserver re-import the main module.
+if __name__ == "__main__":
+    main()

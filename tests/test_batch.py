@@ -176,3 +176,21 @@ def test_csv_defuses_formulas_from_user_text():
 def read_csv_bytes(data: bytes) -> list[list[str]]:
     assert data.startswith(b"\xef\xbb\xbf")
     return list(csv.reader(io.StringIO(data[3:].decode("utf-8"))))
+
+
+def test_workers_also_start_cleanly_when_fork_is_unsafe(tmp_path):
+    """With another thread alive (a progress bar, a GUI) workers come from forkserver, which
+    re-imports the main module: nothing may run twice and the rows still come back."""
+    import threading
+
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait, daemon=True)
+    thread.start()
+    try:
+        assert batch._context().get_start_method() != "fork"
+        media_project(tmp_path / "in" / "a")
+        broken_project(tmp_path / "in" / "b")
+        result = run_batch([tmp_path / "in"], tmp_path / "out", build=False, workers=2)
+    finally:
+        stop.set()
+    assert [(r.name, r.status) for r in result.rows] == [("b", "输入无法使用"), ("a", "就绪")]

@@ -35,6 +35,8 @@ def _hits(r: Rect, t: Rect) -> bool:
 
 def touches(page: pikepdf.Page, target: Rect, limit: int = 200_000) -> bool:
     """True if the page (probably) draws something inside ``target`` (page user space)."""
+    if _too_big(page):
+        return True
     try:
         ops = pikepdf.parse_content_stream(page, _OPS)
     except pikepdf.PdfError:
@@ -139,6 +141,39 @@ def touches(page: pikepdf.Page, target: Rect, limit: int = 200_000) -> bool:
                 return True
         except (ValueError, TypeError, IndexError, KeyError, AttributeError):
             continue  # malformed operator: skip it, the answer only serves a warning
+    return False
+
+
+# Content larger than this is not parsed (the answer is "yes"): 389 KB of Flate can hold 200 MB of
+# operators, which parse into tens of GB of Python objects (a decompression bomb).
+MAX_CONTENT_BYTES = 8 * 1024 * 1024
+# How far a filter other than Flate can expand its input, at most, for the bound below.
+_OTHER_FILTER_RATIO = 4096
+
+
+def _too_big(page: pikepdf.Page) -> bool:
+    """Whether the page's content streams decode to more than :data:`MAX_CONTENT_BYTES`, found
+    without decoding more than that."""
+    import zlib
+
+    contents = page.obj.get("/Contents")
+    streams = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
+    total = 0
+    for stream in streams:
+        if not isinstance(stream, pikepdf.Stream):
+            continue
+        filters = stream.get("/Filter")
+        filters = [filters] if isinstance(filters, pikepdf.Name) else list(filters or [])
+        raw = stream.read_raw_bytes()
+        if not filters:
+            total += len(raw)
+        elif filters == [pikepdf.Name.FlateDecode]:
+            out = zlib.decompressobj().decompress(raw, MAX_CONTENT_BYTES - total + 1)
+            total += len(out)
+        else:
+            total += len(raw) * _OTHER_FILTER_RATIO
+        if total > MAX_CONTENT_BYTES:
+            return True
     return False
 
 

@@ -31,12 +31,13 @@ def print_findings(result, *, quiet: bool = False, console: Console | None = Non
         head += f"　企业：{app.enterprise.name}"
     if app is not None and app.type and result.programme:
         head += f"　类型：{result.programme.type_label(app.type)}"
-    console.print(head)
+    console.print(head, soft_wrap=True)
     if result.figures is not None:
         t = result.figures.as_totals()
         console.print(
             f"窗口期内计入投资：设备 {t['equipment_wan']} 万元 + 研发 {t['rd_wan']} 万元 = {t['qualifying_wan']} 万元"
-            f"（{t['reading']}）"
+            f"（{t['reading']}）",
+            soft_wrap=True,
         )
     if not quiet:
         for title, group in groupby(findings, key=lambda f: group_title(f, result.programme)):
@@ -49,4 +50,4 @@ def print_findings(result, *, quiet: bool = False, console: Console | None = Non
             console.print(table)
     c = count(findings)
     verdict = "未发现错误" if c["error"] == 0 else "存在错误，须修改后再提交"
-    console.print(f"共 {c['error']} 个错误、{c['warning']} 个警告、{c['info']} 个提示：{verdict}")
+    console.print(f"共 {c['error']} 个错误、{c['warning']} 个警告、{c['info']} 个提示：{verdict}", soft_wrap=True)
