@@ -45,11 +45,33 @@ class FontSubset:
         return b"".join(self.glyphs.get(ch, (0, 1000))[0].to_bytes(2, "big") for ch in text)
 
 
+def _font_dirs() -> list[Path]:
+    """Where Windows and macOS keep fonts a user installed (no fontconfig there)."""
+    dirs = []
+    for var, sub in (("WINDIR", "Fonts"), ("LOCALAPPDATA", "Microsoft/Windows/Fonts")):
+        if os.environ.get(var):
+            dirs.append(Path(os.environ[var]) / sub)
+    dirs += [Path.home() / "Library" / "Fonts", Path("/Library/Fonts")]
+    return [d for d in dirs if d.is_dir()]
+
+
 def find_font() -> tuple[Path, int]:
-    """The Noto Sans CJK SC collection file and the face index of the SC face."""
+    """The Noto Sans CJK SC collection file and the face index of the SC face.
+
+    ``$DOSSIER_CJK_FONT`` (a Noto Sans CJK .ttc, or NotoSansSC-Regular.otf) wins; then the Linux
+    package locations, the Windows/macOS font folders, and fontconfig. The font must have CFF
+    outlines: Windows' own 宋体/微软雅黑 are TrueType and cannot be embedded this way.
+    """
+    if os.environ.get("DOSSIER_CJK_FONT") and Path(os.environ["DOSSIER_CJK_FONT"]).is_file():
+        return Path(os.environ["DOSSIER_CJK_FONT"]), -1
     for cand in _CANDIDATES:
         if Path(cand).is_file():
             return Path(cand), -1
+    for folder in _font_dirs():
+        for pattern in ("NotoSansCJK*-Regular.tt[cf]", "NotoSansCJKsc-Regular.otf", "NotoSansSC-Regular.otf"):
+            found = sorted(folder.glob(pattern))
+            if found:
+                return found[0], -1
     try:
         out = subprocess.run(
             ["fc-match", "-f", "%{file}\n%{index}", FAMILY], capture_output=True, text=True, timeout=20
@@ -60,7 +82,8 @@ def find_font() -> tuple[Path, int]:
         pass
     raise ToolError(
         "找不到中文字体 Noto Sans CJK，无法生成封面、目录和页码。",
-        hint="安装系统软件包 fonts-noto-cjk（scripts/setup.sh 会安装）。",
+        hint="Linux 安装系统软件包 fonts-noto-cjk（scripts/setup.sh 会安装）；Windows 请安装 Noto Sans CJK SC"
+        "（思源黑体），或用环境变量 DOSSIER_CJK_FONT 指定字体文件。",
     )
 
 

@@ -35,6 +35,20 @@ def _shrink(im: Image.Image, max_px: int) -> Image.Image:
     return im
 
 
+def photo_facts(path: Path) -> dict:
+    """Format and displayed size from the header alone (EXIF rotation applied); {} if unreadable."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(path) as im:
+                w, h = im.size
+                if im.getexif().get(0x0112) in (5, 6, 7, 8):  # turned by 90°: shown the other way round
+                    w, h = h, w
+                return {"format": im.format, "width": w, "height": h}
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError):
+        return {}
+
+
 def thumbnail_uri(path: Path, max_px: int = THUMB_PX) -> str | None:
     """A JPEG data URI of the photo, long edge at most ``max_px``; None if it cannot be read safely."""
     try:

@@ -299,7 +299,12 @@ def check_scan_files(scan_pdf: str | Path, manifest_json: str | Path, *, volume_
     """
     manifest_json = Path(manifest_json)
     data = load_manifest(manifest_json)
-    spec = parse_manifest(data)
+    try:
+        spec = parse_manifest(data)
+    except InputError as exc:
+        if exc.file is not None:
+            raise
+        raise InputError(exc.message, file=manifest_json, line=exc.line, page=exc.page, hint=exc.hint) from None
     extra: list[Finding] = []
     if volume_pdf is None and spec.volume:
         candidate = manifest_json.parent / Path(spec.volume).name

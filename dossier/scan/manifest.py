@@ -163,6 +163,9 @@ def load_manifest(path: Path) -> dict[str, Any]:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"清单文件不是有效的 JSON（第 {exc.lineno} 行）", file=path, line=exc.lineno) from exc
+    except RecursionError:
+        raise InputError("清单文件嵌套层级过深，不是 dossier bind 生成的清单", file=path) from None
     if not isinstance(data, dict):
-        raise _bad("顶层应为对象")
+        bad = _bad("顶层应为对象")
+        raise InputError(bad.message, file=path, hint=bad.hint)
     return data
