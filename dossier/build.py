@@ -27,6 +27,7 @@ from dossier.render import render_docx, template_path
 MANIFEST = "manifest.json"
 CACHE = ".cache"
 VOLUME = "申报材料装订本.pdf"
+REPORT = "report.html"
 GUIDE = "盖章指引.pdf"
 PROTECTED = ("evidence", "media")
 RENDER_PIPELINE = "dossier-docx-1"  # bump when rendering changes, to invalidate cached .docx
@@ -58,6 +59,7 @@ class BuildResult:
     guide: Path | None = None  # the stamping guide (盖章指引)
     binding: dict[str, Any] | None = None  # the binder's manifest (pages, inputs, seal groups)
     bind_warnings: list[str] = field(default_factory=list)
+    report: Path | None = None  # the HTML report
 
     @property
     def exit_code(self) -> int:
@@ -149,6 +151,9 @@ def build_project(
     bind_volume(result, check, duplex=duplex, seal_group=seal_group)
 
     result.manifest = write_manifest(result, app.enterprise.name, app.type, programme.id, programme.type_label(app.type))
+    from dossier.report import load_manifest, write_report
+
+    result.report = write_report(check, target / REPORT, manifest=load_manifest(target))
     _remove_stale(target, result)
     return result
 
@@ -192,8 +197,22 @@ def bind_volume(result: BuildResult, check: CheckResult, *, duplex: bool = False
     )
     result.guide = write_stamping_guide(bound, out / GUIDE, copies=int(programme.raw.get("copies", 7)))
     result.volume = out / VOLUME
-    result.binding = bound.manifest
+    result.binding = {**bound.manifest, "sections": _sections(bound)}
     result.bind_warnings = list(bound.warnings)
+
+
+def _sections(bound) -> list[dict[str, Any]]:
+    """The volume's materials-list sections with their page ranges (for the report's page map)."""
+    first_of = {label: i + 1 for i, label in reversed(list(enumerate(bound.labels)))}
+    starts = [(e.title, first_of[e.page_label]) for e in bound.toc if e.level == 1 and e.page_label in first_of]
+    total = len(bound.labels)
+    out = []
+    if starts and starts[0][1] > 1:
+        out.append({"title": "封面与目录", "first_page": 1, "last_page": starts[0][1] - 1})
+    for k, (title, first) in enumerate(starts):
+        last = starts[k + 1][1] - 1 if k + 1 < len(starts) else total
+        out.append({"title": title, "first_page": first, "last_page": last})
+    return out
 
 
 def _rel(path: Path, out: Path) -> str:

@@ -44,6 +44,8 @@ def build(directory: Path, out: Path | None, force: bool, as_json: bool, duplex:
         click.echo(f"提醒：{warning}")
     if result.volume is not None and result.binding is not None:
         b = result.binding
+        if result.report is not None:
+            click.echo(f"报告：{result.report.relative_to(result.out)}")
         click.echo(
             f"装订本：{result.volume.relative_to(result.out)}（{b.get('page_count')} 页，{b.get('sheets')} 张纸，"
             f"骑缝章 {len(b.get('seal_groups', []))} 组）；盖章指引：{result.guide.relative_to(result.out) if result.guide else '无'}"

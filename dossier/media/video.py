@@ -73,7 +73,8 @@ def inspect_video(path: Path, out: Collector, size: int, limits: MediaLimits) ->
     size_wh = infos.get("video_size") or [0, 0]
     facts["width"], facts["height"] = int(size_wh[0]), int(size_wh[1])
     if infos.get("video_fps"):
-        facts["fps"] = str(Decimal(repr(float(infos["video_fps"]))).quantize(Decimal("0.01")).normalize())
+        # format "f": normalize() alone turns 10.00 into "1E+1"
+        facts["fps"] = format(Decimal(repr(float(infos["video_fps"]))).quantize(Decimal("0.01")).normalize(), "f")
     facts["audio"] = bool(infos.get("audio_found"))
 
     raw = infos.get("duration")
