@@ -24,7 +24,23 @@ _INSPECTORS = {
 }
 
 
+_MEMO: dict[tuple, MediaReport] = {}
+
+
 def inspect_media(path: Path, limits: MediaLimits | None = None, *, display: str | None = None) -> MediaReport:
+    """:func:`inspect_file`, remembered for this process by the file's identity (path, size,
+    modification time): ``check`` and the HTML report look at the same photos and video."""
+    try:
+        st = Path(path).stat()
+        key = (str(Path(path).resolve()), st.st_size, st.st_mtime_ns, limits, display)
+    except OSError:
+        return inspect_file(path, limits, display=display)
+    if key not in _MEMO:
+        _MEMO[key] = inspect_file(path, limits, display=display)
+    return _MEMO[key]
+
+
+def inspect_file(path: Path, limits: MediaLimits | None = None, *, display: str | None = None) -> MediaReport:
     """Facts and findings for one file (photo, video, pptx or .txt summary).
 
     Reads headers and containers only; a JPEG is decoded at 1/8 scale to prove it is whole.
