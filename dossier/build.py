@@ -220,7 +220,9 @@ def _rel(path: Path, out: Path) -> str:
 
 
 def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    from dossier.cache import file_digest
+
+    return file_digest(path)
 
 
 def manifest_data(result: BuildResult, enterprise: str | None, mtype: str, programme: str, type_label: str) -> dict[str, Any]:

@@ -9,7 +9,6 @@ place whole: a failed run leaves the previous bundle, never half of a new one.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import shutil
@@ -18,6 +17,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dossier.cache import file_digest
 from dossier.errors import InputError
 from dossier.findings import Finding
 from dossier.formats import raw_length, word_count
@@ -51,14 +51,6 @@ class PackageResult:
 def safe(text: str) -> str:
     """A file-name-safe form of a Chinese name (no separators or characters Windows refuses)."""
     return _UNSAFE.sub("", text).strip(".") or "未命名"
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _check_scan(scan: Path) -> int:
@@ -149,7 +141,7 @@ def package_project(root: str | Path, scan: str | Path, out: str | Path | None =
                 else:
                     facts = {"页数": scan_pages}
             size = (tmp / name).stat().st_size
-            files.append({"name": name, "what": what, "bytes": size, "sha256": _sha256(tmp / name), "facts": facts})
+            files.append({"name": name, "what": what, "bytes": size, "sha256": file_digest(tmp / name), "facts": facts})
         total = sum(f["bytes"] for f in files)
         limit_mb = int(programme.raw.get("mailbox_limit_mb", 50))
         if total > limit_mb * 1024 * 1024:

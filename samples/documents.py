@@ -16,7 +16,7 @@ from pathlib import Path
 
 from dossier.formats import daxie_yuan
 from dossier.model import Application, Investment
-from samples.sheet import A4, A4_LANDSCAPE, A5_LANDSCAPE, BLUE, BROWN, GREY, INVOICE, RED, Page, Sheet, stamp
+from samples.sheet import A4, A4_LANDSCAPE, A5_LANDSCAPE, BLUE, BROWN, GREY, INVOICE, Page, Sheet, stamp
 
 CENT = Decimal("0.01")
 TEN_THOUSAND = Decimal(10000)

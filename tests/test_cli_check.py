@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import dump_yaml, tiny_pdf, valid_application, write_project
+from conftest import dump_yaml, tiny_pdf, valid_application
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:

@@ -60,11 +60,9 @@ def sniff(head: bytes) -> str | None:
 
 
 def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(1 << 20):
-            h.update(chunk)
-    return h.hexdigest()
+    from dossier.cache import file_digest
+
+    return file_digest(path)
 
 
 def open_source(

@@ -11,7 +11,7 @@ resources is removed. Source PDFs are only changed in memory, never saved.
 from __future__ import annotations
 
 import pikepdf
-from pikepdf import Array, Dictionary, Name, Stream
+from pikepdf import Array, Dictionary, Stream
 
 _BAD_ACTIONS = {
     "/JavaScript", "/Launch", "/URI", "/SubmitForm", "/ImportData", "/GoToR", "/GoToE",

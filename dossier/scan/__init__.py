@@ -330,10 +330,6 @@ def check_scan_files(scan_pdf: str | Path, manifest_json: str | Path, *, volume_
 
 
 def _sha256(path: Path) -> str:
-    import hashlib
+    from dossier.cache import file_digest
 
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
+    return file_digest(path)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 from bind_make import add_page, make_active, make_damaged, make_form, make_pdf
-from hostile.hostile_util import FOUND, assert_refused, files_under, run_cli, snapshot, tally
+from hostile.hostile_util import FOUND, assert_refused, files_under, run_cli, tally
 from pikepdf import Array, Dictionary, Name
 
 from dossier.bind import bind_files

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import ast
 import sys
-from pathlib import Path
 
 import pytest
 from hostile.hostile_util import ROOT, tally
