@@ -201,8 +201,9 @@ def _run_soffice(exe: Path, docs: list[Path], conf: Path | None, timeout: float,
             "--convert-to",
             "pdf:writer_pdf_Export",
             "--outdir",
-            str(outdir),
-            *[str(d) for d in docs],
+            str(Path(outdir).resolve()),
+            # soffice runs in a temporary folder: relative paths would point there, not here.
+            *[str(Path(d).resolve()) for d in docs],
         ]
         kwargs: dict = {"env": env, "stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "cwd": tmp}
         if os.name == "posix":
