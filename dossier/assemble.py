@@ -61,7 +61,8 @@ def volume_parts(
 
     ``documents`` maps a template name to (title, pdf path as the binder should record it);
     ``source_of(yaml_path, rel)`` turns a path written in enterprise.yaml into the binder's
-    source string (it also confines it to the project).
+    source string (it also confines it to the project), or None when the file is missing — a
+    draft build (``--force``) binds what exists and leaves missing files out.
     """
     app = project.app
     assert app is not None
@@ -74,10 +75,10 @@ def volume_parts(
             title, pdf = documents[name]
             children.append(Part(title=title, source=str(pdf), children=tuple(_evidence_for(name, app, source_of))))
         if item == 9:
-            children.extend(
-                Part(title=_photo_title(i, p), source=source_of(("media", "photos", i), p))
-                for i, p in enumerate(app.media.photos)
-            )
+            for i, p in enumerate(app.media.photos):
+                source = source_of(("media", "photos", i), p)
+                if source is not None:
+                    children.append(Part(title=_photo_title(i, p), source=source))
         if children:
             sections.append(Part(title=f"{CN_NUMERALS[item - 1]}、{programme.material_title(item)}", children=tuple(children)))
     return sections
@@ -94,11 +95,15 @@ def _evidence_for(name: str, app: Application, source_of) -> list[Part]:
     if name == "kpi_selftest":
         for i, ind in enumerate(app.indicators):
             for j, f in enumerate(ind.evidence):
-                parts.append(Part(title=f"指标证明：{ind.name or ind.key}（{Path(f).stem}）", source=source_of(("indicators", i, "evidence", j), f)))
+                source = source_of(("indicators", i, "evidence", j), f)
+                if source is not None:
+                    parts.append(Part(title=f"指标证明：{ind.name or ind.key}（{Path(f).stem}）", source=source))
     elif name == "scenario_selftest":
         for i, sc in enumerate(app.scenarios):
             for j, f in enumerate(sc.evidence):
-                parts.append(Part(title=f"场景证明：{sc.code}（{Path(f).stem}）", source=source_of(("scenarios", i, "evidence", j), f)))
+                source = source_of(("scenarios", i, "evidence", j), f)
+                if source is not None:
+                    parts.append(Part(title=f"场景证明：{sc.code}（{Path(f).stem}）", source=source))
     elif name == "investment_detail":
         for i, row in enumerate(app.investments):
             files = []
@@ -107,23 +112,23 @@ def _evidence_for(name: str, app: Application, source_of) -> list[Part]:
                 counts[kind] = counts.get(kind, 0) + 1
             for kind, j, ref in row.evidence.items():
                 label = EVIDENCE_LABEL[kind] + (f"（{j + 1}）" if counts[kind] > 1 else "")
-                files.append(
-                    Part(
-                        title=label,
-                        source=source_of(("investments", i, "evidence", kind, j), ref.file or ""),
-                        password=ref.password,
-                    )
-                )
+                source = source_of(("investments", i, "evidence", kind, j), ref.file or "")
+                if source is not None:
+                    files.append(Part(title=label, source=source, password=ref.password))
             if files:
                 parts.append(Part(title=f"{row.id} {row.name or ''}".strip(), children=tuple(files)))
     return parts
 
 
-def relative_source(project: Project, out: Path) -> Callable[[tuple, str], str]:
-    """A ``source_of`` that records each file relative to the output folder (where the manifest is)."""
+def relative_source(project: Project, out: Path, missing: list[str]) -> Callable[[tuple, str], str | None]:
+    """A ``source_of`` that records each file relative to the output folder (where the manifest
+    is); a missing file is added to ``missing`` (as written in enterprise.yaml) and left out."""
 
-    def source_of(path: tuple, rel: str) -> str:
+    def source_of(path: tuple, rel: str) -> str | None:
         target = project.resolve(path, rel)
+        if not target.is_file():
+            missing.append(rel)
+            return None
         return os.path.relpath(target.resolve(), out.resolve()).replace(os.sep, "/")
 
     return source_of

@@ -184,7 +184,8 @@ def bind_volume(result: BuildResult, check: CheckResult, *, duplex: bool = False
     assert app is not None and programme is not None
     out = result.out
     documents = {d.name: (d.title, _rel(d.pdf, out)) for d in result.documents}
-    parts = volume_parts(project, programme, documents, relative_source(project, out))
+    missing: list[str] = []
+    parts = volume_parts(project, programme, documents, relative_source(project, out, missing))
     seals = programme.raw.get("seals", {})
     bound = bind(
         parts,
@@ -198,7 +199,7 @@ def bind_volume(result: BuildResult, check: CheckResult, *, duplex: bool = False
     result.guide = write_stamping_guide(bound, out / GUIDE, copies=int(programme.raw.get("copies", 7)))
     result.volume = out / VOLUME
     result.binding = {**bound.manifest, "sections": _sections(bound)}
-    result.bind_warnings = list(bound.warnings)
+    result.bind_warnings = [f"找不到“{m}”，装订本中未包含该文件（草稿）" for m in missing] + list(bound.warnings)
 
 
 def _sections(bound) -> list[dict[str, Any]]:

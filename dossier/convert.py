@@ -31,9 +31,12 @@ from dossier.errors import ToolError
 
 PIPELINE = "dossier-pdf-4"  # bump when the post-processing changes, to invalidate cached PDFs
 DEFAULT_TIMEOUT = 240.0
-WINDOWS_PATHS = (
-    r"C:\Program Files\LibreOffice\program\soffice.exe",
-    r"C:\Program Files (x86)\LibreOffice\program\soffice.exe",
+WINDOWS_PATHS = tuple(
+    str(Path(base) / "LibreOffice" / "program" / "soffice.exe")
+    for base in dict.fromkeys(
+        [os.environ.get("ProgramFiles", r"C:\Program Files"), os.environ.get("ProgramFiles(x86)", r"C:\Program Files (x86)"),
+         r"C:\Program Files", r"C:\Program Files (x86)"]
+    )
 )
 MAC_PATH = "/Applications/LibreOffice.app/Contents/MacOS/soffice"
 

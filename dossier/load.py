@@ -240,8 +240,8 @@ def _plain(node: Node, path: tuple, index: LineIndex, name: str, seen: set[int])
             line=index.line(path[:-1] if path and isinstance(path[-1], int) else path),
             hint="请把被引用的内容直接写出来；为防止“别名炸弹”，dossier 不展开别名。",
         )
-    if isinstance(node, (MappingNode, SequenceNode)):
-        seen.add(id(node))
+    # Every node appears once in a document; a node met twice came through an alias.
+    seen.add(id(node))
     if isinstance(node, MappingNode):
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:

@@ -145,3 +145,20 @@ def test_stamped_scan_of_the_build_passes_and_a_missing_slice_is_named(built, tm
     assert proc.returncode == 1
     data = json.loads(proc.stdout)
     assert any(f.get("page") == 7 for f in data["findings"] if f["severity"] == "error"), data["findings"]
+
+
+def test_draft_build_binds_what_exists_and_names_what_is_missing(built, tmp_path):
+    root, result, _ = built
+    copy = tmp_path / "proj"
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns("build"))
+    shutil.copytree(result.out, copy / "build")  # warm cache: no LibreOffice run needed
+    (copy / "media" / "2.jpg").unlink()
+    (copy / "evidence" / "A-01" / "发票.pdf").unlink()
+    draft = build_project(copy, force=True)
+    assert draft.draft and not draft.refused
+    text = "\n".join(draft.bind_warnings)
+    assert "media/2.jpg" in text and "evidence/A-01/发票.pdf" in text
+    sources = {p["source"] for p in draft.binding["pages"]}
+    assert not any(s and s.endswith(("2.jpg", "A-01/发票.pdf")) for s in sources)
+    manifest = json.loads(draft.manifest.read_text(encoding="utf-8"))
+    assert manifest["draft"] is True and manifest["page_count"] == len(manifest["pages"])

@@ -22,6 +22,10 @@ from dossier.errors import DossierError
 @click.version_option(__version__, prog_name="dossier")
 def main() -> None:
     """dossier：武汉标杆智能工厂遴选申报材料组装工具。"""
+    import logging
+
+    # qpdf's English repair notes ("Pages tree includes …"): dossier reports repairs itself, in Chinese.
+    logging.getLogger("pikepdf").setLevel(logging.CRITICAL)
 
 
 def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
