@@ -181,3 +181,10 @@ def test_scanned_invoice_is_info_not_error(project):
     result = check_project(project(), media=False)  # the fixture's invoices are blank pages
     infos = [f for f in result.findings if f.code == "I-INVOICE-SCAN"]
     assert infos and all(f.severity == "info" for f in infos)
+
+
+@pytest.mark.parametrize("mutate", [f[1] for f in FAILING if f[2] not in ("Y-UNKNOWN-KEY", "Y-SCHEMA")],
+                         ids=[f[0] for f in FAILING if f[2] not in ("Y-UNKNOWN-KEY", "Y-SCHEMA")])
+def test_every_finding_quotes_the_notice(project, mutate):
+    result = check_project(project(mutate), media=False)
+    assert all(f.rule for f in result.findings), [f.code for f in result.findings if not f.rule]

@@ -13,6 +13,10 @@ from dossier.model import Application
 from dossier.programme import Programme
 
 
+_DEFAULT_CLAUSE = {1: "materials_1", 2: "materials_3", 3: "materials_3", 4: "materials_3", 5: "materials_3",
+                   6: "materials_4", 7: "materials_5", 8: "materials_6", 9: "materials_6"}
+
+
 @dataclass
 class RuleContext:
     app: Application
@@ -41,6 +45,9 @@ class RuleContext:
         attachment: int | None = None,
         item: int | None = None,
     ) -> Finding:
+        if clause is None:
+            # Every finding quotes the notice: by default, the materials-list sentence of its form.
+            clause = _DEFAULT_CLAUSE.get(attachment) or ({2: "report"}.get(item) or (f"materials_{item}" if item else None))
         # No path: a reminder about the dossier as a whole, not about any line of the file.
         file, line = self.lines.at(path) if path is not None else (None, None)
         return Finding(

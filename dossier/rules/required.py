@@ -12,6 +12,12 @@ from dossier.rules.context import RuleContext
 # Where a missing value shows up in the dossier, for grouping.
 _ATTACHMENT_OF = {"enterprise": 1, "project": 1, "indicators": 2, "scenarios": 3, "investments": 6, "systems": 7, "equipment": 8}
 _ITEM_OF = {"report": 2, "operations": 7, "media": 9}
+# The notice's sentence behind each part of the file (what the missing value is needed for).
+_CLAUSE_OF = {
+    "enterprise": "materials_1", "project": "materials_1", "report": "report", "indicators": "materials_3",
+    "scenarios": "materials_3", "investments": "materials_4", "systems": "materials_5", "equipment": "materials_6",
+    "operations": "materials_7", "media": "materials_9",
+}
 
 
 def _empty(value: object) -> bool:
@@ -46,6 +52,7 @@ def required_values(ctx: RuleContext) -> Iterator[Finding]:
             "error",
             f"未填写“{title}”（{where}）",
             path,
+            clause=_CLAUSE_OF.get(top),
             attachment=attachment,
             item=_ITEM_OF.get(top),
         )
