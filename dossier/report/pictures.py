@@ -50,7 +50,17 @@ def photo_facts(path: Path) -> dict:
 
 
 def thumbnail_uri(path: Path, max_px: int = THUMB_PX) -> str | None:
-    """A JPEG data URI of the photo, long edge at most ``max_px``; None if it cannot be read safely."""
+    """A JPEG data URI of the photo, long edge at most ``max_px``; None if it cannot be read safely.
+    Remembered by the photo's content, like the video's poster frame."""
+    from dossier.cache import cached_json
+
+    try:
+        return cached_json("thumbnail", path, lambda: _thumbnail(path, max_px), extra=str(max_px))
+    except OSError:
+        return None
+
+
+def _thumbnail(path: Path, max_px: int) -> str | None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -71,8 +81,18 @@ def poster_uri(path: Path, *, at_seconds: int = 1, max_px: int = THUMB_PX) -> st
     """One frame of the video (at ``at_seconds``, else the first) as a JPEG data URI, or None.
 
     Uses imageio-ffmpeg's static ffmpeg. The frame leaves ffmpeg as PPM (raw pixels) and is
-    encoded by Pillow, so the result does not depend on ffmpeg's JPEG encoder.
+    encoded by Pillow, so the result does not depend on ffmpeg's JPEG encoder. Remembered by
+    the video's content (:mod:`dossier.cache`): every check and build shows the same frame.
     """
+    from dossier.cache import cached_json
+
+    try:
+        return cached_json("poster", path, lambda: _poster(path, at_seconds, max_px), extra=f"{at_seconds}-{max_px}")
+    except OSError:
+        return None
+
+
+def _poster(path: Path, at_seconds: int, max_px: int) -> str | None:
     try:
         import imageio_ffmpeg
 
