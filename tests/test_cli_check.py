@@ -157,3 +157,18 @@ def test_inputs_are_never_modified(project):
     assert {p: after[p] for p in before} == before
     # Anything new lives in the build folder, never beside the user's files.
     assert all(p.relative_to(root).parts[0] == "build" for p in set(after) - set(before))
+
+
+@pytest.mark.parametrize("mtype", ["discrete", "process"])
+def test_scaffold_matches_the_model(tmp_path, mtype):
+    """Every key the scaffold writes is a key the model knows; only empty values are reported."""
+    from dossier.check import check_project
+    from dossier.scaffold import init_project
+
+    init_project(tmp_path / "p", mtype)
+    result = check_project(tmp_path / "p", media=False)
+    assert result.project.app is not None, [f.message for f in result.findings]
+    assert result.project.app.type == mtype
+    kinds = {f.code for f in result.findings}
+    assert not kinds & {"Y-UNKNOWN-KEY", "Y-SCHEMA", "Q-COUNT-UNKNOWN", "Q-COUNT-TYPE"}
+    assert "R-REQUIRED" in kinds and "Q-COUNT-MISSING" in kinds

@@ -51,3 +51,15 @@ def test_every_documented_verb_and_option_exists():
 def test_every_verb_is_documented():
     shown = {argv[0] for argv in _commands()}
     assert set(main.commands) <= shown, f"verbs missing from the README: {set(main.commands) - shown}"
+
+
+def test_yaml_reference_is_generated_from_the_model():
+    from dossier.programme import load_programme
+    from dossier.reference import render
+
+    committed = (ROOT / "docs" / "enterprise-yaml.md").read_text(encoding="utf-8")
+    assert committed == render(load_programme("wuhan-2025")), (
+        "docs/enterprise-yaml.md is out of date: python -m dossier.reference > docs/enterprise-yaml.md"
+    )
+    for key in ("amount_basis", "window_date", "invoice", "payment_voucher", "equipment_total", "SC09"):
+        assert f"`{key}`" in committed
