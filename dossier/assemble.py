@@ -92,18 +92,14 @@ def _photo_title(i: int, path: str) -> str:
 
 def _evidence_for(name: str, app: Application, source_of) -> list[Part]:
     parts: list[Part] = []
-    if name == "kpi_selftest":
-        for i, ind in enumerate(app.indicators):
-            for j, f in enumerate(ind.evidence):
-                source = source_of(("indicators", i, "evidence", j), f)
+    if name in ("kpi_selftest", "scenario_selftest"):
+        key, label = ("indicators", "指标证明") if name == "kpi_selftest" else ("scenarios", "场景证明")
+        for i, row in enumerate(getattr(app, key)):
+            subject = (row.name or row.key) if key == "indicators" else row.code
+            for j, f in enumerate(row.evidence):
+                source = source_of((key, i, "evidence", j), f)
                 if source is not None:
-                    parts.append(Part(title=f"指标证明：{ind.name or ind.key}（{Path(f).stem}）", source=source))
-    elif name == "scenario_selftest":
-        for i, sc in enumerate(app.scenarios):
-            for j, f in enumerate(sc.evidence):
-                source = source_of(("scenarios", i, "evidence", j), f)
-                if source is not None:
-                    parts.append(Part(title=f"场景证明：{sc.code}（{Path(f).stem}）", source=source))
+                    parts.append(Part(title=f"{label}：{subject}（{Path(f).stem}）", source=source))
     elif name == "investment_detail":
         for i, row in enumerate(app.investments):
             files = []

@@ -9,6 +9,17 @@ from __future__ import annotations
 from pathlib import Path
 
 
+def location(file: str | None, line: int | None = None, page: int | None = None) -> str:
+    """``enterprise.yaml:37``, ``合同.pdf 第 3 页`` or the file alone: how messages name a place."""
+    if not file:
+        return ""
+    if line is not None:
+        return f"{file}:{line}"
+    if page is not None:
+        return f"{file} 第 {page} 页"
+    return file
+
+
 class DossierError(Exception):
     """Input unusable: a file missing, unreadable, malformed or hostile.
 
@@ -32,13 +43,7 @@ class DossierError(Exception):
         super().__init__(self.render())
 
     def where(self) -> str:
-        if self.file is None:
-            return ""
-        if self.line is not None:
-            return f"{self.file}:{self.line}"
-        if self.page is not None:
-            return f"{self.file} 第 {self.page} 页"
-        return self.file
+        return location(self.file, self.line, self.page)
 
     def render(self) -> str:
         where = self.where()

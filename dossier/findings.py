@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Literal
 
+from dossier.errors import location
+
 Severity = Literal["error", "warning", "info"]
 
 SEVERITY_LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -32,13 +34,7 @@ class Finding:
     item: int | None = None
 
     def where(self) -> str:
-        if not self.file:
-            return ""
-        if self.line is not None:
-            return f"{self.file}:{self.line}"
-        if self.page is not None:
-            return f"{self.file} 第 {self.page} 页"
-        return self.file
+        return location(self.file, self.line, self.page)
 
     def to_dict(self) -> dict:
         return {k: v for k, v in asdict(self).items()}

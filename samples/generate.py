@@ -167,11 +167,9 @@ def _media_jobs(sample: Path, app: Application, figures, programme, font: Path, 
 
 
 def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+    from dossier.cache import file_digest
+
+    return file_digest(path)
 
 
 def _load_stamps(path: Path) -> dict[str, dict[str, str]]:
