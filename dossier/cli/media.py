@@ -40,9 +40,9 @@ def media(paths: tuple[Path, ...], as_json: bool, as_set: bool, programme: str, 
     else:
         out = console()
         table = Table(title="第 9 项材料", title_justify="left")
-        table.add_column("文件", no_wrap=True)
+        table.add_column("文件", overflow="fold")
         table.add_column("类型", no_wrap=True)
-        table.add_column("概况")
+        table.add_column("概况", overflow="fold", min_width=30)
         table.add_column("结果", no_wrap=True)
         for r in result.reports:
             worst = min((f.severity for f in r.findings), key=["error", "warning", "info"].index, default=None)
