@@ -30,7 +30,7 @@ VOLUME = "申报材料装订本.pdf"
 REPORT = "report.html"
 GUIDE = "盖章指引.pdf"
 PROTECTED = ("evidence", "media")
-RENDER_PIPELINE = "dossier-docx-1"  # bump when rendering changes, to invalidate cached .docx
+RENDER_PIPELINE = "dossier-docx-2"  # bump when rendering changes, to invalidate cached .docx
 
 
 @dataclass(frozen=True)
@@ -159,10 +159,15 @@ def build_project(
 
 
 def _rendered(template: Path, context: dict[str, Any], cache: Path) -> bytes:
-    """The .docx for ``template`` + ``context``, from the cache when both are unchanged."""
+    """The .docx for ``template`` + ``context``, from the cache when the template and the part of
+    the context it reads are unchanged."""
+    from dossier.render import template_text, used_context
+
+    data = template.read_bytes()
     h = hashlib.sha256(RENDER_PIPELINE.encode())
-    h.update(template.read_bytes())
-    h.update(json.dumps(context, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+    h.update(data)
+    used = used_context(template_text(data), context)
+    h.update(json.dumps(used, ensure_ascii=False, sort_keys=True).encode("utf-8"))
     hit = cache / f"{h.hexdigest()}.docx"
     if hit.is_file():
         return hit.read_bytes()

@@ -40,13 +40,16 @@ def file_digest(path: Path) -> str:
     return h.hexdigest()
 
 
-def cached_json(kind: str, path: Path, compute: Callable[[], Any], extra: str = "") -> Any:
+def cached_json(
+    kind: str, path: Path, compute: Callable[[], Any], extra: str = "", digest: str | None = None
+) -> Any:
     """``compute()`` for the file at ``path``, remembered by the file's content hash (and by
     ``extra``, for whatever else the result depends on).
 
-    ``compute`` must return JSON-serialisable data (strings for Decimals and dates).
+    ``compute`` must return JSON-serialisable data (strings for Decimals and dates). ``digest``
+    is the file's SHA-256 (:func:`file_digest`) when the caller has it already.
     """
-    key = f"{VERSION}-{file_digest(path)}"
+    key = f"{VERSION}-{digest or file_digest(path)}"
     if extra:
         key += "-" + hashlib.sha256(extra.encode("utf-8")).hexdigest()[:16]
     target = cache_dir(kind) / f"{key}.json"

@@ -59,6 +59,50 @@ def normalise_docx(data: bytes) -> bytes:
     return buf.getvalue()
 
 
+# ``.key`` or ``['key']`` after a name, not followed by ``(`` (``.items()`` reads every key).
+_ACCESS = re.compile(r"""\s*(?:\.\s*([A-Za-z_]\w*)(?!\w)|\[\s*(['"])(\w+)\2\s*\])(?!\s*\()""")
+
+
+# The parts docxtpl renders: body, headers, footers, footnotes, document properties.
+_RENDERED_PARTS = re.compile(r"word/(document|header\d*|footer\d*|footnotes)\.xml|docProps/core\.xml")
+
+
+def template_text(data: bytes) -> str:
+    """The text of the .docx parts docxtpl renders, XML tags removed: every Jinja tag it can
+    see, joined again where Word split it into runs."""
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return "\n".join(
+            _TAGS.sub("", z.read(name).decode("utf-8", "replace"))
+            for name in z.namelist()
+            if _RENDERED_PARTS.fullmatch(name)
+        )
+
+
+def used_context(text: str, context: dict[str, Any]) -> dict[str, Any]:
+    """The part of ``context`` a template with source ``text`` can read (a superset).
+
+    A top-level name that does not occur in the text is left out; one used only as
+    ``name.key`` / ``name['key']`` keeps just those keys; any other use (a loop over it, a method
+    call such as ``name.items()``, passing it whole) keeps all of it. Used as the render cache
+    key, so that a new summary renders again only the documents that print it, not every
+    document whose context carries it (they all carry ``project``).
+    """
+    used: dict[str, Any] = {}
+    for name, value in context.items():
+        keys: set[str] | None = set()
+        for m in re.finditer(rf"(?<![\w.]){re.escape(name)}(?!\w)", text):
+            access = _ACCESS.match(text, m.end())
+            if access is None or not isinstance(value, dict):
+                keys = None
+                break
+            keys.add(access.group(1) or access.group(3))
+        if keys is None:
+            used[name] = value
+        elif keys:
+            used[name] = {k: value[k] for k in sorted(keys) if k in value}
+    return used
+
+
 def jinja_env():
     from jinja2 import Environment, StrictUndefined
 

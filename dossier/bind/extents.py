@@ -5,8 +5,8 @@ Rendering every page is too slow for thousands of pages, so this reads the conte
 Text width is estimated (0.55 em per byte); clipping is ignored and white fills are skipped:
 the answer errs towards “yes”, which is what a warning needs.
 
-:func:`covered_pages` runs in a second process (see :mod:`dossier.bind.volume`): it opens the
-sources itself, because qpdf objects and file offsets must not be shared across processes.
+:func:`covered_pages` opens the sources itself, from disk: the volume's copies are changed in
+memory (flattened forms, pages turned into Form XObjects).
 """
 
 from __future__ import annotations
@@ -177,14 +177,17 @@ def _too_big(page: pikepdf.Page) -> bool:
     return False
 
 
-def covered_pages(jobs: list[tuple[str, str, str | None, list[tuple[int, Rect]]]]) -> list[tuple[str, list[int]]]:
-    """For each (file, path, password, [(page index, target rect in source space)]): pages hit (1-based)."""
+def covered_pages(
+    jobs: list[tuple[str, str, str | None, list[tuple[int, Rect]], str | None]],
+) -> list[tuple[str, list[int]]]:
+    """For each (file, path, password, [(page index, target rect in source space)], SHA-256 of
+    the file or None): pages hit (1-based)."""
     import json
 
     from dossier.cache import cached_json
 
     out = []
-    for file, path, password, pages in jobs:
+    for file, path, password, pages, digest in jobs:
 
         def compute(path=path, password=password, pages=pages) -> list[int]:
             with pikepdf.open(Path(path), password=password or "") as pdf:
@@ -194,7 +197,7 @@ def covered_pages(jobs: list[tuple[str, str, str | None, list[tuple[int, Rect]]]
         # so the answer is remembered by the file's content and the rectangles asked about.
         asked = json.dumps([[i, [round(v, 2) for v in rect]] for i, rect in pages])
         try:
-            hit = cached_json("coverage", Path(path), compute, extra=asked)
+            hit = cached_json("coverage", Path(path), compute, extra=asked, digest=digest)
         except Exception:  # noqa: BLE001 - a warning check must never fail the binding
             continue
         if hit:

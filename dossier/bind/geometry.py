@@ -7,6 +7,7 @@ Coordinates follow PDF: origin bottom-left, y up. ``/Rotate`` turns a page clock
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 MM = 72 / 25.4
 A4_W = 595.28
@@ -120,8 +121,12 @@ def place_on_a4(box: Rect, rotate: int) -> Placement:
     return Placement(m, (tx, ty, tx + w * s, ty + h * s), turned, s, near_a4)
 
 
+@lru_cache(maxsize=8192)
 def fmt(x: float) -> str:
-    """A number for a content stream: fixed precision, no exponent, no ``-0``."""
+    """A number for a content stream: fixed precision, no exponent, no ``-0``.
+
+    Memoised: a volume prints the same few coordinates on every page (seam strips, number
+    positions, placement matrices), tens of thousands of times."""
     s = f"{x:.4f}".rstrip("0").rstrip(".")
     return "0" if s in ("-0", "") else s
 

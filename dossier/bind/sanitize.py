@@ -19,10 +19,11 @@ _BAD_ACTIONS = {
     "/Trans", "/GoTo3DView", "/Named",
 }
 _BAD_KEYS = ("/JS", "/JavaScript", "/AA", "/OpenAction", "/EmbeddedFiles", "/EF", "/Launch", "/URI", "/A", "/Annots")
+_BAD_KEY_SET = frozenset(_BAD_KEYS)
 _BAD_TYPES = {"/EmbeddedFile", "/Filespec", "/Action"}
 # Big arrays of numbers never hold actions; skipping them keeps the walk fast.
-_SKIP = {"/W", "/W2", "/Widths", "/Differences", "/BBox", "/Matrix", "/Decode", "/Domain", "/Range",
-         "/Encode", "/Size", "/Bounds", "/C0", "/C1", "/Coords", "/Extend", "/FontBBox", "/Index"}
+_SKIP = frozenset({"/W", "/W2", "/Widths", "/Differences", "/BBox", "/Matrix", "/Decode", "/Domain", "/Range",
+                   "/Encode", "/Size", "/Bounds", "/C0", "/C1", "/Coords", "/Extend", "/FontBBox", "/Index"})
 
 
 def _str(obj) -> str:
@@ -48,33 +49,36 @@ def flatten_forms(pdf: pikepdf.Pdf) -> bool:
     return True
 
 
-def scrub(pdf: pikepdf.Pdf) -> int:
-    """Remove actions, JavaScript and embedded files from every object of ``pdf``; return how many."""
+def scrub(pdf: pikepdf.Pdf, skip: set[tuple[int, int]] | frozenset = frozenset()) -> int:
+    """Remove actions, JavaScript and embedded files from every object of ``pdf``; return how many.
+
+    ``skip`` names objects (by ``objgen``) the caller made itself and knows to be clean, such as
+    the volume's own pages and content streams: they are not walked, but what they refer to is,
+    since every indirect object is visited on its own.
+    """
     removed = 0
     for obj in pdf.objects:
         if isinstance(obj, (Dictionary, Stream)):
-            removed += _scrub_dict(obj, 0)
+            if obj.objgen not in skip:
+                removed += _scrub_dict(obj, 0)
         elif isinstance(obj, Array):
             removed += _scrub_array(obj, 0)
     return removed
 
 
 def _scrub_dict(d, depth: int) -> int:
-    removed = 0
-    typ = d.get("/Type")
-    if (typ is not None and _str(typ) in _BAD_TYPES) or _str(d.get("/S", "")) in _BAD_ACTIONS:
-        for key in list(d.keys()):
+    keys = d.keys()  # one call, a set: much cheaper than asking for each key in turn
+    if ("/Type" in keys and _str(d["/Type"]) in _BAD_TYPES) or ("/S" in keys and _str(d["/S"]) in _BAD_ACTIONS):
+        for key in keys:
             del d[key]
         return 1
-    for key in _BAD_KEYS:
-        if key in d:
-            del d[key]
-            removed += 1
+    bad = keys & _BAD_KEY_SET
+    for key in bad:
+        del d[key]
+    removed = len(bad)
     if depth > 12:
         return removed
-    for key in list(d.keys()):
-        if key in _SKIP:
-            continue
+    for key in keys - bad - _SKIP:
         value = d[key]
         if isinstance(value, Dictionary) and not value.is_indirect:
             removed += _scrub_dict(value, depth + 1)

@@ -6,10 +6,11 @@ actions and the source's catalog are left behind (see :mod:`dossier.bind.sanitiz
 the volume's page number, the seam-seal slice and, for drafts, 草稿. Cover and TOC are drawn by
 :mod:`dossier.bind.frontmatter` with an embedded CJK subset font.
 
-Guarantees: same inputs → same bytes (fixed /ID, no dates); the volume appears only when
-complete (atomic rename); inputs are opened read-only; memory stays modest because page
-content and images are streamed from the source files at save time (sources stay open until
-then: pikepdf #465).
+Guarantees: same inputs → same bytes (/ID derived from the inputs, no dates); the volume appears
+only when complete (atomic rename); inputs are opened read-only and never saved (wrapping changes
+their pages in memory only). Page content and images are copied into the volume still
+compressed, so peak memory is about the size of the inputs (sources stay open until the volume
+is saved: pikepdf #465).
 """
 
 from __future__ import annotations
@@ -188,6 +189,11 @@ def build_volume(
         media = pikepdf.Array([0, 0, A4_W, A4_H])
         pages_meta: list[dict] = []
         cover_seal: Rect | None = None
+        # The page tree is set in one go once every page is made (appending through ``out.pages``
+        # costs ~30 µs a page); ``own`` lists the objects made here, which the scrub need not walk.
+        kids: list[pikepdf.Dictionary] = []
+        pages_root, page_type = out.Root.Pages, pikepdf.Name.Page
+        own: set[tuple[int, int]] = set()
 
         def finish(c: Canvas, index: int, xobjects: dict) -> pikepdf.Dictionary:
             number = index + 1
@@ -199,10 +205,12 @@ def build_volume(
             if draft:
                 stamps.draft(c)
             res = pikepdf.Dictionary({**shared_res, "/XObject": pikepdf.Dictionary({**shared_xobjects, **xobjects})})
-            page = pikepdf.Dictionary(
-                Type=pikepdf.Name.Page, MediaBox=media, Resources=res, Contents=pikepdf.Stream(out, c.bytes())
-            )
-            out.pages.append(pikepdf.Page(page))
+            contents = _flate_stream(out, c.bytes())
+            page = out.make_indirect(pikepdf.Dictionary(
+                {"/Type": page_type, "/MediaBox": media, "/Resources": res, "/Contents": contents, "/Parent": pages_root}
+            ))
+            kids.append(page)
+            own.update((page.objgen, contents.objgen))
             return page
 
         def meta(index: int, source=None, source_page=None, size=None, rotation=None, seal=None) -> dict:
@@ -237,21 +245,18 @@ def build_volume(
                 index += 1
 
         placements = {id(n): [place_on_a4(sp.box, sp.rotate) for sp in n.source.pages] for n in files}
-        covered, pending = _start_cover_check(files, placements, layout, front)
-        if pending is not None:
-            stack.callback(pending[1].shutdown)
         for n in files:
             src = n.source
             assert src is not None
             number = 0
             try:
                 if src.kind == "pdf":
+                    _check_content_decodes(src)
                     sanitize.flatten_forms(src.pdf)
+                wrapped: set[tuple[int, int]] = set()
                 for i, (page, sp, placement) in enumerate(zip(src.pdf.pages, src.pages, placements[id(n)])):
                     number = i + 1
-                    form = page.as_form_xobject(handle_transformations=False)
-                    form.BBox = pikepdf.Array([round(v, 4) for v in sp.box])
-                    fx = out.copy_foreign(form)
+                    fx = out.copy_foreign(_page_form(page, sp.box, wrapped))
                     c = Canvas(font)
                     c.save().cm(placement.matrix).xobject("/P").restore()
                     finish(c, index, {"/P": fx})
@@ -260,7 +265,9 @@ def build_volume(
             except (pikepdf.PdfError, *_DAMAGE) as exc:
                 raise _damaged(src.file, exc, number or None) from None
 
-        sanitize.scrub(out)
+        pages_root.Kids = pikepdf.Array(kids)
+        pages_root.Count = len(kids)
+        sanitize.scrub(out, skip=own)
         marks = [m for m in (_mark(r) for r in roots) if m is not None]
         outline.set_outline(out, marks)
         outline.set_page_labels(out, cover_pages, toc_pages)
@@ -268,11 +275,14 @@ def build_volume(
         if cover:
             info["/Title"] = cover.title
         out.docinfo = out.make_indirect(pikepdf.Dictionary({k: pikepdf.String(v) for k, v in info.items()}))
+        _single_filters_as_names(out)
         versions = [str(s.pdf.pdf_version) for s in opened] + ["1.7"]
+        doc_id = pikepdf.String(_volume_id(files, pages_meta, cover, entries, marks, (draft, page_numbers, duplex)))
+        out.trailer.ID = pikepdf.Array([doc_id, doc_id])
         try:
             out.save(
                 target,
-                deterministic_id=True,
+                static_id=True,  # keeps the first /ID word set above; see _volume_id
                 object_stream_mode=pikepdf.ObjectStreamMode.generate,
                 compress_streams=True,
                 min_version=max(versions, key=_version_key),
@@ -281,9 +291,7 @@ def build_volume(
         except (pikepdf.PdfError, *_DAMAGE) as exc:
             # Page content is streamed from the sources only now: find the one that cannot be read.
             raise _damaged(_unreadable_source(opened), exc, None) from None
-        if pending is not None:
-            for file, pages in pending[0].result():
-                covered.setdefault(file, []).extend(pages)
+        covered = _covered_by_seam(files, placements, layout, front)
         for n in files:
             pages = sorted(covered.get(n.source.file, []))
             if pages:
@@ -333,6 +341,125 @@ def build_volume(
 # What pikepdf/qpdf raise on damaged or hostile content (QpdfRuntimeError is a RuntimeError;
 # a name that is not UTF-8 raises UnicodeDecodeError, a ValueError).
 _DAMAGE = (RuntimeError, ValueError, TypeError, KeyError, IndexError)
+
+
+# A content stream with only these keys can become the page's Form XObject in place.
+_PLAIN_STREAM_KEYS = {"/Length", "/Filter", "/DecodeParms"}
+
+
+def _page_form(page, box: Rect, wrapped: set[tuple[int, int]]):
+    """The source page as a Form XObject (in the source ``Pdf``, ready for ``copy_foreign``).
+
+    A page drawn by one content stream gets that very stream, turned into a form in memory (the
+    source is never saved): qpdf then copies its compressed bytes through at save time instead of
+    decoding, buffering and recompressing them, as ``as_form_xobject`` does (that the content
+    decodes at all is checked by :func:`_check_content_decodes`). Anything else (several
+    streams, a stream two pages share, a stream with keys of its own) goes through
+    ``as_form_xobject``.
+    """
+    import pikepdf
+
+    bbox = pikepdf.Array([round(v, 4) for v in box])
+    contents = page.obj.get("/Contents")
+    if isinstance(contents, pikepdf.Array) and len(contents) == 1:
+        contents = contents[0]
+    if (
+        isinstance(contents, pikepdf.Stream)
+        and contents.objgen not in wrapped
+        and set(contents.keys()) <= _PLAIN_STREAM_KEYS
+    ):
+        wrapped.add(contents.objgen)
+        contents.Type, contents.Subtype, contents.BBox = pikepdf.Name.XObject, pikepdf.Name.Form, bbox
+        for key in ("/Resources", "/Group"):
+            value = page.obj.get(key)
+            if isinstance(value, pikepdf.Dictionary):
+                contents[key] = value
+        return contents
+    form = page.as_form_xobject(handle_transformations=False)
+    form.BBox = bbox
+    return form
+
+
+def _check_content_decodes(src: Source) -> None:
+    """Refuse a PDF whose page content cannot be decoded, naming the page.
+
+    Content is copied into the volume still compressed (see :func:`_page_form`), so nothing
+    else would notice. Decoding every page costs about 10 ms per 1,000 pages; the answer is
+    remembered by the file's content, so binding the same evidence again skips it.
+    """
+    import pikepdf
+
+    from dossier.cache import cached_json
+
+    def decode_all() -> bool:
+        for number, page in enumerate(src.pdf.pages, 1):
+            contents = page.obj.get("/Contents")
+            for stream in contents if isinstance(contents, pikepdf.Array) else [contents]:
+                if isinstance(stream, pikepdf.Stream):
+                    try:
+                        stream.read_bytes()
+                    except (pikepdf.PdfError, *_DAMAGE) as exc:
+                        raise _damaged(src.file, exc, number) from None
+        return True
+
+    cached_json("content-decodes", src.path, decode_all, digest=src.sha256)
+
+
+def _single_filters_as_names(pdf) -> None:
+    """Write ``/Filter [/FlateDecode]`` as ``/Filter /FlateDecode`` (the same, per the PDF spec).
+
+    qpdf copies a Flate stream through as is only when its filter is a name; a one-element array
+    (reportlab writes them, e.g. for every embedded font) is decoded and compressed again at save
+    time: 0.25 s for the fonts of a few dozen evidence files.
+    """
+    import pikepdf
+
+    for obj in pdf.objects:
+        if not isinstance(obj, pikepdf.Stream):
+            continue
+        filters = obj.get("/Filter")
+        if isinstance(filters, pikepdf.Array) and len(filters) == 1 and isinstance(filters[0], pikepdf.Name):
+            obj.Filter = filters[0]
+            parms = obj.get("/DecodeParms")
+            if isinstance(parms, pikepdf.Array):  # one filter: only the first parameters apply
+                if len(parms) and isinstance(parms[0], pikepdf.Dictionary):
+                    obj.DecodeParms = parms[0]
+                else:
+                    del obj["/DecodeParms"]
+
+
+def _flate_stream(pdf, data: bytes):
+    """A content stream, compressed here with a small zlib window: a few µs for a page's marks,
+    where qpdf's default deflate set-up at save time costs ~25 µs a stream."""
+    import zlib
+
+    import pikepdf
+
+    z = zlib.compressobj(6, zlib.DEFLATED, 12, 3)
+    stream = pikepdf.Stream(pdf, z.compress(data) + z.flush())
+    stream.Filter = pikepdf.Name.FlateDecode
+    return stream
+
+
+def _volume_id(files, pages_meta, cover, entries, marks, flags) -> bytes:
+    """The first word of the volume's /ID: a digest of what the volume shows (each input's
+    SHA-256 and page count, every page's label, source page and seam, the cover, TOC, bookmarks
+    and stamping options), so the same inputs give the same ID and different volumes different
+    ones. Where the inputs live is left out: a volume built in another folder is the same file.
+
+    qpdf's ``deterministic_id`` would instead MD5 the whole output while writing it, 0.2 s per
+    100 MB of scans. With ``static_id`` qpdf keeps an existing first word and writes a fixed
+    second one.
+    """
+    import json
+
+    shown = [{k: v for k, v in p.items() if k != "source"} for p in pages_meta]
+    seed = json.dumps(
+        [PRODUCER, [(n.source.sha256, len(n.source.pages)) for n in files], shown, repr(cover),
+         [repr(e) for e in entries], repr(marks), flags],
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(seed.encode("utf-8")).digest()[:16]
 
 
 def _damaged(file: str | None, exc: BaseException, page: int | None) -> InputError:
@@ -402,13 +529,13 @@ def _mark(n: _Node) -> outline.Mark | None:
     return outline.Mark(n.part.title, n.first, kids)
 
 
-def _start_cover_check(files, placements, layout: SealLayout, front: int):
-    """Find pages whose content lies under their seam slice.
+def _covered_by_seam(files, placements, layout: SealLayout, front: int) -> dict[str, list[int]]:
+    """Pages (1-based, per input file) whose content lies under their seam slice.
 
     Image pages are decided here (the image fills its box). PDF pages whose box reaches the
-    slice need their content stream read, which costs about a millisecond a page; that runs in
-    a forked second process while this one assembles and saves the volume.
-    Returns (covered so far, (future, executor) or None).
+    slice need their content stream read, about a millisecond a page; the answer is remembered
+    by the file's content (the SHA-256 the manifest records anyway), so a rebind of the same
+    evidence only reads the cache.
     """
     covered: dict[str, list[int]] = {}
     jobs = []
@@ -427,20 +554,13 @@ def _start_cover_check(files, placements, layout: SealLayout, front: int):
                         pages.append((i, target))
         index += len(src.pages)
         if pages:
-            jobs.append((src.file, str(src.path), src.password, pages))
-    if not jobs:
-        return covered, None
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+            jobs.append((src.file, str(src.path), src.password, pages, src.sha256))
+    if jobs:
+        from dossier.bind.extents import covered_pages
 
-    from dossier.bind.extents import covered_pages
-
-    if "fork" not in multiprocessing.get_all_start_methods():
         for file, pages in covered_pages(jobs):
             covered.setdefault(file, []).extend(pages)
-        return covered, None
-    executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
-    return covered, (executor.submit(covered_pages, jobs), executor)
+    return covered
 
 
 def _r(rect: Rect) -> list[float]:
