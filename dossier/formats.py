@@ -175,3 +175,19 @@ def parse_period(text: str | None) -> tuple[dt.date, dt.date] | None:
     except ValueError:
         return None
     return None
+
+
+def page_ranges(pages: list[int]) -> str:
+    """``[1, 2, 3, 7, 9, 10]`` → ``'1–3、7、9–10'``: page lists in messages, however long."""
+    pages = sorted(set(pages))
+    if not pages:
+        return ""
+    out, start, prev = [], pages[0], pages[0]
+    for p in pages[1:] + [None]:
+        if p is not None and p == prev + 1:
+            prev = p
+            continue
+        out.append(f"{start}" if start == prev else f"{start}–{prev}")
+        if p is not None:
+            start = prev = p
+    return "、".join(out)

@@ -82,3 +82,11 @@ def test_uscc():
 )
 def test_parse_period(text, expected):
     assert parse_period(text) == expected
+
+
+def test_page_ranges():
+    from dossier.formats import page_ranges
+
+    assert page_ranges([1, 2, 3, 7, 9, 10]) == "1–3、7、9–10"
+    assert page_ranges(list(range(1, 181))) == "1–180"
+    assert page_ranges([5]) == "5" and page_ranges([]) == ""

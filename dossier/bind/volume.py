@@ -568,12 +568,6 @@ def _r(rect: Rect) -> list[float]:
 
 
 def _ranges(pages: list[int]) -> str:
-    out, start, prev = [], pages[0], pages[0]
-    for p in pages[1:] + [None]:
-        if p is not None and p == prev + 1:
-            prev = p
-            continue
-        out.append(f"{start}" if start == prev else f"{start}–{prev}")
-        if p is not None:
-            start = prev = p
-    return "、".join(out)
+    from dossier.formats import page_ranges
+
+    return page_ranges(pages)

@@ -288,7 +288,9 @@ def _resolution(measures: list[_Measure], out: _Out) -> None:
 
 
 def _pages(numbers: list[int]) -> str:
-    return "、".join(str(n) for n in numbers[:20]) + (" 等" if len(numbers) > 20 else "")
+    from dossier.formats import page_ranges
+
+    return page_ranges(numbers)
 
 
 def check_scan_files(scan_pdf: str | Path, manifest_json: str | Path, *, volume_pdf: str | Path | None = None) -> ScanReport:
