@@ -199,4 +199,61 @@ def _einvoices(target: Path):
     ]
 
 
-RULES = [files_exist, kinds_present, invoices_match]
+def invoice_parties(ctx: RuleContext) -> Iterator[Finding]:
+    """The buyer on each invoice is the applicant; construction and service lines are named
+    (the notice counts productive equipment, not works or services)."""
+    from dossier.errors import InputError
+
+    applicant = (ctx.app.enterprise.uscc or "").strip()
+    for i, row in enumerate(ctx.app.investments):
+        for j, ref in enumerate(row.evidence.invoice):
+            path = ("investments", i, "evidence", "invoice", j)
+            if not ref.file or not ref.file.lower().endswith((".pdf", ".ofd")):
+                continue
+            target = paths.resolve(ctx.lines.folder(path, ctx.root), ref.file, source=ctx.lines.file(path), line=ctx.lines.line(path))
+            if not target.is_file():
+                continue
+            shown = paths.normalise(ref.file)
+            try:
+                facts = _invoice_parties(target)
+            except InputError:
+                continue  # a scan or unreadable file: reported by the other rules
+            buyer = facts["buyer_uscc"]
+            if applicant and buyer and buyer != applicant:
+                yield ctx.finding(
+                    "I-INVOICE-BUYER", "error",
+                    f"{row.id}：发票购买方不是申报企业：发票“{shown}”的购买方为 {facts['buyer_name'] or '—'}（{buyer}），"
+                    f"申报企业统一社会信用代码为 {applicant}",
+                    path, clause="materials_4", attachment=6,
+                )
+            services = facts["services"]
+            if services and row.productive and row.category != "研发投入":  # R&D services are R&D input
+                yield ctx.finding(
+                    "I-INVOICE-SERVICE", "info",
+                    f"{row.id}：发票“{shown}”的项目{'、'.join(services)}按税收分类属建筑或服务类，不是设备；"
+                    "请确认属于生产性设备的改造或配套，否则标 productive: false（不计入合计）",
+                    ("investments", i, "productive"), attachment=6,
+                )
+
+
+def _invoice_parties(target: Path) -> dict:
+    """Buyer and service lines of an invoice, cached by content."""
+    from dossier.cache import cached_json
+    from dossier.errors import InputError
+    from dossier.invoices import read_invoice
+
+    def compute():
+        try:
+            d = read_invoice(target)
+        except InputError:
+            return None
+        return {"buyer_uscc": d.buyer_uscc, "buyer_name": d.buyer_name,
+                "services": [f"“*{ln.category}*{ln.name}”" for ln in d.lines if ln.is_service]}
+
+    found = cached_json("invoice-parties", target, compute)
+    if found is None:
+        raise InputError("发票无法读取", file=str(target))
+    return found
+
+
+RULES = [files_exist, kinds_present, invoices_match, invoice_parties]

@@ -1,0 +1,104 @@
+"""``dossier import invoices|xlsx`` and ``dossier export xlsx``: the finance department's files in and out."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from dossier.cli import handle_errors, main
+
+SCHEMA = "dossier/1"
+
+
+def _applicant_uscc(project: Path) -> str | None:
+    """The applicant's USCC from enterprise.yaml, if the project has one that loads."""
+    if not (project / "enterprise.yaml").is_file():
+        return None
+    from dossier.errors import DossierError
+    from dossier.load import load_project
+
+    try:
+        p = load_project(project)
+    except DossierError:
+        return None
+    ent = (p.raw or {}).get("enterprise") if isinstance(p.raw, dict) else None
+    uscc = ent.get("uscc") if isinstance(ent, dict) else None
+    return str(uscc).strip() if uscc else None
+
+
+def _emit(verb: str, problems: list[tuple[str, str, str]], counts: dict, extra: dict, *, as_json: bool, quiet: bool,
+          text: str = "") -> None:
+    errors = sum(1 for p in problems if p[0] == "error")
+    code = 1 if errors else 0
+    if as_json:
+        click.echo(json.dumps({
+            "schema": SCHEMA, "verb": verb, "exit_code": code,
+            "findings": [{"severity": s, "file": f, "message": m} for s, f, m in problems],
+            "counts": counts, **extra,
+        }, ensure_ascii=False, indent=2, default=str))
+    else:
+        word = {"error": "错误", "warning": "警告", "info": "提示"}
+        for severity, file, message in problems:
+            if not quiet or severity != "info":
+                click.echo(f"{word[severity]}：{file}：{message}", err=True)
+        if text and not quiet:
+            click.echo(text, nl=False)
+    sys.exit(code)
+
+
+def _rows_yaml(key: str, rows: list[dict]) -> str:
+    import io
+
+    from dossier.yamledit import _yaml
+
+    buf = io.StringIO()
+    _yaml((2, 4, 2)).dump({key: rows}, buf)
+    return buf.getvalue()
+
+
+@main.group("import")
+def import_group() -> None:
+    """从电子发票（PDF、OFD、XML）或 Excel 台账导入 enterprise.yaml。"""
+
+
+@import_group.command("invoices")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--project", "project", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+              show_default=True, help="项目文件夹（含 enterprise.yaml）。")
+@click.option("--write", is_flag=True, help="写入 enterprise.yaml（保留注释和排版；按发票号码合并，重复导入不变）。")
+@click.option("--json", "as_json", is_flag=True, help="输出一个 JSON 对象。")
+@click.option("--quiet", "-q", is_flag=True, help="只输出错误和警告。")
+@handle_errors
+def import_invoices(files: tuple[Path, ...], project: Path, write: bool, as_json: bool, quiet: bool) -> None:
+    """读取数电发票和增值税电子发票（PDF、OFD、XML），列出（或用 --write 写入）对应的附件6 投资明细行。
+
+    退出码：0 成功，1 有发票无法读取或购买方不是申报企业，2 项目文件无法使用。
+    """
+    from dossier.importer import INVOICE_FACTS, invoice_match, read_invoices
+
+    found = read_invoices(list(files), project, _applicant_uscc(project))
+    counts = {"files": len(files), "invoices": len(found.invoices), "rows": len(found.rows)}
+    extra: dict = {"rows": found.rows}
+    text = ""
+    if write and found.rows:
+        from dossier.yamledit import Document, merge_rows, next_id
+
+        target = project / "enterprise.yaml"
+        if not target.is_file():
+            from dossier.errors import InputError
+
+            raise InputError("项目文件夹里没有 enterprise.yaml。", file=str(target), hint="先运行 dossier init 生成项目模板。")
+        doc = Document.open(target)
+        result = merge_rows(["investments"], doc, found.rows, match=invoice_match, new_id=next_id("A"),
+                            overwrite=lambda key: key in INVOICE_FACTS)
+        changed = doc.save()
+        counts.update(added=len(result.added), updated=len(result.updated), unchanged=len(result.unchanged))
+        extra["written"] = str(target) if changed else None
+        text = (f"已写入 {target}：新增 {len(result.added)} 行，更新 {len(result.updated)} 行，"
+                f"无变化 {len(result.unchanged)} 行。\n" if changed else f"{target} 已包含这些发票，未改动。\n")
+    elif found.rows:
+        text = _rows_yaml("investments", found.rows)
+    _emit("import invoices", found.problems, counts, extra, as_json=as_json, quiet=quiet, text=text)
