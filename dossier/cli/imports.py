@@ -172,3 +172,23 @@ def import_xlsx(ledger: Path, table: str, sheet: str | None, map_file: Path | No
         text = f"# 工作表“{found.sheet}”：识别的列 " + "、".join(f"{h}→{f}" for h, f in found.columns.items()) + "\n"
         text += _rows_yaml(key[-1], found.rows) if found.rows else ""
     _emit("import xlsx", [(s, w, m) for s, w, m in found.problems], counts, extra, as_json=as_json, quiet=quiet, text=text)
+
+
+@main.group("export")
+def export_group() -> None:
+    """把申报数据导出为其他格式。"""
+
+
+@export_group.command("xlsx")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="输出的 .xlsx（默认：项目下的 build/附件6-9明细表.xlsx）。")
+@click.option("--json", "as_json", is_flag=True, help="输出一个 JSON 对象。")
+@click.option("--quiet", "-q", is_flag=True, help="不输出。")
+@handle_errors
+def export_xlsx(directory: Path, out: Path | None, as_json: bool, quiet: bool) -> None:
+    """导出附件6（明细与汇总）、附件7、附件8/9 为 Excel 工作簿：公式实时计算，万元保留两位小数，A4 横向打印。"""
+    from dossier.export_xlsx import export_project
+
+    target = export_project(directory, out)
+    _emit("export xlsx", [], {"files": 1}, {"output": str(target)}, as_json=as_json, quiet=quiet, text=f"已导出：{target}\n")
