@@ -40,7 +40,7 @@ class _Sheet:
 
         self.ws = wb.create_sheet(name)
         self.head = head
-        self.widths = [max(6, _width(h) + 2) for h in head]
+        self.widths = [max(6, min(_width(h) + 2, 14)) for h in head]  # headers wrap
         self.thin = Side(style="thin", color="808080")
         self.border = Border(left=self.thin, right=self.thin, top=self.thin, bottom=self.thin)
         self.wrap = Alignment(wrap_text=True, vertical="center")
@@ -81,7 +81,7 @@ class _Sheet:
             if bold:
                 c.font = Font(bold=True)
             if not (isinstance(c.value, str) and c.value.startswith("=")):
-                self.widths[i] = max(self.widths[i], min(_width(c.value) + 2, 48))
+                self.widths[i] = max(self.widths[i], min(_width(c.value) + 2, 28))  # longer text wraps
         return r
 
     def finish(self) -> None:
@@ -89,6 +89,15 @@ class _Sheet:
 
         for i, w in enumerate(self.widths, start=1):
             self.ws.column_dimensions[get_column_letter(i)].width = w
+        # Wrapped text needs its row height set: neither Excel nor LibreOffice grows rows of a
+        # file on opening it.
+        for r in range(2, self.ws.max_row + 1):
+            lines = 1
+            for i, c in enumerate(self.ws[r]):
+                if isinstance(c.value, str) and not c.value.startswith("="):
+                    per_line = max(1.0, self.widths[i] - 1)
+                    lines = max(lines, sum(-(-_width(part) // per_line) or 1 for part in c.value.split("\n")))
+            self.ws.row_dimensions[r].height = 15 * lines
         self.ws.print_area = f"A1:{get_column_letter(len(self.head))}{self.ws.max_row}"
 
 
@@ -152,7 +161,7 @@ def build_workbook(app, programme, figures) -> bytes:
                        None, None, None], money={6, 7}, bold=True)
 
     # 附件6 summary: by category (SUMIF over the detail), equipment, R&D, total, ratio
-    summary = _Sheet(wb, "附件6 汇总", f"附件6 投资汇总（{enterprise}，{figures.readings.describe()}）", ["项目", "金额（万元）", "说明"])
+    summary = _Sheet(wb, "附件6 汇总", "附件6 投资汇总", ["项目", "金额（万元）", "说明"])
     sheet_eq, sheet_rd = "'附件6 设备投资'", "'附件6 研发投入'"
     cat_rows = []
     for entry in detail["by_category"]:
@@ -163,8 +172,10 @@ def build_workbook(app, programme, figures) -> bytes:
     r_eq = summary.add(["设备购置与改造投资合计", f"={sheet_eq}!J{eq_total}", "附件6 设备投资表合计"], money={1}, bold=True)
     r_rd = summary.add(["项目相关研发投入合计", f"={sheet_rd}!H{rd_total}", "附件6 研发投入表合计"], money={1}, bold=True)
     summary.add(["计入投资总额", f"=B{r_eq}+B{r_rd}", figures.readings.describe()], money={1}, bold=True)
+    summary.widths[2] = max(summary.widths[2], _width(figures.readings.describe()) + 2)
     ratio = summary.add(["研发投入占设备投资比例（%）", f'=IF(B{r_eq}=0,"",ROUND(B{r_rd}/B{r_eq}*100,2))', "研发投入 ÷ 设备投资 × 100"])
     summary.ws.cell(ratio, 2).number_format = "0.00"
+    summary.add(["申报企业", enterprise, None])
     wb.move_sheet(summary.ws, offset=-2)
 
     # 附件7 systems
