@@ -204,9 +204,9 @@ def _pieces(path: Path, file: str) -> list[_Piece]:
 
 
 def _norm(s: str) -> str:
-    """Kangxi radicals (⽇ for 日), full-width colon and yen sign normalised (NFKC); other
+    """Kangxi radicals (⽇ for 日) and the full-width yen sign normalised (NFKC); other
     full-width characters kept as printed (names use （）). Ends kept, so wrapped text joins."""
-    return "".join(unicodedata.normalize("NFKC", ch) if "\u2e80" <= ch <= "\u2fdf" or ch in "：￥" else ch
+    return "".join(unicodedata.normalize("NFKC", ch) if "\u2e80" <= ch <= "\u2fdf" or ch == "￥" else ch
                    for ch in s.replace("\n", ""))
 
 
@@ -214,15 +214,14 @@ def _from_layout(path: Path, file: str) -> InvoiceDetails:
     pieces = [_Piece(p.x, p.y, _norm(p.text)) for p in _pieces(path, file)]
     flat = "\n".join(p.text for p in sorted(pieces, key=lambda p: (round(p.y), p.x)))
     head = einvoice.parse_invoice_text(flat)
-    pieces = [_Piece(p.x, p.y, p.text.lstrip()) for p in pieces]
-    names = [p for p in pieces if re.match(r"名\s*称\s*:", p.text)]
+    names = [p for p in pieces if re.match(r"\s*名\s*称\s*[:：]", p.text)]
     usccs = [(p, m.group(1)) for p in pieces for m in [USCC.search(p.text)] if m and ("识别号" in p.text or "代码" in p.text)]
     # Buyer first: left of the seller (数电) or above it (older 增值税电子发票).
     names.sort(key=lambda p: (p.x > 120 if abs(p.x - names[0].x) > 30 else p.y) if names else 0)
     usccs.sort(key=lambda t: (t[0].x > 120 if abs(t[0].x - usccs[0][0].x) > 30 else t[0].y) if usccs else 0)
-    party_names = [re.sub(r"^名\s*称\s*:\s*", "", p.text).strip() for p in names]
+    party_names = [re.sub(r"^\s*名\s*称\s*[:：]\s*", "", p.text).strip() for p in names]
     totals = _totals(pieces)
-    contract = re.search(r"合同编号\s*:\s*(\S+?)(?:[;，,\s]|$)", flat)
+    contract = re.search(r"合同编号\s*[:：]\s*(\S+?)(?:[;；，,\s]|$)", flat)
     return InvoiceDetails(
         file=file,
         number=head.number if head else None,
@@ -248,7 +247,7 @@ def _totals(pieces: list[_Piece]) -> tuple[Decimal | None, Decimal | None]:
     total = next((p for p in pieces if re.fullmatch(r"合\s*计", p.text.strip())), None)
     if total is None:
         return None, None
-    amounts = sorted((p for p in pieces if abs(p.y - total.y) < 1.5 and p.text.startswith("¥")), key=lambda p: p.x)
+    amounts = sorted((p for p in pieces if abs(p.y - total.y) < 1.5 and p.text.lstrip().startswith("¥")), key=lambda p: p.x)
     values = [_dec(p.text) for p in amounts]
     return (values[0] if values else None, values[1] if len(values) > 1 else None)
 
@@ -260,7 +259,7 @@ def _lines(pieces: list[_Piece]) -> list[InvoiceLine]:
         return []
     bottom = total.y if total is not None and total.y > header.y else header.y + 120
     body = sorted((p for p in pieces if header.y + 0.5 < p.y < bottom - 0.5), key=lambda p: (p.y, p.x))
-    starts = [p for p in body if p.text.startswith("*")]
+    starts = [p for p in body if p.text.lstrip().startswith("*")]
     if not starts:
         return []
     name_x = starts[0].x
@@ -290,7 +289,8 @@ def _line(row: list[_Piece], name_x: float) -> InvoiceLine | None:
     name_parts = [p.text for p in row if abs(p.x - name_x) < 2]
     rest = sorted((p for p in row if abs(p.x - name_x) >= 2), key=lambda p: (p.x, p.y))
     rest = [_Piece(p.x, p.y, p.text.strip()) if _NUMBER.match(p.text.strip()) or p.text.strip().endswith("%") else p for p in rest]
-    numbers = [p for p in rest if _NUMBER.match(p.text) or p.text.endswith("%") or p.text.strip() in ("免税", "不征税")]
+    top = row[0].y  # amounts sit on the row's first baseline; a digit wrapped below is text
+    numbers = [p for p in rest if p.y <= top + 1.0 and (_NUMBER.match(p.text) or p.text.endswith("%") or p.text.strip() in ("免税", "不征税"))]
     words = [p for p in rest if p not in numbers]
     rate_piece = next((p for p in numbers if p.text.endswith("%") or p.text.strip() in ("免税", "不征税")), None)
     if rate_piece is None:
@@ -309,5 +309,5 @@ def _line(row: list[_Piece], name_x: float) -> InvoiceLine | None:
             unit = unit_pieces[0].text.strip()
             words = [p for p in words if p not in unit_pieces]
     model = "".join(p.text for p in sorted(words, key=lambda p: (p.y, p.x))).strip() or None
-    category, name = _split_category("".join(name_parts))
+    category, name = _split_category("".join(name_parts).strip())
     return InvoiceLine(name, category, model, unit, qty, price, amount, rate_piece.text.strip(), after[0] if after else None)

@@ -29,6 +29,12 @@ def _applicant_uscc(project: Path) -> str | None:
     return str(uscc).strip() if uscc else None
 
 
+def _json_value(value):
+    from decimal import Decimal
+
+    return f"{value.normalize():f}" if isinstance(value, Decimal) else str(value)  # 150, not 1.5E+2
+
+
 def _emit(verb: str, problems: list[tuple[str, str, str]], counts: dict, extra: dict, *, as_json: bool, quiet: bool,
           text: str = "") -> None:
     errors = sum(1 for p in problems if p[0] == "error")
@@ -38,7 +44,7 @@ def _emit(verb: str, problems: list[tuple[str, str, str]], counts: dict, extra: 
             "schema": SCHEMA, "verb": verb, "exit_code": code,
             "findings": [{"severity": s, "file": f, "message": m} for s, f, m in problems],
             "counts": counts, **extra,
-        }, ensure_ascii=False, indent=2, default=str))
+        }, ensure_ascii=False, indent=2, default=_json_value))
     else:
         word = {"error": "错误", "warning": "警告", "info": "提示"}
         for severity, file, message in problems:
