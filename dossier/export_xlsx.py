@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 from decimal import Decimal
 from pathlib import Path
@@ -225,20 +226,25 @@ def build_workbook(app, programme, figures) -> bytes:
     wb.properties.title = f"{enterprise} 附件6–9"
     buf = io.BytesIO()
     wb.save(buf)
-    return _fixed_zip(buf.getvalue())
+    return fixed_zip(buf.getvalue())
 
 
 def _reason(counted_text: str) -> str:
     return counted_text.split("（", 1)[1].rstrip("）") if "（" in counted_text else "计入"
 
 
-def _fixed_zip(data: bytes) -> bytes:
+def fixed_zip(data: bytes) -> bytes:
+    """An .xlsx made reproducible: openpyxl stamps the save time into docProps/core.xml
+    (dcterms:modified) and into every zip entry; both are set to a fixed date."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
+            body = src.read(info)
+            if info.filename == "docProps/core.xml":
+                body = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>2024-01-01T00:00:00Z\g<2>", body)
             fixed = zipfile.ZipInfo(info.filename, ZIP_TIME)
             fixed.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(fixed, src.read(info))
+            dst.writestr(fixed, body)
     return out.getvalue()
 
 

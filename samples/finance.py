@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import zipfile
 from decimal import Decimal
 from xml.sax.saxutils import escape
 
+from dossier.export_xlsx import fixed_zip
 from dossier.formats import daxie_yuan
 from dossier.model import Application
 from samples import documents
 
-ZIP_TIME = (2024, 1, 1, 0, 0, 0)
 FIXED = dt.datetime(2024, 1, 1)
 LEDGER_HEAD = [
     "编号", "类别", "设备名称", "规格型号", "数量", "单位", "单价（元）", "金额（元）", "供应商", "供应商统一社会信用代码",
@@ -62,18 +61,7 @@ def ledger_xlsx(app: Application) -> bytes:
     wb.properties.creator = "dossier samples"
     buf = io.BytesIO()
     wb.save(buf)
-    return _fixed_zip(buf.getvalue())
-
-
-def _fixed_zip(data: bytes) -> bytes:
-    """The same members with fixed times: openpyxl stamps the current time into the zip."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, ZIP_TIME)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(fixed, src.read(info))
-    return out.getvalue()
+    return fixed_zip(buf.getvalue())
 
 
 def _amount(v: Decimal) -> str:
