@@ -177,3 +177,33 @@ def test_xlsx_mapping_file_names_unusual_headers(tmp_path):
     run = _dossier("import", "xlsx", str(path), "--table", "investments", "--map", str(mapping), "--json")
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout)["rows"] == [{"name": "贴片机", "amount_wan": "12.5"}]
+
+
+def test_xlsx_systems_and_equipment_words_become_the_model_values(tmp_path):
+    systems = _ledger(tmp_path / "s.xlsx", [["MES 制造执行系统", "MES", "鼎捷软件", "是", "本地部署", "2024-05-01", "新建"]],
+                      ["系统名称", "系统类型", "供应商", "是否国产", "部署方式", "上线时间", "状态"])
+    run = _dossier("import", "xlsx", str(systems), "--table", "systems", "--json")
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout)["rows"] == [{"name": "MES 制造执行系统", "type": "MES", "vendor": "鼎捷软件", "domestic": True,
+                                               "deployment": "on_premise", "go_live": "2024-05-01", "status": "new"}]
+    equipment = _ledger(tmp_path / "e.xlsx", [["贴片机", "XP-200", 4, "是", "是", 2024, 3000000]],
+                        ["设备名称", "型号", "数量", "是否联网", "是否国产", "购置年份", "原值（元）"])
+    run = _dossier("import", "xlsx", str(equipment), "--table", "equipment", "--json")
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout)["rows"] == [{"name": "贴片机", "model": "XP-200", "quantity": 4, "networked": True,
+                                               "domestic": True, "year": 2024, "value_wan": "300"}]
+
+
+def test_unreadable_invoices_are_named_and_the_rest_imported(sample_app, tmp_path):
+    good = SAMPLE / _invoice_files(sample_app)[1]
+    bad_xml = tmp_path / "坏发票.xml"
+    bad_xml.write_text("<EInvoice><EInvoiceData>", encoding="utf-8")
+    bad_ofd = tmp_path / "坏发票.ofd"
+    bad_ofd.write_bytes(b"PK\x03\x04 not really a zip")
+    run = _dossier("import", "invoices", str(good), str(bad_xml), str(bad_ofd), "--project", str(tmp_path), "--json")
+    assert run.returncode == 1
+    report = json.loads(run.stdout)
+    assert report["counts"]["rows"] == 1
+    named = {Path(f["file"]).name: f["message"] for f in report["findings"]}
+    assert "XML" in named["坏发票.xml"] and "OFD" in named["坏发票.ofd"]
+    assert "Traceback" not in run.stderr
