@@ -112,7 +112,10 @@ def read_invoices(files: list[Path], project: Path, applicant_uscc: str | None) 
                 out.problems.append(("warning", shown, f"发票项目“*{line.category}*{line.name}”属建筑或服务类，"
                                                        "按通知不属于生产性设备投入，请确认是否计入（productive）"))
         out.invoices.append(details)
-        out.rows.append(row_from_invoice(details, evidence_path(file, project)))
+        evidence = evidence_path(file, project)
+        if evidence.startswith("../") or Path(evidence).is_absolute():
+            out.problems.append(("warning", shown, "发票文件不在项目文件夹内：请复制到项目的 evidence/ 下再导入，装订时才能找到它"))
+        out.rows.append(row_from_invoice(details, evidence))
     return out
 
 

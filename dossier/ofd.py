@@ -142,9 +142,7 @@ class _Zip:
             raise InputError(f"OFD 内部文件 {name} 过大，拒绝处理。", file=self.file)
         try:
             return self.zip.read(info)
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:  # zlib.error is an Exception
-            raise _damaged(self.file, exc) from None
-        except Exception as exc:  # noqa: BLE001 - zlib.error and friends on a corrupt member
+        except Exception as exc:  # noqa: BLE001 - BadZipFile, EOFError, zlib.error … on a corrupt member
             raise _damaged(self.file, exc) from None
 
     def xml(self, name: str) -> ET.Element:
@@ -274,10 +272,10 @@ def _content(page_el: ET.Element, page: OfdPage, fonts: dict[str, bool], images:
     if content is None:
         return
     for layer in _children(content, "Layer"):
-        _objects(layer, page, fonts, images, (0.0, 0.0), IDENTITY)
+        _objects(layer, page, fonts, images, (0.0, 0.0))
 
 
-def _objects(parent, page, fonts, images, origin: tuple[float, float], outer: Matrix) -> None:
+def _objects(parent, page, fonts, images, origin: tuple[float, float]) -> None:
     for obj in parent:
         kind = _local(obj.tag)
         if obj.get("Visible") == "false":
@@ -295,9 +293,7 @@ def _objects(parent, page, fonts, images, origin: tuple[float, float], outer: Ma
                 w, h = (abs(ctm[0]) or boundary[2]), (abs(ctm[3]) or boundary[3])
                 page.items.append(Picture((bx + ctm[4], by + ctm[5], w, h), data))
         elif kind == "PageBlock":
-            _objects(obj, page, fonts, images, origin, outer)
-        elif kind == "CompositeObject":
-            continue
+            _objects(obj, page, fonts, images, origin)
 
 
 def _deltas(text: str | None) -> list[float]:
