@@ -164,3 +164,25 @@ def test_an_ofd_with_an_entity_declaration_is_refused(tmp_path):
             out.writestr(info, body)
     with pytest.raises(InputError, match="实体"):
         ofd.read_ofd(path, "e.ofd")
+
+
+def test_check_compares_an_ofd_invoice_with_its_row(sample_ofds, tmp_path):
+    from conftest import valid_application, write_project
+
+    from dossier.check import check_project
+
+    data = valid_application()
+    row = data["investments"][0]
+    row["invoice"] = {"number": "24442000000007576974", "date": "2024-03-26", "gross_wan": "1118.70", "tax_wan": "128.70"}
+    row["evidence"]["invoice"] = ["evidence/发票.ofd"]
+    root = write_project(tmp_path / "p", data)
+    shutil.copy(sample_ofds[0], root / "evidence" / "发票.ofd")
+    def codes(root: Path) -> set[str]:  # the findings about this row's invoice (the others are blank PDFs)
+        return {f.code for f in check_project(root).findings if f.code.startswith(("I-INVOICE-", "I-EVIDENCE-"))
+                and ("发票.ofd" in f.message or f.message.startswith(row["id"] + "："))}
+
+    assert codes(root) == {"I-INVOICE-BUYER"}  # read like a PDF: number, date and total agree; the buyer is the sample's
+    row["invoice"]["number"] = "24442000000007576975"
+    root = write_project(tmp_path / "q", data)
+    shutil.copy(sample_ofds[0], root / "evidence" / "发票.ofd")
+    assert codes(root) == {"I-INVOICE-BUYER", "I-INVOICE-NUMBER"}
