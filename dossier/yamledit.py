@@ -158,7 +158,9 @@ def is_placeholder(row: Any) -> bool:
 
 
 def merge_value(target: dict, key: str, value: Any, *, overwrite: bool) -> bool:
-    """Set ``target[key]``; lists gain missing items; maps merge key by key. True when changed."""
+    """Set ``target[key]``; maps merge key by key; an empty list is filled, a non-empty one gains
+    missing items only with ``overwrite`` (an invoice imported as OFD does not add itself beside
+    the PDF of the same invoice). True when changed."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
     current = target.get(key)
@@ -177,12 +179,14 @@ def merge_value(target: dict, key: str, value: Any, *, overwrite: bool) -> bool:
             changed |= merge_value(current, k, v, overwrite=overwrite)
         return changed
     if isinstance(value, list):
-        if not isinstance(current, list):
+        if _empty(current):
             seq = CommentedSeq(value)
             if all(not isinstance(v, (dict, list)) for v in value) and len(value) < 4:
                 seq.fa.set_flow_style()
             target[key] = seq
             return True
+        if not overwrite or not isinstance(current, list):
+            return False  # files already listed (or one written as text) stay as the user wrote them
         changed = False
         for item in value:
             if not any(_same(existing, item) for existing in current):

@@ -207,3 +207,13 @@ def test_unreadable_invoices_are_named_and_the_rest_imported(sample_app, tmp_pat
     named = {Path(f["file"]).name: f["message"] for f in report["findings"]}
     assert "XML" in named["坏发票.xml"] and "OFD" in named["坏发票.ofd"]
     assert "Traceback" not in run.stderr
+
+
+def test_importing_the_samples_own_invoices_into_it_changes_nothing(sample_app, tmp_path):
+    root = tmp_path / "sample"
+    shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns("media", "build"))
+    before = (root / "enterprise.yaml").read_bytes()
+    run = _dossier("import", "invoices", *_invoice_files(sample_app), "--write", cwd=root)
+    assert run.returncode == 0, run.stderr
+    assert "未改动" in run.stdout
+    assert (root / "enterprise.yaml").read_bytes() == before  # evidence PDFs kept, not joined by their OFD/XML twins
