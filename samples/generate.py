@@ -23,7 +23,7 @@ from dossier.figures import compute
 from dossier.load import load_project
 from dossier.model import Application
 from dossier.programme import load_programme
-from samples import documents, fonts, media, sheet
+from samples import documents, finance, fonts, media, ofd, sheet
 
 ROOT = Path(__file__).resolve().parent
 CACHE = ROOT / ".cache"
@@ -91,12 +91,29 @@ def plan(sample: Path, app: Application, font: Path, base: str) -> list[Job]:
             recipe = _digest(row_key, kind, rel, ref.password, landscape)
             jobs.append(_bytes_job(rel, recipe, lambda k=kind, r=rel, d=deal, ls=landscape, pw=ref.password:
                                    _render(_document(k, Path(r).name, d, font, ls), r, pw)))
+    jobs.extend(_finance_jobs(app, font, base, ent))
     jobs.extend(_report_jobs(app, figures, font, base))
     jobs.extend(_media_jobs(sample, app, figures, programme, font, base))
     seen: dict[str, Job] = {}
     for job in jobs:
         seen.setdefault(job.rel, job)
     return list(seen.values())
+
+
+def _finance_jobs(app: Application, font: Path, base: str, ent: str) -> list[Job]:
+    """The finance department's files (finance/): ledger .xlsx, invoices as OFD and XML, one OFD receipt."""
+    rows_key = _digest(base, ent, app.model_dump_json(include={"investments"}))
+    jobs = [_bytes_job("finance/设备采购台账.xlsx", _digest(rows_key, "ledger"), lambda: finance.ledger_xlsx(app))]
+    for rel, index, form in finance.invoice_files(app):
+        deal = documents.deal_for(app, app.investments[index])
+        make = (lambda d=deal: ofd.to_ofd(documents.invoice(font, d))) if form == "ofd" else (lambda d=deal: finance.invoice_xml(d))
+        jobs.append(_bytes_job(rel, _digest(rows_key, rel), make))
+    receipt = finance.receipt_file(app)
+    if receipt:
+        rel, index = receipt
+        deal = documents.deal_for(app, app.investments[index])
+        jobs.append(_bytes_job(rel, _digest(rows_key, rel), lambda d=deal: ofd.to_ofd(documents.voucher(font, d))))
+    return jobs
 
 
 def _document(kind: str, name: str, deal: documents.Deal, font: Path, landscape: bool) -> sheet.Sheet:

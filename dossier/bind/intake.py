@@ -1,4 +1,4 @@
-"""Evidence intake: open each input (PDF or scan image) read-only and describe its pages.
+"""Evidence intake: open each input (PDF, OFD or scan image) read-only and describe its pages.
 
 Inputs are never written. PDFs are repaired in memory by qpdf when damaged; encrypted PDFs need
 their password. Images become a one-page-per-frame PDF through img2pdf (JPEG embedded as is) in a
@@ -35,7 +35,7 @@ class SourcePage:
 class Source:
     file: str  # as the caller gave it
     path: Path
-    kind: str  # pdf / jpeg / png / tiff
+    kind: str  # pdf / ofd / jpeg / png / tiff
     pdf: object  # pikepdf.Pdf, open until the volume is saved
     pages: list[SourcePage]
     digest: Future[str] | str
@@ -56,7 +56,27 @@ def sniff(head: bytes) -> str | None:
         return "png"
     if head[:4] in (b"II*\x00", b"MM\x00*"):
         return "tiff"
+    if head.startswith(b"PK\x03\x04"):
+        return "zip"  # an OFD when it holds OFD.xml
     return None
+
+
+def _is_ofd(path: Path) -> bool:
+    from dossier.ofd import is_ofd
+
+    return is_ofd(path)
+
+
+def _open_ofd(path: Path, file: str, tmpdir: Path):
+    """An OFD (数电发票, 电子回单) drawn as a PDF with searchable text in the private folder."""
+    import pikepdf
+
+    from dossier.ofd import ofd_to_pdf
+
+    data = ofd_to_pdf(path, file)  # InputError naming `file` when it cannot be read
+    out = tmpdir / f"{hashlib.sha256(str(path).encode()).hexdigest()[:16]}.pdf"
+    out.write_bytes(data)
+    return pikepdf.open(out, access_mode=pikepdf.AccessMode.stream)
 
 
 def file_sha256(path: Path) -> str:
@@ -82,9 +102,13 @@ def open_source(
     with open(path, "rb") as fh:
         head = fh.read(1024)
     kind = sniff(head)
+    if kind == "zip" and path.suffix.lower() == ".ofd" or kind == "zip" and _is_ofd(path):
+        kind = "ofd"
+    elif kind == "zip":
+        kind = None
     if kind is None:
         raise InputError(
-            "不是 PDF，也不是可识别的图片（JPEG、PNG、TIFF）。",
+            "不是 PDF、OFD，也不是可识别的图片（JPEG、PNG、TIFF）。",
             file=file,
             hint="把材料另存为 PDF，或扫描为 JPEG/PNG/TIFF 后再装订。",
         )
@@ -92,6 +116,8 @@ def open_source(
     notes: list[str] = []
     if kind == "pdf":
         pdf = _open_pdf(path, file, password, notes)
+    elif kind == "ofd":
+        pdf = _open_ofd(path, file, tmpdir)
     else:
         pdf = _open_image(path, file, kind, tmpdir)
     return Source(file, path, kind, pdf, _describe(pdf, file), digest, notes, password)

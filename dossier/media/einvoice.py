@@ -1,4 +1,4 @@
-"""Read 发票号码, 开票日期 and 价税合计 from a digital e-invoice PDF's text layer (pypdf).
+"""Read 发票号码, 开票日期 and 价税合计 from a digital e-invoice PDF's text layer (pypdf) or an OFD's text.
 
 A 数电发票 (全电发票, issued since 2023) has a 20-digit 发票号码 and no 发票代码; the older
 增值税电子发票 has a 12-digit 发票代码 plus an 8-digit 发票号码 — both are read. A scanned
@@ -134,6 +134,10 @@ def _total(text: str) -> Decimal | None:
 
 
 def _page_texts(pdf_path: Path) -> list[str]:
+    if pdf_path.suffix.lower() == ".ofd":
+        from dossier.ofd import page_texts
+
+        return page_texts(pdf_path)
     import pypdf
     from pypdf.errors import FileNotDecryptedError, PdfReadError
 

@@ -11,7 +11,7 @@ from dossier import paths
 from dossier.findings import Finding
 from dossier.rules.context import RuleContext
 
-EVIDENCE_SUFFIXES = {".pdf", ".jpg", ".jpeg", ".png", ".tif", ".tiff"}
+EVIDENCE_SUFFIXES = {".pdf", ".ofd", ".jpg", ".jpeg", ".png", ".tif", ".tiff"}
 
 
 def referenced_files(ctx: RuleContext) -> list[tuple[tuple, str, str | None]]:
@@ -45,7 +45,7 @@ def files_exist(ctx: RuleContext) -> Iterator[Finding]:
             continue
         if target.suffix.lower() not in EVIDENCE_SUFFIXES:
             yield ctx.finding(
-                "I-EVIDENCE-TYPE", "error", f"佐证文件“{shown}”应为 PDF 或 JPG/PNG/TIFF 扫描件", path, attachment=attachment
+                "I-EVIDENCE-TYPE", "error", f"佐证文件“{shown}”应为 PDF、OFD 或 JPG/PNG/TIFF 扫描件", path, attachment=attachment
             )
             continue
         if target.stat().st_size == 0:
@@ -55,6 +55,10 @@ def files_exist(ctx: RuleContext) -> Iterator[Finding]:
             problem = _pdf_problem(target, password)
             if problem:
                 yield ctx.finding("I-EVIDENCE-PDF", "error", f"佐证文件“{shown}”{problem}", path, attachment=attachment)
+        if target.suffix.lower() == ".ofd":
+            problem = _ofd_problem(target, shown)
+            if problem:
+                yield ctx.finding("I-EVIDENCE-OFD", "error", problem, path, attachment=attachment)
     for shown, places in by_file.items():
         if len(places) > 1 and all(p[0] == "investments" for p in places):
             rows = sorted({ctx.app.investments[p[1]].id or str(p[1] + 1) for p in places})
@@ -98,6 +102,22 @@ def kinds_present(ctx: RuleContext) -> Iterator[Finding]:
             )
 
 
+def _ofd_problem(target: Path, shown: str) -> str | None:
+    """Why an OFD cannot be bound, in Chinese, or None; cached by content like the invoice text."""
+    from dossier.cache import cached_json
+    from dossier.errors import InputError
+    from dossier.ofd import read_ofd
+
+    def compute():
+        try:
+            read_ofd(target, shown)
+        except InputError as exc:
+            return {"problem": exc.render().split("\n")[0]}
+        return {"problem": None}
+
+    return cached_json("ofd-check", target, compute, extra=shown)["problem"]
+
+
 def invoices_match(ctx: RuleContext) -> Iterator[Finding]:
     """数电发票 PDFs: the 发票号码, 开票日期 and 价税合计 printed on them agree with the row."""
     from dossier.errors import InputError
@@ -106,7 +126,7 @@ def invoices_match(ctx: RuleContext) -> Iterator[Finding]:
     for i, row in enumerate(ctx.app.investments):
         for j, ref in enumerate(row.evidence.invoice):
             path = ("investments", i, "evidence", "invoice", j)
-            if not ref.file or not ref.file.lower().endswith(".pdf"):
+            if not ref.file or not ref.file.lower().endswith((".pdf", ".ofd")):
                 continue
             target = paths.resolve(ctx.lines.folder(path, ctx.root), ref.file, source=ctx.lines.file(path), line=ctx.lines.line(path))
             if not target.is_file():
@@ -179,4 +199,61 @@ def _einvoices(target: Path):
     ]
 
 
-RULES = [files_exist, kinds_present, invoices_match]
+def invoice_parties(ctx: RuleContext) -> Iterator[Finding]:
+    """The buyer on each invoice is the applicant; construction and service lines are named
+    (the notice counts productive equipment, not works or services)."""
+    from dossier.errors import InputError
+
+    applicant = (ctx.app.enterprise.uscc or "").strip()
+    for i, row in enumerate(ctx.app.investments):
+        for j, ref in enumerate(row.evidence.invoice):
+            path = ("investments", i, "evidence", "invoice", j)
+            if not ref.file or not ref.file.lower().endswith((".pdf", ".ofd")):
+                continue
+            target = paths.resolve(ctx.lines.folder(path, ctx.root), ref.file, source=ctx.lines.file(path), line=ctx.lines.line(path))
+            if not target.is_file():
+                continue
+            shown = paths.normalise(ref.file)
+            try:
+                facts = _invoice_parties(target)
+            except InputError:
+                continue  # a scan or unreadable file: reported by the other rules
+            buyer = facts["buyer_uscc"]
+            if applicant and buyer and buyer != applicant:
+                yield ctx.finding(
+                    "I-INVOICE-BUYER", "error",
+                    f"{row.id}：发票购买方不是申报企业：发票“{shown}”的购买方为 {facts['buyer_name'] or '—'}（{buyer}），"
+                    f"申报企业统一社会信用代码为 {applicant}",
+                    path, clause="materials_4", attachment=6,
+                )
+            services = facts["services"]
+            if services and row.productive and row.category != "研发投入":  # R&D services are R&D input
+                yield ctx.finding(
+                    "I-INVOICE-SERVICE", "info",
+                    f"{row.id}：发票“{shown}”的项目{'、'.join(services)}按税收分类属建筑或服务类，不是设备；"
+                    "请确认属于生产性设备的改造或配套，否则标 productive: false（不计入合计）",
+                    ("investments", i, "productive"), attachment=6,
+                )
+
+
+def _invoice_parties(target: Path) -> dict:
+    """Buyer and service lines of an invoice, cached by content."""
+    from dossier.cache import cached_json
+    from dossier.errors import InputError
+    from dossier.invoices import read_invoice
+
+    def compute():
+        try:
+            d = read_invoice(target)
+        except InputError:
+            return None
+        return {"buyer_uscc": d.buyer_uscc, "buyer_name": d.buyer_name,
+                "services": [f"“*{ln.category}*{ln.name}”" for ln in d.lines if ln.is_service]}
+
+    found = cached_json("invoice-parties", target, compute)
+    if found is None:
+        raise InputError("发票无法读取", file=str(target))
+    return found
+
+
+RULES = [files_exist, kinds_present, invoices_match, invoice_parties]
