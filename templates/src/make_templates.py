@@ -110,6 +110,27 @@ def paragraph_style(doc, style_id: str, name: str, font: str, size: float, *, li
     return style
 
 
+def no_hanging_punctuation(defaults, normal) -> None:
+    """``w:overflowPunct w:val="1"`` in the document defaults and Normal (every style is based on it).
+
+    LibreOffice's hanging punctuation drops a mark that should hang into the margin of a justified
+    line: the PDF printed 环保质量 for 环保、质量 while the .docx was right. LibreOffice reads this
+    element inverted (writerfilter: ``PROP_PARA_IS_HANGING_PUNCTUATION = (value == 0)``), so the value
+    1 — which in Word means its usual Chinese default, 允许标点溢出边界 — is what switches hanging off in
+    LibreOffice: the mark stays inside the line and the character before it moves to the next line.
+    """
+    for parent in (defaults.find(qn("w:pPrDefault")), normal.element):
+        ppr = parent.find(qn("w:pPr"))
+        if ppr is None:
+            ppr = OxmlElement("w:pPr")
+            parent.append(ppr)
+        punct = ppr.find(qn("w:overflowPunct"))
+        if punct is None:
+            punct = OxmlElement("w:overflowPunct")
+            ppr.append(punct)
+        punct.set(qn("w:val"), "1")
+
+
 def setup_styles(doc) -> None:
     styles = doc.styles
     # Document defaults: theme fonts out, Chinese fonts in, zh-CN for line breaking rules.
@@ -125,6 +146,7 @@ def setup_styles(doc) -> None:
     lang.set(qn("w:eastAsia"), "zh-CN")
 
     paragraph_style(doc, "Normal", "Normal", FANGSONG, 16, line=28, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    no_hanging_punctuation(defaults, styles["Normal"])
     paragraph_style(doc, "DossierBody", "公文正文", FANGSONG, 16, line=28, align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent_chars=2)
     paragraph_style(doc, "DossierTitle", "公文标题", XBS, 22, line=36, align=WD_ALIGN_PARAGRAPH.CENTER, after=18)
     paragraph_style(doc, "DossierH1", "一级标题", HEI, 16, line=28, indent_chars=2, keep_next=True)
@@ -215,6 +237,9 @@ def new_document(title: str, landscape: bool = False, *, page_numbers: bool = Tr
     cp.modified = FIXED_TIME
     cp.last_printed = FIXED_TIME
     cp.revision = 1
+    theme_lang = doc.settings.element.find(qn("w:themeFontLang"))
+    if theme_lang is not None:
+        theme_lang.set(qn("w:eastAsia"), "zh-CN")  # python-docx's default template says ja-JP
     section = doc.sections[0]
     setup_section(section, landscape)
     draft_header(doc, section.header)
@@ -411,6 +436,11 @@ def signature_block(doc, lines: list[str], signing: list[str] = ()) -> None:
 SCHEMA_ORDER = {
     "tblPr": ["tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize", "tblStyleColBandSize", "tblW",
               "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook"],
+    "pPr": ["pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
+            "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap", "overflowPunct",
+            "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid", "spacing", "ind",
+            "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc", "textDirection", "textAlignment",
+            "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange"],
     "tcPr": ["cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "shd", "noWrap", "tcMar", "textDirection",
              "tcFitText", "vAlign", "hideMark"],
     "sectPr": ["headerReference", "footerReference", "footnotePr", "endnotePr", "type", "pgSz", "pgMar", "paperSrc",
@@ -422,7 +452,7 @@ SCHEMA_ORDER = {
 def schema_order(doc) -> None:
     for tag, order in SCHEMA_ORDER.items():
         rank = {qn(f"w:{name}"): i for i, name in enumerate(order)}
-        for el in doc.element.iter(qn(f"w:{tag}")):
+        for el in [*doc.element.iter(qn(f"w:{tag}")), *doc.styles.element.iter(qn(f"w:{tag}"))]:
             children = list(el)
             children.sort(key=lambda c: rank.get(c.tag, len(rank)))
             for c in children:
