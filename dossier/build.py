@@ -31,7 +31,7 @@ VOLUME = "申报材料装订本.pdf"
 REPORT = "report.html"
 GUIDE = "盖章指引.pdf"
 PROTECTED = ("evidence", "media")
-RENDER_PIPELINE = "dossier-docx-2"  # bump when rendering changes, to invalidate cached .docx
+RENDER_PIPELINE = "dossier-docx-3"  # bump when rendering changes, to invalidate cached .docx
 
 
 @dataclass(frozen=True)
@@ -141,7 +141,8 @@ def build_project(
     jobs = []
     for seq, spec in enumerate(specs, start=1):
         template = template_path(spec.name, root)
-        data = _rendered(template, contexts[spec.name], target / CACHE)
+        # bound: the volume numbers the pages, so the documents print no page numbers of their own
+        data = _rendered(template, {**contexts[spec.name], "bound": True}, target / CACHE)
         stem = file_stem(spec, seq)
         docx = target / f"{stem}.docx"
         if not docx.is_file() or docx.read_bytes() != data:

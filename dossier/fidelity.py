@@ -32,13 +32,13 @@ from dossier.findings import Finding
 
 CODE = "PDF-TEXT-MISMATCH"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_SPACE = re.compile(r"\s+")
+_SPACE = re.compile(r"[\s\u200b\u2060\ufeff]+")  # white space and zero-width (format) characters
 SWAP = 4  # longest stretch of characters that may be drawn out of order (fallback glyphs)
 CONTEXT = 12  # characters of context shown on each side of the first difference
 
 
 def normalise(text: str) -> str:
-    """NFKC, then every white-space character removed."""
+    """NFKC, then every white-space and zero-width character removed."""
     return _SPACE.sub("", unicodedata.normalize("NFKC", text))
 
 

@@ -13,6 +13,7 @@ with a fixed time so that the same input gives byte-identical files.
 from __future__ import annotations
 
 import io
+import math
 import re
 import zipfile
 from pathlib import Path
@@ -103,10 +104,103 @@ def used_context(text: str, context: dict[str, Any]) -> dict[str, Any]:
     return used
 
 
+# A Chinese closing mark (、，。；：！？ and closing brackets/quotes) directly before a Latin letter or
+# digit: LibreOffice's line breaking finds no break there (en-US rules for the Latin text), so
+# "建成MES/APS、PLM、WMS、QMS、EMS" became one unbreakable word and the line before it was spread
+# over the whole width ("4.　　系　　统　　集　　成"). A zero-width space marks the break that
+# Chinese typesetting allows; it prints nothing (the fidelity check ignores it).
+_CLOSING_BEFORE_LATIN = re.compile(r"(?<=[、，。；：！？）》】”’])(?=[A-Za-z0-9])")
+ZWSP = "\u200b"
+
+
+def break_opportunities(value: Any) -> Any:
+    """``value`` as printed into a document: strings get the line-break opportunities above."""
+    if isinstance(value, str):
+        return _CLOSING_BEFORE_LATIN.sub(ZWSP, value)
+    return value
+
+
+# Marks that may not end a line (opening) or start one (closing), as in Chinese line breaking.
+_NO_LINE_END = set("（《【“‘〈「『")
+_NO_LINE_START = set("、。，；：？！）》】”’〉」』—…%")
+
+
+def _ems(text: str) -> float:
+    """Printed width of ``text`` in ems: CJK 1, Latin letters and digits about 0.55, plus the
+    quarter em LibreOffice puts between CJK and Latin (autospace)."""
+    width, prev_latin = 0.0, None
+    for ch in text:
+        latin = ord(ch) < 0x2E80
+        width += 0.55 if latin else 1.0
+        if prev_latin is not None and latin != prev_latin:
+            width += 0.25
+        prev_latin = latin
+    return width
+
+
+def balanced(text: Any, per_line: float) -> str:
+    """A title broken into lines of about equal width (joined by ``\n``, a line break in Word),
+    so that it never ends with a line of one or two characters, as titles of official documents
+    are set. ``per_line``: ems a line of the title's style holds. A title that fits is unchanged;
+    no break falls inside a run of Latin letters or digits, before a closing mark or after an
+    opening one."""
+    text = str(text)
+    total = _ems(text)
+    if total <= per_line:
+        return text
+    lines = math.ceil(total / per_line)
+    while lines < len(text):
+        out = _split(text, lines, per_line)
+        if out is not None:
+            return "\n".join(out)
+        lines += 1
+    return text
+
+
+def _split(text: str, lines: int, per_line: float) -> list[str] | None:
+    """``text`` in ``lines`` lines that each fit ``per_line``, each break near an equal share of the
+    width; a break at a phrase boundary (after a closing bracket or a dash, before 以及/和/与/及)
+    is preferred to one within a few ems of the ideal place."""
+    total, out, start = _ems(text), [], 0
+    for k in range(1, lines):
+        target = total * k / lines
+        best = None
+        for i in range(start + 1, len(text)):
+            if not _breakable(text, i) or _ems(text[start:i]) > per_line:
+                continue
+            if _ems(text[i:]) > per_line * (lines - k):
+                continue
+            cost = abs(_ems(text[:i]) - target) - (4.0 if _phrase_break(text, i) else 0.0)
+            if best is None or cost < best[0]:
+                best = (cost, i)
+        if best is None:
+            return None
+        out.append(text[start:best[1]])
+        start = best[1]
+    out.append(text[start:])
+    return out if _ems(out[-1]) <= per_line else None
+
+
+def _phrase_break(text: str, i: int) -> bool:
+    if text.startswith(("以及", "及其", "和", "与", "暨"), i):
+        return True
+    return text[i - 1] in "）》】”、，：-—" or text[i] in "（《【“" or (text[i] == "及" and text[i - 1] != "以")
+
+
+def _breakable(text: str, i: int) -> bool:
+    a, b = text[i - 1], text[i]
+    if a in _NO_LINE_END or b in _NO_LINE_START or b == "-":
+        return False
+    return not (a.isascii() and a.isalnum() and b.isascii() and b.isalnum())
+
+
 def jinja_env():
     from jinja2 import Environment, StrictUndefined
 
-    return Environment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=False)
+    env = Environment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=False,
+                      finalize=break_opportunities)
+    env.filters["balanced"] = balanced
+    return env
 
 
 def paragraph_at(xml: str, lineno: int | None) -> str:

@@ -6,7 +6,7 @@ every position of a line: in body text the mark comes after every 13 characters 
 line holds 27 characters, so over 27 marks it visits each column (14 and 27 share no factor); in
 table cells of four widths (4, 7, 13 and 14 characters a line) the mark comes every 5 characters.
 Paragraphs that mix Latin words and numbers into Chinese text (as the samples do) follow, each at
-several starting offsets.
+several starting offsets, with the line-break opportunities that rendering adds to every value.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm
+
+from dossier.render import break_opportunities
 
 REPO = Path(__file__).resolve().parents[1]
 MARKS = "、。，；：？！“”‘’（）《》【】—"
@@ -59,7 +61,7 @@ def stress_docx(path: Path, base: str = "authenticity_pledge") -> Path:
         doc.add_paragraph(drifting(mark, 13, 28), style="公文正文")
     for offset in range(0, 27, 3):
         for text in MIXED:
-            doc.add_paragraph(filler(offset) + text, style="公文正文")
+            doc.add_paragraph(break_opportunities(filler(offset) + text), style="公文正文")  # as rendering does
     table = doc.add_table(rows=0, cols=len(CELL_WIDTHS_MM))
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER  # the cells' text starts inside the margin, as in the templates

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import sys
 from pathlib import Path
 
@@ -149,8 +150,11 @@ def setup_styles(doc) -> None:
     no_hanging_punctuation(defaults, styles["Normal"])
     paragraph_style(doc, "DossierBody", "公文正文", FANGSONG, 16, line=28, align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent_chars=2)
     paragraph_style(doc, "DossierTitle", "公文标题", XBS, 22, line=36, align=WD_ALIGN_PARAGRAPH.CENTER, after=18)
-    paragraph_style(doc, "DossierH1", "一级标题", HEI, 16, line=28, indent_chars=2, keep_next=True)
-    paragraph_style(doc, "DossierH2", "二级标题", KAI, 16, line=28, indent_chars=2, keep_next=True)
+    # Headings flush left: a balanced heading's line break must not spread its first line (justify).
+    paragraph_style(doc, "DossierH1", "一级标题", HEI, 16, line=28, indent_chars=2, keep_next=True,
+                    align=WD_ALIGN_PARAGRAPH.LEFT)
+    paragraph_style(doc, "DossierH2", "二级标题", KAI, 16, line=28, indent_chars=2, keep_next=True,
+                    align=WD_ALIGN_PARAGRAPH.LEFT)
     paragraph_style(doc, "DossierLabel", "附件标注", HEI, 16, line=28, align=WD_ALIGN_PARAGRAPH.LEFT)
     sign = paragraph_style(doc, "DossierSign", "落款", FANGSONG, 16, line=28, align=WD_ALIGN_PARAGRAPH.RIGHT,
                            keep_next=True)
@@ -189,7 +193,12 @@ def setup_styles(doc) -> None:
 
 
 def page_number_field(paragraph) -> None:
-    """``— PAGE —`` with a real PAGE field, so Word and LibreOffice number the pages."""
+    """``— PAGE —`` with a real PAGE field, so Word and LibreOffice number the pages.
+
+    Left out when the document is rendered for the bound volume (``bound``): the volume numbers
+    every page itself, and a page must not carry two numbers.
+    """
+    paragraph.add_run("{% if bound is not defined or not bound %}")
     paragraph.add_run("— ")
     for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"), ("end", None)):
         run = paragraph.add_run()
@@ -205,6 +214,7 @@ def page_number_field(paragraph) -> None:
         else:
             run.text = text
     paragraph.add_run(" —")
+    paragraph.add_run("{% endif %}")
 
 
 def setup_section(section, landscape: bool) -> None:
@@ -251,7 +261,30 @@ def new_document(title: str, landscape: bool = False, *, page_numbers: bool = Tr
     return doc
 
 
+# Title styles and their size in points: a title in them is re-broken into balanced lines at render
+# time (dossier.render.balanced), so it never ends with a line of one or two characters.
+BALANCED_STYLES = {"公文标题": 22, "封面标题": 26, "一级标题": 16, "二级标题": 16}
+_FIELD = re.compile(r"{{\s*(.*?)\s*}}")
+
+
+def balanced_title(doc, text: str, style: str) -> str:
+    """``text`` (literal parts and ``{{ fields }}``) as one ``{{ (…)|balanced(N) }}`` field, N the
+    characters a line of ``style`` holds in this document's type area (less a heading's indent)."""
+    if "{{" not in text or "{%" in text:
+        return text
+    section = doc.sections[-1]
+    width_pt = (section.page_width - section.left_margin - section.right_margin) / 12700
+    size = BALANCED_STYLES[style]
+    per_line = int(width_pt / size) - (2 if style in ("一级标题", "二级标题") else 0)
+    parts = _FIELD.split(text)
+    pieces = [f"({p})" if k % 2 else repr(p) for k, p in enumerate(parts) if p]
+    expr = pieces[0][1:-1] if len(pieces) == 1 else " ~ ".join(pieces)
+    return f"{{{{ ({expr})|balanced({per_line}) }}}}"
+
+
 def para(doc, text: str = "", style: str = "公文正文"):
+    if style in BALANCED_STYLES:
+        text = balanced_title(doc, text, style)
     body = doc.paragraphs
     if len(body) == 1 and not body[0].text and body[0].style.name == "Normal" and not getattr(doc, "_used_first", False):
         p = body[0]
