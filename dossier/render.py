@@ -213,6 +213,73 @@ def paragraph_at(xml: str, lineno: int | None) -> str:
     return ""
 
 
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+SIGNATURE_STYLES = ("DossierSign", "DossierSigning")  # 落款, 签字栏
+TOTAL_ROW = re.compile(r"^\s*(小计|合计|总计)")
+
+
+def _keep_next(element) -> None:
+    """``w:keepNext`` on every paragraph in ``element`` (a paragraph or a table row)."""
+    from docx.oxml import OxmlElement
+
+    paragraphs = [element] if element.tag == f"{_W}p" else list(element.iter(f"{_W}p"))
+    for p in paragraphs:
+        ppr = p.find(f"{_W}pPr")
+        if ppr is None:
+            ppr = OxmlElement("w:pPr")
+            p.insert(0, ppr)
+        if ppr.find(f"{_W}keepNext") is None:
+            keep = OxmlElement("w:keepNext")
+            style = ppr.find(f"{_W}pStyle")
+            ppr.insert(1 if style is not None else 0, keep)
+
+
+def _text(element) -> str:
+    return "".join(t.text or "" for t in element.iter(f"{_W}t"))
+
+
+def _style(p) -> str | None:
+    s = p.find(f"{_W}pPr/{_W}pStyle")
+    return s.get(f"{_W}val") if s is not None else None
+
+
+def keep_together(body) -> None:
+    """Keep-together rules for every table and signature block of a rendered document.
+
+    - a table's first two data rows stay together, and so do its last three: no page holds a
+      fragment of one or two rows of a table that goes on, or ends, elsewhere;
+    - a 小计 / 合计 row stays with the row before it (never alone at the top of a page);
+    - a signature block (落款 / 签字栏 lines) stays with what precedes it: the paragraph before it,
+      the note under a table and the table's last row.
+    Word keeps a row with the next one when its paragraphs have ``w:keepNext``.
+    """
+    for tbl in body.iterfind(f"{_W}tbl"):
+        rows = tbl.findall(f"{_W}tr")
+        data = [r for r in rows if r.find(f"{_W}trPr/{_W}tblHeader") is None]
+        for r in (data[:1] + data[-3:-1]) if len(data) > 2 else data[:-1]:
+            _keep_next(r)
+        for before, row in zip(rows, rows[1:]):
+            first = row.find(f"{_W}tc")
+            if first is not None and TOTAL_ROW.match(_text(first)):
+                _keep_next(before)
+    children = list(body)
+    for i, child in enumerate(children):
+        if child.tag != f"{_W}p" or _style(child) not in SIGNATURE_STYLES:
+            continue
+        if i == 0 or (children[i - 1].tag == f"{_W}p" and _style(children[i - 1]) in SIGNATURE_STYLES):
+            continue
+        j = i - 1
+        while j >= 0:
+            prev = children[j]
+            if prev.tag == f"{_W}tbl":
+                _keep_next(prev.findall(f"{_W}tr")[-1])
+                break
+            _keep_next(prev)
+            if _text(prev).strip() and _style(prev) != "DossierNote":
+                break
+            j -= 1
+
+
 def render_docx(template: Path, context: dict[str, Any]) -> bytes:
     """Render one template with ``context``; bytes of a normalised .docx.
 
@@ -247,6 +314,10 @@ def render_docx(template: Path, context: dict[str, Any]) -> bytes:
             file=str(template),
             hint="运行 dossier templates lint 查看模板中所有无法填充的变量，并按内置模板中的变量名修改。",
         ) from None
+    from dossier.tablefit import fit_tables
+
+    fit_tables(tpl.docx.element.body)  # no break inside a code, number or date in a table cell
+    keep_together(tpl.docx.element.body)
     buf = io.BytesIO()
     tpl.save(buf)
     return normalise_docx(buf.getvalue())

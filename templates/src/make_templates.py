@@ -548,24 +548,25 @@ def application_form() -> None:
     form_row(t, [("重点指标变化", "{{ kpi_summary }}")])
     form_row(t, [("关键装备指标", "{{ rate_summary }}")])
     form_row(t, [("项目简介（150字以内）", "{{ project.summary }}")])
+    keep_rows_start = len(t.rows) - 1  # the row before the section goes with it: no page of signatures only
     section_row(t, "五、企业承诺与审核意见")
-    keep_rows_start = len(t.rows)
-    row = add_row(t, ["企业承诺", "", "", ""], kinds=["center", "text", "text", "text"], height_mm=34)
+    # Heights tight enough that the block fits under the rows before it (a seal may overlap the text).
+    row = add_row(t, ["企业承诺", "", "", ""], kinds=["center", "text", "text", "text"], height_mm=24)
     cell = merge(row, 1, 3)
     cell.paragraphs[0].add_run("本企业承诺：本表所填内容及所附申报资料真实、准确、完整，如有不实，愿承担相应责任。")
     for text, style in (("", "表格文字"), ("法定代表人（签字）：　　　　　　　　　企业（盖章）", "表格文字"),
-                        ("", "表格文字"), ("{{ filled_date }}", "表格文字")):
+                        ("{{ filled_date }}", "表格文字")):
         q = cell.add_paragraph(text)
         q.style = doc.styles[style]
         q.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    row = add_row(t, ["区经信部门审核意见", "", "", ""], kinds=["center", "text", "text", "text"], height_mm=40)
+    row = add_row(t, ["区经信部门审核意见", "", "", ""], kinds=["center", "text", "text", "text"], height_mm=28)
     cell = merge(row, 1, 3)
     cell.paragraphs[0].add_run("")
-    for text in ("", "", "经办人（签字）：　　　　　　　　　（盖章）", "", "　　年　　月　　日"):
+    for text in ("", "", "经办人（签字）：　　　　　　　　　（盖章）", "　　年　　月　　日"):
         q = cell.add_paragraph(text)
         q.style = doc.styles["表格文字"]
         q.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    for r in t.rows[keep_rows_start:-1]:  # the signature boxes stay on one page
+    for r in t.rows[keep_rows_start:-1]:  # the signature boxes stay on one page, with the row before them
         for c in r.cells:
             for q in c.paragraphs:
                 q.paragraph_format.keep_with_next = True
