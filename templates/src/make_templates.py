@@ -247,6 +247,10 @@ def new_document(title: str, landscape: bool = False, *, page_numbers: bool = Tr
     cp.modified = FIXED_TIME
     cp.last_printed = FIXED_TIME
     cp.revision = 1
+    compat = doc.settings.element.find(qn("w:compat"))
+    if compat is not None and compat.find(qn("w:doNotExpandShiftReturn")) is None:
+        # A line ended by a manual break (a value with a newline) is not spread across the width.
+        compat.insert(0, OxmlElement("w:doNotExpandShiftReturn"))
     theme_lang = doc.settings.element.find(qn("w:themeFontLang"))
     if theme_lang is not None:
         theme_lang.set(qn("w:eastAsia"), "zh-CN")  # python-docx's default template says ja-JP
