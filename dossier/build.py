@@ -31,7 +31,7 @@ VOLUME = "申报材料装订本.pdf"
 REPORT = "report.html"
 GUIDE = "盖章指引.pdf"
 PROTECTED = ("evidence", "media")
-RENDER_PIPELINE = "dossier-docx-7"  # bump when rendering changes, to invalidate cached .docx
+RENDER_PIPELINE = "dossier-docx-8"  # bump when rendering changes, to invalidate cached .docx
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,12 @@ WJ = "\u2060"
 TWIPS_PER_PT = 20
 CELL_PADDING_PT = 2 * 1.2 / 25.4 * 72 + 1.5  # the templates' cell margins and a little air
 SMALL, NORMAL = 9.0, 10.5
-TOKEN = re.compile(r"\d{4}年\d{1,2}月(?:\d{1,2}日)?|[A-Za-z0-9][A-Za-z0-9\-_/.:,%+#]*[A-Za-z0-9%]|[A-Za-z0-9]")
+# A date (2023年10月12日, 2025年1-9月) or a run of Latin letters, digits and the marks inside codes
+# and amounts; an opening bracket before it goes with it (never left alone at a line end).
+TOKEN = re.compile(
+    r"\d{4}年\d{1,2}(?:[-–—~至]\d{1,2})?月(?:\d{1,2}日)?"
+    r"|[（(《“‘【]?[A-Za-z0-9][A-Za-z0-9\-_/.:,%+#±μ]*[A-Za-z0-9%]|[A-Za-z0-9]"
+)
 DONOR_SHARE = 0.2  # a donor column gives at most a fifth of its width
 FREE_TEXT = 1.5  # a column whose cells' text averages more than 1.5 lines is free text (a donor)
 MIN_SIZE = 7.0  # points: a token is never set smaller than this to fit its cell
@@ -29,10 +34,12 @@ MAX_TOKEN = 32  # characters; a longer run (a URL, a long model name) may still 
 
 
 def ems(text: str) -> float:
+    """Width of ``text`` in ems, generously: CJK 1, capitals 0.72, digits 0.56, other Latin 0.56
+    (lower case and marks are narrower), plus a quarter em between CJK and Latin (autospace)."""
     width, prev = 0.0, None
     for ch in text:
         latin = ord(ch) < 0x2E80
-        width += 0.55 if latin else 1.0
+        width += (0.72 if ch.isupper() else 0.56) if latin else 1.0
         if prev is not None and latin != prev:
             width += 0.25
         prev = latin
