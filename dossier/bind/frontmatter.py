@@ -9,7 +9,6 @@ the page numbers it prints.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from dossier.bind.draw import SEAL_RES, Canvas, fit_text
