@@ -21,6 +21,7 @@ from dossier.check import CheckResult, check_project
 from dossier.context import DocumentSpec, document_contexts, document_specs
 from dossier.convert import convert_all, find_soffice
 from dossier.errors import InputError
+from dossier.fidelity import CODE as MISMATCH, check_documents
 from dossier.findings import Finding
 from dossier.render import render_docx, template_path
 
@@ -30,7 +31,7 @@ VOLUME = "申报材料装订本.pdf"
 REPORT = "report.html"
 GUIDE = "盖章指引.pdf"
 PROTECTED = ("evidence", "media")
-RENDER_PIPELINE = "dossier-docx-2"  # bump when rendering changes, to invalidate cached .docx
+RENDER_PIPELINE = "dossier-docx-8"  # bump when rendering changes, to invalidate cached .docx
 
 
 @dataclass(frozen=True)
@@ -62,8 +63,13 @@ class BuildResult:
     report: Path | None = None  # the HTML report
 
     @property
+    def mismatches(self) -> list[Finding]:
+        """PDFs whose text differs from their .docx (written, but not to be signed)."""
+        return [f for f in self.findings if f.code == MISMATCH]
+
+    @property
     def exit_code(self) -> int:
-        return 1 if self.refused else 0
+        return 1 if self.refused or self.mismatches else 0
 
 
 def output_dir(root: Path, out: str | Path | None) -> Path:
@@ -135,7 +141,8 @@ def build_project(
     jobs = []
     for seq, spec in enumerate(specs, start=1):
         template = template_path(spec.name, root)
-        data = _rendered(template, contexts[spec.name], target / CACHE)
+        # bound: the volume numbers the pages, so the documents print no page numbers of their own
+        data = _rendered(template, {**contexts[spec.name], "bound": True}, target / CACHE)
         stem = file_stem(spec, seq)
         docx = target / f"{stem}.docx"
         if not docx.is_file() or docx.read_bytes() != data:
@@ -147,6 +154,7 @@ def build_project(
     conversions = convert_all(jobs, cache_dir=target / CACHE, soffice=soffice)
     result.cached = sum(1 for c in conversions if c.cached)
     result.converted = len(conversions) - result.cached
+    result.findings.extend(check_documents((d.docx, d.pdf, d.title) for d in result.documents))  # PDF text = .docx text
 
     bind_volume(result, check, duplex=duplex, seal_group=seal_group)
 

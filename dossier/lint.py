@@ -193,7 +193,7 @@ def lint_templates(root: str | Path | None = None) -> list[LintProblem]:
                 continue
             seen_templates.add(key)
             shown = _shown(path, root_path)
-            problems.extend(lint_template(path, context, shown))
+            problems.extend(lint_template(path, {**context, "bound": True}, shown))  # as build renders it
     if root_path is not None and (root_path / "templates").is_dir():
         for extra in sorted((root_path / "templates").glob("*.docx")):
             if extra.stem not in names and not extra.name.startswith("~$"):

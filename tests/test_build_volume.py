@@ -67,8 +67,8 @@ def test_volume_follows_the_materials_list(built):
 def test_toc_page_numbers_are_the_real_ones(built):
     _, result, manifest = built
     labels = [p["label"] for p in manifest["pages"]]
-    assert labels[0] == "封面" and labels[1] == "i" and "1" in labels
-    toc_pages = [i for i, label in enumerate(labels) if re.fullmatch(r"[ivx]+", label)]
+    assert labels == [str(i + 1) for i in range(len(labels))]  # one number per page, the cover counting as 1
+    toc_pages = [i for i, p in enumerate(manifest["pages"]) if i > 0 and p["source"] is None]
     text = subprocess.run(
         ["pdftotext", "-layout", "-f", str(toc_pages[0] + 1), "-l", str(toc_pages[-1] + 1), str(result.volume), "-"],
         capture_output=True, text=True, check=True,

@@ -1,13 +1,14 @@
 """The pages dossier adds in front of the documents: the cover and the table of contents.
 
-Each returns content-stream bytes for an A4 page drawn with the embedded CJK font. The TOC's
-page count depends only on its number of entries (one line each, long titles cut with ``…``),
-so it is known before the page numbers it prints.
+Each returns content-stream bytes for an A4 page drawn with the embedded CJK font. A long TOC
+title wraps onto further lines (never cut); where it wraps is decided from an upper bound of each
+character's width (CJK 1 em, anything else 0.6 em) and a page-number column wide enough for any
+label, so the TOC's page count depends only on its entries' levels and titles and is known before
+the page numbers it prints.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from dossier.bind.draw import SEAL_RES, Canvas, fit_text
@@ -50,8 +51,53 @@ class TocEntry:
     page_label: str
 
 
-def toc_page_count(entries: int) -> int:
-    return max(1, math.ceil(entries / TOC_ROWS))
+_NUMBER_COLUMN = 40.0  # points kept free for the page label and the leader's ends
+
+
+def _entry_size(level: int) -> float:
+    return 12.0 if level <= 1 else 10.5
+
+
+def _entry_x(level: int) -> float:
+    return _LEFT + (0 if level <= 1 else 2 * _entry_size(level))
+
+
+def _em_width(text: str) -> float:
+    """Width of ``text`` in ems, at most what any font gives it (CJK 1, anything else 0.6)."""
+    return sum(0.6 if ord(ch) < 0x2E80 else 1.0 for ch in text)
+
+
+def toc_lines(level: int, title: str) -> list[str]:
+    """``title`` broken into the lines it takes in the TOC (a line break never splits the page
+    label from its title's last line: the label sits on the last line)."""
+    size = _entry_size(level)
+    width = (_RIGHT - _entry_x(level) - _NUMBER_COLUMN) / size
+    lines, cur = [], ""
+    for ch in title:
+        if cur and _em_width(cur + ch) > width:
+            lines.append(cur)
+            cur = ""
+        cur += ch
+    return [*lines, cur] if cur or not lines else lines
+
+
+def toc_layout(entries: list[tuple[int, str]]) -> list[list[int]]:
+    """Indexes of the entries on each TOC page; an entry's lines stay on one page."""
+    pages: list[list[int]] = [[]]
+    rows = 0
+    for i, (level, title) in enumerate(entries):
+        n = len(toc_lines(level, title))
+        if rows and rows + n > TOC_ROWS:
+            pages.append([])
+            rows = 0
+        pages[-1].append(i)
+        rows += n
+    return pages
+
+
+def toc_page_count(entries: list[tuple[int, str]]) -> int:
+    """Pages the TOC takes for ``(level, title)`` entries."""
+    return len(toc_layout(entries))
 
 
 def toc_chars(titles: list[str]) -> set[str]:
@@ -88,16 +134,20 @@ def cover_page(cover: Cover, font: FontSubset) -> tuple[bytes, Rect]:
 
 def toc_pages(entries: list[TocEntry], font: FontSubset) -> list[bytes]:
     pages = []
-    count = toc_page_count(len(entries))
-    for p in range(count):
+    layout = toc_layout([(e.level, e.title) for e in entries])
+    for p, indexes in enumerate(layout):
         c = Canvas(font)
         c.gray(fill=0).text(A4_W / 2, _TOC_TOP, TOC_TITLE + ("（续）" if p else ""), 18, "center")
         y = _TOC_FIRST
-        for e in entries[p * TOC_ROWS : (p + 1) * TOC_ROWS]:
-            size = 12.0 if e.level <= 1 else 10.5
-            x = _LEFT + (0 if e.level <= 1 else 2 * size)
+        for e in (entries[i] for i in indexes):
+            size = _entry_size(e.level)
+            x = _entry_x(e.level)
+            lines = toc_lines(e.level, e.title)
+            for line in lines[:-1]:
+                c.gray(fill=0).text(x, y, line, size)
+                y -= _TOC_LINE
+            title = lines[-1]
             num_w = font.width(e.page_label, size)
-            title = fit_text(font, e.title, size, _RIGHT - x - num_w - 30)
             c.gray(fill=0).text(x, y, title, size)
             c.text(_RIGHT, y, e.page_label, size, "right")
             lead0 = x + font.width(title, size) + 6

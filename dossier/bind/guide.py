@@ -17,8 +17,8 @@ _LEFT = 22 * MM
 _RIGHT = A4_W - 22 * MM
 _TOP = A4_H - 25 * MM
 _BOTTOM = 22 * MM
-_COLS = (0.0, 14 * MM, 60 * MM, 100 * MM, 118 * MM, 142 * MM)
-_HEAD = ("组", "打印页码", "PDF 页", "张数", "每张露出", "章中心距底边")
+_COLS = (0.0, 14 * MM, 60 * MM, 80 * MM, 106 * MM)
+_HEAD = ("组", "页码", "张数", "每张露出", "章中心距底边")  # 页码: printed at each page's foot, = PDF page
 
 
 def guide_lines(result, copies: int = 7) -> list[tuple[str, object]]:
@@ -43,7 +43,7 @@ def guide_lines(result, copies: int = 7) -> list[tuple[str, object]]:
     items.append(("row", _HEAD))
     for i, g in enumerate(layout.groups, 1):
         label = f"{labels[g.first_page - 1]}–{labels[g.last_page - 1]}" if g.first_page != g.last_page else labels[g.first_page - 1]
-        items.append(("row", (str(i), label, f"{g.first_page}–{g.last_page}", str(g.sheets), f"{g.slice_width / MM:.1f} 毫米", f"{g.center_y / MM:.0f} 毫米")))
+        items.append(("row", (str(i), label, str(g.sheets), f"{g.slice_width / MM:.1f} 毫米", f"{g.center_y / MM:.0f} 毫米")))
     items.append(("h", "四、盖章以后"))
     items.append(("p", "逐张检查：每张纸右边缘都有红色印迹，封面章清楚完整。灰色虚线只是位置标记，不算盖章。然后把其中一份完整扫描为 PDF（盖章扫描件），按页码顺序，不要缺页。"))
     return items

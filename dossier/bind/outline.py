@@ -1,4 +1,8 @@
-"""Bookmarks (nested as the parts tree) and page labels (封面, i, ii, 1, 2, …)."""
+"""Bookmarks (nested as the parts tree) and page labels: one number per page, 1, 2, … from the cover.
+
+A reader, a reviewer and every message refer to a page by one number: the one printed at its foot
+(the cover carries none, but counts as page 1), the viewer's page label, the TOC's, the manifest's,
+the stamping guide's and the report's are all the page's position in the volume."""
 
 from __future__ import annotations
 
@@ -15,35 +19,14 @@ class Mark:
     children: list[Mark] = field(default_factory=list)
 
 
-def roman(n: int) -> str:
-    out = ""
-    for value, sym in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
-                       (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
-        while n >= value:
-            out += sym
-            n -= value
-    return out
-
-
 def labels(cover_pages: int, toc_pages: int, body_pages: int) -> list[str]:
-    """Printed/viewer label of every page: 封面, then i, ii … for the TOC, then 1, 2 …"""
-    out = ["封面"] * min(cover_pages, 1)
-    out += [roman(i + 1) for i in range(toc_pages)]
-    out += [str(i + 1) for i in range(body_pages)]
-    return out
+    """Printed/viewer label of every page: its position in the volume, from 1."""
+    return [str(i + 1) for i in range(cover_pages + toc_pages + body_pages)]
 
 
 def set_page_labels(pdf: pikepdf.Pdf, cover_pages: int, toc_pages: int) -> None:
-    nums = Array()
-    start = 0
-    if cover_pages:
-        nums.extend([0, Dictionary(P=pikepdf.String("封面"))])
-        start = 1
-    if toc_pages:
-        nums.extend([start, Dictionary(S=Name.r)])
-        start += toc_pages
-    nums.extend([start, Dictionary(S=Name.D, St=1)])
-    pdf.Root.PageLabels = Dictionary(Nums=nums)
+    """Viewer page labels equal to the printed numbers (decimal from 1 on the first page)."""
+    pdf.Root.PageLabels = Dictionary(Nums=Array([0, Dictionary(S=Name.D, St=1)]))
 
 
 def set_outline(pdf: pikepdf.Pdf, marks: list[Mark]) -> None:

@@ -1,9 +1,10 @@
 """Marks stamped on every page of the volume: page number, seam-seal slice, draft watermark.
 
 Each adds operators to a page's :class:`Canvas`, drawn after (above) the wrapped source page.
-The volume's own page number sits in the top outer corner (top right; top left on the back of a
-duplex sheet), as in Chinese archive numbering, so it never meets the “— n —” footers that
-documents rendered from Word carry at bottom centre, nor the seam strip at the right edge.
+The volume's page number is the only one a reader sees (the documents dossier renders print no
+footer of their own when bound): GB/T 9704 style, “— n —” in 4号 (14 pt) at the foot, its dashes
+7 mm below the type area (bottom margin 35 mm), on the outer side one character in from the type
+area's edge — right on a front page, left on the back of a duplex sheet — clear of the seam strip.
 """
 
 from __future__ import annotations
@@ -12,20 +13,28 @@ from dossier.bind.draw import ALPHA_RES, SEAL_RES, Canvas
 from dossier.bind.geometry import A4_H, A4_W, MM
 from dossier.bind.seal import Slice
 
-NUMBER_SIZE = 10.5
-NUMBER_INSET_X = 15 * MM
-NUMBER_BASELINE = A4_H - 12 * MM - NUMBER_SIZE
+NUMBER_SIZE = 14.0
+NUMBER_RIGHT = A4_W - 26 * MM - NUMBER_SIZE  # type area's right edge, less one character
+NUMBER_LEFT = 28 * MM + NUMBER_SIZE
+NUMBER_BASELINE = 35 * MM - 7 * MM - NUMBER_SIZE * 0.8
 DRAFT_TEXT = "草稿"
+DASH = "—"
+
+
+def number_text(label: str) -> str:
+    """How a page number is printed: ``— 12 —``."""
+    return f"{DASH} {label} {DASH}"
 
 
 def page_number(c: Canvas, label: str, page: int, duplex: bool) -> None:
-    """Black digits with a thin white halo, so they stay legible on a dark scan."""
+    """Black “— n —” with a thin white halo, so it stays legible on a dark scan."""
     if duplex and page % 2 == 0:
-        x, align = NUMBER_INSET_X, "left"
+        x, align = NUMBER_LEFT, "left"
     else:
-        x, align = A4_W - NUMBER_INSET_X, "right"
-    c.save().raw("1 Tr 1 G 2 w 1 j").text(x, NUMBER_BASELINE, label, NUMBER_SIZE, align).restore()
-    c.gray(fill=0).text(x, NUMBER_BASELINE, label, NUMBER_SIZE, align)
+        x, align = NUMBER_RIGHT, "right"
+    text = number_text(label)
+    c.save().raw("1 Tr 1 G 2 w 1 j").text(x, NUMBER_BASELINE, text, NUMBER_SIZE, align).restore()
+    c.gray(fill=0).text(x, NUMBER_BASELINE, text, NUMBER_SIZE, align)
 
 
 def seal_slice(c: Canvas, s: Slice) -> None:

@@ -142,7 +142,7 @@ def build_volume(
 
         cover_pages = 1 if cover else 0
         entries_nodes = [n for n in _walk(roots) if n.depth <= 2 and _pages_under(n)]
-        toc_pages = frontmatter.toc_page_count(len(entries_nodes)) if toc else 0
+        toc_pages = frontmatter.toc_page_count([(n.depth, n.part.title) for n in entries_nodes]) if toc else 0
         front = cover_pages + toc_pages
         _assign(roots, front)
         for n in _walk(roots):
@@ -159,7 +159,7 @@ def build_volume(
 
         chars: set[str] = set()
         if page_numbers:
-            chars |= set("".join(labels[cover_pages:]))
+            chars |= set("".join(stamps.number_text(x) for x in labels[cover_pages:]))
         if cover:
             chars |= cover.chars()
         if toc:

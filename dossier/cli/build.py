@@ -40,6 +40,8 @@ def build(directory: Path, out: Path | None, force: bool, as_json: bool, duplex:
         click.echo("注意：检查仍有错误，本次生成的文书每页都标注了“草稿”，不能用于正式申报。", err=True)
     for d in result.documents:
         click.echo(f"  {d.pdf.relative_to(result.out)}")
+    for f in result.mismatches:
+        click.echo(f"错误：{f.message}", err=True)
     for warning in result.bind_warnings:
         click.echo(f"提醒：{warning}")
     if result.volume is not None and result.binding is not None:
@@ -54,3 +56,4 @@ def build(directory: Path, out: Path | None, force: bool, as_json: bool, duplex:
         f"已生成 {len(result.documents)} 份文书（转换 {result.converted} 份，缓存复用 {result.cached} 份）："
         f"{result.out}；清单：{result.manifest.name if result.manifest else '无'}"
     )
+    sys.exit(result.exit_code)

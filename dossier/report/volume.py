@@ -111,7 +111,7 @@ def page_map(manifest: dict[str, Any] | None) -> PageMap | None:
         colour, title = colour_of(n)
         source = f"{p.get('source')} 第 {p.get('source_page')} 页" if p.get("source") else title
         boxes[n] = PageBox(n, str(p.get("label", n)), colour, bool(p.get("seam")), bool(p.get("cover_seal")),
-                           f"第 {n} 页（页码 {p.get('label', n)}）：{source}")
+                           f"第 {n} 页{_other_label(p, n)}：{source}")
     groups = []
     for i, g in enumerate(bind["seal_groups"], 1):
         first, last = int(g["first_page"]), int(g["last_page"])
@@ -150,3 +150,10 @@ def guide_items(manifest: dict[str, Any] | None, copies: int | None = None) -> l
     if copies is None:
         copies = int((manifest or {}).get("copies") or bind.get("copies") or 7)
     return guide_lines(shim, copies)
+
+
+def _other_label(page: dict, n: int) -> str:
+    """A printed label differing from the page's position (volumes bound before numbering was
+    unified printed 封面 / i / 1 …); today's volumes print the position itself."""
+    label = str(page.get("label", n))
+    return "" if label == str(n) else f"（页码 {label}）"

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import sys
 from pathlib import Path
 
@@ -110,6 +111,27 @@ def paragraph_style(doc, style_id: str, name: str, font: str, size: float, *, li
     return style
 
 
+def no_hanging_punctuation(defaults, normal) -> None:
+    """``w:overflowPunct w:val="1"`` in the document defaults and Normal (every style is based on it).
+
+    LibreOffice's hanging punctuation drops a mark that should hang into the margin of a justified
+    line: the PDF printed 环保质量 for 环保、质量 while the .docx was right. LibreOffice reads this
+    element inverted (writerfilter: ``PROP_PARA_IS_HANGING_PUNCTUATION = (value == 0)``), so the value
+    1 — which in Word means its usual Chinese default, 允许标点溢出边界 — is what switches hanging off in
+    LibreOffice: the mark stays inside the line and the character before it moves to the next line.
+    """
+    for parent in (defaults.find(qn("w:pPrDefault")), normal.element):
+        ppr = parent.find(qn("w:pPr"))
+        if ppr is None:
+            ppr = OxmlElement("w:pPr")
+            parent.append(ppr)
+        punct = ppr.find(qn("w:overflowPunct"))
+        if punct is None:
+            punct = OxmlElement("w:overflowPunct")
+            ppr.append(punct)
+        punct.set(qn("w:val"), "1")
+
+
 def setup_styles(doc) -> None:
     styles = doc.styles
     # Document defaults: theme fonts out, Chinese fonts in, zh-CN for line breaking rules.
@@ -125,10 +147,14 @@ def setup_styles(doc) -> None:
     lang.set(qn("w:eastAsia"), "zh-CN")
 
     paragraph_style(doc, "Normal", "Normal", FANGSONG, 16, line=28, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    no_hanging_punctuation(defaults, styles["Normal"])
     paragraph_style(doc, "DossierBody", "公文正文", FANGSONG, 16, line=28, align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent_chars=2)
     paragraph_style(doc, "DossierTitle", "公文标题", XBS, 22, line=36, align=WD_ALIGN_PARAGRAPH.CENTER, after=18)
-    paragraph_style(doc, "DossierH1", "一级标题", HEI, 16, line=28, indent_chars=2, keep_next=True)
-    paragraph_style(doc, "DossierH2", "二级标题", KAI, 16, line=28, indent_chars=2, keep_next=True)
+    # Headings flush left: a balanced heading's line break must not spread its first line (justify).
+    paragraph_style(doc, "DossierH1", "一级标题", HEI, 16, line=28, indent_chars=2, keep_next=True,
+                    align=WD_ALIGN_PARAGRAPH.LEFT)
+    paragraph_style(doc, "DossierH2", "二级标题", KAI, 16, line=28, indent_chars=2, keep_next=True,
+                    align=WD_ALIGN_PARAGRAPH.LEFT)
     paragraph_style(doc, "DossierLabel", "附件标注", HEI, 16, line=28, align=WD_ALIGN_PARAGRAPH.LEFT)
     sign = paragraph_style(doc, "DossierSign", "落款", FANGSONG, 16, line=28, align=WD_ALIGN_PARAGRAPH.RIGHT,
                            keep_next=True)
@@ -167,7 +193,12 @@ def setup_styles(doc) -> None:
 
 
 def page_number_field(paragraph) -> None:
-    """``— PAGE —`` with a real PAGE field, so Word and LibreOffice number the pages."""
+    """``— PAGE —`` with a real PAGE field, so Word and LibreOffice number the pages.
+
+    Left out when the document is rendered for the bound volume (``bound``): the volume numbers
+    every page itself, and a page must not carry two numbers.
+    """
+    paragraph.add_run("{% if bound is not defined or not bound %}")
     paragraph.add_run("— ")
     for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"), ("end", None)):
         run = paragraph.add_run()
@@ -183,6 +214,7 @@ def page_number_field(paragraph) -> None:
         else:
             run.text = text
     paragraph.add_run(" —")
+    paragraph.add_run("{% endif %}")
 
 
 def setup_section(section, landscape: bool) -> None:
@@ -215,6 +247,13 @@ def new_document(title: str, landscape: bool = False, *, page_numbers: bool = Tr
     cp.modified = FIXED_TIME
     cp.last_printed = FIXED_TIME
     cp.revision = 1
+    compat = doc.settings.element.find(qn("w:compat"))
+    if compat is not None and compat.find(qn("w:doNotExpandShiftReturn")) is None:
+        # A line ended by a manual break (a value with a newline) is not spread across the width.
+        compat.insert(0, OxmlElement("w:doNotExpandShiftReturn"))
+    theme_lang = doc.settings.element.find(qn("w:themeFontLang"))
+    if theme_lang is not None:
+        theme_lang.set(qn("w:eastAsia"), "zh-CN")  # python-docx's default template says ja-JP
     section = doc.sections[0]
     setup_section(section, landscape)
     draft_header(doc, section.header)
@@ -226,7 +265,30 @@ def new_document(title: str, landscape: bool = False, *, page_numbers: bool = Tr
     return doc
 
 
+# Title styles and their size in points: a title in them is re-broken into balanced lines at render
+# time (dossier.render.balanced), so it never ends with a line of one or two characters.
+BALANCED_STYLES = {"公文标题": 22, "封面标题": 26, "一级标题": 16, "二级标题": 16}
+_FIELD = re.compile(r"{{\s*(.*?)\s*}}")
+
+
+def balanced_title(doc, text: str, style: str) -> str:
+    """``text`` (literal parts and ``{{ fields }}``) as one ``{{ (…)|balanced(N) }}`` field, N the
+    characters a line of ``style`` holds in this document's type area (less a heading's indent)."""
+    if "{{" not in text or "{%" in text:
+        return text
+    section = doc.sections[-1]
+    width_pt = (section.page_width - section.left_margin - section.right_margin) / 12700
+    size = BALANCED_STYLES[style]
+    per_line = int(width_pt / size) - (2 if style in ("一级标题", "二级标题") else 0)
+    parts = _FIELD.split(text)
+    pieces = [f"({p})" if k % 2 else repr(p) for k, p in enumerate(parts) if p]
+    expr = pieces[0][1:-1] if len(pieces) == 1 else " ~ ".join(pieces)
+    return f"{{{{ ({expr})|balanced({per_line}) }}}}"
+
+
 def para(doc, text: str = "", style: str = "公文正文"):
+    if style in BALANCED_STYLES:
+        text = balanced_title(doc, text, style)
     body = doc.paragraphs
     if len(body) == 1 and not body[0].text and body[0].style.name == "Normal" and not getattr(doc, "_used_first", False):
         p = body[0]
@@ -411,6 +473,11 @@ def signature_block(doc, lines: list[str], signing: list[str] = ()) -> None:
 SCHEMA_ORDER = {
     "tblPr": ["tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize", "tblStyleColBandSize", "tblW",
               "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook"],
+    "pPr": ["pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
+            "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap", "overflowPunct",
+            "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid", "spacing", "ind",
+            "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc", "textDirection", "textAlignment",
+            "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange"],
     "tcPr": ["cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "shd", "noWrap", "tcMar", "textDirection",
              "tcFitText", "vAlign", "hideMark"],
     "sectPr": ["headerReference", "footerReference", "footnotePr", "endnotePr", "type", "pgSz", "pgMar", "paperSrc",
@@ -422,7 +489,7 @@ SCHEMA_ORDER = {
 def schema_order(doc) -> None:
     for tag, order in SCHEMA_ORDER.items():
         rank = {qn(f"w:{name}"): i for i, name in enumerate(order)}
-        for el in doc.element.iter(qn(f"w:{tag}")):
+        for el in [*doc.element.iter(qn(f"w:{tag}")), *doc.styles.element.iter(qn(f"w:{tag}"))]:
             children = list(el)
             children.sort(key=lambda c: rank.get(c.tag, len(rank)))
             for c in children:
@@ -485,24 +552,25 @@ def application_form() -> None:
     form_row(t, [("重点指标变化", "{{ kpi_summary }}")])
     form_row(t, [("关键装备指标", "{{ rate_summary }}")])
     form_row(t, [("项目简介（150字以内）", "{{ project.summary }}")])
+    keep_rows_start = len(t.rows) - 1  # the row before the section goes with it: no page of signatures only
     section_row(t, "五、企业承诺与审核意见")
-    keep_rows_start = len(t.rows)
-    row = add_row(t, ["企业承诺", "", "", ""], kinds=["center", "text", "text", "text"], height_mm=34)
+    # Heights tight enough that the block fits under the rows before it (a seal may overlap the text).
+    row = add_row(t, ["企业承诺", "", "", ""], kinds=["center", "text", "text", "text"], height_mm=24)
     cell = merge(row, 1, 3)
     cell.paragraphs[0].add_run("本企业承诺：本表所填内容及所附申报资料真实、准确、完整，如有不实，愿承担相应责任。")
     for text, style in (("", "表格文字"), ("法定代表人（签字）：　　　　　　　　　企业（盖章）", "表格文字"),
-                        ("", "表格文字"), ("{{ filled_date }}", "表格文字")):
+                        ("{{ filled_date }}", "表格文字")):
         q = cell.add_paragraph(text)
         q.style = doc.styles[style]
         q.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    row = add_row(t, ["区经信部门审核意见", "", "", ""], kinds=["center", "text", "text", "text"], height_mm=40)
+    row = add_row(t, ["区经信部门审核意见", "", "", ""], kinds=["center", "text", "text", "text"], height_mm=28)
     cell = merge(row, 1, 3)
     cell.paragraphs[0].add_run("")
-    for text in ("", "", "经办人（签字）：　　　　　　　　　（盖章）", "", "　　年　　月　　日"):
+    for text in ("", "", "经办人（签字）：　　　　　　　　　（盖章）", "　　年　　月　　日"):
         q = cell.add_paragraph(text)
         q.style = doc.styles["表格文字"]
         q.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    for r in t.rows[keep_rows_start:-1]:  # the signature boxes stay on one page
+    for r in t.rows[keep_rows_start:-1]:  # the signature boxes stay on one page, with the row before them
         for c in r.cells:
             for q in c.paragraphs:
                 q.paragraph_format.keep_with_next = True
