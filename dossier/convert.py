@@ -42,7 +42,9 @@ MAC_PATH = "/Applications/LibreOffice.app/Contents/MacOS/soffice"
 
 
 def fonts_conf() -> Path:
-    return Path(__file__).resolve().parent.parent / "assets" / "fonts.conf"
+    from dossier.resources import resource
+
+    return resource("assets", "fonts.conf")
 
 
 def find_soffice(explicit: str | os.PathLike | None = None) -> Path:
@@ -151,6 +153,10 @@ def convert_all(
             hit = cache_dir / f"{key}.pdf"
             if hit.is_file():
                 write_bytes(target, hit.read_bytes())
+                try:
+                    os.utime(hit)  # recently used: evicted last (dossier.cache.prune)
+                except OSError:
+                    pass
                 done.append(Conversion(docx, target, True))
                 continue
         else:
@@ -163,7 +169,10 @@ def convert_all(
         for (docx, target, key), data in zip(todo, pdfs, strict=True):
             data = deterministic_pdf(data)
             if cache_dir is not None:
-                write_bytes(cache_dir / f"{key}.pdf", data)
+                try:
+                    write_bytes(cache_dir / f"{key}.pdf", data)
+                except OSError:
+                    pass  # an unwritable cache only costs time
             write_bytes(target, data)
             done.append(Conversion(docx, target, False))
     order = {d: i for i, (d, _) in enumerate(jobs)}
