@@ -152,18 +152,26 @@ def build_project(
         result.documents.append(BuiltDocument(spec.name, spec.title, spec.attachment, spec.item, docx, pdf, template))
         jobs.append((docx, pdf))
 
-    conversions = convert_all(jobs, cache_dir=cache_dir("pdf"), soffice=soffice)
+    from dossier.fontmap import plan_for
+
+    fonts = plan_for([docx for docx, _ in jobs])  # official fonts this machine lacks, and their stand-ins
+    conversions = convert_all(jobs, cache_dir=cache_dir("pdf"), soffice=soffice, font_pairs=fonts.pairs)
     result.cached = sum(1 for c in conversions if c.cached)
     result.converted = len(conversions) - result.cached
     result.findings.extend(check_documents((d.docx, d.pdf, d.title) for d in result.documents))  # PDF text = .docx text
 
     bind_volume(result, check, duplex=duplex, seal_group=seal_group)
+    if fonts.warning():
+        result.bind_warnings.insert(0, fonts.warning())
 
     result.manifest = write_manifest(result, app.enterprise.name, app.type, programme.id, programme.type_label(app.type))
     from dossier.report import load_manifest, write_report
 
     result.report = write_report(check, target / REPORT, manifest=load_manifest(target))
     _remove_stale(target, result)
+    from dossier.cache import prune
+
+    prune()  # keep the user cache under its cap, oldest entries first
     return result
 
 
