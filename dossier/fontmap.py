@@ -85,7 +85,8 @@ def candidates(kind: str, platform: str) -> list[str]:
     mine = PREFERENCES[platform].get(kind, [])
     same = _SANS_ANY if kind == "hei" or (kind == "title" and platform == "linux") else _SERIF_ANY
     other = _SERIF_ANY if same is _SANS_ANY else _SANS_ANY
-    return list(dict.fromkeys(mine + same + other))
+    anything = [name for names in PREFERENCES[platform].values() for name in names]
+    return list(dict.fromkeys(mine + same + other + anything))
 
 
 @dataclass
