@@ -135,3 +135,21 @@ def test_a_font_without_chinese_is_refused_in_chinese(monkeypatch, tmp_path):
     monkeypatch.setenv("DOSSIER_CACHE_DIR", str(tmp_path))
     with pytest.raises(ToolError, match="不含中文字符"):
         fonts.subset_font("封面")
+
+
+def test_a_font_whose_licence_forbids_embedding_is_refused(monkeypatch, tmp_path):
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    from dossier.errors import ToolError
+
+    if not WQY.is_file():
+        pytest.skip("fonts-wqy-zenhei")
+    small = TTFont(io.BytesIO(fonts.build_subset(WQY, -1, "封面目录第页").data))
+    small["OS/2"].fsType = 0x0002  # restricted licence embedding
+    small.save(tmp_path / "restricted.ttf")
+    monkeypatch.setenv("DOSSIER_CJK_FONT", str(tmp_path / "restricted.ttf"))
+    monkeypatch.setenv("DOSSIER_CACHE_DIR", str(tmp_path))
+    with pytest.raises(ToolError, match="授权不允许嵌入"):
+        fonts.subset_font("封面")

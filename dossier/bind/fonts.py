@@ -218,6 +218,12 @@ def build_subset(path: Path, index: int, wanted: str) -> FontSubset:
 
     logging.getLogger("fontTools").setLevel(logging.ERROR)  # "BDF NOT subset; dropped" is not news
     font = _open_face(path, index)
+    if "OS/2" in font and font["OS/2"].fsType & 0x000F == 0x0002:
+        # "Restricted license embedding": the font's licence forbids putting it into a PDF.
+        raise ToolError(
+            "这个中文字体的授权不允许嵌入 PDF，不能用于封面、目录和页码", file=str(path),
+            hint="用环境变量 DOSSIER_CJK_FONT 指定其他中文字体文件，例如系统自带的 黑体 simhei.ttf 或 Noto Sans CJK。",
+        )
     cmap = font.getBestCmap() or {}
     names = sorted({cmap[ord(ch)] for ch in wanted if ord(ch) in cmap})
     opts = subset.Options()
