@@ -57,7 +57,7 @@ def missing(name: str, where: Path | str | None = None) -> ResourceError:
 
 
 def shipped_files() -> list[str]:
-    """Every shipped resource, as ``kind/relative/path`` (what the wheel test lists)."""
+    """Every shipped resource, as ``kind/relative/path`` (tests compare it with package-data)."""
     out = []
     for kind in KINDS:
         base = resource_dir(kind)
