@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from dossier.atomic import write_bytes, write_text
+from dossier.cache import cache_dir, touch
 from dossier.check import CheckResult, check_project
 from dossier.context import DocumentSpec, document_contexts, document_specs
 from dossier.convert import convert_all, find_soffice
@@ -26,7 +27,7 @@ from dossier.findings import Finding
 from dossier.render import render_docx, template_path
 
 MANIFEST = "manifest.json"
-CACHE = ".cache"
+OLD_CACHE = ".cache"  # where earlier versions cached, inside OUT; removed when found
 VOLUME = "申报材料装订本.pdf"
 REPORT = "report.html"
 GUIDE = "盖章指引.pdf"
@@ -142,7 +143,7 @@ def build_project(
     for seq, spec in enumerate(specs, start=1):
         template = template_path(spec.name, root)
         # bound: the volume numbers the pages, so the documents print no page numbers of their own
-        data = _rendered(template, {**contexts[spec.name], "bound": True}, target / CACHE)
+        data = _rendered(template, {**contexts[spec.name], "bound": True}, cache_dir("docx"))
         stem = file_stem(spec, seq)
         docx = target / f"{stem}.docx"
         if not docx.is_file() or docx.read_bytes() != data:
@@ -151,18 +152,26 @@ def build_project(
         result.documents.append(BuiltDocument(spec.name, spec.title, spec.attachment, spec.item, docx, pdf, template))
         jobs.append((docx, pdf))
 
-    conversions = convert_all(jobs, cache_dir=target / CACHE, soffice=soffice)
+    from dossier.fontmap import plan_for
+
+    fonts = plan_for([docx for docx, _ in jobs])  # official fonts this machine lacks, and their stand-ins
+    conversions = convert_all(jobs, cache_dir=cache_dir("pdf"), soffice=soffice, font_pairs=fonts.pairs)
     result.cached = sum(1 for c in conversions if c.cached)
     result.converted = len(conversions) - result.cached
     result.findings.extend(check_documents((d.docx, d.pdf, d.title) for d in result.documents))  # PDF text = .docx text
 
     bind_volume(result, check, duplex=duplex, seal_group=seal_group)
+    if fonts.warning():
+        result.bind_warnings.insert(0, fonts.warning())
 
     result.manifest = write_manifest(result, app.enterprise.name, app.type, programme.id, programme.type_label(app.type))
     from dossier.report import load_manifest, write_report
 
     result.report = write_report(check, target / REPORT, manifest=load_manifest(target))
     _remove_stale(target, result)
+    from dossier.cache import prune
+
+    prune()  # keep the user cache under its cap, oldest entries first
     return result
 
 
@@ -178,9 +187,13 @@ def _rendered(template: Path, context: dict[str, Any], cache: Path) -> bytes:
     h.update(json.dumps(used, ensure_ascii=False, sort_keys=True).encode("utf-8"))
     hit = cache / f"{h.hexdigest()}.docx"
     if hit.is_file():
+        touch(hit)
         return hit.read_bytes()
     data = render_docx(template, context)
-    write_bytes(hit, data)
+    try:
+        write_bytes(hit, data)
+    except OSError:
+        pass  # an unwritable cache only costs time
     return data
 
 
@@ -280,6 +293,9 @@ def write_manifest(result: BuildResult, enterprise: str | None, mtype: str, prog
 
 def _remove_stale(out: Path, result: BuildResult) -> None:
     """Documents of an earlier build that this build no longer makes (e.g. after the type changed)."""
+    import shutil
+
+    shutil.rmtree(out / OLD_CACHE, ignore_errors=True)  # nothing hidden in a folder the user zips
     keep = {d.docx.name for d in result.documents} | {d.pdf.name for d in result.documents}
     for path in out.glob("[0-9][0-9] *"):
         if path.suffix in (".docx", ".pdf") and path.name not in keep and path.is_file():

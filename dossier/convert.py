@@ -6,8 +6,10 @@
 - A **timeout** kills the whole process group.
 - LibreOffice exits 0 even when a file could not be loaded, so **every expected PDF is checked** to
   exist and to open with pikepdf.
-- ``assets/fonts.conf`` (via ``FONTCONFIG_FILE``) maps the official Chinese font names to Noto CJK.
-- A **content-hash cache**: key = SHA-256 of the docx bytes, fonts.conf, the soffice install and
+- ``assets/fonts.conf`` (via ``FONTCONFIG_FILE``) maps the official Chinese font names to Noto CJK
+  on Linux; on every platform the fonts a document names but the machine lacks are replaced by
+  installed fonts of the same kind through LibreOffice's replacement table (:mod:`dossier.fontmap`).
+- A **content-hash cache**: key = SHA-256 of the docx bytes, fonts.conf and the font replacements, the soffice install and
   :data:`PIPELINE`; an unchanged document is not converted again.
 - **Deterministic output**: LibreOffice writes a creation date, a time-based ``/ID`` and a
   ``/DocChecksum`` trailer key (an MD5 that includes the time); the dates and the checksum are
@@ -29,7 +31,7 @@ from pathlib import Path
 from dossier.atomic import write_bytes
 from dossier.errors import ToolError
 
-PIPELINE = "dossier-pdf-4"  # bump when the post-processing changes, to invalidate cached PDFs
+PIPELINE = "dossier-pdf-5"  # bump when the post-processing changes, to invalidate cached PDFs
 DEFAULT_TIMEOUT = 240.0
 WINDOWS_PATHS = tuple(
     str(Path(base) / "LibreOffice" / "program" / "soffice.exe")
@@ -42,7 +44,9 @@ MAC_PATH = "/Applications/LibreOffice.app/Contents/MacOS/soffice"
 
 
 def fonts_conf() -> Path:
-    return Path(__file__).resolve().parent.parent / "assets" / "fonts.conf"
+    from dossier.resources import resource
+
+    return resource("assets", "fonts.conf")
 
 
 def find_soffice(explicit: str | os.PathLike | None = None) -> Path:
@@ -66,11 +70,15 @@ def find_soffice(explicit: str | os.PathLike | None = None) -> Path:
         p = Path(c)
         if p.is_file() and os.access(p, os.X_OK):
             return p
+    named = explicit or os.environ.get("DOSSIER_SOFFICE")
     raise ToolError(
-        "找不到 LibreOffice（soffice），无法把 Word 文书转换为 PDF",
-        file=str(explicit) if explicit else None,
-        hint="Linux 运行 scripts/setup.sh（或 apt-get install libreoffice-writer-nogui fonts-noto-cjk）；"
-        "Windows 请从 libreoffice.org 安装到默认位置；也可用环境变量 DOSSIER_SOFFICE 指定 soffice 的路径。",
+        "找不到 LibreOffice（soffice），无法把 Word 文书转换为 PDF"
+        + ("：环境变量 DOSSIER_SOFFICE 指定的文件不存在或不能运行" if not explicit and named else ""),
+        file=str(named) if named else None,
+        hint="请安装免费的 LibreOffice：Windows 和 macOS 从 https://zh-cn.libreoffice.org/download/ 下载，"
+        "安装到默认位置（macOS 也可运行 brew install --cask libreoffice）；"
+        "Linux 运行 scripts/setup.sh 或 apt-get install libreoffice-writer-nogui fonts-noto-cjk。"
+        "装在其他位置时，用环境变量 DOSSIER_SOFFICE 指定 soffice（Windows 为 soffice.exe）的完整路径。",
     )
 
 
@@ -93,6 +101,39 @@ def cache_key(docx: bytes, identity: str, conf: bytes) -> str:
     return h.hexdigest()
 
 
+def canonical_type1_ids(pdf) -> None:
+    """Number the ``/UniqueID`` of embedded Type 1 fonts by their order in this document.
+
+    LibreOffice numbers the Type 1 fonts it writes (Noto CJK's kana subfonts) with a counter that runs
+    across every document of one soffice call, so the same .docx converted alone or after others
+    differed in those bytes only; with the cache shared between builds, that made the output depend
+    on which documents were converted together.
+    """
+    import re
+
+    import pikepdf
+    from fontTools.misc import eexec
+
+    pattern = re.compile(rb"/UniqueID \d+")
+    found = []
+    for obj in pdf.objects:
+        if isinstance(obj, pikepdf.Dictionary) and "/FontFile" in obj and "/FontName" in obj:
+            found.append((str(obj.FontName), obj.FontFile))
+    for n, (_name, stream) in enumerate(sorted(found, key=lambda f: f[0])):
+        try:
+            data = stream.read_bytes()
+            l1, l2 = int(stream.Length1), int(stream.Length2)
+        except (pikepdf.PdfError, KeyError, AttributeError, TypeError, ValueError):
+            continue
+        unique = f"/UniqueID {4100000 + n}".encode()
+        clear, rest = pattern.sub(unique, data[:l1]), data[l1 + l2 :]
+        plain, _ = eexec.decrypt(data[l1 : l1 + l2], 55665)
+        encrypted, _ = eexec.encrypt(pattern.sub(unique, plain), 55665)
+        # Always rewritten, so that every such stream is compressed the same way (by qpdf).
+        stream.write(clear + encrypted + rest)
+        stream.Length1, stream.Length2 = len(clear), len(encrypted)
+
+
 def deterministic_pdf(data: bytes) -> bytes:
     """Drop LibreOffice's time stamps (Info and XMP) and derive ``/ID`` from the content."""
     import io
@@ -110,6 +151,7 @@ def deterministic_pdf(data: bytes) -> bytes:
             # keeps an existing first element, so it goes too and both halves come from the content.
             if key in pdf.trailer:
                 del pdf.trailer[key]
+        canonical_type1_ids(pdf)
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True, min_version=pdf.pdf_version)
         return out.getvalue()
@@ -128,15 +170,23 @@ def convert_all(
     cache_dir: Path | None = None,
     soffice: str | os.PathLike | None = None,
     timeout: float = DEFAULT_TIMEOUT,
+    font_pairs: dict[str, str] | None = None,
 ) -> list[Conversion]:
     """Convert each ``(docx, pdf_target)``; the targets are written atomically.
 
     Documents whose cache entry exists are copied from the cache; the rest go to one LibreOffice
     call. Raises :class:`ToolError` when LibreOffice is missing, times out, or a PDF is missing or
-    unreadable (naming the document).
+    unreadable (naming the document). ``font_pairs``: document font → installed font (default: the
+    :func:`dossier.fontmap.plan_for` of these documents).
     """
+    import json
+
+    from dossier.fontmap import plan_for
+
+    if font_pairs is None:
+        font_pairs = plan_for([d for d, _ in jobs]).pairs
     conf_path = fonts_conf()
-    conf = conf_path.read_bytes() if conf_path.is_file() else b""
+    conf = conf_path.read_bytes() + json.dumps(font_pairs, ensure_ascii=False, sort_keys=True).encode()
     todo: list[tuple[Path, Path, str]] = []
     done: list[Conversion] = []
     identity: str | None = None
@@ -151,6 +201,10 @@ def convert_all(
             hit = cache_dir / f"{key}.pdf"
             if hit.is_file():
                 write_bytes(target, hit.read_bytes())
+                try:
+                    os.utime(hit)  # recently used: evicted last (dossier.cache.prune)
+                except OSError:
+                    pass
                 done.append(Conversion(docx, target, True))
                 continue
         else:
@@ -158,19 +212,25 @@ def convert_all(
         todo.append((docx, target, key))
     if todo:
         exe = exe or find_soffice(soffice)
-        seed = cache_dir / f"profile-{hashlib.sha256((identity or tool_identity(exe)).encode()).hexdigest()[:16]}" if cache_dir else None
-        pdfs = _run_soffice(exe, [d for d, _, _ in todo], conf_path if conf else None, timeout, seed)
+        seed = cache_dir / f"profile-{hashlib.sha256((identity or tool_identity(exe)).encode() + conf).hexdigest()[:16]}" if cache_dir else None
+        pdfs = _run_soffice(exe, [d for d, _, _ in todo], conf_path, timeout, seed, font_pairs)
         for (docx, target, key), data in zip(todo, pdfs, strict=True):
             data = deterministic_pdf(data)
             if cache_dir is not None:
-                write_bytes(cache_dir / f"{key}.pdf", data)
+                try:
+                    write_bytes(cache_dir / f"{key}.pdf", data)
+                except OSError:
+                    pass  # an unwritable cache only costs time
             write_bytes(target, data)
             done.append(Conversion(docx, target, False))
     order = {d: i for i, (d, _) in enumerate(jobs)}
     return sorted(done, key=lambda c: order[c.docx])
 
 
-def _run_soffice(exe: Path, docs: list[Path], conf: Path | None, timeout: float, seed: Path | None = None) -> list[bytes]:
+def _run_soffice(
+    exe: Path, docs: list[Path], conf: Path | None, timeout: float, seed: Path | None = None,
+    font_pairs: dict[str, str] | None = None,
+) -> list[bytes]:
     """One soffice call for ``docs``. ``seed``: a profile kept from an earlier run; it is *copied* into
     this call's private folder (LibreOffice's first start, which builds a profile, costs ~0.8 s)."""
     import pikepdf
@@ -188,6 +248,9 @@ def _run_soffice(exe: Path, docs: list[Path], conf: Path | None, timeout: float,
                 shutil.copytree(seed, profile)
             except OSError:
                 shutil.rmtree(profile, ignore_errors=True)
+        from dossier.fontmap import write_replacement_table
+
+        write_replacement_table(profile, font_pairs or {})
         env = dict(os.environ)
         env["HOME"] = str(tmp_path)  # LibreOffice may write to $HOME; keep the user's untouched
         if conf is not None:

@@ -69,6 +69,12 @@ def os_error(exc: OSError) -> DossierError:
     """A Chinese :class:`DossierError` for an operating-system error, naming the file it concerns."""
     import errno
 
+    if type(exc).__name__ in ("TemplateNotFound", "TemplatesNotFound"):
+        # jinja2's missing template is an OSError, but the cause is an incomplete install, not the disk.
+        from dossier.resources import missing
+
+        return missing(f"templates/…/{getattr(exc, 'name', exc)}")
+
     reasons = {
         errno.EACCES: ("没有读写权限", "检查文件和文件夹的权限；在 Windows 上请关闭正在打开该文件的程序（如 PDF 阅读器、Word）。"),
         errno.EPERM: ("操作系统不允许此操作", "检查文件和文件夹的权限；在 Windows 上请关闭正在打开该文件的程序。"),

@@ -26,8 +26,10 @@ _TAGS = re.compile(r"<[^>]+>")
 
 
 def builtin_templates_dir() -> Path:
-    """``templates/`` beside the package (a source checkout or an editable install)."""
-    return Path(__file__).resolve().parent.parent / "templates"
+    """The built-in templates (:mod:`dossier.resources`: in the package, or the checkout's ``templates/``)."""
+    from dossier.resources import resource_dir
+
+    return resource_dir("templates")
 
 
 def template_path(name: str, project_root: Path | None = None) -> Path:
@@ -36,14 +38,9 @@ def template_path(name: str, project_root: Path | None = None) -> Path:
         own = Path(project_root) / "templates" / f"{name}.docx"
         if own.is_file():
             return own
-    builtin = builtin_templates_dir() / f"{name}.docx"
-    if not builtin.is_file():
-        raise InputError(
-            f"找不到文书模板“{name}.docx”",
-            file=str(builtin),
-            hint="内置模板随 dossier 源码发布；请重新安装，或在项目的 templates/ 文件夹中放入同名模板。",
-        )
-    return builtin
+    from dossier.resources import resource
+
+    return resource("templates", f"{name}.docx")
 
 
 def normalise_docx(data: bytes) -> bytes:

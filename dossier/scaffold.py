@@ -1,5 +1,5 @@
 """``dossier init``: a project folder with an ``enterprise.yaml`` whose Chinese comments explain
-each field and the rule behind it. The template is ``templates/init/enterprise.yaml.j2``; field
+each field and the rule behind it. The template is ``templates/init/enterprise.yaml.j2`` (:mod:`dossier.resources`); field
 lists that depend on the type (core indicators, equipment counts) come from the catalogues."""
 
 from __future__ import annotations
@@ -14,13 +14,15 @@ from dossier.figures import Readings
 from dossier.load import FILENAME
 from dossier.programme import load_programme
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
 def scaffold_text(mtype: str, programme_id: str = "wuhan-2025") -> str:
+    from dossier.resources import resource
+
     programme = load_programme(programme_id)
+    template = resource("templates", "init", "enterprise.yaml.j2")
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES / "init"), undefined=jinja2.StrictUndefined, keep_trailing_newline=True
+        loader=jinja2.FileSystemLoader(template.parent), undefined=jinja2.StrictUndefined, keep_trailing_newline=True
     )
     readings = programme.readings
     core = [e for e in programme.indicators if mtype in e.get("core", [])]

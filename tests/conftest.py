@@ -209,3 +209,13 @@ def codes(result) -> set[str]:
 
 # The hostile-input suite (tests/hostile/) counts its cases and prints them at the end of the run.
 pytest_plugins = ["hostile.hostile_util"]
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The wheel-install test's list of the resources it found inside the wheel."""
+    from install_report import LINES
+
+    if LINES:
+        terminalreporter.write_sep("-", "wheel contents")
+        for line in LINES:
+            terminalreporter.write_line(line)

@@ -101,10 +101,12 @@ def test_titles_carry_the_types_attachment_names(built):
     assert "流程型" in pdf_text(kpi.pdf)
 
 
-def test_same_input_gives_byte_identical_docx_and_pdf(built, tmp_path):
+def test_same_input_gives_byte_identical_docx_and_pdf(built, tmp_path, monkeypatch):
     root, first = built["discrete"]
-    again = build_project(root, tmp_path / "again")  # a fresh OUT: no cache, LibreOffice runs again
+    monkeypatch.setenv("DOSSIER_CACHE_DIR", str(tmp_path / "empty-cache"))  # LibreOffice runs again
+    again = build_project(root, tmp_path / "again")
     assert again.converted == len(again.documents)
+    assert not any(p.name.startswith(".") for p in again.out.rglob("*"))  # no cache in the output folder
     for a, b in zip(first.documents, again.documents, strict=True):
         assert a.docx.read_bytes() == b.docx.read_bytes(), a.docx.name
         assert a.pdf.read_bytes() == b.pdf.read_bytes(), a.pdf.name

@@ -1,42 +1,66 @@
 """An embedded, subset CJK font for the text dossier itself prints (cover, TOC, page numbers, guide).
 
-Noto Sans CJK is an OpenType/CFF collection, which reportlab cannot embed. We subset it with
-fontTools and embed the CFF as a ``CIDFontType0C`` descendant of a ``Type0`` font with Identity-H
-encoding: a 2-byte code is the glyph's CID (kept by the subsetter), and a ToUnicode CMap keeps the
-text searchable. Subsetting the collection costs ~0.4 s, so subsets are cached on disk by their
-character set (``$DOSSIER_CACHE_DIR`` or ``~/.cache/dossier``); a cached subset is byte-identical to
-a fresh one, so output stays deterministic.
+Any CJK font the user already has will do: TrueType (``.ttf``, Windows' 黑体 simhei.ttf), TrueType
+collections (``.ttc``: 宋体 simsun.ttc, 微软雅黑 msyh.ttc, WenQuanYi Zen Hei, macOS Songti/PingFang/
+STHeiti) and OpenType/CFF (Noto Sans CJK). fontTools subsets the face to the characters printed, and
+:func:`embed` writes it as a ``Type0`` font with Identity-H encoding over one descendant:
+``CIDFontType2`` + ``FontFile2`` for TrueType outlines, ``CIDFontType0`` + ``FontFile3``/
+``CIDFontType0C`` for CFF. A 2-byte code is the glyph's id in the subset (the CID, for a CID-keyed
+CFF), and a ToUnicode CMap keeps the text searchable and extractable.
+
+Subsetting a large collection costs ~0.4 s, so subsets are cached on disk (:mod:`dossier.cache`,
+kind ``fonts``) by font file and character set; a cached subset is byte-identical to a fresh one.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import json
 import os
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from dossier.errors import ToolError
 
 FAMILY = "Noto Sans CJK SC"
+# Linux distributions' Noto CJK (the font the samples and tests are made with: same look everywhere).
 _CANDIDATES = (
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
     "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
     "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc",
 )
-_CACHE_VERSION = "1"
+# File names in Windows' and macOS' font folders, best first: Noto if the user installed it, then the
+# fonts the system ships (黑体-like faces first: the binder's labels are sans).
+_FILE_PATTERNS = (
+    "NotoSansCJK*-Regular.tt[cf]", "NotoSansCJKsc-Regular.otf", "NotoSansSC-Regular.otf",
+    "msyh.ttc", "msyh.ttf", "simhei.ttf", "simsun.ttc", "simfang.ttf", "Deng.ttf",  # Windows
+    "PingFang.ttc", "STHeiti Medium.ttc", "STHeiti Light.ttc", "Songti.ttc", "Hiragino Sans GB.ttc",  # macOS
+    "wqy-zenhei.ttc", "wqy-microhei.ttc",
+)
+# Inside a collection, the face to use (simplified Chinese, regular weight), by family name.
+_FACES = (
+    FAMILY, "Microsoft YaHei", "SimHei", "SimSun", "FangSong", "PingFang SC", "Heiti SC", "STHeiti",
+    "Songti SC", "STSong", "Hiragino Sans GB", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei",
+)
+_PROBE = "封面目录第页"  # a face without these cannot print the cover and TOC
+_CACHE_VERSION = "2"
 
 
 @dataclass(frozen=True)
 class FontSubset:
-    """CFF bytes plus, per character, its CID and advance width (1/1000 em)."""
+    """A subset font program plus, per character, its code (CID) and advance width (1/1000 em)."""
 
     name: str
-    cff: bytes
+    data: bytes
+    outlines: str  # "truetype" (glyf) or "cff"
     glyphs: dict[str, tuple[int, int]]
     bbox: tuple[int, int, int, int]
+    ascent: int = 880
+    descent: int = -120
 
     def width(self, text: str, size: float) -> float:
         return sum(self.glyphs.get(ch, (0, 1000))[1] for ch in text) * size / 1000
@@ -45,134 +69,203 @@ class FontSubset:
         return b"".join(self.glyphs.get(ch, (0, 1000))[0].to_bytes(2, "big") for ch in text)
 
 
-def _font_dirs() -> list[Path]:
-    """Where Windows and macOS keep fonts a user installed (no fontconfig there)."""
-    dirs = []
-    for var, sub in (("WINDIR", "Fonts"), ("LOCALAPPDATA", "Microsoft/Windows/Fonts")):
-        if os.environ.get(var):
-            dirs.append(Path(os.environ[var]) / sub)
-    dirs += [Path.home() / "Library" / "Fonts", Path("/Library/Fonts")]
+def font_dirs() -> list[Path]:
+    """The font folders of Windows (system and per-user) and macOS (system, library, user)."""
+    dirs: list[Path] = []
+    if os.environ.get("WINDIR"):
+        dirs.append(Path(os.environ["WINDIR"]) / "Fonts")
+    if os.environ.get("LOCALAPPDATA"):
+        dirs.append(Path(os.environ["LOCALAPPDATA"]) / "Microsoft" / "Windows" / "Fonts")
+    if sys.platform == "darwin" or Path("/System/Library/Fonts").is_dir():
+        dirs += [
+            Path("/System/Library/Fonts"), Path("/System/Library/Fonts/Supplemental"),
+            Path("/Library/Fonts"), Path.home() / "Library" / "Fonts",
+        ]
     return [d for d in dirs if d.is_dir()]
 
 
 def find_font() -> tuple[Path, int]:
-    """The Noto Sans CJK SC collection file and the face index of the SC face.
+    """A CJK font file and the face to use (``-1``: choose by :data:`_FACES`).
 
-    ``$DOSSIER_CJK_FONT`` (a Noto Sans CJK .ttc, or NotoSansSC-Regular.otf) wins; then the Linux
-    package locations, the Windows/macOS font folders, and fontconfig. The font must have CFF
-    outlines: Windows' own 宋体/微软雅黑 are TrueType and cannot be embedded this way.
+    ``$DOSSIER_CJK_FONT`` wins; then Noto CJK where Linux packages put it, the Windows/macOS font
+    folders (:func:`font_dirs`), and fontconfig's choice for simplified Chinese.
     """
-    if os.environ.get("DOSSIER_CJK_FONT") and Path(os.environ["DOSSIER_CJK_FONT"]).is_file():
-        return Path(os.environ["DOSSIER_CJK_FONT"]), -1
+    env = os.environ.get("DOSSIER_CJK_FONT")
+    if env:
+        if Path(env).is_file():
+            return Path(env), -1
+        raise ToolError(
+            "环境变量 DOSSIER_CJK_FONT 指定的字体文件不存在", file=env,
+            hint="请给出中文字体文件（.ttf / .ttc / .otf）的完整路径，或删除这个环境变量。",
+        )
     for cand in _CANDIDATES:
         if Path(cand).is_file():
             return Path(cand), -1
-    for folder in _font_dirs():
-        for pattern in ("NotoSansCJK*-Regular.tt[cf]", "NotoSansCJKsc-Regular.otf", "NotoSansSC-Regular.otf"):
+    folders = font_dirs()
+    for pattern in _FILE_PATTERNS:
+        for folder in folders:
             found = sorted(folder.glob(pattern))
             if found:
                 return found[0], -1
-    try:
-        out = subprocess.run(
-            ["fc-match", "-f", "%{file}\n%{index}", FAMILY], capture_output=True, text=True, timeout=20
-        ).stdout.split("\n")
-        if out and out[0] and "CJK" in out[0] and Path(out[0]).is_file():
-            return Path(out[0]), int(out[1] or 0)
-    except (OSError, subprocess.SubprocessError, ValueError):
-        pass
+    found = _fontconfig()
+    if found is not None:
+        return found
     raise ToolError(
-        "找不到中文字体 Noto Sans CJK，无法生成封面、目录和页码。",
-        hint="Linux 安装系统软件包 fonts-noto-cjk（scripts/setup.sh 会安装）；Windows 请安装 Noto Sans CJK SC"
-        "（思源黑体），或用环境变量 DOSSIER_CJK_FONT 指定字体文件。",
+        "找不到可用的中文字体，无法生成封面、目录和页码。",
+        hint="Windows 和 macOS 自带的中文字体（黑体、宋体、微软雅黑、苹方、宋体-简）都可以使用，"
+        "若已被删除请重新安装；Linux 请安装 fonts-noto-cjk 或 fonts-wqy-zenhei；"
+        "也可以用环境变量 DOSSIER_CJK_FONT 指定字体文件（.ttf / .ttc / .otf）。",
     )
 
 
-def _cache_dir() -> Path | None:
-    root = os.environ.get("DOSSIER_CACHE_DIR")
-    if root:
-        return Path(root) / "fonts"
-    home = os.environ.get("XDG_CACHE_HOME") or (Path.home() / ".cache")
-    return Path(home) / "dossier" / "fonts"
+def _fontconfig() -> tuple[Path, int] | None:
+    try:
+        out = subprocess.run(
+            ["fc-match", "-f", "%{file}\n%{index}\n%{lang}", "sans-serif:lang=zh-cn"],
+            capture_output=True, text=True, timeout=20,
+        ).stdout.split("\n")
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if len(out) >= 3 and out[0] and Path(out[0]).is_file() and "zh-cn" in out[2].split("|"):
+        try:
+            return Path(out[0]), int(out[1] or 0)
+        except ValueError:
+            return None
+    return None
 
 
 def subset_font(chars: set[str] | str) -> FontSubset:
     """A subset holding ``chars`` (plus ``…``), from the disk cache when possible."""
+    from dossier.cache import cache_dir, touch
+
     wanted = "".join(sorted(set(chars) | {"…", " "}))
     path, index = find_font()
     st = path.stat()
     key = hashlib.sha256(
         json.dumps([_CACHE_VERSION, str(path), index, st.st_size, int(st.st_mtime), wanted]).encode()
     ).hexdigest()[:32]
-    cache = _cache_dir()
-    if cache is not None:
-        try:
-            meta = json.loads((cache / f"{key}.json").read_text("utf-8"))
-            cff = (cache / f"{key}.cff").read_bytes()
-            if hashlib.sha256(cff).hexdigest() == meta["sha256"]:
-                return FontSubset(
-                    meta["name"], cff, {k: (v[0], v[1]) for k, v in meta["glyphs"].items()}, tuple(meta["bbox"])
-                )
-        except (OSError, ValueError, KeyError):
-            pass
-    font = _build(path, index, wanted)
-    if cache is not None:
-        try:
-            from dossier.atomic import write_bytes, write_text
+    entry = cache_dir("fonts") / f"{key}.json"
+    try:
+        meta = json.loads(entry.read_text("utf-8"))
+        data = base64.b64decode(meta["data"])
+        if hashlib.sha256(data).hexdigest() == meta["sha256"]:
+            touch(entry)
+            return FontSubset(
+                meta["name"], data, meta["outlines"], {k: (v[0], v[1]) for k, v in meta["glyphs"].items()},
+                tuple(meta["bbox"]), meta["ascent"], meta["descent"],
+            )
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    font = build_subset(path, index, wanted)
+    try:
+        from dossier.atomic import write_text
 
-            write_bytes(cache / f"{key}.cff", font.cff)
-            meta = {
-                "name": font.name,
-                "sha256": hashlib.sha256(font.cff).hexdigest(),
-                "glyphs": {k: list(v) for k, v in font.glyphs.items()},
-                "bbox": list(font.bbox),
-            }
-            write_text(cache / f"{key}.json", json.dumps(meta, ensure_ascii=False, sort_keys=True))
-        except OSError:
-            pass  # a read-only home only costs time
+        meta = {
+            "name": font.name, "outlines": font.outlines, "sha256": hashlib.sha256(font.data).hexdigest(),
+            "data": base64.b64encode(font.data).decode("ascii"),
+            "glyphs": {k: list(v) for k, v in font.glyphs.items()}, "bbox": list(font.bbox),
+            "ascent": font.ascent, "descent": font.descent,
+        }
+        write_text(entry, json.dumps(meta, ensure_ascii=False, sort_keys=True))
+    except OSError:
+        pass  # a read-only cache only costs time
     return font
 
 
-def _build(path: Path, index: int, wanted: str) -> FontSubset:
+def _open_face(path: Path, index: int):
+    """The face ``index`` of ``path``, or (``-1``) the best face of a collection by :data:`_FACES`."""
+    from fontTools.ttLib import TTFont, TTLibError
+
+    def unusable(exc: BaseException) -> ToolError:
+        return ToolError(
+            f"无法读取中文字体文件（{type(exc).__name__}）", file=str(path),
+            hint="请换一个中文字体文件，或用环境变量 DOSSIER_CJK_FONT 指定其他 .ttf / .ttc / .otf 文件。",
+        )
+
+    if index >= 0:
+        try:
+            return TTFont(str(path), fontNumber=index, lazy=True)
+        except (TTLibError, OSError, ValueError, KeyError, AssertionError) as exc:
+            raise unusable(exc) from None
+    faces = []
+    for i in range(64):
+        try:
+            face = TTFont(str(path), fontNumber=i, lazy=True)
+        except (TTLibError, OSError, ValueError, KeyError, AssertionError, IndexError) as exc:
+            if i == 0:
+                raise unusable(exc) from None
+            break  # past the last face
+        faces.append(face)
+        if path.suffix.lower() not in (".ttc", ".otc"):
+            break
+    rank = {name: k for k, name in enumerate(_FACES)}
+    order = sorted(range(len(faces)), key=lambda i: (rank.get(faces[i]["name"].getDebugName(1) or "", len(rank)), i))
+    for face in (faces[i] for i in order):  # reading a CJK cmap is slow: only until one face has the characters
+        cmap = face.getBestCmap() or {}
+        if all(ord(ch) in cmap for ch in _PROBE):
+            return face
+    raise ToolError(
+        "所选字体不含中文字符，无法生成封面、目录和页码", file=str(path),
+        hint="请用环境变量 DOSSIER_CJK_FONT 指定一个中文字体文件（如 黑体 simhei.ttf、宋体 simsun.ttc）。",
+    )
+
+
+def build_subset(path: Path, index: int, wanted: str) -> FontSubset:
+    """Subset the face to ``wanted`` with fontTools: one path for TrueType and CFF outlines."""
+    import logging
+
     from fontTools import subset
+
+    logging.getLogger("fontTools").setLevel(logging.ERROR)  # "BDF NOT subset; dropped" is not news
+    font = _open_face(path, index)
+    if "OS/2" in font and font["OS/2"].fsType & 0x000F == 0x0002:
+        # "Restricted license embedding": the font's licence forbids putting it into a PDF.
+        raise ToolError(
+            "这个中文字体的授权不允许嵌入 PDF，不能用于封面、目录和页码", file=str(path),
+            hint="用环境变量 DOSSIER_CJK_FONT 指定其他中文字体文件，例如系统自带的 黑体 simhei.ttf 或 Noto Sans CJK。",
+        )
+    cmap = font.getBestCmap() or {}
+    names = sorted({cmap[ord(ch)] for ch in wanted if ord(ch) in cmap})
+    opts = subset.Options()
+    opts.layout_features = []
+    opts.name_IDs = [1, 2, 6]  # family and PostScript names: the embedded font says what it is
+    opts.name_languages = [0x409]
+    opts.notdef_outline = True
+    opts.hinting = False
+    opts.desubroutinize = True
+    opts.glyph_names = False
+    opts.drop_tables += ["DSIG", "vhea", "vmtx", "VORG", "BASE", "gasp", "kern", "morx", "mort", "feat", "EBDT", "EBLC", "EBSC", "bdat", "bloc"]
+    sub = subset.Subsetter(opts)
+    sub.populate(glyphs=names)
+    sub.subset(font)
+    # Read the subset back: glyph ids (and CIDs) after subsetting are what the codes must be.
+    buf = io.BytesIO()
+    font.save(buf)
     from fontTools.ttLib import TTFont
 
-    if index < 0:
-        index = 0
-        for i in range(16):
-            try:
-                face = TTFont(str(path), fontNumber=i, lazy=True)
-            except Exception:  # noqa: BLE001 - past the last face
-                break
-            if face["name"].getDebugName(1) == FAMILY:
-                index = i
-                break
-    font = TTFont(str(path), fontNumber=index, lazy=True)
-    cmap = font.getBestCmap()
+    font = TTFont(io.BytesIO(buf.getvalue()))
+    cff = "CFF " in font
+    scale = 1000 / font["head"].unitsPerEm
+    cmap = font.getBestCmap() or {}
     hmtx = font["hmtx"]
-    order = font.getGlyphOrder()
+    cid_keyed = cff and hasattr(font["CFF "].cff.topDictIndex[0], "ROS")
     glyphs: dict[str, tuple[int, int]] = {}
-    names = set()
     for ch in wanted:
         name = cmap.get(ord(ch))
         if name is None:
             continue
-        names.add(name)
-        cid = int(name[3:]) if name.startswith("cid") else order.index(name)
-        glyphs[ch] = (cid, hmtx[name][0])
-    opts = subset.Options()
-    opts.layout_features = []
-    opts.name_IDs = []
-    opts.notdef_outline = True
-    opts.hinting = False
-    opts.desubroutinize = True
-    sub = subset.Subsetter(opts)
-    sub.populate(glyphs=sorted(names))
-    sub.subset(font)
-    cff = font["CFF "].compile(font)
-    head = font["head"]
-    bbox = (head.xMin, head.yMin, head.xMax, head.yMax)
-    tag = "".join(chr(65 + b % 26) for b in hashlib.sha256(wanted.encode()).digest()[:6])
-    return FontSubset(f"{tag}+NotoSansCJKsc-Regular", cff, glyphs, bbox)
+        code = int(name[3:]) if cid_keyed and name.startswith("cid") else font.getGlyphID(name)
+        glyphs[ch] = (code, round(hmtx[name][0] * scale))
+    head, hhea = font["head"], font["hhea"]
+    bbox = tuple(round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax))
+    data = font["CFF "].compile(font) if cff else buf.getvalue()
+    family = (font["name"].getDebugName(6) or font["name"].getDebugName(1) or "CJK").replace(" ", "")
+    family = "".join(ch for ch in family if ch.isascii() and ch.isalnum() or ch == "-") or "CJK"
+    tag = "".join(chr(65 + b % 26) for b in hashlib.sha256(wanted.encode() + family.encode()).digest()[:6])
+    return FontSubset(
+        f"{tag}+{family}", data, "cff" if cff else "truetype", glyphs, bbox,
+        round(hhea.ascent * scale), round(hhea.descent * scale),
+    )
 
 
 def embed(pdf, font: FontSubset):
@@ -180,20 +273,26 @@ def embed(pdf, font: FontSubset):
     import pikepdf
     from pikepdf import Array, Dictionary, Name
 
-    file3 = pikepdf.Stream(pdf, font.cff)
-    file3[Name.Subtype] = Name("/CIDFontType0C")
+    program = pikepdf.Stream(pdf, font.data)
     desc = Dictionary(
         Type=Name.FontDescriptor,
         FontName=Name("/" + font.name),
         Flags=4,
         FontBBox=Array(list(font.bbox)),
         ItalicAngle=0,
-        Ascent=880,
-        Descent=-120,
-        CapHeight=733,
+        Ascent=font.ascent,
+        Descent=font.descent,
+        CapHeight=font.ascent,
         StemV=80,
-        FontFile3=file3,
     )
+    if font.outlines == "cff":
+        program[Name.Subtype] = Name("/CIDFontType0C")
+        desc[Name.FontFile3] = program
+        subtype = Name.CIDFontType0
+    else:
+        program[Name.Length1] = len(font.data)
+        desc[Name.FontFile2] = program
+        subtype = Name.CIDFontType2
     by_cid = sorted({cid: w for cid, w in font.glyphs.values()}.items())
     widths = Array()
     for cid, w in by_cid:
@@ -201,13 +300,15 @@ def embed(pdf, font: FontSubset):
         widths.append(Array([w]))
     cidfont = Dictionary(
         Type=Name.Font,
-        Subtype=Name.CIDFontType0,
+        Subtype=subtype,
         BaseFont=Name("/" + font.name),
         CIDSystemInfo=Dictionary(Registry=pikepdf.String("Adobe"), Ordering=pikepdf.String("Identity"), Supplement=0),
         FontDescriptor=pdf.make_indirect(desc),
         DW=1000,
         W=widths,
     )
+    if font.outlines != "cff":
+        cidfont[Name.CIDToGIDMap] = Name.Identity
     tounicode = pikepdf.Stream(pdf, _tounicode(font))
     type0 = Dictionary(
         Type=Name.Font,

@@ -32,7 +32,6 @@ from dossier.report.charts import category_chart, indicator_chart_size, indicato
 from dossier.report.media import MediaItem, collect_media
 from dossier.report.volume import bind_manifest, guide_items, page_map
 
-TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates" / "report"
 REPORT_NAME = "report.html"
 
 __all__ = [
@@ -42,8 +41,11 @@ __all__ = [
 
 
 def environment() -> jinja2.Environment:
+    """The report templates' environment (``templates/report/``, see :mod:`dossier.resources`)."""
+    from dossier.resources import resource
+
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
+        loader=jinja2.FileSystemLoader(resource("templates", "report", "report.html.j2").parent),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

@@ -24,10 +24,7 @@ def media_findings(ctx: RuleContext) -> Iterator[Finding]:
             "M-PHOTO-COUNT", "error", f"典型图片应恰好 {limit} 张，填写了 {len(m.photos)} 张",
             ("media", "photos") if m.photos else ("media",), clause="materials_9", item=9,
         )
-    try:
-        from dossier.media import MediaLimits, inspect_media
-    except ImportError:  # the media stage is optional at this layer
-        return
+    from dossier.media import MediaLimits, inspect_media
     limits = MediaLimits.from_mapping(ctx.programme.media)
     for path, rel in entries:
         target = paths.resolve(ctx.lines.folder(path, ctx.root), rel, source=ctx.lines.file(path), line=ctx.lines.line(path))

@@ -1,0 +1,51 @@
+"""LibreOffice numbers the Type 1 fonts it embeds with a counter that runs across one soffice call;
+the post-processing renumbers them per document so a PDF does not depend on its batch (or the cache)."""
+
+from __future__ import annotations
+
+import io
+
+import pikepdf
+from fontTools.misc import eexec
+
+from dossier.convert import canonical_type1_ids
+
+
+def _pdf_with_type1(ids: list[int]) -> bytes:
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    fonts = pikepdf.Dictionary()
+    for k, uid in enumerate(ids):
+        clear = f"%!FontType1\n/FontName /F{k} def\n/UniqueID {uid} def\ncurrentfile eexec\n".encode()
+        plain = b"\x00\x01\x02\x03" + f"dup /Private 8 dict dup begin /UniqueID {uid} def end".encode()
+        encrypted, _ = eexec.encrypt(plain, 55665)
+        stream = pikepdf.Stream(pdf, clear + encrypted + b"0" * 64 + b"\ncleartomark\n")
+        stream.Length1, stream.Length2, stream.Length3 = len(clear), len(encrypted), 0
+        desc = pdf.make_indirect(pikepdf.Dictionary(  # indirect, as LibreOffice writes them
+            Type=pikepdf.Name.FontDescriptor, FontName=pikepdf.Name(f"/AAAAA{k}+Kana"), FontFile=stream))
+        fonts[f"/F{k}"] = pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, FontDescriptor=desc)
+    pdf.pages[0].Resources = pikepdf.Dictionary(Font=fonts)
+    canonical_type1_ids(pdf)
+    out = io.BytesIO()
+    pdf.save(out, deterministic_id=True)
+    return out.getvalue()
+
+
+def _ids(data: bytes) -> list[tuple[bytes, bytes]]:
+    import re
+
+    found = []
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        for obj in pdf.objects:
+            if isinstance(obj, pikepdf.Dictionary) and "/FontFile" in obj:
+                s = obj.FontFile
+                raw, l1, l2 = s.read_bytes(), int(s.Length1), int(s.Length2)
+                plain, _ = eexec.decrypt(raw[l1 : l1 + l2], 55665)
+                found.append((re.search(rb"UniqueID \d+", raw[:l1])[0], re.search(rb"UniqueID \d+", plain)[0]))
+    return sorted(found)
+
+
+def test_the_same_fonts_numbered_in_different_batches_come_out_identical():
+    alone, after_others = _pdf_with_type1([4100000, 4100001]), _pdf_with_type1([4100005, 4100006])
+    assert alone == after_others
+    assert _ids(alone) == [(b"UniqueID 4100000", b"UniqueID 4100000"), (b"UniqueID 4100001", b"UniqueID 4100001")]
