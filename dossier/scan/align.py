@@ -16,7 +16,8 @@ own volume page scores at least 0.23 above any other for the same page, while th
 varies with the page (0.45–0.95): decisions are therefore relative (``MARGIN``), not a fixed level.
 
 Matching: a global alignment in order (Needleman–Wunsch, gap ``GAP``) pairs pages that are where
-they should be, and a pair stands when the volume page is the scan page's best. A scan page left
+they should be, and a pair stands unless the scan page matches some other volume page clearly
+better than that page's own partner does (sparse pages that look alike stay where they stand). A scan page left
 over is matched to its clearly best volume page: one nobody took (a page out of place) or one
 already taken (the same sheet scanned twice); a page with no clear best is extra. Pages paired out
 of order are those off the longest increasing run of volume numbers; two of them that would be in
@@ -94,13 +95,22 @@ def registered_correlation(expected: np.ndarray, scan: np.ndarray) -> float:
 
 
 def refine(sim: np.ndarray, turned: np.ndarray, scan: list[np.ndarray], volume: list[np.ndarray]) -> np.ndarray:
-    """Where a row's fingerprint lead is below ``DOUBT``, score its top candidates by both measures."""
+    """Rows whose fingerprint leaves doubt get their candidates scored by both measures.
+
+    Doubt: the best leads the runner-up by less than ``DOUBT``, or the page's partner in the
+    in-order alignment is not its best. Candidates: the ``CANDIDATES`` best and that partner.
+    """
     out = sim.copy()
+    partner = {i: j for i, j in align(sim) if i is not None and j is not None}
     for i in range(sim.shape[0]):
-        order = np.argsort(-sim[i])
-        if len(order) > 1 and sim[i, order[0]] - sim[i, order[1]] >= DOUBT:
+        order = [int(j) for j in np.argsort(-sim[i])]
+        clear = len(order) < 2 or sim[i, order[0]] - sim[i, order[1]] >= DOUBT
+        if clear and partner.get(i, order[0]) == order[0]:
             continue
-        for j in order[:CANDIDATES]:
+        candidates = set(order[:CANDIDATES])
+        if i in partner:
+            candidates.add(partner[i])
+        for j in candidates:
             page = scan[i][::-1, ::-1] if turned[i, j] else scan[i]
             out[i, j] = 0.5 * (sim[i, j] + registered_correlation(volume[j], page))
     return out
@@ -170,11 +180,17 @@ def match(sim: np.ndarray, blank: list[bool]) -> Matching:
     s = sim.copy()
     is_blank = np.asarray(blank, dtype=bool)
     s[is_blank] = NEUTRAL
+    nw = {i: j for i, j in align(s) if i is not None and j is not None}
+    owner = np.full(n, -1)
+    claim = np.full(n, -np.inf)  # how well each volume page's in-order partner matches it
+    for i, j in nw.items():
+        owner[j], claim[j] = i, sim[i, j]
     paired: dict[int, int] = {}
-    for i, j in align(s):
-        if i is None or j is None:
-            continue
-        if is_blank[i] or int(np.argmax(sim[i])) == j or int(np.argmax(sim[:, j])) == i:
+    for i, j in nw.items():
+        # A rival is a volume page that i matches better than its own in-order partner does.
+        rival = (np.arange(n) != j) & ((owner == -1) | (sim[i] > claim))
+        best_rival = float(sim[i][rival].max()) if rival.any() else -1.0
+        if is_blank[i] or sim[i, j] >= best_rival - MARGIN / 2:
             paired[i] = j
     taken = {j: i for i, j in paired.items()}
     out = Matching()

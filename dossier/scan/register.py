@@ -67,31 +67,34 @@ def _window(n: int) -> np.ndarray:
 _WIN = np.outer(_window(BLOCK), _window(BLOCK))
 
 
-def _shift(expected: np.ndarray, scan: np.ndarray) -> tuple[float, float, float] | None:
-    """(dx, dy, peak) moving ``expected``'s content to ``scan``'s, by phase correlation."""
-    a = (expected - expected.mean()) * _WIN
-    b = (scan - scan.mean()) * _WIN
-    fa, fb = np.fft.rfft2(a), np.fft.rfft2(b)
-    cross = fb * np.conj(fa)
+def _shifts(expected: np.ndarray, scan: np.ndarray) -> list[tuple[float, float, float] | None]:
+    """Per block pair (stacked along axis 0): (dx, dy, peak) moving ``expected``'s content to
+    ``scan``'s, by phase correlation; None where the peak is too weak. One batched FFT."""
+    a = (expected - expected.mean(axis=(1, 2), keepdims=True)) * _WIN
+    b = (scan - scan.mean(axis=(1, 2), keepdims=True)) * _WIN
+    cross = np.fft.rfft2(b) * np.conj(np.fft.rfft2(a))
     cross /= np.abs(cross) + 1e-6
-    r = np.fft.irfft2(cross, s=a.shape)
-    r = np.fft.fftshift(r)
-    c = BLOCK // 2
-    lim = MAX_SHIFT_MM
-    sub = r[c - lim : c + lim + 1, c - lim : c + lim + 1]
-    iy, ix = np.unravel_index(int(np.argmax(sub)), sub.shape)
-    peak = float(sub[iy, ix])
-    if peak < MIN_PEAK:
-        return None
+    r = np.fft.fftshift(np.fft.irfft2(cross, s=a.shape[1:]), axes=(1, 2))
+    c, lim = BLOCK // 2, MAX_SHIFT_MM
+    out: list[tuple[float, float, float] | None] = []
 
     def refine(m1: float, m0: float, p1: float) -> float:
         d = m1 - 2 * m0 + p1
         return 0.0 if abs(d) < 1e-9 else 0.5 * (m1 - p1) / d
 
-    y, x = iy + c - lim, ix + c - lim
-    fx = refine(r[y, x - 1], r[y, x], r[y, x + 1]) if 0 < x < BLOCK - 1 else 0.0
-    fy = refine(r[y - 1, x], r[y, x], r[y + 1, x]) if 0 < y < BLOCK - 1 else 0.0
-    return x - c + fx, y - c + fy, peak
+    for k in range(r.shape[0]):
+        sub = r[k, c - lim : c + lim + 1, c - lim : c + lim + 1]
+        iy, ix = np.unravel_index(int(np.argmax(sub)), sub.shape)
+        peak = float(sub[iy, ix])
+        if peak < MIN_PEAK:
+            out.append(None)
+            continue
+        y, x = iy + c - lim, ix + c - lim
+        rk = r[k]
+        fx = refine(rk[y, x - 1], rk[y, x], rk[y, x + 1]) if 0 < x < BLOCK - 1 else 0.0
+        fy = refine(rk[y - 1, x], rk[y, x], rk[y + 1, x]) if 0 < y < BLOCK - 1 else 0.0
+        out.append((x - c + fx, y - c + fy, peak))
+    return out
 
 
 def _blocks(shape: tuple[int, int]) -> list[tuple[int, int]]:
@@ -115,13 +118,15 @@ def register(expected: np.ndarray, scan: np.ndarray) -> Transform:
     if rows < BLOCK or cols < BLOCK:
         return Transform()
     p, q, w = [], [], []
-    printed = 0
-    for x, y in _blocks((rows, cols)):
-        e = expected[y : y + BLOCK, x : x + BLOCK]
-        if float(e.std()) < 4.0:  # nothing printed here to follow
-            continue
-        printed += 1
-        got = _shift(e, scan[y : y + BLOCK, x : x + BLOCK])
+    spots = [(x, y) for x, y in _blocks((rows, cols)) if float(expected[y : y + BLOCK, x : x + BLOCK].std()) >= 4.0]
+    printed = len(spots)  # blocks with print to follow
+    if not spots:
+        return Transform()
+    found = _shifts(
+        np.stack([expected[y : y + BLOCK, x : x + BLOCK] for x, y in spots]),
+        np.stack([scan[y : y + BLOCK, x : x + BLOCK] for x, y in spots]),
+    )
+    for (x, y), got in zip(spots, found):
         if got is None:
             continue
         dx, dy, peak = got
