@@ -70,7 +70,7 @@ def main() -> int:
     cpu = min(cpus)
     # On a machine shared with other work the wall clock says little; CPU seconds do not depend on
     # the load: over 2 cores the wall time cannot be below cpu / 2.
-    print(f"CPU {cpu:.2f} s ({cpu / pages * 1000:.0f} ms a page): {pages / (cpu / 2):.1f} pages/s if both cores were free; "
+    print(f"CPU {cpu:.2f} s ({cpu / pages * 1000:.0f} ms a page): {pages / (cpu / 2):.1f} pages/s at most with both cores free (the matching runs on one); "
           f"load average {os.getloadavg()[0]:.1f}")
     print(f"result: {first.stdout.strip()} (exit {first.returncode})")
     return 0 if first.returncode == 0 else 1
