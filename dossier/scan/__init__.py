@@ -19,7 +19,8 @@ scan page like no volume page; ``S-PAGE-DUPLICATE`` [error] a sheet scanned twic
 ``S-PAGE-ORDER`` [error] pages swapped or out of place; ``S-SEAM-MISSING`` [error];
 ``S-COVER-SEAL-MISSING`` [error]; ``S-NOT-STAMPED`` [error] no seal ink anywhere (one finding for
 the whole scan); ``S-PAGE-BLANK`` [error]; ``S-DUPLEX-BACKS`` [info] blank backs of a duplex scan
-ignored; ``S-PAGE-UPSIDE-DOWN`` [error]; ``S-PAGE-ORIENTATION`` [error] landscape for portrait or
+ignored; ``S-PAGE-UPSIDE-DOWN`` [error]; ``S-PAGE-GRAYSCALE`` [error] one page scanned without colour in
+a colour scan; ``S-PAGE-ORIENTATION`` [error] landscape for portrait or
 the reverse; ``S-VOLUME-CHANGED`` [warning]; ``S-RESOLUTION`` [info]; ``S-RESOLUTION-LOW``
 [warning] below 150 dpi; ``S-NO-VOLUME`` [info] no volume PDF to compare with.
 Unusable scans (not a PDF, encrypted, no pages, no scanned image at all, no colour) raise
@@ -33,12 +34,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 
 from dossier.errors import InputError
 from dossier.findings import Finding, Severity
 from dossier.scan.align import Matching, fingerprint, match, refine, similarity
-from dossier.scan.ink import MM_PER_PT, PageCells, is_blank, red_mm2
+from dossier.scan.ink import MM_PER_PT, PageCells, red_mm2
 from dossier.scan.manifest import Manifest, PageSpec, Rect, load_manifest, parse_manifest
 from dossier.scan.measure import PageMeasure, measure_pages, scanned_image_pages
 from dossier.scan.register import Transform, register
@@ -346,7 +346,9 @@ def _check_page(m: PageMeasure, turned: bool, page: PageSpec, spec: Manifest, vo
     t = register(vol_cells[page.number - 1], cells.ink) if vol_cells is not None and not m.blank else Transform()
     upside_down = turned
     seam_ink, seam_ok = None, None
-    if page.seams:
+    if page.seams and not cells.colour:
+        out.add("S-PAGE-GRAYSCALE", "error", f"{where}是黑白扫描，看不出骑缝章；请用彩色模式重扫这一页。", m.number)
+    elif page.seams:
         seam_ink, seam_ok = _seam_ink(cells, page, t)
         if not seam_ok and vol_cells is None:
             # Without the volume: a seam found only with the page turned means it was fed upside down.
