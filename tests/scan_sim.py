@@ -192,6 +192,7 @@ class Case:
     duplicate: frozenset[int] = frozenset()  # scanned twice in a row
     swap: tuple[tuple[int, int], ...] = ()
     upside_down: frozenset[int] = frozenset()
+    foreign_after: frozenset[int] = frozenset()  # a sheet of some other document slipped in after these
     seed: int = 5
 
     def but(self, **kw) -> Case:
@@ -451,8 +452,10 @@ def scanned_pages(volume: Path, manifest: dict, case: Case, cache: Path | None =
 
     Cached in memory by everything but the page order, so cases that only reorder, drop or repeat
     sheets (missing, swapped, duplicated pages) reuse one scan of the sheets, as a rescan would.
+    A foreign sheet (a page of another document), when asked for, is kept under the number −1.
     """
-    key = (str(volume), case.scanner, case.ink, case.stamped, case.no_seam, case.no_cover, case.upside_down, case.seed)
+    key = (str(volume), case.scanner, case.ink, case.stamped, case.no_seam, case.no_cover, case.upside_down,
+           bool(case.foreign_after), case.seed)
     if key in _SCANNED:
         return _SCANNED[key]
     sc = case.scanner
@@ -469,6 +472,12 @@ def scanned_pages(volume: Path, manifest: dict, case: Case, cache: Path | None =
         out[n] = [_jpeg(im, sc)]
         if sc.duplex:
             out[n].append(_jpeg(scan_sheet(blank_back(sheet, sc.show_through), sc, rng), sc))
+    if case.foreign_after:
+        other = volume.parent / "foreign"
+        other.mkdir(exist_ok=True)
+        doc = make_documents(other, 1, seed=999)
+        sheet = _printed(print_pages(doc, sc.dpi, other)[0], sc.print_scale)
+        out[-1] = [_jpeg(scan_sheet(sheet, sc, rng), sc)]
     _SCANNED[key] = out
     return out
 
@@ -476,7 +485,9 @@ def scanned_pages(volume: Path, manifest: dict, case: Case, cache: Path | None =
 def make_scan(volume: Path, manifest: dict, out: Path, case: Case = Case(), cache: Path | None = None) -> Path:
     """Print, stamp and scan the volume as ``case`` says; writes ``out`` (a scanner's PDF)."""
     pages = scanned_pages(volume, manifest, case, cache)
-    order = [n for n in sorted(pages) if n not in case.drop]
+    order = [n for n in sorted(pages) if n > 0 and n not in case.drop]
+    for n in sorted(case.foreign_after, reverse=True):
+        order.insert(order.index(n) + 1, -1)
     for a, b in case.swap:
         ia, ib = order.index(a), order.index(b)
         order[ia], order[ib] = order[ib], order[ia]

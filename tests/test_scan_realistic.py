@@ -1,9 +1,29 @@
 """dossier scan against realistic scans: print → fanned stamping → scanner (tests/scan_sim.py).
 
 The volume is bound by dossier bind with one seal group of 21 sheets, so each page carries a 2 mm
-sliver of one 42 mm seal, the thinnest bind allows. Each case states what was done to the sheets
-and what the check must say: no false alarm on a good scan however degraded, and each real fault
-named once, by its real page numbers.
+sliver of one 42 mm seal, the thinnest bind allows (a short 8-sheet volume serves the cases whose
+point is not the slice width). Each case states what was done and what the check must say: no
+false alarm on a good scan however degraded, and each real fault named once, by its real numbers.
+
+=================================================  =========================================
+case                                               expected outcome
+=================================================  =========================================
+200 dpi, fresh ink, 1.2° skew, 3 mm offset, q85    no finding
+150 dpi, faded pink ink, 2° skew, q55 ("HARD")     no finding
+150 dpi, brownish ink, print grown 1.03, q55       no finding
+300 dpi, 2° skew, 4 mm offset, print shrunk 0.97   no finding (read by two worker processes)
+HARD, volume pages 5 and 6 swapped                 one S-PAGE-ORDER naming both
+HARD, volume pages 4 and 15 swapped                one S-PAGE-ORDER naming both
+HARD, volume page 9 missing                        S-PAGE-MISSING 9 only
+HARD, volume page 12 scanned twice                 S-PAGE-DUPLICATE (scan page 13) only
+HARD, a sheet of another document after page 16    S-PAGE-EXTRA (scan page 17) only
+HARD, page 7 upside down, no sliver on page 10,    S-PAGE-UPSIDE-DOWN 7, S-SEAM-MISSING 10,
+no cover seal                                      S-COVER-SEAL-MISSING 1
+duplex scan (a blank back after every sheet)       one S-DUPLEX-BACKS info, no error
+unstamped print, scanned in colour                 one S-NOT-STAMPED error
+grey scan, stored as grey or as RGB                one InputError asking for a colour scan
+the bound volume PDF itself                        one InputError: not a scan
+=================================================  =========================================
 """
 
 from __future__ import annotations
@@ -92,6 +112,11 @@ def test_swapped_distant_pages_are_named_once(volume):
 def test_missing_page_is_named_without_touching_neighbours(volume):
     report = check(volume, HARD.but(drop=frozenset({9})), "missing.pdf")
     assert problems(report) == [("S-PAGE-MISSING", 9)]
+
+
+def test_foreign_page_is_extra(volume):
+    report = check(volume, HARD.but(foreign_after=frozenset({16})), "foreign.pdf")
+    assert problems(report) == [("S-PAGE-EXTRA", 17)]
 
 
 def test_duplicated_page_is_named(volume):
