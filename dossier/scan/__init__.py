@@ -224,8 +224,9 @@ def _refuse_colourless(measures: list[PageMeasure], scan_pdf: Path) -> None:
 def _drop_duplex_backs(measures: list[PageMeasure], spec: Manifest, out: _Out) -> list[PageMeasure]:
     """A duplex scan of single-sided sheets: every other page a blank back. Ignore them, say so once.
 
-    Recognised when at least 40 % of the scan is blank and nearly all blanks (90 %) fall on one
-    parity of scan page: that is the scanner's duplex setting, not a page that was left out.
+    Recognised when at least 40 % of the scan is blank, nearly all blanks (90 %) fall on one
+    parity of scan page, and the pages left are about as many as the volume's (so the blanks are
+    not the volume's own blank pages): that is the scanner's duplex setting.
     """
     blanks = [m for m in measures if m.blank]
     if len(blanks) < 2 or len(blanks) < 0.4 * len(measures):
@@ -233,6 +234,8 @@ def _drop_duplex_backs(measures: list[PageMeasure], spec: Manifest, out: _Out) -
     parity = [m.number % 2 for m in blanks]
     if max(parity.count(0), parity.count(1)) < 0.9 * len(blanks):
         return measures
+    if len(measures) - len(blanks) < 0.9 * spec.page_count:
+        return measures  # without them too few pages would be left: blank pages of the volume itself
     out.add(
         "S-DUPLEX-BACKS",
         "info",
