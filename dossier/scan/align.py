@@ -9,7 +9,7 @@ Two measures, both in [-1, 1]:
   sheet 4 mm off or turned 2° still overlaps its own fingerprint;
 - a **registered correlation** for the few candidates of a page whose fingerprint leaves doubt:
   the page is registered to the candidate (:mod:`.register`) and the 1 mm darkness maps are
-  correlated point by point. The pair's score is then the mean of both.
+  correlated point by point. The pair's score is then the mean of both, if that is higher.
 
 Over the simulation grid (tests/scan_sim.py: 150–300 dpi, ±2°, 0.97–1.03 scale, JPEG 55) a page's
 own volume page scores at least 0.23 above any other for the same page, while the absolute level
@@ -31,9 +31,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 CELL_MM = 5
-GAP = 0.35
+GAP = 0.4
 MARGIN = 0.1  # how much better than the runner-up a page's best match must be to be trusted
 DOUBT = 0.15  # a fingerprint lead below this asks for the registered correlation
+SURE = 0.5  # ... and so does a best fingerprint score below this (sparse pages score low)
 CANDIDATES = 3
 NEUTRAL = 0.5  # a blank scan page's score against any page: kept where it stands
 
@@ -97,22 +98,27 @@ def registered_correlation(expected: np.ndarray, scan: np.ndarray) -> float:
 def refine(sim: np.ndarray, turned: np.ndarray, scan: list[np.ndarray], volume: list[np.ndarray]) -> np.ndarray:
     """Rows whose fingerprint leaves doubt get their candidates scored by both measures.
 
-    Doubt: the best leads the runner-up by less than ``DOUBT``, or the page's partner in the
-    in-order alignment is not its best. Candidates: the ``CANDIDATES`` best and that partner.
+    Doubt: the best leads the runner-up by less than ``DOUBT`` or scores below ``SURE`` (a page
+    with little print: a cover, a contents page), or the page's partner in the in-order alignment
+    is not its best. Candidates: the ``CANDIDATES`` best, that partner, and the volume pages at the
+    page's place if all were in order (a sparse page's own volume page may not be among the best).
     """
     out = sim.copy()
     partner = {i: j for i, j in align(sim) if i is not None and j is not None}
     for i in range(sim.shape[0]):
         order = [int(j) for j in np.argsort(-sim[i])]
-        clear = len(order) < 2 or sim[i, order[0]] - sim[i, order[1]] >= DOUBT
+        clear = (len(order) < 2 or sim[i, order[0]] - sim[i, order[1]] >= DOUBT) and sim[i, order[0]] >= SURE
         if clear and partner.get(i, order[0]) == order[0]:
             continue
         candidates = set(order[:CANDIDATES])
         if i in partner:
             candidates.add(partner[i])
+        where = round(i * sim.shape[1] / sim.shape[0])  # where the page would be if all were in order
+        candidates.update(j for j in (where - 1, where, where + 1) if 0 <= j < sim.shape[1])
         for j in candidates:
             page = scan[i][::-1, ::-1] if turned[i, j] else scan[i]
-            out[i, j] = 0.5 * (sim[i, j] + registered_correlation(volume[j], page))
+            # A failed registration (little print to follow) must not make a page less itself.
+            out[i, j] = max(sim[i, j], 0.5 * (sim[i, j] + registered_correlation(volume[j], page)))
     return out
 
 
