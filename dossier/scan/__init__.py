@@ -38,7 +38,7 @@ from typing import Any
 from dossier.errors import InputError
 from dossier.findings import Finding, Severity
 from dossier.scan.align import Matching, fingerprint, match, refine, similarity
-from dossier.scan.ink import MM_PER_PT, PageCells, red_mm2
+from dossier.scan.ink import MM_PER_PT, PageCells, printed_mm2, red_mm2
 from dossier.scan.manifest import Manifest, PageSpec, Rect, load_manifest, parse_manifest
 from dossier.scan.measure import PageMeasure, measure_pages, scanned_image_pages
 from dossier.scan.register import Transform, register
@@ -63,6 +63,10 @@ SLACK_X_MM = 2.0
 SLACK_Y_MM = 6.0
 UNREGISTERED_MM = 8.0
 LOW_DPI = 150
+# A page number and the printed seam placeholder alone print 30–60 mm² of dark cells; one
+# paragraph prints several hundred. Below SPARSE_MM2 a page cannot be told from other near-empty
+# pages by content, so it is matched by its position.
+SPARSE_MM2 = 100
 GREY_CHROMA = 4.0  # colour spread (levels) of the most colourful 1 % of a page; grey scans: 0–2
 Progress = Callable[[str, int, int], None]
 
@@ -261,7 +265,7 @@ def _pair(measures: list[PageMeasure], spec: Manifest, vol_cells, out: _Out) -> 
         [fingerprint(x.cells.ink) for x in measures], [fingerprint(x.cells.turned().ink) for x in measures], vol_fp
     )
     sim = refine(sim, turned, [x.cells.ink for x in measures], vol_cells)
-    found: Matching = match(sim, [x.blank for x in measures])
+    found: Matching = match(sim, [x.blank for x in measures], [printed_mm2(x.cells) < SPARSE_MM2 for x in measures])
     num = [x.number for x in measures]
     for j in found.missing:
         out.add("S-PAGE-MISSING", "error", f"扫描件缺少成册第 {j + 1} 页；请补扫这一页并放回原位置。", page=j + 1)

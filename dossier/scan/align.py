@@ -180,11 +180,12 @@ def _lead(row: np.ndarray, j: int) -> float:
     return float(row[j] - others.max()) if others.size else 1.0
 
 
-def match(sim: np.ndarray, blank: list[bool]) -> Matching:
-    """Match scan pages to volume pages (see module docstring); ``blank`` scan pages match by position."""
+def match(sim: np.ndarray, blank: list[bool], sparse: list[bool] | None = None) -> Matching:
+    """Match scan pages to volume pages (see module docstring). ``blank`` scan pages, and
+    ``sparse`` ones (too little print to tell them from each other), match by position."""
     m, n = sim.shape
     s = sim.copy()
-    is_blank = np.asarray(blank, dtype=bool)
+    is_blank = np.asarray(blank, dtype=bool) | np.asarray(sparse if sparse is not None else blank, dtype=bool)
     s[is_blank] = NEUTRAL
     nw = {i: j for i, j in align(s) if i is not None and j is not None}
     owner = np.full(n, -1)
@@ -193,8 +194,9 @@ def match(sim: np.ndarray, blank: list[bool]) -> Matching:
         owner[j], claim[j] = i, sim[i, j]
     paired: dict[int, int] = {}
     for i, j in nw.items():
-        # A rival is a volume page that i matches better than its own in-order partner does.
-        rival = (np.arange(n) != j) & ((owner == -1) | (sim[i] > claim))
+        # A rival is a volume page that i matches clearly better than its own in-order partner does
+        # (pages of one template, two invoices say, match each other's scans almost equally).
+        rival = (np.arange(n) != j) & ((owner == -1) | (sim[i] > claim + MARGIN))
         best_rival = float(sim[i][rival].max()) if rival.any() else -1.0
         if is_blank[i] or sim[i, j] >= best_rival - MARGIN / 2:
             paired[i] = j
@@ -203,7 +205,7 @@ def match(sim: np.ndarray, blank: list[bool]) -> Matching:
     loose = [i for i in range(m) if i not in paired]
     for i in sorted(loose, key=lambda i: -float(sim[i].max())):
         j = int(np.argmax(sim[i]))
-        if blank[i] or _lead(sim[i], j) < MARGIN:
+        if is_blank[i] or _lead(sim[i], j) < MARGIN:
             out.extra.append(i)
         elif j not in taken:
             paired[i], taken[j] = j, i
