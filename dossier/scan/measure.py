@@ -95,14 +95,24 @@ def measure_pages(path: Path, progress: Callable[[str, int, int], None] | None =
                 progress(step, last, total)
         return results
     import multiprocessing
+    from concurrent.futures.process import BrokenProcessPool
 
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = [pool.submit(_measure_range, str(path), first, last) for first, last in chunks]
-        done = 0
-        for fut in futures:
-            part = fut.result()
-            results.extend(part)
-            done += len(part)
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            futures = [pool.submit(_measure_range, str(path), first, last) for first, last in chunks]
+            done = 0
+            for fut in futures:
+                part = fut.result()
+                results.extend(part)
+                done += len(part)
+                if progress:
+                    progress(step, done, total)
+        return results
+    except BrokenProcessPool:
+        # Workers could not start (e.g. a caller whose main module cannot be re-imported): read here.
+        results = []
+        for first, last in chunks:
+            results.extend(_measure_range(str(path), first, last))
             if progress:
-                progress(step, done, total)
-    return results
+                progress(step, last, total)
+        return results
