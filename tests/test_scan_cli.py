@@ -59,3 +59,29 @@ def test_missing_manifest_exits_2(bound, tmp_path):
     volume, _ = bound
     result = run(volume, "--against", tmp_path / "nope.json")
     assert result.exit_code == 2 and "清单文件不存在" in result.output
+
+
+def test_progress_is_plain_lines_on_stderr_when_not_a_terminal(bound, tmp_path):
+    volume, manifest = bound
+    result = run(make_scan(volume, tmp_path / "s.pdf"), "--against", manifest)
+    assert result.exit_code == 0
+    assert "读取扫描页：共 4 项……" in result.stderr and "读取扫描页：完成" in result.stderr
+    assert "读取扫描页" not in result.stdout
+
+
+def test_no_progress_with_quiet_or_json(bound, tmp_path):
+    volume, manifest = bound
+    scan = make_scan(volume, tmp_path / "s.pdf")
+    quiet = run(scan, "--against", manifest, "-q")
+    assert quiet.stderr == "" and quiet.stdout.startswith("共 0 个错误")
+    as_json = run(scan, "--against", manifest, "--json")
+    assert as_json.stderr == "" and json.loads(as_json.stdout)["exit_code"] == 0
+
+
+def test_progress_is_a_rich_bar_on_a_terminal(bound, tmp_path, monkeypatch):
+    monkeypatch.setenv("TTY_COMPATIBLE", "1")  # rich: treat the output as a terminal
+    monkeypatch.setenv("TTY_INTERACTIVE", "1")
+    volume, manifest = bound
+    result = run(make_scan(volume, tmp_path / "s.pdf"), "--against", manifest)
+    assert result.exit_code == 0
+    assert "4/4" in result.stderr and "读取扫描页：共" not in result.stderr  # the bar, not plain lines

@@ -2,8 +2,9 @@
 
 A scanner's PDF holds one image per page filling the page. That image is taken out with pikepdf
 (a JPEG decoded at reduced scale with Pillow's ``draft``: 20 ms instead of 100+ for a 300 dpi
-A4 page) and turned by the page's ``/Rotate``. A page that does not look like that (no image,
-several images, an image not filling the page) is rendered with ``pdftoppm`` instead.
+A4 page) and turned by the page's ``/Rotate``. A page that does not look like that (several
+images, an image not filling the page) is rendered with ``pdftoppm`` instead; a PDF with no
+scanned image at all is refused before anything is rendered (see :func:`dossier.scan.scan_against`).
 """
 
 from __future__ import annotations
@@ -13,8 +14,6 @@ import shutil
 import subprocess
 import tempfile
 import warnings
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pikepdf
@@ -25,17 +24,6 @@ from dossier.errors import InputError, PasswordError, ToolError
 # Seal ink is found reliably from about 75 dpi; decoding at ≥ 100 dpi keeps 1 mm ring lines whole.
 ANALYSIS_DPI = 100
 _TRANSPOSE = {90: Image.Transpose.ROTATE_270, 180: Image.Transpose.ROTATE_180, 270: Image.Transpose.ROTATE_90}
-
-
-@dataclass
-class PageImage:
-    number: int
-    width_pt: float  # page as displayed
-    height_pt: float
-    image: Image.Image  # RGB or L, page as displayed
-    source_dpi: float | None  # resolution of the scan itself; None when rendered
-    grayscale: bool  # the scanner stored no colour: seal ink cannot be seen
-    rendered: bool  # True when pdftoppm drew it (the page is not a plain scanned image)
 
 
 def open_scan(path: Path) -> pikepdf.Pdf:
@@ -138,24 +126,3 @@ def _render(path: Path, number: int) -> Image.Image:
                 return im.convert("RGB")
         except (Image.DecompressionBombError, OSError) as exc:
             raise InputError("扫描件页面无法渲染", file=path, page=number) from exc
-
-
-def iter_pages(path: Path, pdf: pikepdf.Pdf) -> Iterator[PageImage]:
-    """Each page as displayed; raises :class:`InputError` for a page that cannot be decoded at all."""
-    for number, page in enumerate(pdf.pages, start=1):
-        w_pt, h_pt, rotate = _displayed_size(page, path, number)
-        try:
-            got = _extract(page, rotate, w_pt, h_pt)
-        except Image.DecompressionBombError as exc:
-            raise InputError(
-                f"扫描件第 {number} 页的图片像素过多（{exc}），疑似解压炸弹，拒绝处理",
-                file=path, page=number, hint="请用 150–300 dpi 重新扫描",
-            ) from None
-        except (pikepdf.PdfError, OSError, ValueError, NotImplementedError, TypeError, KeyError, ZeroDivisionError):
-            got = None
-        if got is not None:
-            im, dpi = got
-            yield PageImage(number, w_pt, h_pt, im, dpi, im.mode == "L", rendered=False)
-        else:
-            im = _render(path, number)
-            yield PageImage(number, w_pt, h_pt, im, None, grayscale=False, rendered=True)
