@@ -12,6 +12,10 @@ Public API::
 Each project runs in its own process (one per core): LibreOffice gets a fresh profile per call
 (:mod:`dossier.convert`), so parallel builds never share one. Whatever goes wrong in one project
 — unusable input, errors, a tool failure, a bug — becomes that project's row; the others go on.
+Each project's build is all or nothing (:func:`dossier.build.build_project`). Ctrl-C or SIGTERM
+stops the batch: the workers ignore SIGINT and are sent SIGTERM, which each turns into an
+exception, so a project being built is cut short cleanly (its LibreOffice killed, its staging
+folder removed, ``OUT/<name>/`` left as it was) and no queued project starts.
 ``OUT/index.html`` and ``OUT/summary.csv`` list the same rows, written atomically, and are the
 same bytes for the same inputs (no clock is read).
 """
@@ -220,8 +224,10 @@ def _run_project(root: Path, out_dir: Path, build: bool, name: str) -> ProjectRo
     if check is None:
         check = check_project(root)
     # A refused build writes nothing: a manifest in out_dir would be an earlier build's.
-    manifest = load_manifest(out_dir) if build and not failure and not refused else None
-    write_report(check, out_dir / REPORT, manifest=manifest)
+    built = build and not failure and not refused
+    manifest = load_manifest(out_dir) if built else None
+    if not built:  # a build wrote this very report inside its output folder already
+        write_report(check, out_dir / REPORT, manifest=manifest)
     app, figures, programme = check.project.app, check.figures, check.programme
     counts = check.counts()
     if failure:
@@ -292,24 +298,85 @@ def run_batch(
             if on_done:
                 on_done(row)
     else:
-        with cf.ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
+        with cf.ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_worker_init) as pool:
             # Submitting starts the workers; only then may the caller start a progress thread.
-            futures = {pool.submit(run_project, p, out / names[p], build, names[p]): p for p in projects}
-            if on_start:
-                on_start(len(projects))
-            for future in cf.as_completed(futures):
-                p = futures[future]
-                try:
-                    row = future.result()
-                except Exception as exc:  # noqa: BLE001 - a worker that died (killed, out of memory)
-                    row = ProjectRow(names[p], str(p), p.name, "", 0, 0, "", None, FAILED,
-                                     f"处理该项目的进程意外退出：{type(exc).__name__}", "")
-                rows.append(row)
-                if on_done:
-                    on_done(row)
+            futures = {pool.submit(_in_worker, p, out / names[p], build, names[p]): p for p in projects}
+            try:
+                if on_start:
+                    on_start(len(projects))
+                for future in cf.as_completed(futures):
+                    p = futures[future]
+                    try:
+                        row = future.result()
+                    except Exception as exc:  # noqa: BLE001 - a worker that died (killed, out of memory)
+                        row = ProjectRow(names[p], str(p), p.name, "", 0, 0, "", None, FAILED,
+                                         f"处理该项目的进程意外退出：{type(exc).__name__}", "")
+                    rows.append(row)
+                    if on_done:
+                        on_done(row)
+            except BaseException:
+                _stop_workers(futures)
+                raise
     result = BatchResult(out, sorted(rows, key=lambda r: (STATUS_ORDER[r.status], r.name)), build)
     write_outputs(result)
     return result
+
+
+# ---------------------------------------------------------------- stopping workers
+
+_busy = False  # a worker is running a project
+_stopping = False  # a worker was told to stop
+
+
+def _worker_init() -> None:
+    """In each worker: Ctrl-C is the batch's to handle; SIGTERM becomes an exception mid-project."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _on_sigterm)
+
+
+def _on_sigterm(signum, frame) -> None:
+    from dossier.interrupt import Terminated
+
+    global _stopping
+    if _stopping:
+        # Unwinding already. Another SIGTERM (the pool sends one to every worker once one has
+        # exited) must not cut the cleanup short; a worker that hangs is killed by the batch.
+        return
+    _stopping = True
+    if _busy:
+        raise Terminated()  # unwinds the project: LibreOffice killed, staging folder removed
+    os._exit(143)  # idle: nothing to clean up, and no project may start any more
+
+
+def _in_worker(root: Path, out_dir: Path, build: bool, name: str) -> ProjectRow:
+    from dossier.interrupt import Terminated
+
+    global _busy
+    _busy = True
+    try:
+        if _stopping:
+            raise Terminated()
+        return run_project(root, out_dir, build, name)
+    except Terminated:
+        # The project has unwound. Leave now: the pool would hand this worker the next project.
+        os._exit(143)
+    finally:
+        _busy = False
+
+
+def _stop_workers(futures) -> None:
+    """Cancel what has not started and send the workers SIGTERM; wait for them to finish cleaning up."""
+    for future in futures:
+        future.cancel()
+    children = multiprocessing.active_children()
+    for child in children:
+        child.terminate()
+    for child in children:
+        child.join(timeout=30)
+        if child.is_alive():
+            child.kill()
 
 
 def _context() -> multiprocessing.context.BaseContext:

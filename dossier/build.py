@@ -1,8 +1,13 @@
 """``dossier build``: check → contexts → .docx → PDF → ``OUT/manifest.json`` (→ bound volume).
 
 Refuses to build when the check finds errors, unless ``force`` — then every page of every document
-carries 草稿 in its header. Outputs go to ``OUT`` (default ``DIR/build``), each written atomically;
-nothing is written into the project's ``evidence/`` or ``media/``, and no input file is modified.
+carries 草稿 in its header. Outputs go to ``OUT`` (default ``DIR/build``) all or nothing: they are
+written into a staging folder beside it that replaces ``OUT`` whole when everything is done
+(:func:`dossier.atomic.staged_folder`), so an interrupted or failed build leaves the previous
+``OUT`` as it was, and every file listed in ``manifest.json`` has the recorded SHA-256. The user's
+own files in ``OUT`` (anything a build does not make, e.g. ``package/``) are kept; the ``OUT/.cache``
+of earlier versions is dropped (caches live in the user cache folder, :mod:`dossier.cache`). Nothing is written into the project's ``evidence/`` or ``media/``, and no
+input file is modified.
 The same input gives byte-identical .docx and PDF files (see :mod:`dossier.render`, :mod:`dossier.convert`).
 """
 
@@ -12,18 +17,19 @@ import datetime as dt
 import hashlib
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from dossier.atomic import write_bytes, write_text
+from dossier.atomic import staged_folder, write_bytes, write_text
 from dossier.cache import cache_dir, touch
 from dossier.check import CheckResult, check_project
 from dossier.context import DocumentSpec, document_contexts, document_specs
 from dossier.convert import convert_all, find_soffice
-from dossier.errors import InputError
+from dossier.errors import DossierError, InputError
 from dossier.fidelity import CODE as MISMATCH, check_documents
 from dossier.findings import Finding
+from dossier.progress import Progress, silent
 from dossier.render import render_docx, template_path
 
 MANIFEST = "manifest.json"
@@ -109,14 +115,18 @@ def build_project(
     soffice: str | os.PathLike | None = None,
     duplex: bool = False,
     seal_group: int | None = None,
+    progress: Progress | None = None,
 ) -> BuildResult:
-    """Build every document of the project at ``root`` into ``out``.
+    """Build every document of the project at ``root`` into ``out``, replacing it whole.
 
     Returns a :class:`BuildResult`; ``refused`` is true (and nothing is written) when the check has
     errors and ``force`` is false. Raises :class:`InputError` for unusable input or templates and
-    :class:`ToolError` when LibreOffice is missing or fails.
+    :class:`ToolError` when LibreOffice is missing or fails; then ``out`` is left as it was. Another
+    process building into ``out`` is waited for. ``progress`` is told each step (:mod:`dossier.progress`).
     """
     root = Path(root)
+    progress = progress or silent
+    progress("检查材料", 0, None)
     check = check_project(root, today=today, media=media)
     errors = [f for f in check.findings if f.severity == "error"]
     target = output_dir(root, out)
@@ -138,41 +148,98 @@ def build_project(
     soffice = find_soffice(soffice)  # fail before writing anything when LibreOffice is missing
     contexts = document_contexts(app, programme, figures, draft=result.draft)
     specs = document_specs(programme, app.type)
-    target.mkdir(parents=True, exist_ok=True)
+    stage: Path | None = None
+    try:
+        waiting = lambda: progress("等待另一个 dossier 进程写完输出文件夹", 0, None)  # noqa: E731
+        with staged_folder(target, carry=_carried(target), waiting=waiting) as stage:
+            _build_into(stage, target, result, check, specs, contexts, root=root, soffice=soffice,
+                        duplex=duplex, seal_group=seal_group, progress=progress)
+    except DossierError as exc:
+        # A message names the document where the user will look for it, not in the staging folder.
+        if stage is not None and exc.file:
+            exc.file = exc.file.replace(str(stage), str(target))
+        raise
+    _moved(result, stage, target)
+    return result
+
+
+def _build_into(
+    stage: Path, target: Path, result: BuildResult, check: CheckResult, specs: list[DocumentSpec],
+    contexts: dict[str, dict[str, Any]], *, root: Path, soffice: Path, duplex: bool, seal_group: int | None,
+    progress: Progress,
+) -> None:
+    """Everything a build writes, written into ``stage`` (which replaces ``target`` afterwards)."""
+    app, programme = check.project.app, check.programme
+    result.out = stage
     jobs = []
+    progress("生成 Word 文书", 0, len(specs))
     for seq, spec in enumerate(specs, start=1):
         template = template_path(spec.name, root)
         # bound: the volume numbers the pages, so the documents print no page numbers of their own
         data = _rendered(template, {**contexts[spec.name], "bound": True}, cache_dir("docx"))
         stem = file_stem(spec, seq)
-        docx = target / f"{stem}.docx"
-        if not docx.is_file() or docx.read_bytes() != data:
-            write_bytes(docx, data)
-        pdf = target / f"{stem}.pdf"
+        docx = write_bytes(stage / f"{stem}.docx", data)
+        pdf = stage / f"{stem}.pdf"
         result.documents.append(BuiltDocument(spec.name, spec.title, spec.attachment, spec.item, docx, pdf, template))
         jobs.append((docx, pdf))
+        progress("生成 Word 文书", seq, len(specs))
 
     from dossier.fontmap import plan_for
 
     fonts = plan_for([docx for docx, _ in jobs])  # official fonts this machine lacks, and their stand-ins
+    progress("转换为 PDF（LibreOffice）", 0, len(jobs))
     conversions = convert_all(jobs, cache_dir=cache_dir("pdf"), soffice=soffice, font_pairs=fonts.pairs)
     result.cached = sum(1 for c in conversions if c.cached)
     result.converted = len(conversions) - result.cached
+    progress("核对 PDF 与 Word 文字一致", 0, None)
     result.findings.extend(check_documents((d.docx, d.pdf, d.title) for d in result.documents))  # PDF text = .docx text
 
-    bind_volume(result, check, duplex=duplex, seal_group=seal_group)
+    bind_volume(result, check, duplex=duplex, seal_group=seal_group, progress=progress)
     if fonts.warning():
         result.bind_warnings.insert(0, fonts.warning())
 
+    progress("写出清单和报告", 0, None)
     result.manifest = write_manifest(result, app.enterprise.name, app.type, programme.id, programme.type_label(app.type))
     from dossier.report import load_manifest, write_report
 
-    result.report = write_report(check, target / REPORT, manifest=load_manifest(target))
-    _remove_stale(target, result)
+    result.report = write_report(check, stage / REPORT, manifest=load_manifest(stage))
     from dossier.cache import prune
 
     prune()  # keep the user cache under its cap, oldest entries first
-    return result
+    progress("替换输出文件夹", 0, None)
+
+
+def _carried(out: Path):
+    """What of the old ``out`` the new one keeps: everything but the outputs of a build (those of
+    the previous build, as its manifest lists them, and numbered documents of any earlier one)."""
+    made: set[str] = set()
+
+    def carry(name: str) -> bool:
+        if not made:  # read when the swap is near, holding the lock: the manifest is the current one
+            made.update((MANIFEST, REPORT, VOLUME, GUIDE, OLD_CACHE))  # no hidden cache in a folder the user zips
+            try:
+                old = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+                for d in old.get("documents") or []:
+                    made.update(str(d.get(k)) for k in ("docx", "pdf"))
+                made.update(str(old.get(k)) for k in ("volume", "stamping_guide"))
+            except (OSError, ValueError, AttributeError):
+                pass
+        numbered = name[:2].isdigit() and name[2:3] == " " and name.endswith((".docx", ".pdf"))
+        return name not in made and not numbered
+
+    return carry
+
+
+def _moved(result: BuildResult, stage: Path, out: Path) -> None:
+    """Point the result's paths at ``out``, where the staging folder now is."""
+
+    def moved(path: Path | None) -> Path | None:
+        return None if path is None else out / path.relative_to(stage)
+
+    result.out = out
+    result.documents = [replace(d, docx=moved(d.docx), pdf=moved(d.pdf)) for d in result.documents]
+    result.manifest, result.volume = moved(result.manifest), moved(result.volume)
+    result.guide, result.report = moved(result.guide), moved(result.report)
 
 
 def _rendered(template: Path, context: dict[str, Any], cache: Path) -> bytes:
@@ -197,7 +264,10 @@ def _rendered(template: Path, context: dict[str, Any], cache: Path) -> bytes:
     return data
 
 
-def bind_volume(result: BuildResult, check: CheckResult, *, duplex: bool = False, seal_group: int | None = None) -> None:
+def bind_volume(
+    result: BuildResult, check: CheckResult, *, duplex: bool = False, seal_group: int | None = None,
+    progress: Progress | None = None,
+) -> None:
     """Bind the documents and the evidence into the print-ready volume and its stamping guide.
 
     The parts follow the notice's materials list (:mod:`dossier.assemble`); sources are recorded
@@ -221,6 +291,7 @@ def bind_volume(result: BuildResult, check: CheckResult, *, duplex: bool = False
         seal_group=seal_group or int(seals.get("seam_group_sheets", 20)),
         draft=result.draft,
         base_dir=out,
+        progress=progress,
     )
     result.guide = write_stamping_guide(bound, out / GUIDE, copies=int(programme.raw.get("copies", 7)))
     result.volume = out / VOLUME
@@ -289,14 +360,3 @@ def manifest_data(result: BuildResult, enterprise: str | None, mtype: str, progr
 def write_manifest(result: BuildResult, enterprise: str | None, mtype: str, programme: str, type_label: str) -> Path:
     data = manifest_data(result, enterprise, mtype, programme, type_label)
     return write_text(result.out / MANIFEST, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-
-
-def _remove_stale(out: Path, result: BuildResult) -> None:
-    """Documents of an earlier build that this build no longer makes (e.g. after the type changed)."""
-    import shutil
-
-    shutil.rmtree(out / OLD_CACHE, ignore_errors=True)  # nothing hidden in a folder the user zips
-    keep = {d.docx.name for d in result.documents} | {d.pdf.name for d in result.documents}
-    for path in out.glob("[0-9][0-9] *"):
-        if path.suffix in (".docx", ".pdf") and path.name not in keep and path.is_file():
-            path.unlink()

@@ -90,9 +90,12 @@ def prune(limit: int | None = None, base: Path | None = None) -> list[Entry]:
     """Remove the oldest entries until the cache holds at most ``limit`` bytes; return those removed.
 
     Entries younger than a minute are kept whatever their size: a build running right now may be
-    about to read them back.
+    about to read them back. Temporary files that killed runs left behind are removed first.
     """
     limit = max_bytes() if limit is None else limit
+    folder = root() if base is None else base
+    for kind in [folder, *(p for p in folder.glob("*") if p.is_dir())] if folder.is_dir() else []:
+        atomic.sweep(kind)  # temporary files of killed runs, an hour old
     items = entries(base)
     total = sum(e.size for e in items)
     removed = []

@@ -3,7 +3,10 @@
 - All documents go to **one** ``soffice --convert-to pdf`` call (ten files: ~6 s instead of ~18 s).
 - Every call gets a **fresh profile** (``-env:UserInstallation``) in a temporary folder: two soffice
   processes sharing a profile make the second exit 1 silently.
-- A **timeout** kills the whole process group.
+- LibreOffice runs in a **process group** of its own (``soffice`` starts ``soffice.bin``), which
+  dossier kills whole on a timeout and on any exception, Ctrl-C and SIGTERM included (the CLI turns
+  SIGTERM into an exception): no LibreOffice outlives the call, and its temporary profile
+  (``dossier-lo-*``) is removed. A dossier killed with SIGKILL cannot do this.
 - LibreOffice exits 0 even when a file could not be loaded, so **every expected PDF is checked** to
   exist and to open with pikepdf.
 - ``assets/fonts.conf`` (via ``FONTCONFIG_FILE``) maps the official Chinese font names to Noto CJK
@@ -24,11 +27,10 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from dossier.atomic import write_bytes
+from dossier.atomic import temporary_folder, write_bytes
 from dossier.errors import ToolError
 
 PIPELINE = "dossier-pdf-5"  # bump when the post-processing changes, to invalidate cached PDFs
@@ -238,8 +240,8 @@ def _run_soffice(
     stems = [d.stem for d in docs]
     if len(set(stems)) != len(stems):
         raise ValueError("documents converted together need distinct names")
-    with tempfile.TemporaryDirectory(prefix="dossier-lo-") as tmp:
-        tmp_path = Path(tmp)
+    with temporary_folder("dossier-lo-") as tmp_path:
+        tmp = str(tmp_path)
         outdir = tmp_path / "out"
         outdir.mkdir()
         profile = tmp_path / "profile"
@@ -253,6 +255,8 @@ def _run_soffice(
         write_replacement_table(profile, font_pairs or {})
         env = dict(os.environ)
         env["HOME"] = str(tmp_path)  # LibreOffice may write to $HOME; keep the user's untouched
+        # Its own temporary files (lu*.tmp) too, so that they go with the folder even when it is killed.
+        env["TMPDIR"] = env["TMP"] = env["TEMP"] = str(tmp_path)
         if conf is not None:
             env["FONTCONFIG_FILE"] = str(conf)
         cmd = [
@@ -271,9 +275,13 @@ def _run_soffice(
             # soffice runs in a temporary folder: relative paths would point there, not here.
             *[str(Path(d).resolve()) for d in docs],
         ]
-        kwargs: dict = {"env": env, "stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "cwd": tmp}
+        kwargs: dict = {
+            "env": env, "stdin": subprocess.DEVNULL, "stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "cwd": tmp,
+        }
         if os.name == "posix":
-            kwargs["start_new_session"] = True  # so a timeout can kill soffice.bin too
+            # Its own group, so that one killpg ends soffice.bin too. Not its own session: it stays
+            # in dossier's, though out of the terminal's foreground group (dossier itself handles Ctrl-C).
+            kwargs["process_group"] = 0
         try:
             proc = subprocess.Popen(cmd, **kwargs)
         except OSError as exc:
@@ -281,8 +289,11 @@ def _run_soffice(
                             hint="请确认 LibreOffice 安装完整，或重新运行 scripts/setup.sh。") from None
         try:
             out, err = proc.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
+        except BaseException as exc:
+            # Ctrl-C, SIGTERM, a timeout, anything: LibreOffice goes before its profile is removed.
             _kill(proc)
+            if not isinstance(exc, subprocess.TimeoutExpired):
+                raise
             raise ToolError(
                 f"LibreOffice 转换 PDF 超时（{timeout:.0f} 秒）",
                 file=str(exe),
@@ -325,11 +336,13 @@ def _keep_seed(profile: Path, seed: Path) -> None:
 
 
 def _kill(proc: subprocess.Popen) -> None:
+    """Kill LibreOffice's whole process group (POSIX) or process tree (Windows) and reap it."""
     try:
         if os.name == "posix":
             os.killpg(proc.pid, signal.SIGKILL)
         else:
+            subprocess.run(["taskkill", "/F", "/T", "/PID", str(proc.pid)], capture_output=True, check=False)
             proc.kill()
-    except (ProcessLookupError, PermissionError):
+    except (ProcessLookupError, PermissionError, OSError):
         pass
     proc.communicate()

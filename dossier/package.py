@@ -3,26 +3,27 @@
 通知 六：申报资料盖章扫描件和资料清单中第9项，以区为单位发送到电子邮箱. The bundle holds the
 stamped scan and item 9 (简介, three photos, PPT, video) under consistent names
 ``<区>-<企业>-<材料>.<ext>``, a checklist (清单.txt) and one zip of it all, and warns when the
-total exceeds the programme's mailbox limit. Written into a temporary folder and moved into
-place whole: a failed run leaves the previous bundle, never half of a new one.
+total exceeds the programme's mailbox limit. Written into a staging folder that replaces the
+output folder whole (:func:`dossier.atomic.staged_folder`): an interrupted or failed run leaves
+the previous bundle, never half of a new one.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dossier.atomic import staged_folder
 from dossier.cache import file_digest
 from dossier.errors import InputError
 from dossier.findings import Finding
 from dossier.formats import raw_length, word_count
 from dossier.load import load_project
 from dossier.programme import load_programme
+from dossier.progress import Progress, silent
 
 ZIP_DATE = (2025, 1, 1, 0, 0, 0)  # fixed: the same inputs give the same zip
 _UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
@@ -70,16 +71,20 @@ def _check_scan(scan: Path) -> int:
     return pages
 
 
-def package_project(root: str | Path, scan: str | Path, out: str | Path | None = None) -> PackageResult:
+def package_project(
+    root: str | Path, scan: str | Path, out: str | Path | None = None, *, progress: Progress | None = None,
+) -> PackageResult:
     """Assemble the email bundle for the project at ``root`` with the stamped ``scan``.
 
     Raises InputError when the project or the scan is unusable. Media problems (a photo under
     1 MB, a video over 3 minutes) are findings: the bundle is still written so that the user
-    sees it, and the CLI exits 1.
+    sees it, and the CLI exits 1. ``progress``: see :mod:`dossier.progress`.
     """
     from dossier.media import MediaLimits, inspect_media
 
     root = Path(root)
+    progress = progress or silent
+    progress("读取项目和扫描件", 0, None)
     project = load_project(root)
     if project.app is None:
         raise InputError(
@@ -104,12 +109,11 @@ def package_project(root: str | Path, scan: str | Path, out: str | Path | None =
         entries.append(("建设成果视频", project.resolve(("media", "video"), app.media.video), None, ("media", "video")))
 
     out = Path(out) if out is not None else root / "build" / "package"
-    out.parent.mkdir(parents=True, exist_ok=True)
     findings: list[Finding] = []
     files: list[dict] = []
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
+    with staged_folder(out) as tmp:
         for n, (what, source, text, ypath) in enumerate(entries, start=1):
+            progress("收集材料", n - 1, len(entries))
             file, line = project.lines.at(ypath) if ypath else (str(scan), None)
             if text is not None:
                 name = f"{n:02d}-{prefix}-{what}.txt"
@@ -155,11 +159,8 @@ def package_project(root: str | Path, scan: str | Path, out: str | Path | None =
         checklist = _checklist(programme, app, prefix, files, findings, total)
         (tmp / f"00-{prefix}-清单.txt").write_bytes(b"\xef\xbb\xbf" + checklist.replace("\n", "\r\n").encode("utf-8"))
         zip_name = f"{prefix}-申报材料.zip"
+        progress("压缩", 0, None)
         _zip(tmp, tmp / zip_name)
-        _replace_dir(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return PackageResult(out, out / zip_name, files, findings, total, programme.raw.get("mailbox", ""))
 
 
@@ -198,14 +199,3 @@ def _zip(folder: Path, target: Path) -> None:
             compress = zipfile.ZIP_DEFLATED if path.suffix == ".txt" else zipfile.ZIP_STORED
             with open(path, "rb") as fh:
                 zf.writestr(info, fh.read(), compress_type=compress)
-
-
-def _replace_dir(tmp: Path, out: Path) -> None:
-    old = None
-    if out.exists():
-        old = out.with_name(f".{out.name}.old")
-        shutil.rmtree(old, ignore_errors=True)
-        os.replace(out, old)
-    os.replace(tmp, out)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)

@@ -14,6 +14,7 @@ from dossier.bind.guide import render_guide
 from dossier.bind.seal import DEFAULT_GROUP
 from dossier.bind.volume import BindResult, Part, build_volume
 from dossier.errors import InputError
+from dossier.progress import Progress
 
 
 def manifest_path(out_pdf: str | Path) -> Path:
@@ -49,11 +50,13 @@ def bind_files(
     cover_title: str | None = None,
     guide: bool = True,
     copies: int = 7,
+    progress: Progress | None = None,
 ) -> BindResult:
     """Bind ``inputs`` in order, one top-level bookmark per file (named after it).
 
     Writes ``out_pdf``, ``manifest_path(out_pdf)`` and, with ``guide``, ``guide_path(out_pdf)``.
-    No page is added unless ``cover_title`` is given (then a cover and a TOC).
+    No page is added unless ``cover_title`` is given (then a cover and a TOC). ``progress``: see
+    :mod:`dossier.progress`.
     """
     out_pdf = Path(out_pdf)
     parts = [Part(Path(str(f)).name, source=str(f)) for f in inputs]
@@ -61,7 +64,7 @@ def bind_files(
     with atomic_path(out_pdf) as tmp_pdf, atomic_path(manifest_path(out_pdf)) as tmp_manifest:
         result = build_volume(
             parts, tmp_pdf, volume_name=out_pdf.name, cover=cover, duplex=duplex,
-            seal_group=seal_group, passwords=passwords, final_path=out_pdf,
+            seal_group=seal_group, passwords=passwords, final_path=out_pdf, progress=progress,
         )
         tmp_manifest.write_text(json.dumps(result.manifest, ensure_ascii=False, indent=2) + "\n", "utf-8")
         if guide:

@@ -17,12 +17,11 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dossier.atomic import atomic_path
+from dossier.atomic import atomic_path, temporary_folder
 from dossier.bind import frontmatter, outline, sanitize, stamps
 from dossier.bind.draw import ALPHA_RES, FONT_RES, SEAL_RES, Canvas, seal_outline
 from dossier.bind.frontmatter import Cover, TocEntry
@@ -30,6 +29,7 @@ from dossier.bind.geometry import A4_H, A4_W, Rect, intersect, invert, place_on_
 from dossier.bind.intake import Source, open_source
 from dossier.bind.seal import DEFAULT_GROUP, SEAL_DIAMETER, SealLayout, seal_layout
 from dossier.errors import InputError
+from dossier.progress import Progress, silent
 
 PRODUCER = "dossier"
 
@@ -84,6 +84,7 @@ def bind_volume(
     draft: bool = False,
     page_numbers: bool = True,
     base_dir: str | Path | None = None,
+    progress: Progress | None = None,
 ) -> BindResult:
     """Bind ``parts`` into ``out_pdf`` atomically and return the manifest and warnings.
 
@@ -98,17 +99,22 @@ def bind_volume(
         return build_volume(
             parts, tmp, volume_name=out_pdf.name, cover=cover, toc=toc, duplex=duplex,
             seal_group=seal_group, passwords=passwords, draft=draft, page_numbers=page_numbers,
-            base_dir=base_dir, final_path=out_pdf,
+            base_dir=base_dir, final_path=out_pdf, progress=progress,
         )
 
 
 def build_volume(
     parts, target: Path, *, volume_name: str, cover=None, toc=None, duplex=False,
     seal_group=DEFAULT_GROUP, passwords=None, draft=False, page_numbers=True, base_dir=None,
-    final_path: Path | None = None,
+    final_path: Path | None = None, progress: Progress | None = None,
 ) -> BindResult:
-    """Like :func:`bind_volume` but writes ``target`` directly (the caller makes it atomic)."""
+    """Like :func:`bind_volume` but writes ``target`` directly (the caller makes it atomic).
+
+    ``progress`` is told the files read, the pages made and the saving (:mod:`dossier.progress`).
+    """
     import pikepdf
+
+    progress = progress or silent
 
     base = Path(base_dir) if base_dir is not None else Path.cwd()
     passwords = dict(passwords or {})
@@ -125,11 +131,12 @@ def build_volume(
 
     warnings: list[str] = []
     with contextlib.ExitStack() as stack:
-        tmpdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="dossier-bind-")))
+        tmpdir = stack.enter_context(temporary_folder("dossier-bind-"))
         executor = stack.enter_context(ThreadPoolExecutor(max_workers=1))
         opened: list[Source] = []
         stack.callback(lambda: [s.pdf.close() for s in opened])
-        for n in files:
+        for k, n in enumerate(files):
+            progress("装订：读取材料", k, len(files))
             src = str(n.part.source)
             pw = n.part.password or passwords.get(src) or passwords.get(Path(src).name)
             n.source = open_source(base / src, src, password=pw, tmpdir=tmpdir, executor=executor)
@@ -227,6 +234,7 @@ def build_volume(
             }
 
         index = 0
+        progress("装订：排版页面", 0, total)
         if cover:
             assert font is not None
             content, cover_seal = frontmatter.cover_page(cover, font)
@@ -262,6 +270,7 @@ def build_volume(
                     finish(c, index, {"/P": fx})
                     pages_meta.append(meta(index, src.file, i + 1, sp.original_size, sp.rotate))
                     index += 1
+                    progress("装订：排版页面", index, total)
             except (pikepdf.PdfError, *_DAMAGE) as exc:
                 raise _damaged(src.file, exc, number or None) from None
 
@@ -279,6 +288,7 @@ def build_volume(
         versions = [str(s.pdf.pdf_version) for s in opened] + ["1.7"]
         doc_id = pikepdf.String(_volume_id(files, pages_meta, cover, entries, marks, (draft, page_numbers, duplex)))
         out.trailer.ID = pikepdf.Array([doc_id, doc_id])
+        progress("装订：写出 PDF", 0, None)
         try:
             out.save(
                 target,

@@ -39,14 +39,17 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         import os
 
+        from dossier.interrupt import Terminated, raise_on_sigterm
+
+        raise_on_sigterm()
         try:
             return func(*args, **kwargs)
         except DossierError as exc:
             click.echo(f"错误：{exc.render()}", err=True)
             sys.exit(2)
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:
             click.echo("已中断，未写入任何不完整的文件。", err=True)
-            sys.exit(130)
+            sys.exit(143 if isinstance(exc, Terminated) else 130)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
         except OSError as exc:

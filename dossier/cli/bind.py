@@ -27,11 +27,13 @@ def bind_cmd(inputs, out, passwords, duplex, seal_group, cover_title, no_guide, 
     """
     from dossier.bind import bind_files, guide_path, manifest_path
     from dossier.bind.files import parse_passwords
+    from dossier.cli.progress import progress_display
 
-    result = bind_files(
-        list(inputs), out, passwords=parse_passwords(passwords), duplex=duplex, seal_group=seal_group,
-        cover_title=cover_title, guide=not no_guide,
-    )
+    with progress_display(not (quiet or as_json)) as progress:
+        result = bind_files(
+            list(inputs), out, passwords=parse_passwords(passwords), duplex=duplex, seal_group=seal_group,
+            cover_title=cover_title, guide=not no_guide, progress=progress,
+        )
     m = result.manifest
     if as_json:
         import json

@@ -18,13 +18,18 @@ from dossier.cli import handle_errors, main
 @click.option("--json", "as_json", is_flag=True, help="输出一个 JSON 对象（清单 manifest.json 的内容）")
 @click.option("--duplex", is_flag=True, help="按双面打印装订：骑缝章只印在每张纸的正面（奇数页）")
 @click.option("--seal-group", type=click.IntRange(1, 500), default=None, help="每枚骑缝章覆盖的纸张数（默认 20）")
+@click.option("--quiet", "-q", is_flag=True, help="不显示进度，也不逐个列出文书。")
 @handle_errors
-def build(directory: Path, out: Path | None, force: bool, as_json: bool, duplex: bool, seal_group: int | None) -> None:
+def build(
+    directory: Path, out: Path | None, force: bool, as_json: bool, duplex: bool, seal_group: int | None, quiet: bool = False,
+) -> None:
     """先检查，再生成申请报告和附件（Word 与 PDF）。退出码：0 已生成，1 检查有错误未生成，2 输入或工具无法使用。"""
     from dossier.build import build_project
     from dossier.cli.output import print_findings
+    from dossier.cli.progress import progress_display
 
-    result = build_project(directory, out, force=force, duplex=duplex, seal_group=seal_group)
+    with progress_display(not (quiet or as_json)) as progress:
+        result = build_project(directory, out, force=force, duplex=duplex, seal_group=seal_group, progress=progress)
     if as_json:
         data = json.loads(result.manifest.read_text(encoding="utf-8")) if result.manifest else {}
         data.update({"refused": result.refused, "out": str(result.out), "converted": result.converted, "cached": result.cached})
@@ -38,7 +43,7 @@ def build(directory: Path, out: Path | None, force: bool, as_json: bool, duplex:
         sys.exit(result.exit_code)
     if result.draft:
         click.echo("注意：检查仍有错误，本次生成的文书每页都标注了“草稿”，不能用于正式申报。", err=True)
-    for d in result.documents:
+    for d in [] if quiet else result.documents:
         click.echo(f"  {d.pdf.relative_to(result.out)}")
     for f in result.mismatches:
         click.echo(f"错误：{f.message}", err=True)

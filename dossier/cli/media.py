@@ -30,8 +30,11 @@ def media(paths: tuple[Path, ...], as_json: bool, as_set: bool, programme: str, 
     from dossier.media import check_media_files, describe, limits_for_programme
     from dossier.media.kinds import KIND_LABEL
 
+    from dossier.cli.progress import progress_display
+
     limits = limits_for_programme(programme)
-    result = check_media_files(paths, limits, as_set=as_set)
+    with progress_display(not (quiet or as_json)) as progress:
+        result = check_media_files(paths, limits, as_set=as_set, progress=progress)
     findings = result.findings
     if as_json:
         click.echo(json.dumps({"programme": programme, **result.to_dict()}, ensure_ascii=False, indent=2))

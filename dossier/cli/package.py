@@ -16,13 +16,16 @@ from dossier.cli import handle_errors, main
 @click.option("--scan", "scan", required=True, type=click.Path(dir_okay=False, path_type=Path), help="盖章后的扫描件 PDF")
 @click.option("-o", "--output", "out", type=click.Path(file_okay=False, path_type=Path), help="输出文件夹（默认 DIR/build/package）")
 @click.option("--json", "as_json", is_flag=True, help="输出一个 JSON 对象")
+@click.option("--quiet", "-q", is_flag=True, help="不显示进度。")
 @handle_errors
-def package(directory: Path, scan: Path, out: Path | None, as_json: bool) -> None:
+def package(directory: Path, scan: Path, out: Path | None, as_json: bool, quiet: bool = False) -> None:
     """打包以区为单位报送的电子材料：盖章扫描件 + 简介、典型图片、PPT、视频。"""
     from dossier.findings import SEVERITY_LABEL, exit_code
+    from dossier.cli.progress import progress_display
     from dossier.package import package_project
 
-    result = package_project(directory, scan, out)
+    with progress_display(not (quiet or as_json)) as progress:
+        result = package_project(directory, scan, out, progress=progress)
     if as_json:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2, default=str))
     else:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dossier.errors import InputError
+from dossier.progress import Progress, silent
 from dossier.findings import Finding, count, exit_code
 from dossier.media.images import inspect_photo
 from dossier.media.kinds import Kind, kind_of
@@ -114,13 +115,22 @@ class MediaCheck:
         }
 
 
-def check_media_files(paths: Iterable[Path], limits: MediaLimits | None = None, *, as_set: bool = False) -> MediaCheck:
-    """Inspect every file (folders expanded); with ``as_set`` also apply the set rules to them."""
+def check_media_files(
+    paths: Iterable[Path], limits: MediaLimits | None = None, *, as_set: bool = False, progress: Progress | None = None,
+) -> MediaCheck:
+    """Inspect every file (folders expanded); with ``as_set`` also apply the set rules to them.
+    ``progress`` is told each file done (:mod:`dossier.progress`)."""
     from dossier.media.set_rules import check_media_set
 
+    progress = progress or silent
     files = expand_paths(paths)
     if not files:
         raise InputError("没有要检查的文件（文件夹是空的）", hint="请给出图片、视频、PPT 或 .txt 简介的路径")
-    reports = tuple(inspect_media(p, limits) for p in files)
+    reports = []
+    for n, p in enumerate(files):
+        progress("检查第 9 项材料", n, len(files))
+        reports.append(inspect_media(p, limits))
+    progress("检查第 9 项材料", len(files), len(files))
+    reports = tuple(reports)
     set_findings = tuple(check_media_set(files, limits)) if as_set else ()
     return MediaCheck(reports, set_findings)

@@ -40,7 +40,9 @@ def buildable_project(root: Path, name: str = "武汉光芯测试科技有限公
 
 
 def inputs_of(root: Path) -> dict[str, str]:
-    return {k: v for k, v in snapshot(root).items() if not k.startswith("build/")}
+    """The project's files but the output folder and what a killed build leaves beside it (its
+    staging folder and lock, ``.build.dossier-*``, cleared by the next build)."""
+    return {k: v for k, v in snapshot(root).items() if not k.startswith(("build/", ".build.dossier-"))}
 
 
 def final_files(folder: Path) -> dict[str, str]:
@@ -141,3 +143,4 @@ def test_build_killed_at_random_moments(tmp_path):
     for doc in manifest["documents"]:
         assert_whole(out / doc["pdf"])
     assert inputs_of(root) == inputs
+    assert not [p.name for p in root.iterdir() if p.name.startswith(".build.dossier-")]  # cleared
