@@ -19,8 +19,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import PurePosixPath
 from typing import Any
 
+from dossier import narrative
 from dossier.figures import Figures, IndicatorFigures, RateFigures, RowFigures
-from dossier.formats import daxie_yuan, fmt_date, fmt_percent, fmt_wan, word_count
+from dossier.formats import daxie_yuan, fmt_date, fmt_percent, fmt_unit_price, fmt_wan, word_count
 from dossier.model import Application
 from dossier.programme import Programme
 
@@ -138,7 +139,7 @@ def change_text(ind: IndicatorFigures) -> str:
         return BLANK
     rate = ind.change_rate
     if ind.direction == "lower_better":
-        word = "降低" if rate >= 0 else "上升"
+        word = ind.decrease_word if rate >= 0 else ("延长" if ind.decrease_word == "缩短" else "上升")
     else:
         word = "提升" if rate >= 0 else "下降"
     out = f"{word}{fmt_percent(abs(rate))}"
@@ -224,7 +225,7 @@ def base_context(app: Application, programme: Programme, figures: Figures, draft
             "stats_project_code": text(p.stats_project_code),
             "guidance_catalog_item": need(p.guidance_catalog_item),
             "total_investment": money(p.total_investment_wan, MISSING),
-            "summary": need(p.summary),
+            "summary": need(narrative.render(p.summary, figures)),
         },
     }
 
@@ -290,7 +291,7 @@ def scenario_rows(app: Application, programme: Programme, figures: Figures) -> l
                 "code": entry.key if entry else need(sc.code),
                 "name": entry.label if entry else need(sc.code),
                 "implemented": IMPLEMENTED.get(sc.implemented or "", MISSING),
-                "description": text(sc.description),
+                "description": text(narrative.render(sc.description, figures)),
                 "equipment": joined([equipment.get(x, x) for x in sc.equipment]),
                 "systems": joined([systems.get(x, x) for x in sc.systems]),
                 "equipment_systems": joined(
@@ -311,11 +312,31 @@ def scenario_rows(app: Application, programme: Programme, figures: Figures) -> l
 
 
 def _counted_text(row: RowFigures) -> str:
-    if row.group is None:
-        return "0.00（类别不计入）"
-    if not row.in_window:
-        return "0.00（窗口期外）"
-    return fmt_wan(row.counted)
+    return fmt_wan(row.counted) if row.counted else "0.00"
+
+
+def remark(inv, fig: RowFigures, programme: Programme) -> str:
+    """备注: why a row counts less than its amount (window, category, non-productive, unpaid part), then the user's note."""
+    reasons = []
+    if fig.group is None:
+        reasons.append("类别不计入合计")
+    elif not inv.productive:
+        reasons.append("非生产性，不计入")
+    elif not fig.in_window:
+        day = f"{fmt_date(fig.window_date)}" if fig.window_date else "未填写"
+        reasons.append(f"{DATE_WORD[fig.window_basis]}{day}在窗口期外，不计入")
+    if fig.non_productive_mark:
+        counted = "不计入" if not fig.counted else "已计入，可能被认定为非生产性"
+        reasons.append(f"{fig.non_productive_mark}，{counted}")
+    paid = inv.payment.amount_wan
+    if fig.counted and paid is not None and fig.gross is not None and paid < fig.gross:
+        reasons.append(f"已付款{fmt_wan(paid)}，未付{fmt_wan(fig.gross - paid)}")
+    if inv.note:
+        reasons.append(inv.note.strip())
+    return "；".join(reasons) if reasons else BLANK
+
+
+DATE_WORD = {"contract": "合同签订日期", "invoice": "开票日期", "payment": "付款日期"}
 
 
 def investment_rows(app: Application, programme: Programme, figures: Figures) -> tuple[list[dict], list[dict]]:
@@ -326,8 +347,10 @@ def investment_rows(app: Application, programme: Programme, figures: Figures) ->
             "category": text(fig.category_label, MISSING),
             "name": need(inv.name),
             "amount": money(inv.amount_wan, MISSING),
-            "counted": _counted_text(fig) if inv.productive else "0.00（非生产性）",
+            "counted": _counted_text(fig),
             "note": text(inv.note),
+            "remark": remark(inv, fig, programme),
+            "invoice": joined([text(inv.invoice.number, ""), date(inv.invoice.date, "")], "\n"),
         }
         if fig.group == "rd":
             subject = programme.rd_subjects.find(inv.rd_subject)
@@ -349,12 +372,15 @@ def investment_rows(app: Application, programme: Programme, figures: Figures) ->
                     "seq": str(len(equipment) + 1),
                     "model": text(inv.model),
                     "quantity": f"{qty}{inv.unit or ''}" if qty else BLANK,
-                    "unit_price": money(inv.unit_price_wan),
+                    "unit_price": fmt_unit_price(inv.unit_price_wan) if inv.unit_price_wan is not None else BLANK,
+                    "tax": money(inv.invoice.tax_wan),
+                    "net": money(fig.net),
                     "origin": ORIGIN.get(inv.origin or "", BLANK),
                     "supplier": text(inv.supplier),
                     "contract": joined([text(inv.contract.number, ""), date(inv.contract.date, "")], "\n"),
-                    "invoice": joined([text(inv.invoice.number, ""), date(inv.invoice.date, "")], "\n"),
                     "payment": joined([date(inv.payment.date, ""), money(inv.payment.amount_wan, "")], "\n"),
+                    "voucher": text(inv.payment.voucher_no),
+                    "acceptance": date(inv.acceptance_date),
                 }
             )
     return equipment, rd
@@ -442,7 +468,19 @@ def equipment_context(app: Application, programme: Programme, figures: Figures) 
     }
 
 
-def operations_context(app: Application) -> dict[str, Any]:
+def photo_captions(app: Application) -> list[str]:
+    """Each photo's caption: its ``captions`` entry, else the file name's stem without the "典型图片1-" prefix."""
+    import re
+
+    out = []
+    for i, rel in enumerate(app.media.photos):
+        given = app.media.captions[i].strip() if i < len(app.media.captions) and app.media.captions[i] else ""
+        stem = re.sub(r"^(典型图片|图片|照片)?\s*\d*\s*[-_—:：、.]?\s*", "", PurePosixPath(rel.replace("\\", "/")).stem)
+        out.append(given or stem or PurePosixPath(rel.replace("\\", "/")).stem)
+    return out
+
+
+def operations_context(app: Application, figures: Figures | None = None) -> dict[str, Any]:
     ops = app.operations
     years = [
         {
@@ -457,7 +495,10 @@ def operations_context(app: Application) -> dict[str, Any]:
     ]
     r = ops.ranking
     if r.rank:
-        ranking = f"按{need(r.basis)}，本企业在全市{need(r.scope)}行业中排名第{r.rank}位"
+        scope = need(r.scope).removeprefix("全市")  # the sentence says 全市 itself
+        if not any(word in scope for word in ("行业", "制造", "企业")):
+            scope += "行业"
+        ranking = f"按{need(r.basis)}，本企业在全市{scope}中排名第{r.rank}位"
         ranking += f"（参与排名企业共{r.peers}家）。" if r.peers else "。"
         if r.source:
             ranking += f"数据来源：{r.source}。"
@@ -465,20 +506,20 @@ def operations_context(app: Application) -> dict[str, Any]:
         ranking = MISSING
     return {
         "years": years,
-        "statement": paragraphs(ops.statement),
+        "statement": paragraphs(narrative.render(ops.statement, figures)),
         "ranking": ranking,
     }
 
 
-def report_context(app: Application, programme: Programme) -> dict[str, Any]:
+def report_context(app: Application, programme: Programme, figures: Figures | None = None) -> dict[str, Any]:
     parts = {}
     for i, part in enumerate(programme.report_parts):
         parts[part["key"]] = {
             "number": NUMERALS[i + 1],  # 一、 is 企业基本情况
             "title": part["title"],
-            "paragraphs": paragraphs(getattr(app.report, part["key"])),
+            "paragraphs": paragraphs(narrative.render(getattr(app.report, part["key"]), figures)),
         }
-    return {"parts": parts, "profile": paragraphs(app.enterprise.profile)}
+    return {"parts": parts, "profile": paragraphs(narrative.render(app.enterprise.profile, figures))}
 
 
 def document_contexts(
@@ -505,7 +546,7 @@ def document_contexts(
         "domestic_ratio": fmt_percent(figures.domestic_software_ratio),
     }
     equipment = equipment_context(app, programme, figures)
-    summary_text = (app.project.summary or "").strip()
+    summary_text = (narrative.render(app.project.summary, figures) or "").strip()
     # Equipment categories under the equipment total, in catalogue order (R&D has its own line).
     by_category = [
         {"label": e.label, "amount": fmt_wan(figures.by_category[e.label])}
@@ -521,7 +562,7 @@ def document_contexts(
             "rate_summary": joined([f"{r['label']}{r['value']}" for r in equipment["rates"]], "；", MISSING),
         },
         "report": {
-            **report_context(app, programme),
+            **report_context(app, programme, figures),
             "kpi_attachment": f"附件{programme.attachments_for(mtype)[1]}",
             "totals": totals, "kpis": kpis, "scenarios": scenarios, "systems": systems},
         "kpi_selftest": {"kpis": kpis},
@@ -534,9 +575,12 @@ def document_contexts(
         },
         "systems_list": {"systems": systems},
         "equipment_indicators": {"equipment": equipment},
-        "operations_statement": {"operations": operations_context(app)},
+        "operations_statement": {"operations": operations_context(app, figures)},
         "authenticity_pledge": {},
-        "summary": {"summary": {"text": need(summary_text or None), "count": str(word_count(summary_text))}},
+        "summary": {
+            "summary": {"text": need(summary_text or None), "count": str(word_count(summary_text))},
+            "photos": [{"seq": str(i + 1), "caption": c} for i, c in enumerate(photo_captions(app))],
+        },
     }
     out = {}
     for spec in document_specs(programme, mtype):
