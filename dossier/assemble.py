@@ -73,7 +73,7 @@ def volume_parts(
             if name not in documents:
                 continue
             title, pdf = documents[name]
-            children.append(Part(title=title, source=str(pdf), children=tuple(_evidence_for(name, app, source_of))))
+            children.append(Part(title=title, source=str(pdf), children=tuple(_evidence_for(name, app, source_of, programme))))
         if item == 9:
             captions = photo_captions(app)
             for i, p in enumerate(app.media.photos):
@@ -85,12 +85,17 @@ def volume_parts(
     return sections
 
 
-def _evidence_for(name: str, app: Application, source_of) -> list[Part]:
+def _evidence_for(name: str, app: Application, source_of, programme: Programme | None = None) -> list[Part]:
     parts: list[Part] = []
     if name in ("kpi_selftest", "scenario_selftest"):
         key, label = ("indicators", "指标证明") if name == "kpi_selftest" else ("scenarios", "场景证明")
         for i, row in enumerate(getattr(app, key)):
-            subject = (row.name or row.key) if key == "indicators" else row.code
+            if key == "indicators":
+                entry = programme.indicators.find(row.key) if programme else None
+                subject = row.name or (entry.label if entry else row.key)
+            else:
+                entry = programme.scenarios.find(row.code) if programme else None
+                subject = f"{entry.label}（{entry.key}）" if entry else row.code
             for j, f in enumerate(row.evidence):
                 source = source_of((key, i, "evidence", j), f)
                 if source is not None:

@@ -668,7 +668,7 @@ def investment_detail() -> None:
     form_header(doc)
     para(doc, "投资窗口期：{{ programme.window }}；{{ totals.reading }}。金额单位：万元。", "表头信息")
     para(doc, "表A　生产性设备购置与改造投资", "表题")
-    widths = [7, 12, 38, 22, 13, 16, 18, 15, 18, 18, 10, 28, 28]
+    widths = [7, 13, 34, 20, 12, 15, 18, 14, 17, 17, 11, 28, 37]
     t = make_table(doc, widths, small=True)
     heading_rows(t, ["序号", "类别", "设备（项目）名称", "规格型号", "数量", "单价", "金额（含税）", "税额", "不含税金额",
                      "计入金额", "国产/进口", "供应商", "备注"])
@@ -689,7 +689,7 @@ def investment_detail() -> None:
                                           "{{ r.payment }}", "{{ r.voucher }}", "{{ r.acceptance }}"],
               kinds=["center", "center", "text", "center", "center", "center", "center", "center"])
     para(doc, "表B　项目相关研发投入", "表题")
-    widths = [7, 32, 20, 38, 18, 18, 34, 30, 22, 24]
+    widths = [7, 28, 18, 34, 17, 17, 40, 36, 22, 24]
     t = make_table(doc, widths, small=True)
     heading_rows(t, ["序号", "研发项目名称", "费用科目", "费用内容", "金额", "计入金额", "发票号码及开票日期",
                      "凭证号及付款日期", "对应场景", "备注"])
