@@ -20,7 +20,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from dossier import narrative
-from dossier.figures import Figures, IndicatorFigures, RateFigures, RowFigures
+from dossier.figures import Figures, IndicatorFigures, RateFigures, RowFigures, pct
 from dossier.formats import daxie_yuan, fmt_date, fmt_percent, fmt_unit_price, fmt_wan, word_count
 from dossier.model import Application
 from dossier.programme import Programme
@@ -273,41 +273,89 @@ def _names_by_id(items: list[Any]) -> dict[str, str]:
     return {i.id: i.name for i in items if i.id and i.name}
 
 
+def scenario_investments(app: Application, programme: Programme, figures: Figures) -> dict[str, Decimal]:
+    """Per scenario (catalogue key), the 计入金额 of the 附件6 rows linked to it — from either side
+    (``scenarios[].investments`` or ``investments[].scenarios``). Each row counts once overall: for
+    the first scenario, in the form's order, that names it."""
+    counted = {inv.id: fig.counted for inv, fig in zip(app.investments, figures.rows, strict=True) if inv.id}
+    links: dict[str, list[str]] = {}
+    for sc in app.scenarios:
+        entry = programme.scenarios.find(sc.code)
+        if entry is not None:
+            links.setdefault(entry.key, []).extend(sc.investments)
+    for inv in app.investments:
+        for code in inv.scenarios:
+            entry = programme.scenarios.find(code)
+            if entry is not None and inv.id:
+                links.setdefault(entry.key, []).append(inv.id)
+    used: set[str] = set()
+    out: dict[str, Decimal] = {}
+    for entry in programme.scenarios:
+        total = Decimal(0)
+        for rid in links.get(entry.key, []):
+            if rid in counted and rid not in used:
+                used.add(rid)
+                total += counted[rid]
+        if entry.key in links:
+            out[entry.key] = total
+    return out
+
+
 def scenario_rows(app: Application, programme: Programme, figures: Figures) -> list[dict[str, str]]:
+    """The type's whole scenario catalogue, in catalogue order: the declared ones with what was
+    declared, the others as 否 (a self-test form answers every line)."""
+    mtype = app.type or "discrete"
     equipment = _names_by_id(app.equipment.ledger)
     systems = _names_by_id(app.systems)
     indicators = {ind.key: ind for ind in figures.indicators}
-    rows = []
-    for i, sc in enumerate(app.scenarios):
+    amounts = scenario_investments(app, programme, figures)
+    declared = {}
+    unknown = []
+    for sc in app.scenarios:
         entry = programme.scenarios.find(sc.code)
+        if entry is None:
+            unknown.append(sc)
+        else:
+            declared.setdefault(entry.key, sc)
+    rows = []
+
+    def row(entry, sc) -> dict[str, str]:
         effects = []
-        for key in sc.indicators:
+        for key in sc.indicators if sc else []:
             ind = indicators.get(key) or next((x for x in figures.indicators if x.name == key), None)
             effects.append(f"{ind.name}{change_text(ind)}" if ind else key)
-        rows.append(
-            {
-                "seq": str(i + 1),
-                "stage": entry.get("stage", BLANK) if entry else BLANK,
-                "code": entry.key if entry else need(sc.code),
-                "name": entry.label if entry else need(sc.code),
-                "implemented": IMPLEMENTED.get(sc.implemented or "", MISSING),
-                "description": text(narrative.render(sc.description, figures)),
-                "equipment": joined([equipment.get(x, x) for x in sc.equipment]),
-                "systems": joined([systems.get(x, x) for x in sc.systems]),
-                "equipment_systems": joined(
-                    [
-                        "装备：" + "、".join(equipment.get(x, x) for x in sc.equipment) if sc.equipment else "",
-                        "系统：" + "、".join(systems.get(x, x) for x in sc.systems) if sc.systems else "",
-                    ],
-                    "\n",
-                ),
-                "technologies": joined(sc.technologies),
-                "go_live": date(sc.go_live),
-                "effects": joined(effects, "；"),
-                "self_level": text(sc.self_level),
-                "evidence": joined([file_label(f) for f in sc.evidence], "\n"),
-            }
-        )
+        key = entry.key if entry else None
+        return {
+            "seq": str(len(rows) + 1),
+            "stage": entry.get("stage", BLANK) if entry else BLANK,
+            "code": entry.key if entry else need(sc.code),
+            "name": entry.label if entry else need(sc.code),
+            "implemented": IMPLEMENTED.get(sc.implemented or "", MISSING) if sc else "否",
+            "description": text(narrative.render(sc.description, figures)) if sc else BLANK,
+            "equipment": joined([equipment.get(x, x) for x in sc.equipment]) if sc else BLANK,
+            "systems": joined([systems.get(x, x) for x in sc.systems]) if sc else BLANK,
+            "equipment_systems": joined(
+                [
+                    "装备：" + "、".join(equipment.get(x, x) for x in sc.equipment) if sc and sc.equipment else "",
+                    "系统：" + "、".join(systems.get(x, x) for x in sc.systems) if sc and sc.systems else "",
+                ],
+                "\n",
+            ),
+            "technologies": joined(sc.technologies) if sc else BLANK,
+            "go_live": date(sc.go_live) if sc else BLANK,
+            "effects": joined(effects, "；"),
+            "self_level": text(sc.self_level) if sc else BLANK,
+            "evidence": joined([file_label(f) for f in sc.evidence], "\n") if sc else BLANK,
+            "investment": fmt_wan(amounts[key]) if key in amounts else BLANK,
+        }
+
+    for entry in programme.scenarios:
+        sc = declared.get(entry.key)
+        if sc is None and entry.get(mtype) is None:
+            continue  # not a scenario of this type
+        rows.append(row(entry, sc))
+    for sc in unknown:
+        rows.append(row(None, sc))
     return rows
 
 
@@ -460,11 +508,26 @@ def equipment_context(app: Application, programme: Programme, figures: Figures) 
                 "investment": text(item.investment),
             }
         )
+    listed = sum(item.quantity or 0 for item in app.equipment.ledger)
+    total = app.equipment.counts.get("equipment_total")
+    coverage = f"本表列出生产设备{listed}台（套）"
+    if total:
+        coverage += f"，占生产设备总数{total}台（套）的{fmt_percent(pct(Decimal(listed), Decimal(total)))}"
+    coverage += "；表2各项比率按表1申报的基础数计算，不按本表计算。"
+    known = [e for e in app.equipment.ledger if e.domestic is not None]
+    if known:
+        dom = sum(e.quantity or 0 for e in known if e.domestic)
+        coverage += f"本表所列设备中国产{dom}台（套），占所列设备的{fmt_percent(figures.equipment_domestic_ratio)}（仅就所列设备而言）。"
+    references = [
+        f"{r.label}不低于{two(r.minimum)}%（出处：{r.minimum_source}）" for r in figures.rates if r.minimum is not None
+    ]
     return {
         "counts": counts,
         "rates": rates,
         "ledger": ledger,
         "domestic_ratio": fmt_percent(figures.equipment_domestic_ratio),
+        "coverage": coverage,
+        "references": "参考值：" + "；".join(references) + "。" if references else "",
     }
 
 
@@ -534,8 +597,10 @@ def document_contexts(
     totals = totals_context(figures)
     kpis = indicator_rows(app, figures)
     equipment_rows, rd_rows = investment_rows(app, programme, figures)
+    scenario_amounts = scenario_investments(app, programme, figures)
     scenarios = {
         "rows": scenario_rows(app, programme, figures),
+        "investment_total": fmt_wan(sum(scenario_amounts.values(), Decimal(0))),
         "implemented": str(figures.scenarios_implemented),
         "partial": str(figures.scenarios_partial),
     }

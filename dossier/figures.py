@@ -91,6 +91,7 @@ class RateFigures:
     denominator: int | None
     value: Decimal | None
     minimum: Decimal | None
+    minimum_source: str = ""  # where the minimum comes from; a minimum without a source is not used
 
 
 @dataclass
@@ -277,7 +278,8 @@ def rate_figures(app: Application, programme: Programme, mtype: str | None) -> l
             value = (Decimal(num) * Decimal(entry.get("scale", 100)) / Decimal(den)).quantize(
                 Decimal("0.01"), rounding=ROUND_HALF_UP
             )
-        minimum = entry.get("minimum")
+        source = entry.get("minimum_source") or ""
+        minimum = entry.get("minimum") if source else None
         out.append(
             RateFigures(
                 key=entry.key,
@@ -288,6 +290,7 @@ def rate_figures(app: Application, programme: Programme, mtype: str | None) -> l
                 denominator=den,
                 value=value,
                 minimum=Decimal(str(minimum)) if minimum is not None else None,
+                minimum_source=source,
             )
         )
     return out

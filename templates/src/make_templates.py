@@ -648,16 +648,19 @@ def kpi_selftest() -> None:
 def scenario_selftest() -> None:
     doc = new_document("智能化场景自测表", landscape=True)
     form_header(doc)
-    widths = [8, 14, 24, 12, 52, 30, 20, 20, 27, 14, 22]
+    widths = [8, 13, 24, 11, 44, 28, 18, 18, 25, 12, 22, 20]
     t = make_table(doc, widths, small=True)
     heading_rows(t, ["序号", "环节", "场景名称（编号）", "是否建设", "建设内容简述", "应用的装备与系统", "关键技术", "上线时间",
-                     "成效指标", "自评水平", "证明材料"])
+                     "成效指标", "自评水平", "证明材料", "投资金额（万元）"])
     loop_rows(t, "s in scenarios.rows", ["{{ s.seq }}", "{{ s.stage }}", "{{ s.name }}（{{ s.code }}）", "{{ s.implemented }}",
                                           "{{ s.description }}", "{{ s.equipment_systems }}", "{{ s.technologies }}",
-                                          "{{ s.go_live }}", "{{ s.effects }}", "{{ s.self_level }}", "{{ s.evidence }}"],
-              kinds=["center", "center", "text", "center", "text", "text", "text", "center", "text", "center", "text"])
-    para(doc, "合计：已建设场景{{ scenarios.implemented }}个，部分建设{{ scenarios.partial }}个。场景名称与环节依据"
-              "《智能制造典型场景参考指引（2025年版）》。", "表注")
+                                          "{{ s.go_live }}", "{{ s.effects }}", "{{ s.self_level }}", "{{ s.evidence }}",
+                                          "{{ s.investment }}"],
+              kinds=["center", "center", "text", "center", "text", "text", "text", "center", "text", "center", "text",
+                     "center"])
+    para(doc, "合计：已建设场景{{ scenarios.implemented }}个，部分建设{{ scenarios.partial }}个，其余为未建设。场景名称与环节依据"
+              "《智能制造典型场景参考指引（2025年版）》。投资金额为对应附件6各行计入金额之和，每行只计入一个场景（按本表顺序"
+              "首次对应的场景），合计{{ scenarios.investment_total }}万元。", "表注")
     signature_block(doc, ["企业负责人（签字）：　　　　　　　　填报人（签字）：　　　　　　　　企业（盖章）",
                           "{{ filled_date }}"])
     save(doc, "scenario_selftest")
@@ -747,11 +750,12 @@ def equipment_indicators() -> None:
     loop_rows(t, "c in equipment.counts", ["{{ c.seq }}", "{{ c.label }}", "{{ c.value }}", "{{ c.unit }}"],
               kinds=["center", "text", "center", "center"])
     para(doc, "表2　装备指标", "表题")
-    t = make_table(doc, [12, 50, 34, 85, 32, 30], small=True)
-    heading_rows(t, ["序号", "指标", "数值", "计算公式", "计算依据", "参考要求"])
+    t = make_table(doc, [12, 56, 36, 99, 40], small=True)
+    heading_rows(t, ["序号", "指标", "数值", "计算公式", "计算依据"])
     loop_rows(t, "r in equipment.rates", ["{{ r.seq }}", "{{ r.label }}", "{{ r.value }}", "{{ r.formula }}",
-                                           "{{ r.basis }}", "{{ r.minimum }}"],
-              kinds=["center", "text", "center", "text", "center", "center"])
+                                           "{{ r.basis }}"],
+              kinds=["center", "text", "center", "text", "center"])
+    para(doc, "{{ equipment.references }}", "表注")
     para(doc, "表3　设备台账", "表题")
     widths = [8, 16, 30, 26, 12, 30, 14, 16, 24, 14, 14, 18, 21]
     t = make_table(doc, widths, small=True)
@@ -762,7 +766,7 @@ def equipment_indicators() -> None:
                                             "{{ e.domestic }}", "{{ e.year }}", "{{ e.value }}", "{{ e.investment }}"],
               kinds=["center", "center", "text", "text", "center", "text", "center", "center", "center", "center",
                      "center", "center", "center"])
-    para(doc, "注：台账中国产装备占比（按台数）{{ equipment.domestic_ratio }}。", "表注")
+    para(doc, "注：{{ equipment.coverage }}", "表注")
     signature_block(doc, ["企业负责人（签字）：　　　　　　　　填报人（签字）：　　　　　　　　企业（盖章）",
                           "{{ filled_date }}"])
     save(doc, "equipment_indicators")
