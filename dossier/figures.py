@@ -215,6 +215,9 @@ def row_figures(i: int, row: Investment, programme: Programme, readings: Reading
         counted_net = None if counts else ZERO
     else:
         counted_net = counted_gross * net / gross
+    # Each row counts with the cents it prints: the totals are the sums of the printed 计入金额.
+    counted_gross = wan(counted_gross)
+    counted_net = wan(counted_net) if counted_net is not None else None
     counted = counted_gross if readings.amount_basis == "gross" else (counted_net if counted_net is not None else ZERO)
     return RowFigures(
         index=i,

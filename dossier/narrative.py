@@ -121,6 +121,7 @@ class Mismatch:
     what: str  # 合计投资 / 设备投资 / 研发投入 / 场景数 / the indicator's name
     written: str
     computed: str
+    literal: str  # the number exactly as typed, to find its line
 
 
 _NUMBER = r"(\d[\d,，]*(?:\.\d+)?)"
@@ -178,13 +179,13 @@ def literal_mismatches(text: str | None, figures: Figures) -> list[Mismatch]:
             continue
         computed = plain[kind].quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
         if value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) != computed:
-            out.append(Mismatch(m.start(1), kind, f"{m[1]}万元", f"{fmt_wan(computed)}万元"))
+            out.append(Mismatch(m.start(1), kind, f"{m[1]}万元", f"{fmt_wan(computed)}万元", m[1]))
     for m in _SCENARIOS.finditer(text):
         if _HEDGE.match(text[m.end():]) or _HEDGE.match(text[m.end(1):]):
             continue
         value = _decimal(m[1])
         if value is not None and value != figures.scenarios_implemented:
-            out.append(Mismatch(m.start(1), "场景数", f"{m[1]}个", f"{figures.scenarios_implemented}个"))
+            out.append(Mismatch(m.start(1), "场景数", f"{m[1]}个", f"{figures.scenarios_implemented}个", m[1]))
     for ind in figures.indicators:
         if ind.change_rate is None:
             continue
@@ -199,5 +200,5 @@ def literal_mismatches(text: str | None, figures: Figures) -> list[Mismatch]:
             places = Decimal(1).scaleb(value.as_tuple().exponent) if value.as_tuple().exponent < 0 else Decimal(1)
             computed = abs(ind.change_rate).quantize(places, rounding=ROUND_HALF_UP)
             if value != computed:
-                out.append(Mismatch(m.start(1), ind.name, f"{m[1]}%", f"{fmt_percent(abs(ind.change_rate))}"))
+                out.append(Mismatch(m.start(1), ind.name, f"{m[1]}%", f"{fmt_percent(abs(ind.change_rate))}", m[1]))
     return sorted(out, key=lambda x: x.offset)

@@ -202,11 +202,12 @@ def related_and_second_hand(ctx: RuleContext) -> Iterator[Finding]:
             )
         fig = ctx.figures.rows[i]
         if fig.non_productive_mark and row.productive:
-            verdict = "已按设置不计入合计" if ctx.figures.readings.non_productive == "exclude" else "目前计入合计"
+            excluded = ctx.figures.readings.non_productive == "exclude"
+            verdict = "已按设置（settings.non_productive: exclude）不计入合计" if excluded else "目前计入合计"
             yield ctx.finding(
-                "I-NON-PRODUCTIVE-KIND", "warning",
-                f"{row.id}：{fig.non_productive_mark}，看起来是土建、装修、安装工程或服务，而不是生产性设备，{verdict}；"
-                "审核时可能被剔除（设置 settings.non_productive: exclude 可按不计入口径复核）",
+                "I-NON-PRODUCTIVE-KIND", "info" if excluded else "warning",
+                f"{row.id}：{fig.non_productive_mark}，看起来是土建、装修、安装工程或服务，而不是生产性设备，{verdict}"
+                + ("" if excluded else "；审核时可能被剔除（设置 settings.non_productive: exclude 可按不计入口径复核）"),
                 ("investments", i), clause="productive", attachment=6,
             )
         if not row.productive:

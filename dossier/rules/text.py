@@ -57,18 +57,23 @@ def narrative_fields(ctx: RuleContext) -> list[tuple[tuple, str, str]]:
     return [(path, label, text) for path, label, text in out if text]
 
 
-def _at_offset(ctx: RuleContext, finding: Finding, path: tuple, text: str, offset: int) -> Finding:
-    """The finding moved to the YAML line of ``offset`` inside a (block) scalar."""
-    if finding.line is None:
+def _at_offset(ctx: RuleContext, finding: Finding, text: str, offset: int, needle: str) -> Finding:
+    """The finding moved from its key's line to the YAML line where ``needle`` (found at ``offset``
+    of the value) is written: the (k+1)-th source line holding it, k being how often it occurs before."""
+    if finding.line is None or not finding.file:
         return finding
-    within = text[:offset].count("\n")
-    block = False
     try:
         source = (ctx.root / finding.file).read_text(encoding="utf-8").splitlines()
-        block = source[finding.line - 1].rstrip().endswith(("|", "|-", "|+", ">", ">-", ">+"))
-    except (OSError, IndexError, TypeError, UnicodeDecodeError):
-        pass
-    return replace(finding, line=finding.line + within + (1 if block else 0))
+    except (OSError, UnicodeDecodeError):
+        return finding
+    skip = text[:offset].count(needle)
+    span = source[finding.line - 1 : finding.line + text.count("\n") + 200]
+    for k, line in enumerate(span):
+        hits = line.count(needle)
+        if hits > skip:
+            return replace(finding, line=finding.line + k)
+        skip -= hits
+    return finding
 
 
 def narrative_placeholders(ctx: RuleContext) -> Iterator[Finding]:
@@ -79,7 +84,7 @@ def narrative_placeholders(ctx: RuleContext) -> Iterator[Finding]:
                 "X-PLACEHOLDER", "error", f"{label}中的占位符 {written} 无法识别（可用：{names}）",
                 path, clause="report", item=9 if path[0] == "project" else 2,
             )
-            yield _at_offset(ctx, f, path, text, offset)
+            yield _at_offset(ctx, f, text, offset, written)
 
 
 def narrative_figures(ctx: RuleContext) -> Iterator[Finding]:
@@ -93,7 +98,7 @@ def narrative_figures(ctx: RuleContext) -> Iterator[Finding]:
                 f"{label}写“{m.written}”（{m.what}），按明细计算为 {m.computed}；请改正，或改用占位符 {placeholder} 自动填入计算值",
                 path, clause="consistency", item=9 if path[0] == "project" else 2,
             )
-            yield _at_offset(ctx, f, path, text, m.offset)
+            yield _at_offset(ctx, f, text, m.offset, m.literal)
 
 
 RULES = [summary, report_parts, narrative_placeholders, narrative_figures]
