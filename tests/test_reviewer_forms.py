@@ -306,3 +306,10 @@ def test_a_sample_whose_summary_states_a_wrong_total_gets_the_error(tmp_path, bu
     assert len(found) == 1 and found[0].severity == "error"
     assert "8349.91万元" in found[0].message and f"{result.figures.qualifying_total:,.2f}万元" in found[0].message
     assert "8349.91" in yaml.read_text(encoding="utf-8").splitlines()[found[0].line - 1]
+
+
+def test_a_late_commissioning_date_is_one_finding_naming_how_many_indicators_it_affects(project):
+    result = check_project(project(lambda d: d["project"].update(commissioning_date="2025-06-01",
+                                                                 construction_end="2025-05-30")), media=False)
+    found = _find(result, "K-PERIOD-AFTER")
+    assert len(found) == 1 and "影响 5 项指标" in found[0].message
