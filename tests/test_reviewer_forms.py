@@ -129,9 +129,12 @@ def test_every_indicator_and_built_scenario_has_proof_in_the_valid_project(proje
 
 
 def test_removing_one_indicators_evidence_gives_exactly_one_finding(project):
-    result = check_project(project(lambda d: d["indicators"][1].update(evidence=[])), media=False)
+    root = project(lambda d: d["indicators"][1].update(evidence=[]))
+    result = check_project(root, media=False)
     proof = [f for f in result.findings if f.code in ("K-EVIDENCE-NONE", "S-EVIDENCE-NONE")]
     assert len(proof) == 1 and proof[0].severity == "warning" and "运营成本" in proof[0].message
+    run = subprocess.run([sys.executable, "-m", "dossier", "check", str(root), "--no-report"], capture_output=True, text=True)
+    assert "其中缺证明材料 1 项" in run.stdout
 
 
 def test_a_built_scenario_without_proof_is_a_warning_but_a_scenario_not_built_is_not(project):
@@ -292,7 +295,32 @@ def test_samples_have_proof_for_every_claim_and_bind_each_file_once(built_sample
     manifest = json.loads(built.manifest.read_text(encoding="utf-8"))
     files = [i["file"] for i in manifest["inputs"]]
     assert len(files) == len(set(files))
-    assert manifest["signing_points"]  # the stamping guide lists the signature and seal places
+    app = result.project.app
+    mentions = [f for ind in app.indicators for f in ind.evidence] + [f for sc in app.scenarios for f in sc.evidence]
+    import pikepdf
+
+    with pikepdf.open(built.volume) as pdf, pdf.open_outline() as outline:
+        titles = []
+
+        def walk(items):
+            for item in items:
+                titles.append(item.title)
+                walk(item.children)
+
+        walk(outline.root)
+    repeated = len(mentions) - len(set(mentions))
+    assert sum("见第" in t for t in titles) == repeated  # a file named twice is bound once, then referred to
+    # The stamping guide: every signature and seal place, and the seal heights the manifest records.
+    points = manifest["signing_points"]
+    assert any("法定代表人（签字）" in p["what"] for p in points)
+    assert any("承诺书" in p["document"] for p in points)
+    guide = re.sub(r"\s+", "", _text(built.guide))
+    for p in points:
+        assert f"第{p['label']}页" in guide
+    heights = [f"{g['center_mm']}毫米" for g in manifest["seal_groups"]]
+    assert all(h in guide for h in heights)
+    html = built.report.read_text(encoding="utf-8")
+    assert all(f"{g['center_mm']} 毫米" in html for g in manifest["seal_groups"])
 
 
 def test_a_sample_whose_summary_states_a_wrong_total_gets_the_error(tmp_path, built_samples):
@@ -313,3 +341,27 @@ def test_a_late_commissioning_date_is_one_finding_naming_how_many_indicators_it_
                                                                  construction_end="2025-05-30")), media=False)
     found = _find(result, "K-PERIOD-AFTER")
     assert len(found) == 1 and "影响 5 项指标" in found[0].message
+
+
+def test_wording_a_reviewer_reads(project):
+    result = check_project(project(), media=False)
+    ctx = document_contexts(result.project.app, result.programme, result.figures)
+    ranking = ctx["operations_statement"]["operations"]["ranking"]
+    assert "全市全市" not in ranking and "在全市武汉市光电子器件制造业中排名第3位" in ranking
+    kpis = {k["name"].rstrip("★"): k["change"] for k in ctx["kpi_selftest"]["kpis"]}
+    assert kpis["产品研制周期"].startswith("缩短") and kpis["运营成本"].startswith("降低")
+    from docx import Document
+
+    summary = "\n".join(p.text for p in Document(REPO / "templates" / "summary.docx").paragraphs)
+    assert "字数统计" not in summary and "电子版" in summary
+
+
+def test_photo_captions_come_from_the_yaml_or_the_file_name(project):
+    from dossier.context import photo_captions
+
+    def mutate(data):
+        data["media"] = {"photos": ["media/典型图片1-共晶贴片产线.jpg", "media/车间.jpg"], "captions": ["", "智能立体仓库"],
+                         "presentation": "media/汇报.pptx", "video": "media/视频.mp4"}
+
+    result = check_project(project(mutate), media=False)
+    assert photo_captions(result.project.app) == ["共晶贴片产线", "智能立体仓库"]

@@ -55,4 +55,6 @@ def print_findings(result, *, quiet: bool = False, console: Console | None = Non
             console.print(table)
     c = count(findings)
     verdict = "未发现错误" if c["error"] == 0 else "存在错误，须修改后再提交"
-    console.print(f"共 {c['error']} 个错误、{c['warning']} 个警告、{c['info']} 个提示：{verdict}", soft_wrap=True)
+    proof = sum(1 for f in findings if f.code in ("K-EVIDENCE-NONE", "S-EVIDENCE-NONE"))
+    missing_proof = f"（其中缺证明材料 {proof} 项）" if proof else ""
+    console.print(f"共 {c['error']} 个错误、{c['warning']} 个警告{missing_proof}、{c['info']} 个提示：{verdict}", soft_wrap=True)
