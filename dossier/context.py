@@ -14,13 +14,14 @@ field not filled in — only possible in a draft built with ``--force``), never 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import PurePosixPath
 from typing import Any
 
 from dossier import narrative
-from dossier.figures import Figures, IndicatorFigures, RateFigures, RowFigures, pct
+from dossier.figures import DATE_LABEL, Figures, IndicatorFigures, RateFigures, RowFigures, pct
 from dossier.formats import daxie_yuan, fmt_date, fmt_percent, fmt_unit_price, fmt_wan, word_count
 from dossier.model import Application
 from dossier.programme import Programme
@@ -363,7 +364,7 @@ def _counted_text(row: RowFigures) -> str:
     return fmt_wan(row.counted) if row.counted else "0.00"
 
 
-def remark(inv, fig: RowFigures, programme: Programme) -> str:
+def remark(inv, fig: RowFigures) -> str:
     """备注: why a row counts less than its amount (window, category, non-productive, unpaid part), then the user's note."""
     reasons = []
     if fig.group is None:
@@ -372,7 +373,7 @@ def remark(inv, fig: RowFigures, programme: Programme) -> str:
         reasons.append("非生产性，不计入")
     elif not fig.in_window:
         day = f"{fmt_date(fig.window_date)}" if fig.window_date else "未填写"
-        reasons.append(f"{DATE_WORD[fig.window_basis]}{day}在窗口期外，不计入")
+        reasons.append(f"{DATE_LABEL[fig.window_basis]}{day}在窗口期外，不计入")
     if fig.non_productive_mark:
         counted = "不计入" if not fig.counted else "已计入，可能被认定为非生产性"
         reasons.append(f"{fig.non_productive_mark}，{counted}")
@@ -382,9 +383,6 @@ def remark(inv, fig: RowFigures, programme: Programme) -> str:
     if inv.note:
         reasons.append(inv.note.strip())
     return "；".join(reasons) if reasons else BLANK
-
-
-DATE_WORD = {"contract": "合同签订日期", "invoice": "开票日期", "payment": "付款日期"}
 
 
 def investment_rows(app: Application, programme: Programme, figures: Figures) -> tuple[list[dict], list[dict]]:
@@ -397,7 +395,7 @@ def investment_rows(app: Application, programme: Programme, figures: Figures) ->
             "amount": money(inv.amount_wan, MISSING),
             "counted": _counted_text(fig),
             "note": text(inv.note),
-            "remark": remark(inv, fig, programme),
+            "remark": remark(inv, fig),
             "invoice": joined([text(inv.invoice.number, ""), date(inv.invoice.date, "")], "\n"),
         }
         if fig.group == "rd":
@@ -533,8 +531,6 @@ def equipment_context(app: Application, programme: Programme, figures: Figures) 
 
 def photo_captions(app: Application) -> list[str]:
     """Each photo's caption: its ``captions`` entry, else the file name's stem without the "典型图片1-" prefix."""
-    import re
-
     out = []
     for i, rel in enumerate(app.media.photos):
         given = app.media.captions[i].strip() if i < len(app.media.captions) and app.media.captions[i] else ""
