@@ -19,8 +19,9 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from dossier.figures import Figures, IndicatorFigures
 from dossier.formats import fmt_percent, fmt_wan
 
-# {名称} or {指标:名称} / {指标:名称:改造前}: no spaces or braces inside, at most 40 characters.
-PLACEHOLDER = re.compile(r"\{([^{}\s]{1,40})\}")
+# {名称} or {指标:名称} / {指标:名称:改造前}: no spaces or braces inside, at most 40 characters. Full-width
+# braces ｛｝ (what a Chinese input method types) are read the same way.
+PLACEHOLDER = re.compile(r"[{｛]([^{}｛｝\s]{1,40})[}｝]")
 
 # Name → what it prints. The documentation (docs/enterprise-yaml.md) is generated from this table.
 PLACEHOLDERS: tuple[tuple[str, str], ...] = (
@@ -93,7 +94,7 @@ def resolve(name: str, figures: Figures, plain: dict[str, str]) -> str | None:
 
 def render(text: str | None, figures: Figures | None) -> str | None:
     """``text`` with every known placeholder replaced; unknown ones stay as written (and are findings)."""
-    if not text or figures is None or "{" not in text:
+    if not text or figures is None or ("{" not in text and "｛" not in text):
         return text
     plain = values(figures)
 

@@ -75,6 +75,13 @@ def test_placeholder_renders_the_computed_total_in_the_forms(project):
     assert ctx["application_form"]["project"]["summary"] == f"两年投入设备与研发资金{total}万元，建成1个场景。"
 
 
+def test_full_width_braces_work_like_ascii_ones(project):
+    result = check_project(project(lambda d: d["project"].update(summary="建成｛场景数｝个场景，合计｛合计投资｝万元。")), media=False)
+    ctx = document_contexts(result.project.app, result.programme, result.figures)
+    total = ctx["application_form"]["totals"]["total"]
+    assert ctx["application_form"]["project"]["summary"] == f"建成1个场景，合计{total}万元。"
+
+
 def test_a_typo_in_a_placeholder_is_an_error_on_its_line(project):
     text = "第一段。\n\n两年投入资金{合计投入}万元。"
 
