@@ -372,3 +372,20 @@ def test_photo_captions_come_from_the_yaml_or_the_file_name(project):
 
     result = check_project(project(mutate), media=False)
     assert photo_captions(result.project.app) == ["共晶贴片产线", "智能立体仓库"]
+
+
+def test_scenario_form_lists_the_whole_catalogue_and_counts_each_investment_row_once(project):
+    def mutate(data):
+        data["scenarios"][0]["investments"] = ["A-01", "A-02"]
+        data["scenarios"].append({"code": "SC10", "implemented": "部分", "systems": ["SYS-MES"], "investments": ["A-02"],
+                                  "evidence": ["evidence/场景/SC09.pdf"]})
+
+    result = check_project(project(mutate), media=False)
+    ctx = document_contexts(result.project.app, result.programme, result.figures)["scenario_selftest"]["scenarios"]
+    rows = {r["code"]: r for r in ctx["rows"]}
+    discrete = [e.key for e in result.programme.scenarios if e.get("discrete")]
+    assert list(rows) == discrete  # every scenario of the type, in catalogue order
+    assert rows["SC01"]["implemented"] == "否" and rows["SC10"]["implemented"] == "部分"
+    assert rows["SC09"]["investment"] == "5,800.00"  # A-01 3,000 + A-02 2,800
+    assert rows["SC10"]["investment"] == "0.00"  # A-02 already counted under SC09
+    assert ctx["investment_total"] == "5,800.00"
