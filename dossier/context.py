@@ -481,7 +481,6 @@ def equipment_context(app: Application, programme: Programme, figures: Figures) 
                 "value": rate_value(r),
                 "formula": text(r.formula),
                 "basis": f"{number(r.numerator)} / {number(r.denominator)}",
-                "minimum": f"不低于{two(r.minimum)}%" if r.minimum is not None else BLANK,
             }
         )
     ledger = []

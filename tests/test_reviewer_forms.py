@@ -389,3 +389,23 @@ def test_scenario_form_lists_the_whole_catalogue_and_counts_each_investment_row_
     assert rows["SC09"]["investment"] == "5,800.00"  # A-01 3,000 + A-02 2,800
     assert rows["SC10"]["investment"] == "0.00"  # A-02 already counted under SC09
     assert ctx["investment_total"] == "5,800.00"
+
+
+def test_equipment_form_says_what_its_ledger_covers_and_cites_its_reference_values(project):
+    def mutate(data):
+        data["equipment"]["ledger"] = [{"id": "E1", "name": "高速贴片机", "quantity": 4, "domestic": True},
+                                       {"id": "E2", "name": "测试系统", "quantity": 1, "domestic": False}]
+
+    result = check_project(project(mutate), media=False)
+    eq = document_contexts(result.project.app, result.programme, result.figures)["equipment_indicators"]["equipment"]
+    total = result.project.app.equipment.counts["equipment_total"]
+    assert f"本表列出生产设备5台（套），占生产设备总数{total}台（套）" in eq["coverage"]
+    assert "占所列设备的80.00%（仅就所列设备而言）" in eq["coverage"]
+    assert all("minimum" not in r for r in eq["rates"])  # no 参考要求 column: references go in a cited note
+    cited = [r for r in result.figures.rates if r.minimum is not None]
+    assert cited and all(r.minimum_source for r in cited)
+    assert eq["references"].startswith("参考值：") and "出处：" in eq["references"]
+    from dossier.figures import rate_figures
+
+    process = rate_figures(result.project.app, result.programme, "process")
+    assert all(r.minimum is None for r in process)  # no source for a process-type minimum: none is shown
