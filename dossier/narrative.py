@@ -6,7 +6,7 @@ Two things, both pure:
   ``{设备投资}``, ``{研发投入}``, ``{场景数}``, ``{指标:生产效率}`` …; documents print the value
   computed in :mod:`dossier.figures` instead, so a changed invoice changes every text with it.
 * **Literal figures.** A number typed in the text that states one of these figures (an amount in
-  万元 next to 合计 / 投入 / 投资, a scenario count, an indicator's change rate) is compared with the
+  万元 next to 合计 / 投入 / 投资, a scenario or system count, an indicator's change rate) is compared with the
   computed value; :mod:`dossier.rules.text` reports the ones that differ.
 """
 
@@ -128,6 +128,7 @@ class Mismatch:
 _NUMBER = r"(\d[\d,，]*(?:\.\d+)?)"
 _AMOUNT = re.compile(_NUMBER + r"\s*万元")
 _SCENARIOS = re.compile(r"(?:建成|建设|已建|实现|打造)[^，。；,;\d]{0,6}?" + _NUMBER + r"\s*个(?:智能化|智能制造)?(?:典型)?场景")
+_SYSTEMS = re.compile(r"(?:在用|部署|建成|上线|共有)[^，。；,;\d]{0,6}?" + _NUMBER + r"\s*(?:个|套)(?:信息化系统|工业软件|系统)")
 _RATE = _NUMBER + r"\s*%"
 _CHANGE_VERB = r"(?:提升|提高|增长|增加|降低|下降|减少|缩短)(?:了)?"
 _HEDGE = re.compile(r"^\s*(?:以上|以下|左右|多|余|上下|至|-|～|~)")
@@ -187,6 +188,12 @@ def literal_mismatches(text: str | None, figures: Figures) -> list[Mismatch]:
         value = _decimal(m[1])
         if value is not None and value != figures.scenarios_implemented:
             out.append(Mismatch(m.start(1), "场景数", f"{m[1]}个", f"{figures.scenarios_implemented}个", m[1]))
+    for m in _SYSTEMS.finditer(text):
+        if _HEDGE.match(text[m.end():]) or _HEDGE.match(text[m.end(1):]):
+            continue
+        value = _decimal(m[1])
+        if value is not None and value != figures.systems_total:
+            out.append(Mismatch(m.start(1), "系统数", f"{m[1]}个", f"{figures.systems_total}个", m[1]))
     for ind in figures.indicators:
         if ind.change_rate is None:
             continue

@@ -110,14 +110,16 @@ def test_a_wrong_total_in_the_summary_is_an_error_naming_both_numbers(project):
 
 def test_a_wrong_figure_elsewhere_is_a_warning_and_bounds_are_not_statements(project):
     def mutate(data):
-        data["report"]["benefit_analysis"] += "\n生产效率提升35.5%。建成3个智能化场景。合计投资超过5000万元。生产效率提升15%以上。"
+        data["report"]["benefit_analysis"] += ("\n生产效率提升35.5%。建成3个智能化场景。合计投资超过5000万元。生产效率提升15%以上。"
+                                               "在用4个信息化系统。")
 
     result = check_project(project(mutate), media=False)
     found = _find(result, "X-FIGURE-MISMATCH")
-    assert sorted(f.severity for f in found) == ["warning", "warning"]
+    assert sorted(f.severity for f in found) == ["warning", "warning", "warning"]
     messages = " ".join(f.message for f in found)
     assert "35.5%" in messages and "20.00%" in messages  # 100 → 120: 20.00 %
     assert "3个" in messages and "1个" in messages
+    assert "4个”（系统数）" in messages
 
 
 def test_the_report_adds_no_paragraph_of_its_own_about_the_totals():
