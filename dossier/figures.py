@@ -29,10 +29,9 @@ class Readings:
     non_productive: str = "count"  # count | exclude: rows marked as construction, installation works or services
 
     def describe(self) -> str:
-        out = f"金额按{BASIS_LABEL[self.amount_basis]}口径；以{DATE_LABEL[self.window_date]}判断是否在投资窗口期内"
-        if self.non_productive == "exclude":
-            out += "；土建、装修、安装工程及服务类行不计入"
-        return out
+        if self.non_productive == "exclude":  # kept to one line of the 申报表's 计算口径 box
+            return f"金额按{BASIS_LABEL[self.amount_basis]}口径；以{DATE_LABEL[self.window_date]}判断窗口期；土建、服务类不计入"
+        return f"金额按{BASIS_LABEL[self.amount_basis]}口径；以{DATE_LABEL[self.window_date]}判断是否在投资窗口期内"
 
 
 def readings_for(app: Application, programme: Programme) -> Readings:
