@@ -227,7 +227,9 @@ def invoice_parties(ctx: RuleContext) -> Iterator[Finding]:
                     path, clause="materials_4", attachment=6,
                 )
             services = facts["services"]
-            if services and row.productive and row.category != "研发投入":  # R&D services are R&D input
+            # R&D services are R&D input; a row I-NON-PRODUCTIVE-KIND already names is not named twice.
+            marked = ctx.figures.rows[i].non_productive_mark is not None
+            if services and row.productive and row.category != "研发投入" and not marked:
                 yield ctx.finding(
                     "I-INVOICE-SERVICE", "info",
                     f"{row.id}：发票“{shown}”的项目{'、'.join(services)}按税收分类属建筑或服务类，不是设备；"
