@@ -10,11 +10,11 @@ then each row's contract, invoice, payment voucher and bank statement; attachmen
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable
 from pathlib import Path
 
 from dossier.bind import Cover, Part
+from dossier.context import photo_captions
 from dossier.formats import fmt_date
 from dossier.load import Project
 from dossier.model import Application
@@ -73,29 +73,29 @@ def volume_parts(
             if name not in documents:
                 continue
             title, pdf = documents[name]
-            children.append(Part(title=title, source=str(pdf), children=tuple(_evidence_for(name, app, source_of))))
+            children.append(Part(title=title, source=str(pdf), children=tuple(_evidence_for(name, app, source_of, programme))))
         if item == 9:
+            captions = photo_captions(app)
             for i, p in enumerate(app.media.photos):
                 source = source_of(("media", "photos", i), p)
                 if source is not None:
-                    children.append(Part(title=_photo_title(i, p), source=source))
+                    children.append(Part(title=f"典型图片{i + 1}：{captions[i]}", source=source))
         if children:
             sections.append(Part(title=f"{CN_NUMERALS[item - 1]}、{programme.material_title(item)}", children=tuple(children)))
     return sections
 
 
-def _photo_title(i: int, path: str) -> str:
-    # "典型图片1-共晶贴片与耦合产线.jpg" → "典型图片1：共晶贴片与耦合产线" (no "典型图片" twice)
-    stem = re.sub(r"^(典型图片|图片|照片)?\s*\d*\s*[-_—:：、.]?\s*", "", Path(path.replace("\\", "/")).stem)
-    return f"典型图片{i + 1}" + (f"：{stem}" if stem else "")
-
-
-def _evidence_for(name: str, app: Application, source_of) -> list[Part]:
+def _evidence_for(name: str, app: Application, source_of, programme: Programme | None = None) -> list[Part]:
     parts: list[Part] = []
     if name in ("kpi_selftest", "scenario_selftest"):
         key, label = ("indicators", "指标证明") if name == "kpi_selftest" else ("scenarios", "场景证明")
         for i, row in enumerate(getattr(app, key)):
-            subject = (row.name or row.key) if key == "indicators" else row.code
+            if key == "indicators":
+                entry = programme.indicators.find(row.key) if programme else None
+                subject = row.name or (entry.label if entry else row.key)
+            else:
+                entry = programme.scenarios.find(row.code) if programme else None
+                subject = f"{entry.label}（{entry.key}）" if entry else row.code
             for j, f in enumerate(row.evidence):
                 source = source_of((key, i, "evidence", j), f)
                 if source is not None:

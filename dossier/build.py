@@ -17,6 +17,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -293,10 +294,45 @@ def bind_volume(
         base_dir=out,
         progress=progress,
     )
+    bound.manifest["signing_points"] = signing_points(bound, result, out)
     result.guide = write_stamping_guide(bound, out / GUIDE, copies=int(programme.raw.get("copies", 7)))
     result.volume = out / VOLUME
     result.binding = {**bound.manifest, "sections": _sections(bound)}
     result.bind_warnings = [f"找不到“{m}”，装订本中未包含该文件（草稿）" for m in missing] + list(bound.warnings)
+
+
+# A place to sign or seal inside a document: "法定代表人（签字）", "企业（盖章）", "填报单位（盖章）".
+_SIGNING = re.compile(r"([\u4e00-\u9fff]{0,6})（(签字|盖章)）")
+_NOT_OURS = ("经办人",)
+_ROLES = ("法定代表人", "企业负责人", "财务负责人", "填报人", "申报单位", "填报单位", "企业")  # the district's own box on the 申报表 is not the applicant's to sign
+
+
+def signing_points(bound, result: BuildResult, out: Path) -> list[dict[str, Any]]:
+    """Every signature and seal place printed in the generated documents, with its volume page."""
+    import pypdf
+
+    first_of = {i["file"]: i["first_page"] for i in bound.manifest.get("inputs", []) if i.get("first_page")}
+    points = []
+    for d in result.documents:
+        first = first_of.get(_rel(d.pdf, out))
+        if first is None:
+            continue
+        reader = pypdf.PdfReader(d.pdf)
+        for k, page in enumerate(reader.pages):
+            text = re.sub(r"\s+", "", page.extract_text() or "")
+            found = []
+            for m in _SIGNING.finditer(text):
+                who = m[1]
+                if any(w in who for w in _NOT_OURS) or (m[2] == "盖章" and who == "" and "经办人" in text[max(0, m.start() - 12):m.start()]):
+                    continue
+                role = next((r for r in _ROLES if who.endswith(r)), "企业" if m[2] == "盖章" else "")
+                phrase = f"{role}（{m[2]}）"
+                if phrase not in found:
+                    found.append(phrase)
+            if found:
+                number = first + k
+                points.append({"page": number, "label": bound.labels[number - 1], "document": d.title, "what": "、".join(found)})
+    return points
 
 
 def _sections(bound) -> list[dict[str, Any]]:

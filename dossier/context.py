@@ -14,13 +14,15 @@ field not filled in — only possible in a draft built with ``--force``), never 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import PurePosixPath
 from typing import Any
 
-from dossier.figures import Figures, IndicatorFigures, RateFigures, RowFigures
-from dossier.formats import daxie_yuan, fmt_date, fmt_percent, fmt_wan, word_count
+from dossier import narrative
+from dossier.figures import DATE_LABEL, Figures, IndicatorFigures, RateFigures, RowFigures, pct
+from dossier.formats import daxie_yuan, fmt_date, fmt_percent, fmt_unit_price, fmt_wan, word_count
 from dossier.model import Application
 from dossier.programme import Programme
 
@@ -138,7 +140,7 @@ def change_text(ind: IndicatorFigures) -> str:
         return BLANK
     rate = ind.change_rate
     if ind.direction == "lower_better":
-        word = "降低" if rate >= 0 else "上升"
+        word = ind.decrease_word if rate >= 0 else ("延长" if ind.decrease_word == "缩短" else "上升")
     else:
         word = "提升" if rate >= 0 else "下降"
     out = f"{word}{fmt_percent(abs(rate))}"
@@ -224,7 +226,7 @@ def base_context(app: Application, programme: Programme, figures: Figures, draft
             "stats_project_code": text(p.stats_project_code),
             "guidance_catalog_item": need(p.guidance_catalog_item),
             "total_investment": money(p.total_investment_wan, MISSING),
-            "summary": need(p.summary),
+            "summary": need(narrative.render(p.summary, figures)),
         },
     }
 
@@ -272,50 +274,115 @@ def _names_by_id(items: list[Any]) -> dict[str, str]:
     return {i.id: i.name for i in items if i.id and i.name}
 
 
+def scenario_investments(app: Application, programme: Programme, figures: Figures) -> dict[str, Decimal]:
+    """Per scenario (catalogue key), the 计入金额 of the 附件6 rows linked to it — from either side
+    (``scenarios[].investments`` or ``investments[].scenarios``). Each row counts once overall: for
+    the first scenario, in the form's order, that names it."""
+    counted = {inv.id: fig.counted for inv, fig in zip(app.investments, figures.rows, strict=True) if inv.id}
+    links: dict[str, list[str]] = {}
+    for sc in app.scenarios:
+        entry = programme.scenarios.find(sc.code)
+        if entry is not None:
+            links.setdefault(entry.key, []).extend(sc.investments)
+    for inv in app.investments:
+        for code in inv.scenarios:
+            entry = programme.scenarios.find(code)
+            if entry is not None and inv.id:
+                links.setdefault(entry.key, []).append(inv.id)
+    used: set[str] = set()
+    out: dict[str, Decimal] = {}
+    for entry in programme.scenarios:
+        total = Decimal(0)
+        for rid in links.get(entry.key, []):
+            if rid in counted and rid not in used:
+                used.add(rid)
+                total += counted[rid]
+        if entry.key in links:
+            out[entry.key] = total
+    return out
+
+
 def scenario_rows(app: Application, programme: Programme, figures: Figures) -> list[dict[str, str]]:
+    """The type's whole scenario catalogue, in catalogue order: the declared ones with what was
+    declared, the others as 否 (a self-test form answers every line)."""
+    mtype = app.type or "discrete"
     equipment = _names_by_id(app.equipment.ledger)
     systems = _names_by_id(app.systems)
     indicators = {ind.key: ind for ind in figures.indicators}
-    rows = []
-    for i, sc in enumerate(app.scenarios):
+    amounts = scenario_investments(app, programme, figures)
+    declared = {}
+    unknown = []
+    for sc in app.scenarios:
         entry = programme.scenarios.find(sc.code)
+        if entry is None:
+            unknown.append(sc)
+        else:
+            declared.setdefault(entry.key, sc)
+    rows = []
+
+    def row(entry, sc) -> dict[str, str]:
         effects = []
-        for key in sc.indicators:
+        for key in sc.indicators if sc else []:
             ind = indicators.get(key) or next((x for x in figures.indicators if x.name == key), None)
             effects.append(f"{ind.name}{change_text(ind)}" if ind else key)
-        rows.append(
-            {
-                "seq": str(i + 1),
-                "stage": entry.get("stage", BLANK) if entry else BLANK,
-                "code": entry.key if entry else need(sc.code),
-                "name": entry.label if entry else need(sc.code),
-                "implemented": IMPLEMENTED.get(sc.implemented or "", MISSING),
-                "description": text(sc.description),
-                "equipment": joined([equipment.get(x, x) for x in sc.equipment]),
-                "systems": joined([systems.get(x, x) for x in sc.systems]),
-                "equipment_systems": joined(
-                    [
-                        "装备：" + "、".join(equipment.get(x, x) for x in sc.equipment) if sc.equipment else "",
-                        "系统：" + "、".join(systems.get(x, x) for x in sc.systems) if sc.systems else "",
-                    ],
-                    "\n",
-                ),
-                "technologies": joined(sc.technologies),
-                "go_live": date(sc.go_live),
-                "effects": joined(effects, "；"),
-                "self_level": text(sc.self_level),
-                "evidence": joined([file_label(f) for f in sc.evidence], "\n"),
-            }
-        )
+        key = entry.key if entry else None
+        return {
+            "seq": str(len(rows) + 1),
+            "stage": entry.get("stage", BLANK) if entry else BLANK,
+            "code": entry.key if entry else need(sc.code),
+            "name": entry.label if entry else need(sc.code),
+            "implemented": IMPLEMENTED.get(sc.implemented or "", MISSING) if sc else "否",
+            "description": text(narrative.render(sc.description, figures)) if sc else BLANK,
+            "equipment": joined([equipment.get(x, x) for x in sc.equipment]) if sc else BLANK,
+            "systems": joined([systems.get(x, x) for x in sc.systems]) if sc else BLANK,
+            "equipment_systems": joined(
+                [
+                    "装备：" + "、".join(equipment.get(x, x) for x in sc.equipment) if sc and sc.equipment else "",
+                    "系统：" + "、".join(systems.get(x, x) for x in sc.systems) if sc and sc.systems else "",
+                ],
+                "\n",
+            ),
+            "technologies": joined(sc.technologies) if sc else BLANK,
+            "go_live": date(sc.go_live) if sc else BLANK,
+            "effects": joined(effects, "；"),
+            "self_level": text(sc.self_level) if sc else BLANK,
+            "evidence": joined([file_label(f) for f in sc.evidence], "\n") if sc else BLANK,
+            "investment": fmt_wan(amounts[key]) if key in amounts else BLANK,
+        }
+
+    for entry in programme.scenarios:
+        sc = declared.get(entry.key)
+        if sc is None and entry.get(mtype) is None:
+            continue  # not a scenario of this type
+        rows.append(row(entry, sc))
+    for sc in unknown:
+        rows.append(row(None, sc))
     return rows
 
 
 def _counted_text(row: RowFigures) -> str:
-    if row.group is None:
-        return "0.00（类别不计入）"
-    if not row.in_window:
-        return "0.00（窗口期外）"
-    return fmt_wan(row.counted)
+    return fmt_wan(row.counted) if row.counted else "0.00"
+
+
+def remark(inv, fig: RowFigures) -> str:
+    """备注: why a row counts less than its amount (window, category, non-productive, unpaid part), then the user's note."""
+    reasons = []
+    if fig.group is None:
+        reasons.append("类别不计入合计")
+    elif not inv.productive:
+        reasons.append("非生产性，不计入")
+    elif not fig.in_window:
+        day = f"{fmt_date(fig.window_date)}" if fig.window_date else "未填写"
+        reasons.append(f"{DATE_LABEL[fig.window_basis]}{day}在窗口期外，不计入")
+    if fig.non_productive_mark:
+        counted = "不计入" if not fig.counted else "已计入，可能被认定为非生产性"
+        reasons.append(f"{fig.non_productive_mark}，{counted}")
+    paid = inv.payment.amount_wan
+    if fig.counted and paid is not None and fig.gross is not None and paid < fig.gross:
+        reasons.append(f"已付款{fmt_wan(paid)}，未付{fmt_wan(fig.gross - paid)}")
+    if inv.note:
+        reasons.append(inv.note.strip())
+    return "；".join(reasons) if reasons else BLANK
 
 
 def investment_rows(app: Application, programme: Programme, figures: Figures) -> tuple[list[dict], list[dict]]:
@@ -326,8 +393,10 @@ def investment_rows(app: Application, programme: Programme, figures: Figures) ->
             "category": text(fig.category_label, MISSING),
             "name": need(inv.name),
             "amount": money(inv.amount_wan, MISSING),
-            "counted": _counted_text(fig) if inv.productive else "0.00（非生产性）",
+            "counted": _counted_text(fig),
             "note": text(inv.note),
+            "remark": remark(inv, fig),
+            "invoice": joined([text(inv.invoice.number, ""), date(inv.invoice.date, "")], "\n"),
         }
         if fig.group == "rd":
             subject = programme.rd_subjects.find(inv.rd_subject)
@@ -349,12 +418,15 @@ def investment_rows(app: Application, programme: Programme, figures: Figures) ->
                     "seq": str(len(equipment) + 1),
                     "model": text(inv.model),
                     "quantity": f"{qty}{inv.unit or ''}" if qty else BLANK,
-                    "unit_price": money(inv.unit_price_wan),
+                    "unit_price": fmt_unit_price(inv.unit_price_wan) if inv.unit_price_wan is not None else BLANK,
+                    "tax": money(inv.invoice.tax_wan),
+                    "net": money(fig.net),
                     "origin": ORIGIN.get(inv.origin or "", BLANK),
                     "supplier": text(inv.supplier),
                     "contract": joined([text(inv.contract.number, ""), date(inv.contract.date, "")], "\n"),
-                    "invoice": joined([text(inv.invoice.number, ""), date(inv.invoice.date, "")], "\n"),
                     "payment": joined([date(inv.payment.date, ""), money(inv.payment.amount_wan, "")], "\n"),
+                    "voucher": text(inv.payment.voucher_no),
+                    "acceptance": date(inv.acceptance_date),
                 }
             )
     return equipment, rd
@@ -409,7 +481,6 @@ def equipment_context(app: Application, programme: Programme, figures: Figures) 
                 "value": rate_value(r),
                 "formula": text(r.formula),
                 "basis": f"{number(r.numerator)} / {number(r.denominator)}",
-                "minimum": f"不低于{two(r.minimum)}%" if r.minimum is not None else BLANK,
             }
         )
     ledger = []
@@ -434,15 +505,40 @@ def equipment_context(app: Application, programme: Programme, figures: Figures) 
                 "investment": text(item.investment),
             }
         )
+    listed = sum(item.quantity or 0 for item in app.equipment.ledger)
+    total = app.equipment.counts.get("equipment_total")
+    coverage = f"本表列出生产设备{listed}台（套）"
+    if total:
+        coverage += f"，占生产设备总数{total}台（套）的{fmt_percent(pct(Decimal(listed), Decimal(total)))}"
+    coverage += "；表2各项比率按表1申报的基础数计算，不按本表计算。"
+    known = [e for e in app.equipment.ledger if e.domestic is not None]
+    if known:
+        dom = sum(e.quantity or 0 for e in known if e.domestic)
+        coverage += f"本表所列设备中国产{dom}台（套），占所列设备的{fmt_percent(figures.equipment_domestic_ratio)}（仅就所列设备而言）。"
+    references = [
+        f"{r.label}不低于{two(r.minimum)}%（出处：{r.minimum_source}）" for r in figures.rates if r.minimum is not None
+    ]
     return {
         "counts": counts,
         "rates": rates,
         "ledger": ledger,
         "domestic_ratio": fmt_percent(figures.equipment_domestic_ratio),
+        "coverage": coverage,
+        "references": "参考值：" + "；".join(references) + "。" if references else "",
     }
 
 
-def operations_context(app: Application) -> dict[str, Any]:
+def photo_captions(app: Application) -> list[str]:
+    """Each photo's caption: its ``captions`` entry, else the file name's stem without the "典型图片1-" prefix."""
+    out = []
+    for i, rel in enumerate(app.media.photos):
+        given = app.media.captions[i].strip() if i < len(app.media.captions) and app.media.captions[i] else ""
+        stem = re.sub(r"^(典型图片|图片|照片)?\s*\d*\s*[-_—:：、.]?\s*", "", PurePosixPath(rel.replace("\\", "/")).stem)
+        out.append(given or stem or PurePosixPath(rel.replace("\\", "/")).stem)
+    return out
+
+
+def operations_context(app: Application, figures: Figures | None = None) -> dict[str, Any]:
     ops = app.operations
     years = [
         {
@@ -457,7 +553,10 @@ def operations_context(app: Application) -> dict[str, Any]:
     ]
     r = ops.ranking
     if r.rank:
-        ranking = f"按{need(r.basis)}，本企业在全市{need(r.scope)}行业中排名第{r.rank}位"
+        scope = need(r.scope).removeprefix("全市")  # the sentence says 全市 itself
+        if not any(word in scope for word in ("行业", "制造", "企业")):
+            scope += "行业"
+        ranking = f"按{need(r.basis)}，本企业在全市{scope}中排名第{r.rank}位"
         ranking += f"（参与排名企业共{r.peers}家）。" if r.peers else "。"
         if r.source:
             ranking += f"数据来源：{r.source}。"
@@ -465,20 +564,20 @@ def operations_context(app: Application) -> dict[str, Any]:
         ranking = MISSING
     return {
         "years": years,
-        "statement": paragraphs(ops.statement),
+        "statement": paragraphs(narrative.render(ops.statement, figures)),
         "ranking": ranking,
     }
 
 
-def report_context(app: Application, programme: Programme) -> dict[str, Any]:
+def report_context(app: Application, programme: Programme, figures: Figures | None = None) -> dict[str, Any]:
     parts = {}
     for i, part in enumerate(programme.report_parts):
         parts[part["key"]] = {
             "number": NUMERALS[i + 1],  # 一、 is 企业基本情况
             "title": part["title"],
-            "paragraphs": paragraphs(getattr(app.report, part["key"])),
+            "paragraphs": paragraphs(narrative.render(getattr(app.report, part["key"]), figures)),
         }
-    return {"parts": parts, "profile": paragraphs(app.enterprise.profile)}
+    return {"parts": parts, "profile": paragraphs(narrative.render(app.enterprise.profile, figures))}
 
 
 def document_contexts(
@@ -493,8 +592,10 @@ def document_contexts(
     totals = totals_context(figures)
     kpis = indicator_rows(app, figures)
     equipment_rows, rd_rows = investment_rows(app, programme, figures)
+    scenario_amounts = scenario_investments(app, programme, figures)
     scenarios = {
         "rows": scenario_rows(app, programme, figures),
+        "investment_total": fmt_wan(sum(scenario_amounts.values(), Decimal(0))),
         "implemented": str(figures.scenarios_implemented),
         "partial": str(figures.scenarios_partial),
     }
@@ -505,7 +606,7 @@ def document_contexts(
         "domestic_ratio": fmt_percent(figures.domestic_software_ratio),
     }
     equipment = equipment_context(app, programme, figures)
-    summary_text = (app.project.summary or "").strip()
+    summary_text = (narrative.render(app.project.summary, figures) or "").strip()
     # Equipment categories under the equipment total, in catalogue order (R&D has its own line).
     by_category = [
         {"label": e.label, "amount": fmt_wan(figures.by_category[e.label])}
@@ -521,7 +622,7 @@ def document_contexts(
             "rate_summary": joined([f"{r['label']}{r['value']}" for r in equipment["rates"]], "；", MISSING),
         },
         "report": {
-            **report_context(app, programme),
+            **report_context(app, programme, figures),
             "kpi_attachment": f"附件{programme.attachments_for(mtype)[1]}",
             "totals": totals, "kpis": kpis, "scenarios": scenarios, "systems": systems},
         "kpi_selftest": {"kpis": kpis},
@@ -534,9 +635,12 @@ def document_contexts(
         },
         "systems_list": {"systems": systems},
         "equipment_indicators": {"equipment": equipment},
-        "operations_statement": {"operations": operations_context(app)},
+        "operations_statement": {"operations": operations_context(app, figures)},
         "authenticity_pledge": {},
-        "summary": {"summary": {"text": need(summary_text or None), "count": str(word_count(summary_text))}},
+        "summary": {
+            "summary": {"text": need(summary_text or None), "count": str(word_count(summary_text))},
+            "photos": [{"seq": str(i + 1), "caption": c} for i, c in enumerate(photo_captions(app))],
+        },
     }
     out = {}
     for spec in document_specs(programme, mtype):

@@ -142,7 +142,7 @@ def build_workbook(app, programme, figures) -> bytes:
             t = next(rd_texts)
             r = rd.row + 1
             rd.add([int(t["seq"]), inv.id, fig.category_label, inv.name, inv.rd_project, t["rd_subject"], inv.amount_wan,
-                    fig.counted, inv.payment.voucher_no, inv.payment.date, _reason(t["counted"])], money={6, 7})
+                    fig.counted, inv.payment.voucher_no, inv.payment.date, _reason(t)], money={6, 7})
             rd.ws.cell(r, 10).number_format = "yyyy-mm-dd"
         else:
             t = next(eq_texts)
@@ -150,7 +150,7 @@ def build_workbook(app, programme, figures) -> bytes:
             amount = _amount_cell(inv.quantity, inv.unit_price_wan, inv.amount_wan, "F", "H", r)
             eq.add([int(t["seq"]), inv.id, fig.category_label, inv.name, inv.model, inv.quantity, inv.unit, inv.unit_price_wan,
                     amount, fig.counted, t["origin"], inv.supplier, inv.contract.number, inv.contract.date,
-                    inv.invoice.number, inv.invoice.date, inv.payment.date, inv.payment.amount_wan, _reason(t["counted"])],
+                    inv.invoice.number, inv.invoice.date, inv.payment.date, inv.payment.amount_wan, _reason(t)],
                    money={7, 8, 9, 17})
             for c in (14, 16, 17):
                 eq.ws.cell(r, c).number_format = "yyyy-mm-dd"
@@ -216,8 +216,10 @@ def build_workbook(app, programme, figures) -> bytes:
         s8.add([int(c["seq"]), c["label"], int(value) if value.isdigit() else value, c["unit"], *[None] * 9])
     s8.add([None] * 13)
     s8.add(["序号", "指标", "数值", "计算方法", "分子 / 分母", "要求", *[None] * 7], bold=True)
-    for rate in equip["rates"]:
-        s8.add([int(rate["seq"]), rate["label"], rate["value"], rate["formula"], rate["basis"], rate["minimum"], *[None] * 7])
+    for rate, fig in zip(equip["rates"], figures.rates, strict=True):
+        # A reference value only with its source (programme data), as on the printed form.
+        required = f"不低于{fig.minimum}%（{fig.minimum_source}）" if fig.minimum is not None else "—"
+        s8.add([int(rate["seq"]), rate["label"], rate["value"], rate["formula"], rate["basis"], required, *[None] * 7])
 
     for sheet in (summary, eq, rd, s7, s8):
         sheet.finish()
@@ -229,8 +231,9 @@ def build_workbook(app, programme, figures) -> bytes:
     return fixed_zip(buf.getvalue())
 
 
-def _reason(counted_text: str) -> str:
-    return counted_text.split("（", 1)[1].rstrip("）") if "（" in counted_text else "计入"
+def _reason(row: dict) -> str:
+    """计入说明: the form's 备注 (why a row counts less, and the user's note), or 计入."""
+    return row["remark"] if row.get("remark") not in (None, "", "—") else "计入"
 
 
 def fixed_zip(data: bytes) -> bytes:

@@ -26,8 +26,11 @@ DATE_LABEL = {"contract": "合同签订日期", "invoice": "开票日期", "paym
 class Readings:
     amount_basis: str  # gross | net
     window_date: str  # contract | invoice | payment
+    non_productive: str = "count"  # count | exclude: rows marked as construction, installation works or services
 
     def describe(self) -> str:
+        if self.non_productive == "exclude":  # kept to one line of the 申报表's 计算口径 box
+            return f"金额按{BASIS_LABEL[self.amount_basis]}口径；以{DATE_LABEL[self.window_date]}判断窗口期；土建、服务类不计入"
         return f"金额按{BASIS_LABEL[self.amount_basis]}口径；以{DATE_LABEL[self.window_date]}判断是否在投资窗口期内"
 
 
@@ -36,6 +39,7 @@ def readings_for(app: Application, programme: Programme) -> Readings:
     return Readings(
         amount_basis=app.settings.amount_basis or defaults["amount_basis"],
         window_date=app.settings.window_date or defaults["window_date"],
+        non_productive=app.settings.non_productive or defaults.get("non_productive", "count"),
     )
 
 
@@ -54,6 +58,7 @@ class RowFigures:
     counted_net: Decimal | None
     counted: Decimal  # under the chosen basis
     quarter: str | None  # "2024Q3" by the window date
+    non_productive_mark: str | None = None  # why the row reads as works or services (tax rate or name), else None
 
 
 @dataclass(frozen=True)
@@ -72,6 +77,7 @@ class IndicatorFigures:
     is_ratio: bool
     reference: Decimal | None
     core: bool
+    decrease_word: str = "降低"  # 缩短 for time and cycle indicators (catalogue data)
 
 
 @dataclass(frozen=True)
@@ -84,6 +90,7 @@ class RateFigures:
     denominator: int | None
     value: Decimal | None
     minimum: Decimal | None
+    minimum_source: str = ""  # where the minimum comes from; a minimum without a source is not used
 
 
 @dataclass
@@ -124,6 +131,7 @@ class Figures:
             "basis": self.readings.amount_basis,
             "window_date": self.readings.window_date,
             "reading": self.readings.describe(),
+            "non_productive": self.readings.non_productive,
             "equipment_wan": s(self.equipment_total),
             "rd_wan": s(self.rd_total),
             "qualifying_wan": s(self.qualifying_total),
@@ -162,6 +170,28 @@ def quarter_of(day: dt.date) -> str:
     return f"{day.year}Q{(day.month - 1) // 3 + 1}"
 
 
+def tax_rate(row: Investment) -> Decimal | None:
+    """The invoice's VAT rate, 税额 / (价税合计 − 税额), to two places (0.13, 0.09, 0.06), or None."""
+    gross = row.invoice.gross_wan if row.invoice.gross_wan is not None else row.amount_wan
+    tax = row.invoice.tax_wan
+    if gross is None or tax is None or gross - tax <= 0:
+        return None
+    return (tax / (gross - tax)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def non_productive_mark(row: Investment, programme: Programme) -> str | None:
+    """Why a row reads as construction, decoration, installation works or services, or None."""
+    marks = programme.non_productive_marks
+    rate = tax_rate(row)
+    rates = {Decimal(str(k)): v for k, v in (marks.get("tax_rates") or {}).items()}
+    if rate is not None and rate in rates:
+        return f"发票税率{rate * 100:.0f}%（{rates[rate]}）"
+    for word in marks.get("words") or []:
+        if word in (row.name or ""):
+            return f"名称含“{word}”"
+    return None
+
+
 def row_figures(i: int, row: Investment, programme: Programme, readings: Readings) -> RowFigures:
     entry = programme.investment_categories.find(row.category)
     group = entry.get("group") if entry else None
@@ -174,7 +204,8 @@ def row_figures(i: int, row: Investment, programme: Programme, readings: Reading
         basis = "payment"
         day = row.payment.date
     in_window = day is not None and programme.window_start <= day <= programme.window_end
-    counts = in_window and row.productive and group is not None
+    mark = non_productive_mark(row, programme) if group == "equipment" else None
+    counts = in_window and row.productive and group is not None and not (mark and readings.non_productive == "exclude")
     counted_gross = gross if (counts and gross is not None) else ZERO
     if counts and basis == "payment" and row.payment.amount_wan is not None and gross:
         # Under the payment reading only what was paid counts.
@@ -183,6 +214,9 @@ def row_figures(i: int, row: Investment, programme: Programme, readings: Reading
         counted_net = None if counts else ZERO
     else:
         counted_net = counted_gross * net / gross
+    # Each row counts with the cents it prints: the totals are the sums of the printed 计入金额.
+    counted_gross = wan(counted_gross)
+    counted_net = wan(counted_net) if counted_net is not None else None
     counted = counted_gross if readings.amount_basis == "gross" else (counted_net if counted_net is not None else ZERO)
     return RowFigures(
         index=i,
@@ -198,6 +232,7 @@ def row_figures(i: int, row: Investment, programme: Programme, readings: Reading
         counted_net=counted_net,
         counted=counted,
         quarter=quarter_of(day) if day else None,
+        non_productive_mark=mark,
     )
 
 
@@ -229,6 +264,7 @@ def indicator_figures(i: int, ind: Indicator, programme: Programme, mtype: str |
         is_ratio=bool(data.get("ratio")),
         reference=Decimal(str(ref)) if ref is not None else None,
         core=bool(mtype and mtype in data.get("core", [])),
+        decrease_word=data.get("decrease_word", "降低"),
     )
 
 
@@ -244,7 +280,8 @@ def rate_figures(app: Application, programme: Programme, mtype: str | None) -> l
             value = (Decimal(num) * Decimal(entry.get("scale", 100)) / Decimal(den)).quantize(
                 Decimal("0.01"), rounding=ROUND_HALF_UP
             )
-        minimum = entry.get("minimum")
+        source = entry.get("minimum_source") or ""
+        minimum = entry.get("minimum") if source else None
         out.append(
             RateFigures(
                 key=entry.key,
@@ -255,6 +292,7 @@ def rate_figures(app: Application, programme: Programme, mtype: str | None) -> l
                 denominator=den,
                 value=value,
                 minimum=Decimal(str(minimum)) if minimum is not None else None,
+                minimum_source=source,
             )
         )
     return out

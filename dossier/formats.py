@@ -47,6 +47,27 @@ def fmt_wan(value: Decimal, *, grouping: bool = True) -> str:
     return f"{q:,.2f}" if grouping else f"{q:.2f}"
 
 
+UNIT_PRICE_MAX_PLACES = 4
+
+
+def unit_price_places(value: Decimal) -> int:
+    """Decimals a 单价 is printed with: as entered, at least two, at most four."""
+    exponent = value.normalize().as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    return min(max(places, 2), UNIT_PRICE_MAX_PLACES)
+
+
+def printed_unit_price(value: Decimal) -> Decimal:
+    """The 单价 exactly as the form prints it (so a reviewer's 数量 × 单价 uses this value)."""
+    return value.quantize(Decimal(1).scaleb(-unit_price_places(value)), rounding=ROUND_HALF_UP)
+
+
+def fmt_unit_price(value: Decimal) -> str:
+    """``Decimal('78.535')`` → ``'78.535'``, ``Decimal('265')`` → ``'265.00'``, grouped like :func:`fmt_wan`."""
+    q = printed_unit_price(value)
+    return f"{q:,.{unit_price_places(value)}f}"
+
+
 def daxie_yuan(value_wan: Decimal) -> str:
     """大写金额 of an amount given in 万元: ``Decimal('5000')`` → ``'人民币伍仟万元整'``.
 

@@ -95,6 +95,7 @@ class Strict(BaseModel):
 class Settings(Strict):
     amount_basis: Literal["gross", "net"] | None = opt("金额口径（gross 含税 / net 不含税）")
     window_date: Literal["contract", "invoice", "payment"] | None = opt("判定窗口期所用日期（contract 合同 / invoice 开票 / payment 付款）")
+    non_productive: Literal["count", "exclude"] | None = opt("土建、装修、安装工程、服务类投资行（count 计入并警告 / exclude 不计入）")
     application_date: Date | None = opt("申报日期")
 
 
@@ -370,6 +371,7 @@ class Operations(Strict):
 
 class Media(Strict):
     photos: list[Text] = opt("典型图片（3张，每张不小于1M）", default_factory=list)
+    captions: list[Text] = opt("典型图片的图注（与 photos 依次对应，不填则取文件名）", default_factory=list)
     presentation: Text | None = req("PPT")
     video: Text | None = req("建设成果视频（3分钟以内）")
 

@@ -100,7 +100,11 @@ def package_project(
     limits = MediaLimits.from_mapping(programme.media)
 
     entries: list[tuple[str, Path | None, str | None, tuple | None]] = [("申报材料盖章扫描件", scan, None, None)]
-    entries.append(("建设情况简介", None, app.project.summary or "", ("project", "summary")))
+    from dossier import narrative
+    from dossier.figures import compute
+
+    summary_text = narrative.render(app.project.summary, compute(app, programme)) or ""  # placeholders filled, as printed
+    entries.append(("建设情况简介", None, summary_text, ("project", "summary")))
     for i, photo in enumerate(app.media.photos):
         entries.append((f"典型图片{i + 1}", project.resolve(("media", "photos", i), photo), None, ("media", "photos", i)))
     if app.media.presentation:

@@ -106,6 +106,10 @@ class Programme:
         return Decimal(str(self.raw["non_independent_min_output_wan"]))
 
     @property
+    def non_productive_marks(self) -> dict:
+        return dict(self.raw.get("non_productive_marks") or {})
+
+    @property
     def readings(self) -> dict[str, str]:
         return dict(self.raw["readings"])
 

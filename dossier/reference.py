@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from dossier import narrative
 from dossier.model import Application
 from dossier.programme import Programme, load_programme
 
@@ -69,6 +70,19 @@ def render(programme: Programme) -> str:
             required = "是" if extra.get("required") else ""
             lines.append(f"| `{key}` | {info.title or ''} | {_type_name(info.annotation)} | {required} |")
         lines.append("")
+    lines += [
+        "## 占位符",
+        "",
+        "叙述性字段（`project.summary`、`enterprise.profile`、`report` 各部分、`operations.statement`、"
+        "`scenarios[].description`）中可以写占位符，生成文件时填入按明细计算的数值，明细变了文字随之改变。"
+        "写错的占位符是错误（`dossier check` 给出行号）；直接写在文字里的金额、场景数、指标变化率与计算值不一致时，"
+        "项目简介报错误，其他字段报警告。",
+        "",
+        "| 占位符 | 填入 |",
+        "|---|---|",
+    ]
+    lines += [f"| `{{{name}}}` | {text} |" for name, text in narrative.PLACEHOLDERS]
+    lines += ["", "例：`两年投入设备与研发资金{合计投资}万元，建成{场景数}个智能化场景，生产效率提升{指标:生产效率}。`", ""]
     lines += ["## 取值目录", ""]
     catalogues = [
         ("所在区 `enterprise.district`", programme.districts),

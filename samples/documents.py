@@ -585,3 +585,23 @@ def system_report(font: Path, app: Application, title: str, lines: list[tuple[st
     stamp(w.page, 150, w.y + 20, app.enterprise.name or "", "", r=18)
     w.footer()
     return sheet
+
+
+def scenario_record(font: Path, app: Application, title: str, facts: list[tuple[str, str]], description: str,
+                    lines: list[tuple[str, str, str]]) -> Sheet:
+    """A scenario's run record: what was built, since when, on which systems, and its effect lines."""
+    sheet = Sheet(font, title=title)
+    w = Writer(sheet)
+    w.title(title, 16)
+    w.kv([("企业名称：", app.enterprise.name or ""), ("工厂：", app.project.factory_name or ""), *facts], col=26)
+    w.y += 3
+    w.para("一、建设与运行情况", indent=False, bold=True)
+    w.para(description or "场景已按设计方案建成并投入运行。")
+    if lines:
+        w.para("二、运行成效", indent=False, bold=True)
+        w.table(["项目", "改造前（2023年）", "改造后（2025年1-9月）"], [list(x) for x in lines], [70, 45, 45], size=9,
+                aligns=["left", "right", "right"])
+    w.para("以上记录由系统导出，经生产、设备、质量部门确认。", indent=False, size=9)
+    stamp(w.page, 150, w.y + 20, app.enterprise.name or "", "", r=18)
+    w.footer()
+    return sheet

@@ -144,8 +144,12 @@ def _report_jobs(app: Application, figures, font: Path, base: str) -> list[Job]:
     for i, ind in enumerate(app.indicators):
         for rel in ind.evidence:
             lines_of.setdefault(rel, []).append(line(figures.indicators[i]))
+    records: dict[str, object] = {}
     for sc in app.scenarios:
         for rel in sc.evidence:
+            if "运行记录" in Path(rel).stem:
+                records.setdefault(rel, sc)
+                continue
             for key in sc.indicators:
                 if key in by_key:
                     lines_of.setdefault(rel, []).append(line(by_key[key]))
@@ -156,6 +160,14 @@ def _report_jobs(app: Application, figures, font: Path, base: str) -> list[Job]:
         title = Path(rel).stem
         recipe = _digest(base, ent, app.project.factory_name, rel, unique)
         jobs.append(_bytes_job(rel, recipe, lambda t=title, u=unique, r=rel: _render(documents.system_report(font, app, t, u), r)))
+    systems = {s.id: s.name for s in app.systems}
+    for rel, sc in records.items():
+        facts = [("场景：", Path(rel).stem.removesuffix("运行记录")), ("上线时间：", documents.cn_date(sc.go_live, pad=False) if sc.go_live else "—"),
+                 ("应用系统：", "、".join(systems.get(x, x) for x in sc.systems) or "—")]
+        lines = [line(by_key[k]) for k in sc.indicators if k in by_key]
+        recipe = _digest(base, ent, app.project.factory_name, rel, facts, sc.description, lines)
+        jobs.append(_bytes_job(rel, recipe, lambda t=Path(rel).stem, f=facts, d=sc.description or "", u=lines, r=rel:
+                               _render(documents.scenario_record(font, app, t, f, d, u), r)))
     return jobs
 
 

@@ -102,7 +102,8 @@ VALID = {
     },
     "report": {k: TEXT for k in ("before_analysis", "goals", "main_content", "benefit_analysis", "demonstration")},
     "indicators": [
-        {"key": k, "baseline": b, "baseline_period": "2023年", "current": c, "current_period": "2025年5-9月"}
+        {"key": k, "baseline": b, "baseline_period": "2023年", "current": c, "current_period": "2025年5-9月",
+         "evidence": [f"evidence/指标/{k}.pdf"]}
         for k, b, c in (
             ("productivity", "100", "120"),
             ("opex", "50", "45"),
@@ -118,6 +119,7 @@ VALID = {
             "description": "APS 与 MES 协同排产",
             "systems": ["SYS-MES"],
             "indicators": ["productivity"],
+            "evidence": ["evidence/场景/SC09.pdf"],
         }
     ],
     "investments": [
@@ -187,6 +189,11 @@ def write_project(root: Path, data: dict, *, evidence: bool = True) -> Path:
                     name = f["file"] if isinstance(f, dict) else f
                     if ".." not in name and not name.startswith("/") and "没有" not in name:
                         tiny_pdf(root / name.replace("\\", "/"))
+        for key in ("indicators", "scenarios"):  # 证明材料 of the self-tests
+            for item in data.get(key, []):
+                for name in item.get("evidence", []):
+                    if ".." not in name and not name.startswith("/"):
+                        tiny_pdf(root / name)
     return root
 
 

@@ -22,6 +22,9 @@ def _split(tmp_path):
         for files in row["evidence"].values():
             for f in files:
                 tiny_pdf(proj / f)
+    for item in data["indicators"] + data["scenarios"]:  # the self-tests' 证明材料
+        for f in item.get("evidence", []):
+            tiny_pdf(proj / f)
     (proj / "enterprise.yaml").write_text(dump_yaml(data), encoding="utf-8")
     return proj, company_dir
 

@@ -21,6 +21,15 @@ _COLS = (0.0, 14 * MM, 60 * MM, 80 * MM, 106 * MM)
 _HEAD = ("组", "页码", "张数", "每张露出", "章中心距底边")  # 页码: printed at each page's foot, = PDF page
 
 
+def seal_height_mm(center_y_pt: float) -> str:
+    """章中心距底边 in whole millimetres from the manifest's figure (points to 0.01), rounded half up:
+    the one conversion the guide PDF, the HTML report and the manifest share."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    mm = Decimal(str(round(center_y_pt, 2))) / Decimal(str(MM))
+    return str(mm.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
 def guide_lines(result, copies: int = 7) -> list[tuple[str, object]]:
     """The guide as a list of (kind, content): ``title``, ``p`` (paragraph), ``row`` (table cells)."""
     m = result.manifest
@@ -43,8 +52,14 @@ def guide_lines(result, copies: int = 7) -> list[tuple[str, object]]:
     items.append(("row", _HEAD))
     for i, g in enumerate(layout.groups, 1):
         label = f"{labels[g.first_page - 1]}–{labels[g.last_page - 1]}" if g.first_page != g.last_page else labels[g.first_page - 1]
-        items.append(("row", (str(i), label, str(g.sheets), f"{g.slice_width / MM:.1f} 毫米", f"{g.center_y / MM:.0f} 毫米")))
-    items.append(("h", "四、盖章以后"))
+        items.append(("row", (str(i), label, str(g.sheets), f"{g.slice_width / MM:.1f} 毫米", f"{seal_height_mm(g.center_y)} 毫米")))
+    points = m.get("signing_points") or []
+    if points:
+        items.append(("h", "四、文书内的签字、盖章处（逐处签字盖章后再盖骑缝章）"))
+        for point in points:
+            pdf_page = "" if str(point["label"]) == str(point["page"]) else f"PDF 第 {point['page']} 页，"
+            items.append(("p", f"第 {point['label']} 页（{pdf_page}{point['document']}）：{point['what']}"))
+    items.append(("h", "五、盖章以后" if points else "四、盖章以后"))
     items.append(("p", "逐张检查：每张纸右边缘都有红色印迹，封面章清楚完整。灰色虚线只是位置标记，不算盖章。然后把其中一份完整扫描为 PDF（盖章扫描件），按页码顺序，不要缺页。"))
     return items
 

@@ -18,11 +18,12 @@ from __future__ import annotations
 import contextlib
 import hashlib
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from dossier.atomic import atomic_path, temporary_folder
 from dossier.bind import frontmatter, outline, sanitize, stamps
+from dossier.bind.guide import seal_height_mm
 from dossier.bind.draw import ALPHA_RES, FONT_RES, SEAL_RES, Canvas, seal_outline
 from dossier.bind.frontmatter import Cover, TocEntry
 from dossier.bind.geometry import A4_H, A4_W, Rect, intersect, invert, place_on_a4, transform_rect
@@ -70,6 +71,7 @@ class _Node:
     first: int | None = None  # 0-based first page in the output, own or descendants'
     count: int = 0
     children: list[_Node] = field(default_factory=list)
+    same_as: _Node | None = None  # the file is already bound there: this part adds no pages, it refers to them
 
 
 def bind_volume(
@@ -121,7 +123,17 @@ def build_volume(
     toc = bool(cover) if toc is None else toc
     final = (final_path or target).resolve()
     roots = [_tree(p, 1) for p in parts]
-    files = [n for n in _walk(roots) if n.part.source is not None]
+    files = []
+    bound: dict[Path, _Node] = {}
+    for n in _walk(roots):
+        if n.part.source is None:
+            continue
+        where = (base / n.part.source).resolve()
+        if where in bound and not n.children:
+            n.same_as = bound[where]  # each file is bound once; a later mention points to its pages
+            continue
+        bound.setdefault(where, n)
+        files.append(n)
     if not files and not cover:
         raise InputError("没有任何要装订的文件。", hint="至少给出一个 PDF 或图片。")
     for n in files:
@@ -153,11 +165,18 @@ def build_volume(
         front = cover_pages + toc_pages
         _assign(roots, front)
         for n in _walk(roots):
+            if n.same_as is not None:
+                continue
             if n.count == 0:
                 warnings.append(f"「{n.part.title}」没有任何页面，未列入目录和书签。")
         body = sum(len(n.source.pages) for n in files)
         total = front + body
         labels = outline.labels(cover_pages, toc_pages, body)
+        for n in _walk(roots):
+            if n.same_as is not None and n.same_as.first is not None:
+                # A file already bound: its TOC entry and bookmark point to those pages ("见第 n 页").
+                n.first = n.same_as.first
+                n.part = replace(n.part, title=f"{n.part.title}（见第{labels[n.first]}页）")
         layout = seal_layout(total, duplex=duplex, group_size=seal_group)
         warnings.extend(layout.warnings)
         entries = [
@@ -340,6 +359,7 @@ def build_volume(
                 "sheets": g.sheets,
                 "slice_width": round(g.slice_width, 2),
                 "center_y": round(g.center_y, 2),
+                "center_mm": int(seal_height_mm(g.center_y)),  # as the guide and the report print it
             }
             for g in layout.groups
         ],
@@ -519,6 +539,7 @@ def _walk(nodes: list[_Node]):
 
 def _pages_under(n: _Node) -> bool:
     return any(m.part.source is not None for m in _walk([n]))
+
 
 
 def _assign(nodes: list[_Node], start: int) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from itertools import groupby
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from dossier.findings import SEVERITY_LABEL, Finding, count, sort_key
@@ -44,10 +45,16 @@ def print_findings(result, *, quiet: bool = False, console: Console | None = Non
             table = Table(title=title, title_justify="left", show_lines=False, expand=False)
             table.add_column("级别", no_wrap=True)
             table.add_column("位置", no_wrap=True)
-            table.add_column("说明")
+            table.add_column("说明", overflow="fold")
             for f in group:
-                table.add_row(f"[{_STYLE[f.severity]}]{SEVERITY_LABEL[f.severity]}[/]", f.where(), f.message)
+                text = escape(f.message)
+                if f.rule and f.severity != "info":
+                    # The sentence the finding enforces, under it (the notice's words, or 校验规则 for the tool's own checks).
+                    text += f"\n[dim]依据：{escape(f.rule)}[/]"
+                table.add_row(f"[{_STYLE[f.severity]}]{SEVERITY_LABEL[f.severity]}[/]", f.where(), text)
             console.print(table)
     c = count(findings)
     verdict = "未发现错误" if c["error"] == 0 else "存在错误，须修改后再提交"
-    console.print(f"共 {c['error']} 个错误、{c['warning']} 个警告、{c['info']} 个提示：{verdict}", soft_wrap=True)
+    proof = sum(1 for f in findings if f.code in ("K-EVIDENCE-NONE", "S-EVIDENCE-NONE"))
+    missing_proof = f"（其中缺证明材料 {proof} 项）" if proof else ""
+    console.print(f"共 {c['error']} 个错误、{c['warning']} 个警告{missing_proof}、{c['info']} 个提示：{verdict}", soft_wrap=True)

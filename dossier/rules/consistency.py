@@ -156,7 +156,7 @@ def equipment(ctx: RuleContext) -> Iterator[Finding]:
             )
         if rate.minimum is not None and rate.value < rate.minimum:
             yield ctx.finding(
-                "Q-RATE-LOW", "warning", f"{rate.label}为 {rate.value}%，低于武汉示范项目要素条件的 {rate.minimum}%",
+                "Q-RATE-LOW", "warning", f"{rate.label}为 {rate.value}%，低于{rate.minimum_source}的 {rate.minimum}%",
                 ("equipment", "counts"), attachment=att,
             )
     investment_ids = _ids(ctx.app.investments)

@@ -58,6 +58,14 @@ def industry(ctx: RuleContext) -> Iterator[Finding]:
         )
 
 
+# How "过百亿元" is read (programme data, readings.hundred_billion): ≥ (default) or strictly more.
+READING_WORD = {"at_least": "不低于", "more_than": "高于"}
+
+
+def _meets(value, floor, reading: str) -> bool:
+    return value > floor if reading == "more_than" else value >= floor
+
+
 def scale_and_entity(ctx: RuleContext) -> Iterator[Finding]:
     ent = ctx.app.enterprise
     if ent.above_designated_size is False:
@@ -75,11 +83,13 @@ def scale_and_entity(ctx: RuleContext) -> Iterator[Finding]:
                 clause="eligibility",
                 attachment=1,
             )
-        elif ent.prior_year_output_wan <= floor:
+        elif not _meets(ent.prior_year_output_wan, floor, reading := ctx.programme.readings.get("hundred_billion", "at_least")):
+            word = READING_WORD[reading]
             yield ctx.finding(
                 "E-NONINDEP",
                 "error",
-                f"非独立法人企业上一年度产值须过百亿元（{fmt_wan(floor)} 万元），填写为 {fmt_wan(ent.prior_year_output_wan)} 万元",
+                f"非独立法人企业上一年度产值须过百亿元（按“{word} {fmt_wan(floor)} 万元”理解“过百亿”），"
+                f"填写为 {fmt_wan(ent.prior_year_output_wan)} 万元",
                 ("enterprise", "prior_year_output_wan"),
                 clause="eligibility",
                 attachment=1,

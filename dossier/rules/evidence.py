@@ -227,7 +227,9 @@ def invoice_parties(ctx: RuleContext) -> Iterator[Finding]:
                     path, clause="materials_4", attachment=6,
                 )
             services = facts["services"]
-            if services and row.productive and row.category != "研发投入":  # R&D services are R&D input
+            # R&D services are R&D input; a row I-NON-PRODUCTIVE-KIND already names is not named twice.
+            marked = ctx.figures.rows[i].non_productive_mark is not None
+            if services and row.productive and row.category != "研发投入" and not marked:
                 yield ctx.finding(
                     "I-INVOICE-SERVICE", "info",
                     f"{row.id}：发票“{shown}”的项目{'、'.join(services)}按税收分类属建筑或服务类，不是设备；"
@@ -256,4 +258,28 @@ def _invoice_parties(target: Path) -> dict:
     return found
 
 
-RULES = [files_exist, kinds_present, invoices_match, invoice_parties]
+def proof_for_claims(ctx: RuleContext) -> Iterator[Finding]:
+    """资料清单第3项 asks for 证明材料 of the self-tests: every key indicator and every built or partly
+    built scenario names at least one evidence file."""
+    kpi, scenario = ctx.form(2, 4), ctx.form(3, 5)
+    for i, ind in enumerate(ctx.app.indicators):
+        if not ind.evidence:
+            name = ctx.figures.indicators[i].name if i < len(ctx.figures.indicators) else (ind.key or str(i + 1))
+            yield ctx.finding(
+                "K-EVIDENCE-NONE", "warning",
+                f"重点指标“{name}”没有证明材料（evidence）：请附系统报表、统计表等能核对改造前后数值的文件",
+                ("indicators", i), clause="materials_3", attachment=kpi,
+            )
+    for i, sc in enumerate(ctx.app.scenarios):
+        if sc.implemented in ("yes", "partial") and not sc.evidence:
+            entry = ctx.programme.scenarios.find(sc.code)
+            name = f"{entry.label}（{entry.key}）" if entry else (sc.code or str(i + 1))
+            built = "已建设" if sc.implemented == "yes" else "部分建设"
+            yield ctx.finding(
+                "S-EVIDENCE-NONE", "warning",
+                f"{built}的场景“{name}”没有证明材料（evidence）：请附系统截图、运行记录或验收报告",
+                ("scenarios", i), clause="materials_3", attachment=scenario,
+            )
+
+
+RULES = [files_exist, kinds_present, invoices_match, invoice_parties, proof_for_claims]

@@ -81,6 +81,7 @@ def rates(ctx: RuleContext) -> Iterator[Finding]:
 def periods(ctx: RuleContext) -> Iterator[Finding]:
     att = ctx.form(2, 4)
     commissioning = ctx.app.project.commissioning_date
+    early = []
     for i, ind in enumerate(ctx.app.indicators):
         before = parse_period(ind.baseline_period)
         after = parse_period(ind.current_period)
@@ -92,11 +93,7 @@ def periods(ctx: RuleContext) -> Iterator[Finding]:
                     ("indicators", i, name), attachment=att,
                 )
         if after and commissioning and after[0] < commissioning:
-            yield ctx.finding(
-                "K-PERIOD-AFTER", "error",
-                f"改造后统计期（{ind.current_period}）应晚于竣工投产日期 {fmt_date(commissioning)}",
-                ("indicators", i, "current_period"), clause="investment", attachment=att,
-            )
+            early.append((i, ind))
         if before and after and before[1] >= after[0]:
             yield ctx.finding(
                 "K-PERIOD-ORDER", "error", "改造前统计期应早于改造后统计期",
@@ -109,6 +106,22 @@ def periods(ctx: RuleContext) -> Iterator[Finding]:
                 f"改造前统计期（{ind.baseline_period}）开始于建设开始日期 {fmt_date(start)} 之后，可能已受改造影响",
                 ("indicators", i, "baseline_period"), attachment=att,
             )
+    if len(early) == 1:
+        i, ind = early[0]
+        yield ctx.finding(
+            "K-PERIOD-AFTER", "error",
+            f"改造后统计期（{ind.current_period}）应晚于竣工投产日期 {fmt_date(commissioning)}",
+            ("indicators", i, "current_period"), clause="investment", attachment=att,
+        )
+    elif early:
+        # One cause, one finding: a late 竣工投产日期 (or early periods) affects every indicator at once.
+        names = "、".join(ctx.figures.indicators[i].name for i, _ in early)
+        yield ctx.finding(
+            "K-PERIOD-AFTER", "error",
+            f"改造后统计期早于竣工投产日期 {fmt_date(commissioning)}，影响 {len(early)} 项指标（{names}）："
+            "请核对竣工投产日期，或把这些指标的改造后统计期改到投产之后",
+            ("project", "commissioning_date"), clause="investment", attachment=att,
+        )
 
 
 RULES = [catalogue_and_core, rates, periods]

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from dossier.figures import BASIS_LABEL, DATE_LABEL
 from dossier.findings import Finding
-from dossier.formats import fmt_date, fmt_wan, uscc_problem
+from dossier.formats import fmt_date, fmt_unit_price, fmt_wan, printed_unit_price, uscc_problem, wan
 from dossier.rules.context import RuleContext
 
 TOLERANCE = Decimal("0.01")  # 万元: forms round each figure to two decimals
@@ -63,7 +63,11 @@ def window(ctx: RuleContext) -> Iterator[Finding]:
                 continue
             counted = which == fig.window_basis
             text = f"{row.id}：{DATE_LABEL[which]} {fmt_date(day)} 不在投资窗口期（{fmt_date(start)}至{fmt_date(end)}）内"
-            text += "，该行不计入合计" if counted else f"（按{DATE_LABEL[fig.window_basis]}判断仍计入，审计口径不同时可能被剔除）"
+            if counted:
+                text += "，该行不计入合计"
+            elif fig.in_window:
+                text += f"（按{DATE_LABEL[fig.window_basis]}判断仍计入，审计口径不同时可能被剔除）"
+            # else: the row is already out by the reading's own date (its own finding says so); no second verdict.
             yield ctx.finding(
                 "I-WINDOW", "warning", text, ("investments", i) + path_of[which], clause="investment", attachment=6
             )
@@ -112,6 +116,17 @@ def arithmetic(ctx: RuleContext) -> Iterator[Finding]:
                     f"{row.id}：金额 {row.amount_wan} 万元 ≠ 数量 {row.quantity} × 单价 {row.unit_price_wan} 万元 = {expected:.2f} 万元",
                     base + ("amount_wan",), clause="arithmetic", attachment=6,
                 )
+            else:
+                # A reviewer recomputes from the printed figures: 数量 × printed 单价 must give printed 金额.
+                on_paper = wan(row.quantity * printed_unit_price(row.unit_price_wan))
+                if on_paper != wan(row.amount_wan):
+                    yield ctx.finding(
+                        "I-ARITH-PRINT", "warning",
+                        f"{row.id}：按表中打印的数字复核，数量 {row.quantity} × 单价 {fmt_unit_price(row.unit_price_wan)} = "
+                        f"{fmt_wan(on_paper)} 万元，与打印的金额 {fmt_wan(row.amount_wan)} 万元不符（单价最多打印 4 位小数）；"
+                        "请按合同填写更精确的单价或拆分该行",
+                        base + ("unit_price_wan",), clause="arithmetic", attachment=6,
+                    )
         inv = row.invoice
         if inv.gross_wan is not None and row.amount_wan is not None and abs(inv.gross_wan - row.amount_wan) > TOLERANCE:
             yield ctx.finding(
@@ -184,6 +199,16 @@ def related_and_second_hand(ctx: RuleContext) -> Iterator[Finding]:
             yield ctx.finding(
                 "I-SECOND-HAND", "warning", f"{row.id}：二手设备投资可能不予认定",
                 ("investments", i, "second_hand"), clause="related_party", attachment=6,
+            )
+        fig = ctx.figures.rows[i]
+        if fig.non_productive_mark and row.productive:
+            excluded = ctx.figures.readings.non_productive == "exclude"
+            verdict = "已按设置（settings.non_productive: exclude）不计入合计" if excluded else "目前计入合计"
+            yield ctx.finding(
+                "I-NON-PRODUCTIVE-KIND", "info" if excluded else "warning",
+                f"{row.id}：{fig.non_productive_mark}，看起来是土建、装修、安装工程或服务，而不是生产性设备，{verdict}"
+                + ("" if excluded else "；审核时可能被剔除（设置 settings.non_productive: exclude 可按不计入口径复核）"),
+                ("investments", i), clause="productive", attachment=6,
             )
         if not row.productive:
             yield ctx.finding(

@@ -610,10 +610,6 @@ def report() -> None:
     paragraphs_loop(doc, "parts.goals.paragraphs")
     para(doc, "{{ parts.main_content.number }}、{{ parts.main_content.title }}", "一级标题")
     paragraphs_loop(doc, "parts.main_content.paragraphs")
-    para(doc, "项目于{{ project.construction_start }}开工建设，{{ project.commissioning_date }}竣工投产。"
-              "{{ programme.window }}期间，企业生产性设备购置与改造投资{{ totals.equipment }}万元，项目相关研发投入"
-              "{{ totals.rd }}万元，合计{{ totals.total }}万元（{{ totals.basis }}）。已建成智能化场景{{ scenarios.implemented }}个，"
-              "在用信息化系统/工业软件{{ systems.total }}个。")
     para(doc, "{{ parts.benefit_analysis.number }}、{{ parts.benefit_analysis.title }}", "一级标题")
     paragraphs_loop(doc, "parts.benefit_analysis.paragraphs")
     para(doc, "表1　重点指标改造前后对比", "表题")
@@ -652,16 +648,19 @@ def kpi_selftest() -> None:
 def scenario_selftest() -> None:
     doc = new_document("智能化场景自测表", landscape=True)
     form_header(doc)
-    widths = [8, 14, 24, 12, 52, 30, 20, 20, 27, 14, 22]
+    widths = [8, 13, 24, 11, 44, 28, 18, 18, 25, 12, 22, 20]
     t = make_table(doc, widths, small=True)
     heading_rows(t, ["序号", "环节", "场景名称（编号）", "是否建设", "建设内容简述", "应用的装备与系统", "关键技术", "上线时间",
-                     "成效指标", "自评水平", "证明材料"])
+                     "成效指标", "自评水平", "证明材料", "投资金额（万元）"])
     loop_rows(t, "s in scenarios.rows", ["{{ s.seq }}", "{{ s.stage }}", "{{ s.name }}（{{ s.code }}）", "{{ s.implemented }}",
                                           "{{ s.description }}", "{{ s.equipment_systems }}", "{{ s.technologies }}",
-                                          "{{ s.go_live }}", "{{ s.effects }}", "{{ s.self_level }}", "{{ s.evidence }}"],
-              kinds=["center", "center", "text", "center", "text", "text", "text", "center", "text", "center", "text"])
-    para(doc, "合计：已建设场景{{ scenarios.implemented }}个，部分建设{{ scenarios.partial }}个。场景名称与环节依据"
-              "《智能制造典型场景参考指引（2025年版）》。", "表注")
+                                          "{{ s.go_live }}", "{{ s.effects }}", "{{ s.self_level }}", "{{ s.evidence }}",
+                                          "{{ s.investment }}"],
+              kinds=["center", "center", "text", "center", "text", "text", "text", "center", "text", "center", "text",
+                     "center"])
+    para(doc, "合计：已建设场景{{ scenarios.implemented }}个，部分建设{{ scenarios.partial }}个，其余为未建设。场景名称与环节依据"
+              "《智能制造典型场景参考指引（2025年版）》。投资金额为对应附件6各行计入金额之和，每行只计入一个场景（按本表顺序"
+              "首次对应的场景），合计{{ scenarios.investment_total }}万元。", "表注")
     signature_block(doc, ["企业负责人（签字）：　　　　　　　　填报人（签字）：　　　　　　　　企业（盖章）",
                           "{{ filled_date }}"])
     save(doc, "scenario_selftest")
@@ -672,28 +671,37 @@ def investment_detail() -> None:
     form_header(doc)
     para(doc, "投资窗口期：{{ programme.window }}；{{ totals.reading }}。金额单位：万元。", "表头信息")
     para(doc, "表A　生产性设备购置与改造投资", "表题")
-    widths = [7, 14, 25, 16, 10, 16, 17, 9, 22, 26, 38, 24, 19]
+    widths = [7, 13, 34, 20, 12, 15, 18, 14, 17, 17, 11, 28, 37]
     t = make_table(doc, widths, small=True)
-    heading_rows(t, ["序号", "类别", "设备（项目）名称", "规格型号", "数量", "单价", "金额（含税）", "国产/进口", "供应商",
-                     "合同编号及签订日期", "发票号码及开票日期", "付款日期及金额", "计入金额"])
+    heading_rows(t, ["序号", "类别", "设备（项目）名称", "规格型号", "数量", "单价", "金额（含税）", "税额", "不含税金额",
+                     "计入金额", "国产/进口", "供应商", "备注"])
     loop_rows(t, "r in equipment_rows", ["{{ r.seq }}", "{{ r.category }}", "{{ r.name }}", "{{ r.model }}",
-                                          "{{ r.quantity }}", "{{ r.unit_price }}", "{{ r.amount }}", "{{ r.origin }}",
-                                          "{{ r.supplier }}", "{{ r.contract }}", "{{ r.invoice }}", "{{ r.payment }}",
-                                          "{{ r.counted }}"],
-              kinds=["center", "center", "text", "text", "center", "center", "center", "center", "text", "center",
-                     "center", "center", "center"])
-    row = add_row(t, ["小计"] + [""] * 11 + ["{{ totals.equipment }}"], kind="center")
-    merge(row, 0, 11)
-    para(doc, "表B　项目相关研发投入", "表题")
-    widths = [8, 36, 22, 40, 20, 30, 40, 25, 22]
+                                          "{{ r.quantity }}", "{{ r.unit_price }}", "{{ r.amount }}", "{{ r.tax }}",
+                                          "{{ r.net }}", "{{ r.counted }}", "{{ r.origin }}", "{{ r.supplier }}",
+                                          "{{ r.remark }}"],
+              kinds=["center", "center", "text", "text", "center", "center", "center", "center", "center", "center",
+                     "center", "text", "text"])
+    row = add_row(t, ["小计"] + [""] * 8 + ["{{ totals.equipment }}", "", "", ""], kind="center")
+    merge(row, 0, 8)
+    para(doc, "表A（续）　合同、发票、付款与验收", "表题")
+    widths = [7, 14, 42, 36, 42, 34, 34, 34]
     t = make_table(doc, widths, small=True)
-    heading_rows(t, ["序号", "研发项目名称", "费用科目", "费用内容", "金额", "凭证号及付款日期", "对应场景", "计入金额", "备注"])
+    heading_rows(t, ["序号", "编号", "设备（项目）名称", "合同编号及签订日期", "发票号码及开票日期", "付款日期及金额",
+                     "付款凭证号", "到货/验收日期"])
+    loop_rows(t, "r in equipment_rows", ["{{ r.seq }}", "{{ r.id }}", "{{ r.name }}", "{{ r.contract }}", "{{ r.invoice }}",
+                                          "{{ r.payment }}", "{{ r.voucher }}", "{{ r.acceptance }}"],
+              kinds=["center", "center", "text", "center", "center", "center", "center", "center"])
+    para(doc, "表B　项目相关研发投入", "表题")
+    widths = [7, 28, 18, 34, 17, 17, 40, 36, 22, 24]
+    t = make_table(doc, widths, small=True)
+    heading_rows(t, ["序号", "研发项目名称", "费用科目", "费用内容", "金额", "计入金额", "发票号码及开票日期",
+                     "凭证号及付款日期", "对应场景", "备注"])
     loop_rows(t, "r in rd_rows", ["{{ r.seq }}", "{{ r.rd_project }}", "{{ r.rd_subject }}", "{{ r.name }}",
-                                   "{{ r.amount }}", "{{ r.payment }}", "{{ r.scenarios }}", "{{ r.counted }}",
-                                   "{{ r.note }}"],
-              kinds=["center", "text", "center", "text", "center", "center", "text", "center", "text"])
-    row = add_row(t, ["小计"] + [""] * 6 + ["{{ totals.rd }}", ""], kind="center")
-    merge(row, 0, 6)
+                                   "{{ r.amount }}", "{{ r.counted }}", "{{ r.invoice }}", "{{ r.payment }}",
+                                   "{{ r.scenarios }}", "{{ r.remark }}"],
+              kinds=["center", "text", "center", "text", "center", "center", "center", "center", "text", "text"])
+    row = add_row(t, ["小计"] + [""] * 4 + ["{{ totals.rd }}", "", "", "", ""], kind="center")
+    merge(row, 0, 4)
     para(doc, "表C　投资汇总", "表题")
     t = make_table(doc, [90, 60, 93], small=True)
     heading_rows(t, ["项目", "金额（万元）", "说明"])
@@ -706,8 +714,8 @@ def investment_detail() -> None:
                                                "不含税合计{{ totals.total_net }}"], kinds=["head", "center", "text"])
     row = add_row(t, ["合计（大写）", "{{ totals.total_daxie }}", ""], kinds=["head", "text", "text"])
     merge(row, 1, 2)
-    para(doc, "注：计入金额只计投资窗口期内的生产性投资；窗口期外或非生产性的行计为0.00并注明原因。每行所附合同、发票、"
-              "付款凭证、银行流水按序号装订于后。", "表注")
+    para(doc, "注：计入金额只计投资窗口期内的生产性投资；窗口期外或非生产性的行计为0.00，原因见备注。表A与表A（续）按序号"
+              "对应。每行所附合同、发票、付款凭证、银行流水按序号装订于后。", "表注")
     signature_block(doc, ["企业负责人（签字）：　　　　　　　财务负责人（签字）：　　　　　　　企业（盖章）",
                           "{{ filled_date }}"])
     save(doc, "investment_detail")
@@ -742,11 +750,12 @@ def equipment_indicators() -> None:
     loop_rows(t, "c in equipment.counts", ["{{ c.seq }}", "{{ c.label }}", "{{ c.value }}", "{{ c.unit }}"],
               kinds=["center", "text", "center", "center"])
     para(doc, "表2　装备指标", "表题")
-    t = make_table(doc, [12, 50, 34, 85, 32, 30], small=True)
-    heading_rows(t, ["序号", "指标", "数值", "计算公式", "计算依据", "参考要求"])
+    t = make_table(doc, [12, 56, 36, 99, 40], small=True)
+    heading_rows(t, ["序号", "指标", "数值", "计算公式", "计算依据"])
     loop_rows(t, "r in equipment.rates", ["{{ r.seq }}", "{{ r.label }}", "{{ r.value }}", "{{ r.formula }}",
-                                           "{{ r.basis }}", "{{ r.minimum }}"],
-              kinds=["center", "text", "center", "text", "center", "center"])
+                                           "{{ r.basis }}"],
+              kinds=["center", "text", "center", "text", "center"])
+    para(doc, "{{ equipment.references }}", "表注")
     para(doc, "表3　设备台账", "表题")
     widths = [8, 16, 30, 26, 12, 30, 14, 16, 24, 14, 14, 18, 21]
     t = make_table(doc, widths, small=True)
@@ -757,7 +766,7 @@ def equipment_indicators() -> None:
                                             "{{ e.domestic }}", "{{ e.year }}", "{{ e.value }}", "{{ e.investment }}"],
               kinds=["center", "center", "text", "text", "center", "text", "center", "center", "center", "center",
                      "center", "center", "center"])
-    para(doc, "注：台账中国产装备占比（按台数）{{ equipment.domestic_ratio }}。", "表注")
+    para(doc, "注：{{ equipment.coverage }}", "表注")
     signature_block(doc, ["企业负责人（签字）：　　　　　　　　填报人（签字）：　　　　　　　　企业（盖章）",
                           "{{ filled_date }}"])
     save(doc, "equipment_indicators")
@@ -809,7 +818,11 @@ def summary() -> None:
     para(doc, "", "Normal")
     para(doc, "{{ summary.text }}")
     para(doc, "", "Normal")
-    para(doc, "（共{{ summary.count }}字，按Word字数统计口径；通知要求150字以内）", "表注")
+    para(doc, "典型图片（附后）：", "表注")
+    para(doc, "{%p for ph in photos %}", "表注")
+    para(doc, "图{{ ph.seq }}　{{ ph.caption }}", "表注")
+    para(doc, "{%p endfor %}", "表注")
+    para(doc, "PPT和建设成果视频以电子版形式报送，不随本册装订。", "表注")
     signature_block(doc, ["{{ enterprise.name }}（盖章）", "{{ filled_date }}"])
     save(doc, "summary")
 
