@@ -29,7 +29,7 @@ from pathlib import Path
 from dossier.atomic import write_bytes
 from dossier.check import CheckResult, check_project
 from dossier.errors import InputError
-from dossier.findings import Finding
+from dossier.findings import Finding, exit_code
 
 DEFAULT_MINUTES = Decimal(10)
 DECK_NAME = "路演演示文稿.pptx"
@@ -45,7 +45,11 @@ class DeckResult:
     minutes_source: str = ""  # where the time limit came from (Chinese)
     template: str = "builtin"  # builtin | project
     seconds: list[int] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)  # the item-9 PPT check of the written file
+    findings: list[Finding] = field(default_factory=list)  # the deck's own, the item-9 PPT check, the check's errors
+
+    @property
+    def exit_code(self) -> int:
+        return exit_code(self.findings)
 
 
 def roadshow_minutes(programme) -> tuple[Decimal, str]:
@@ -133,5 +137,22 @@ def build_deck(root: str | Path, out: str | Path | None = None, *, minutes: Deci
     target.parent.mkdir(parents=True, exist_ok=True)
     write_bytes(target, data)
     report = inspect_media(target, limits_for_programme(programme.id))
-    return DeckResult(target, check, n, limit, source, kind, seconds, list(report.findings))
+    findings = [*content_findings(app, slides), *report.findings, *(f for f in check.findings if f.severity == "error")]
+    return DeckResult(target, check, n, limit, source, kind, seconds, findings)
+
+
+def content_findings(app, slides) -> list[Finding]:
+    """What the draft lacks because enterprise.yaml does (each a warning: the deck is still written)."""
+    kinds = {s.kind for s in slides}
+    out = []
+    missing = {
+        "indicators": ("D-DECK-NO-INDICATORS", "没有填写重点指标（indicators），演示文稿中缺少改造前后对比图。"),
+        "photos": ("D-DECK-NO-PHOTOS", "找不到典型图片（media.photos），演示文稿中缺少现场图片页。"),
+        "features": ("D-DECK-NO-FEATURES", "申请报告的“行业示范意义”（report.demonstration）为空，缺少“特点与模式创新”页。"),
+        "scenarios": ("D-DECK-NO-SCENARIOS", "没有已建成的智能化场景，缺少场景页。"),
+    }
+    for kind, (code, message) in missing.items():
+        if kind not in kinds:
+            out.append(Finding(code, "warning", message, file="enterprise.yaml", item=9))
+    return out
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from dossier.context import BLANK, base_context, change_text, scenario_rows, totals_context
 from dossier.figures import DATE_LABEL, Figures
-from dossier.formats import fmt_date, fmt_percent, fmt_wan
+from dossier.formats import fmt_date, fmt_percent, fmt_wan, wan
 from dossier.model import Application
 from dossier.programme import Programme
 from dossier.report.charts import quarter_range
@@ -176,9 +176,10 @@ def indicator_slides(app: Application, figures: Figures) -> list[Slide]:
 
 def investment_slide(figures: Figures) -> Slide:
     t = totals_context(figures)
-    categories = sorted(figures.by_category.items(), key=lambda kv: (-kv[1], kv[0]))
+    # Two decimals, as the forms and `check --json` print them.
+    categories = sorted(((k, wan(v)) for k, v in figures.by_category.items()), key=lambda kv: (-kv[1], kv[0]))
     quarters = quarter_range(min(figures.by_quarter), max(figures.by_quarter)) if figures.by_quarter else []
-    by_quarter = [(quarter_label(q), figures.by_quarter.get(q, ZERO)) for q in quarters]
+    by_quarter = [(quarter_label(q), wan(figures.by_quarter.get(q, ZERO))) for q in quarters]
     headline = (
         f"窗口期内计入投资 {t['total']} 万元：设备购置与改造 {t['equipment']} 万元，研发投入 {t['rd']} 万元"
         f"（研发占设备投资 {t['rd_ratio']}）"
