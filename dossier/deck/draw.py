@@ -353,6 +353,11 @@ def draw_closing(deck: Deck, slide: Slide, footer: str):
     return s
 
 
+def fact_row_height(label: str, value: str, label_w: int, value_w: int, size: float) -> int:
+    text = max(text_height(label, label_w - Inches(0.12), size), text_height(value, value_w - Inches(0.12), size))
+    return max(Inches(0.34), text + Inches(0.1))
+
+
 def fact_table(deck: Deck, s, x, y, w, heading: str, name: str, rows: list[tuple[str, str]], size: float) -> int:
     """A heading line, a name line and label/value rows; returns the height used."""
     label_w = int(w * 0.34)
@@ -362,7 +367,7 @@ def fact_table(deck: Deck, s, x, y, w, heading: str, name: str, rows: list[tuple
     name_h = text_height(name, w - Inches(0.16), size + 2) + Inches(0.1)
     deck.textbox(s, x, y2, w, name_h, [(name, size + 2, True, NAVY)])
     y3 = y2 + name_h + Inches(0.05)
-    heights = [max(Inches(0.34), text_height(v, value_w - Inches(0.12), size) + Inches(0.1)) for _, v in rows]
+    heights = [fact_row_height(label, value, label_w, value_w, size) for label, value in rows]
     shape = s.shapes.add_table(len(rows), 2, x, y3, w, sum(heights))
     t = shape.table
     t.columns[0].width, t.columns[1].width = Emu(label_w), Emu(value_w)
@@ -393,7 +398,7 @@ def draw_overview(deck: Deck, slide: Slide, footer: str):
         for heading, name, rows in (("企业", d["enterprise_name"], d["enterprise"]), ("项目", d["project_name"], d["project"])):
             label_w = int(col_w * 0.34)
             h = Inches(0.45) + text_height(name, col_w - Inches(0.16), size + 2) + Inches(0.15)
-            h += sum(max(Inches(0.34), text_height(v, col_w - label_w - Inches(0.12), size) + Inches(0.1)) for _, v in rows)
+            h += sum(fact_row_height(k, v, label_w, col_w - label_w, size) for k, v in rows)
             used.append(h)
         if max(used) + Inches(0.2) + summary_h <= deck.area_h:
             break
@@ -421,8 +426,8 @@ def draw_effects(deck: Deck, slide: Slide, footer: str):
 def draw_indicators(deck: Deck, slide: Slide, footer: str):
     s = deck.new_slide(slide)
     charts = slide.data["charts"]
-    cols = min(4, len(charts))
-    rows = math.ceil(len(charts) / cols)
+    rows = 1 if len(charts) <= 4 else 2
+    cols = math.ceil(len(charts) / rows)
     gap = Inches(0.2)
     cell_w = (deck.area_w - gap * (cols - 1)) // cols
     cell_h = (deck.area_h - gap * (rows - 1)) // rows
