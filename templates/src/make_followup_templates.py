@@ -83,9 +83,9 @@ def district_recommendation() -> None:
     para(doc, "特此报告。")
     para(doc, "附表：{{ programme_title }}申报企业汇总表", "Normal")
     signature_block(doc, ["{{ district_office }}（盖章）", "{{ date }}"])
-    para(doc, "附表", "附件标注")
+    para(doc, "附表", "附件标注").paragraph_format.page_break_before = True
     para(doc, "{{ programme_title }}申报企业汇总表", "表题")
-    t = make_table(doc, [8, 36, 12, 18, 20, 14, 24, 12], small=True)
+    t = make_table(doc, [8, 40, 13, 20, 22, 15, 24, 14], small=True)
     heading_rows(t, ["序号", "企业", "类型", "行业", "合计投资（万元）", "研发占比", "检查结果（错误/警告/提示）", "装订本（页/张）"])
     loop_rows(t, "a in applicants", ["{{ a.seq }}", "{{ a.enterprise }}", "{{ a.type }}", "{{ a.industry }}",
                                       "{{ a.total }}", "{{ a.rd_ratio }}", "{{ a.findings }}", "{{ a.sheets }}"],
