@@ -331,6 +331,8 @@ def build_site(root: str | Path, out: str | Path | None = None, *, build_dir: st
     docx = pdf.with_suffix(".docx")
     pdf.parent.mkdir(parents=True, exist_ok=True)
     write_bytes(docx, render_docx(template, ctx))
-    convert_all([(docx, pdf)], soffice=find_soffice(soffice))
+    # The build's conversion cache (and its kept LibreOffice profile) when there is a build.
+    cache = manifest.parent / ".cache" if pages is not None and (manifest.parent / ".cache").is_dir() else None
+    convert_all([(docx, pdf)], cache_dir=cache, soffice=find_soffice(soffice))
     return SiteResult(pdf, docx, manifest if pages else None, ctx["stops"], len(ctx["scenarios"]),
                       len(ctx["indicators"]), findings)

@@ -197,6 +197,15 @@ def investment_slide(figures: Figures) -> Slide:
     )
 
 
+def shortlist(names: list[str], keep: int = 4) -> str:
+    """At most ``keep`` names on a slide; the notes carry the whole list."""
+    if not names:
+        return BLANK
+    if len(names) <= keep:
+        return "、".join(names)
+    return "、".join(names[:keep]) + f"等 {len(names)} 项"
+
+
 def scenario_items(app: Application, programme: Programme, figures: Figures) -> list[dict[str, str]]:
     """Implemented (and partly implemented) scenarios in the catalogue's stage order, each with its
     systems (``名称（类型）``) and equipment (ledger items and equipment investment rows)."""
@@ -229,8 +238,9 @@ def scenario_items(app: Application, programme: Programme, figures: Figures) -> 
             "code": row["code"],
             "name": row["name"] + ("（部分建成）" if sc.implemented == "partial" else ""),
             "description": row["description"],
-            "systems": "、".join(sys_names) or BLANK,
-            "equipment": "、".join(equip) or BLANK,
+            "systems": shortlist(sys_names),
+            "equipment": shortlist(equip),
+            "equipment_all": "、".join(equip) or BLANK,
             "effects": row["effects"],
             "order": (stage_order.get(row["stage"], 99), code_order.get(row["code"], 999)),
         })
@@ -244,6 +254,7 @@ def scenario_slides(items: list[dict[str, str]], pages: list[list[dict[str, str]
         title = "智能化场景：按环节" + ("" if len(pages) == 1 else f"（{n + 1}/{len(pages)}）")
         notes = "\n".join(
             f"{it['stage']} · {it['name']}：{it['description']}" + (f" 成效：{it['effects']}。" if it["effects"] != BLANK else "")
+            + (f" 装备：{it['equipment_all']}。" if it["equipment_all"] != BLANK else "")
             for it in page
         )
         out.append(Slide("scenarios", title, {"rows": page, "total": len(items)}, notes, Decimal("1.5")))
