@@ -326,6 +326,7 @@ def build_site(root: str | Path, out: str | Path | None = None, *, build_dir: st
                 findings.append(Finding("S-NO-ASSET-NO", "info",
                                         f"投资 {row.id} 未填写固定资产卡片编号，现场核对资产卡片时请备好入账凭证。",
                                         file="enterprise.yaml"))
+    findings += [f for f in check.findings if f.severity == "error"]  # the list is only as good as the data
     ctx = site_context(app, programme, figures, root, pages, volume_note=note)
     template = template_path(TEMPLATE, root)
     docx = pdf.with_suffix(".docx")

@@ -183,3 +183,15 @@ def test_libreoffice_impress_converts_the_deck(sample_deck, tmp_path):
         assert len(doc.pages) == sample_deck.slides
         box = doc.pages[0].mediabox
         assert round(float(box[2]) / float(box[3]), 2) == round(16 / 9, 2)
+
+
+def test_a_fresh_scaffold_gives_a_short_deck_and_says_what_is_missing(tmp_path):
+    from dossier.scaffold import init_project
+
+    init_project(tmp_path / "新项目", "process", "wuhan-2025")
+    result = build_deck(tmp_path / "新项目", tmp_path / "d.pptx")
+    assert result.exit_code == 1  # the scaffold's own errors
+    codes = {f.code for f in result.findings}
+    assert {"D-DECK-NO-PHOTOS", "D-DECK-NO-INVESTMENT", "D-DECK-NO-SCENARIOS"} <= codes
+    titles = [s.shapes.title.text_frame.text for s in Presentation(str(result.out)).slides]
+    assert titles[-1] == "谢谢！" and "企业与项目概况" in titles

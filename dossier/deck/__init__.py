@@ -150,6 +150,7 @@ def content_findings(app, slides) -> list[Finding]:
         "photos": ("D-DECK-NO-PHOTOS", "找不到典型图片（media.photos），演示文稿中缺少现场图片页。"),
         "features": ("D-DECK-NO-FEATURES", "申请报告的“行业示范意义”（report.demonstration）为空，缺少“特点与模式创新”页。"),
         "scenarios": ("D-DECK-NO-SCENARIOS", "没有已建成的智能化场景，缺少场景页。"),
+        "investment": ("D-DECK-NO-INVESTMENT", "没有计入窗口期的投资，缺少投资构成页。"),
     }
     for kind, (code, message) in missing.items():
         if kind not in kinds:

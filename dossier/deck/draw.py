@@ -23,13 +23,12 @@ import unicodedata
 import zipfile
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 from lxml import etree
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
-from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION
+from pptx.enum.chart import XL_CHART_TYPE
 from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -346,7 +345,7 @@ class Deck:
 # ---------------------------------------------------------------- one function per slide kind
 
 
-def draw_title(deck: Deck, slide: Slide, footer: str):
+def draw_title(deck: Deck, slide: Slide):
     s = deck.new_slide(slide, opening=True)
     sub = next((ph for ph in s.placeholders if ph.placeholder_format.type == PP_PLACEHOLDER.SUBTITLE), None)
     lines = [(t, 20 if i == 0 else 16, i == 0, None) for i, t in enumerate(slide.data["subtitle"])]
@@ -357,7 +356,7 @@ def draw_title(deck: Deck, slide: Slide, footer: str):
     return s
 
 
-def draw_closing(deck: Deck, slide: Slide, footer: str):
+def draw_closing(deck: Deck, slide: Slide):
     s = deck.new_slide(slide, opening=True)
     lines = [(t, 20 if i == 0 else 16, i == 0, None) for i, t in enumerate(slide.data["lines"])]
     sub = next((ph for ph in s.placeholders if ph.placeholder_format.type == PP_PLACEHOLDER.SUBTITLE), None)
@@ -401,7 +400,7 @@ def fact_table(deck: Deck, s, x, y, w, heading: str, name: str, rows: list[tuple
     return y3 + sum(heights) - y
 
 
-def draw_overview(deck: Deck, slide: Slide, footer: str):
+def draw_overview(deck: Deck, slide: Slide):
     s = deck.new_slide(slide)
     d = slide.data
     gap = Inches(0.4)
@@ -425,7 +424,7 @@ def draw_overview(deck: Deck, slide: Slide, footer: str):
     return s
 
 
-def draw_effects(deck: Deck, slide: Slide, footer: str):
+def draw_effects(deck: Deck, slide: Slide):
     s = deck.new_slide(slide)
     d = slide.data
     cap_h = Inches(0.45)
@@ -438,7 +437,7 @@ def draw_effects(deck: Deck, slide: Slide, footer: str):
     return s
 
 
-def draw_indicators(deck: Deck, slide: Slide, footer: str):
+def draw_indicators(deck: Deck, slide: Slide):
     s = deck.new_slide(slide)
     charts = slide.data["charts"]
     rows = 1 if len(charts) <= 4 else 2
@@ -463,7 +462,7 @@ def draw_indicators(deck: Deck, slide: Slide, footer: str):
     return s
 
 
-def draw_investment(deck: Deck, slide: Slide, footer: str):
+def draw_investment(deck: Deck, slide: Slide):
     s = deck.new_slide(slide)
     d = slide.data
     head_h = text_height(d["headline"], deck.area_w - Inches(0.16), 16) + Inches(0.15)
@@ -540,7 +539,7 @@ def balance(items: list, heights: list[int], n: int, room: int) -> list[list]:
     return pack(room)
 
 
-def draw_scenarios(deck: Deck, slide: Slide, footer: str):
+def draw_scenarios(deck: Deck, slide: Slide):
     s = deck.new_slide(slide)
     items = slide.data["rows"]
     widths = scenario_widths(deck)
@@ -566,7 +565,7 @@ def draw_scenarios(deck: Deck, slide: Slide, footer: str):
     return s
 
 
-def draw_photos(deck: Deck, slide: Slide, footer: str):
+def draw_photos(deck: Deck, slide: Slide):
     from PIL import Image
 
     s = deck.new_slide(slide)
@@ -589,7 +588,7 @@ def draw_photos(deck: Deck, slide: Slide, footer: str):
     return s
 
 
-def draw_features(deck: Deck, slide: Slide, footer: str):
+def draw_features(deck: Deck, slide: Slide):
     s = deck.new_slide(slide)
     points = slide.data["points"]
     w = deck.area_w - Inches(0.16)
@@ -638,7 +637,7 @@ DRAW = {
 
 def draw(deck: Deck, slides: list[Slide], notes: list[str], footer: str) -> None:
     for i, (slide, note) in enumerate(zip(slides, notes, strict=True)):
-        s = DRAW[slide.kind](deck, slide, footer)
+        s = DRAW[slide.kind](deck, slide)
         if slide.kind not in ("title", "closing"):
             deck.footer(s, f"{footer}　{i + 1}")
         deck.notes(s, note)

@@ -16,7 +16,7 @@ from typing import Any
 
 from dossier.context import BLANK, base_context, change_text, scenario_rows, totals_context
 from dossier.figures import DATE_LABEL, Figures
-from dossier.formats import fmt_date, fmt_percent, fmt_wan, wan
+from dossier.formats import fmt_wan, wan
 from dossier.model import Application
 from dossier.programme import Programme
 from dossier.report.charts import quarter_range
@@ -137,7 +137,7 @@ def effects_slide(app: Application, figures: Figures) -> Slide | None:
 
 def indicator_slides(app: Application, figures: Figures) -> list[Slide]:
     """Before/after per indicator: small native column charts, eight to a slide (units differ)."""
-    inds = figures.indicators
+    inds = [i for i in figures.indicators if i.baseline is not None or i.current is not None]
     if not inds:
         return []
     src = {i: ind for i, ind in enumerate(app.indicators)}
@@ -304,11 +304,12 @@ def deck_slides(app: Application, programme: Programme, figures: Figures, root: 
     """Every slide in order. ``paginate_scenarios(items) -> pages`` is the writer's (it knows what fits)."""
     ctx = base_context(app, programme, figures, draft=False)
     slides = [title_slide(app, programme, ctx), overview_slide(app, figures, ctx)]
-    for s in (effects_slide(app, figures),):
-        if s:
-            slides.append(s)
+    effects = effects_slide(app, figures)
+    if effects:
+        slides.append(effects)
     slides += indicator_slides(app, figures)
-    slides.append(investment_slide(figures))
+    if figures.by_category:
+        slides.append(investment_slide(figures))
     items = scenario_items(app, programme, figures)
     if items:
         slides += scenario_slides(items, paginate_scenarios(items))
@@ -337,9 +338,3 @@ def clock(seconds: int) -> str:
     m, s = divmod(seconds, 60)
     return f"{m} 分 {s:02d} 秒" if m else f"{s} 秒"
 
-
-def percent(value: Decimal | None) -> str:
-    return fmt_percent(value)
-
-
-__all__ = ["Slide", "clock", "deck_slides", "fmt_date", "seconds_per_slide"]
