@@ -96,7 +96,8 @@ def build_deck(root: str | Path, out: str | Path | None = None, *, minutes: Deci
     for name in PROTECTED:
         protected = (root / name).resolve()
         if protected == target.resolve().parent or protected in target.resolve().parents:
-            raise InputError(f"输出文件不能位于项目的 {name}/ 中", file=str(target), hint="用 -o 指定其他位置。")
+            raise InputError(f"输出文件不能位于项目的 {name}/ 中（dossier 从不写入 {name}/）", file=str(target),
+                             hint="用 -o 指定其他位置；草稿完善后，由您自己另存到 media/ 并在 media.presentation 中引用。")
     check = check_project(root, today=today)
     app, programme, figures = check.project.app, check.programme, check.figures
     if app is None or programme is None or figures is None:
