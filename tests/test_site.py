@@ -125,3 +125,20 @@ def test_site_without_a_build_warns_and_leaves_pages_empty(tmp_path):
     assert "找不到装订本的 manifest.json" in run.stdout
     text = "".join(p.extract_text() for p in PdfReader(tmp_path / "s.pdf").pages)
     assert "尚未生成装订本" in text.replace(" ", "")
+
+
+def test_a_project_site_template_is_linted_like_the_documents(tmp_path):
+    from docx import Document
+
+    from build_fixtures import discrete_data, write_full_project
+    from dossier.lint import lint_templates
+    from dossier.render import builtin_templates_dir
+
+    root = write_full_project(tmp_path / "p", discrete_data())
+    doc = Document(str(builtin_templates_dir() / "site_visit.docx"))
+    doc.add_paragraph("区里的表样：{{ enterprise.no_such_field }}")
+    (root / "templates").mkdir()
+    doc.save(str(root / "templates" / "site_visit.docx"))
+    problems = lint_templates(root)
+    assert [p.template for p in problems] == ["templates/site_visit.docx"]
+    assert "no_such_field" in problems[0].message
