@@ -247,6 +247,7 @@ def site_context(app: Application, programme: Programme, figures: Figures, root:
         "volume_note": volume_note,
         "stops": stops,
         "rows_total": str(sum(len(s["rows"]) for s in stops)),
+        "route": " → ".join(f"{s['seq']} {s['name']}" for s in stops) or BLANK,
         "scenarios": scenario_checks(app, programme, figures, root, pages),
         "indicators": indicator_checks(app, figures, root, pages),
     }

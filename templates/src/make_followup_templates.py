@@ -28,9 +28,10 @@ def site_visit() -> None:
          "表头信息")
     para(doc, "说明：按现场路线逐站核对，核对无误在“□”内打“√”。{{ volume_note }}", "表头信息")
     para(doc, "一、设备与投资（按现场路线，共{{ rows_total }}项）", "一级标题")
+    para(doc, "路线：{{ route }}", "表头信息")
     para(doc, "{%p for s in stops %}", "表头信息")
     para(doc, "第{{ s.seq }}站　{{ s.name }}（{{ s.count }}项）", "二级标题")
-    t = make_table(doc, [9, 11, 26, 41, 28, 13, 28, 33, 36, 16], small=True)
+    t = make_table(doc, [9, 11, 26, 38, 28, 13, 30, 31, 40, 16], small=True)
     heading_rows(t, ["核对", "编号", "工序 / 位置", "设备（项目）名称", "规格型号", "数量", "固定资产编号", "供应商",
                      "发票号码", "装订本页码"])
     loop_rows(t, "r in s.rows", ["{{ r.box }}", "{{ r.id }}", "{{ r.position }}", "{{ r.name }}", "{{ r.model }}",
