@@ -142,3 +142,17 @@ def test_a_project_site_template_is_linted_like_the_documents(tmp_path):
     problems = lint_templates(root)
     assert [p.template for p in problems] == ["templates/site_visit.docx"]
     assert "no_such_field" in problems[0].message
+
+
+def test_the_exported_workbook_has_the_walk_as_a_sheet(tmp_path):
+    from openpyxl import load_workbook
+
+    from dossier.export_xlsx import export_project
+
+    root = SAMPLES[1]
+    book = load_workbook(export_project(root, tmp_path / "明细.xlsx"))
+    rows = list(book["现场核验"].iter_rows(min_row=3, values_only=True))
+    ctx, result = context(root)
+    assert [r[4] for r in rows] == [r["id"] for s in ctx["stops"] for r in s["rows"]]
+    assert sorted(r[4] for r in rows) == sorted(i.id for i in result.project.app.investments)
+    assert all(r[0] == "□" for r in rows)
