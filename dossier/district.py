@@ -216,6 +216,7 @@ def letter_context(applicants: list[Applicant]) -> dict[str, Any]:
         "process": str(sum(1 for a in applicants if a.type_label == programme.type_label("process"))),
         "total": _wan(total),
         "draft": False,
+        "bound": False,
         "opinion": OPINION,
         "district_office": ("、".join(districts) or "××区") + "经信部门",
         "date": DATE_TO_FILL,

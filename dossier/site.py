@@ -244,6 +244,7 @@ def site_context(app: Application, programme: Programme, figures: Figures, root:
     return {
         **ctx,
         "doc": {"title": DOCUMENT},
+        "bound": False,  # printed on its own, with its own page numbers
         "volume_note": volume_note,
         "stops": stops,
         "rows_total": str(sum(len(s["rows"]) for s in stops)),
