@@ -371,6 +371,8 @@ def manifest_data(result: BuildResult, enterprise: str | None, mtype: str, progr
         "programme": programme,
         "draft": result.draft,
         "findings": counts,
+        # What a district's `dossier district` reads: industry, district and the totals (issue 18).
+        "application": _application(result.check),
         "documents": [
             {
                 "attachment": d.attachment,
@@ -391,6 +393,12 @@ def manifest_data(result: BuildResult, enterprise: str | None, mtype: str, progr
         **{k: v for k, v in (result.binding or {}).items() if k != "volume"},
         "bind_warnings": result.bind_warnings,
     }
+
+
+def _application(check: CheckResult) -> dict[str, Any]:
+    from dossier.district import applicant_summary
+
+    return applicant_summary(check)
 
 
 def write_manifest(result: BuildResult, enterprise: str | None, mtype: str, programme: str, type_label: str) -> Path:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dossier.figures import Figures, compute
+from dossier.figures import Figures, breakdown, compute
 from dossier.findings import Finding, count, exit_code, sort_key
 from dossier.load import Project, load_project
 from dossier.programme import Programme, load_programme
@@ -42,6 +42,7 @@ class CheckResult:
             "counts": self.counts(),
             "findings": [f.to_dict() for f in self.findings],
             "totals": self.figures.as_totals() if self.figures else {},
+            "breakdown": breakdown(self.figures) if self.figures else {},
         }
 
 

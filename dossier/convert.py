@@ -173,8 +173,11 @@ def convert_all(
     soffice: str | os.PathLike | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     font_pairs: dict[str, str] | None = None,
+    export: str = "pdf:writer_pdf_Export",
 ) -> list[Conversion]:
     """Convert each ``(docx, pdf_target)``; the targets are written atomically.
+
+    ``export`` is LibreOffice's filter: ``pdf:impress_pdf_Export`` converts .pptx files.
 
     Documents whose cache entry exists are copied from the cache; the rest go to one LibreOffice
     call. Raises :class:`ToolError` when LibreOffice is missing, times out, or a PDF is missing or
@@ -215,7 +218,7 @@ def convert_all(
     if todo:
         exe = exe or find_soffice(soffice)
         seed = cache_dir / f"profile-{hashlib.sha256((identity or tool_identity(exe)).encode() + conf).hexdigest()[:16]}" if cache_dir else None
-        pdfs = _run_soffice(exe, [d for d, _, _ in todo], conf_path, timeout, seed, font_pairs)
+        pdfs = _run_soffice(exe, [d for d, _, _ in todo], conf_path, timeout, seed, font_pairs, export)
         for (docx, target, key), data in zip(todo, pdfs, strict=True):
             data = deterministic_pdf(data)
             if cache_dir is not None:
@@ -231,7 +234,7 @@ def convert_all(
 
 def _run_soffice(
     exe: Path, docs: list[Path], conf: Path | None, timeout: float, seed: Path | None = None,
-    font_pairs: dict[str, str] | None = None,
+    font_pairs: dict[str, str] | None = None, export: str = "pdf:writer_pdf_Export",
 ) -> list[bytes]:
     """One soffice call for ``docs``. ``seed``: a profile kept from an earlier run; it is *copied* into
     this call's private folder (LibreOffice's first start, which builds a profile, costs ~0.8 s)."""
@@ -269,7 +272,7 @@ def _run_soffice(
             "--nodefault",
             "--nolockcheck",
             "--convert-to",
-            "pdf:writer_pdf_Export",
+            export,
             "--outdir",
             str(Path(outdir).resolve()),
             # soffice runs in a temporary folder: relative paths would point there, not here.

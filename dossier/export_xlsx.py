@@ -114,7 +114,9 @@ def _amount_cell(qty: Decimal | None, price: Decimal | None, amount: Decimal | N
     return amount
 
 
-def build_workbook(app, programme, figures) -> bytes:
+def build_workbook(app, programme, figures, *, root: Path | None = None, pages=None) -> bytes:
+    """The workbook. ``root`` and ``pages`` (a :class:`dossier.site.PageIndex`) fill the 现场核验
+    sheet's evidence pages; without them that column says 未装订."""
     from openpyxl import Workbook
 
     from dossier.context import document_contexts
@@ -221,7 +223,18 @@ def build_workbook(app, programme, figures) -> bytes:
         required = f"不低于{fig.minimum}%（{fig.minimum_source}）" if fig.minimum is not None else "—"
         s8.add([int(rate["seq"]), rate["label"], rate["value"], rate["formula"], rate["basis"], required, *[None] * 7])
 
-    for sheet in (summary, eq, rd, s7, s8):
+    # 现场核验 (issue 18): the walk through the plant of `dossier site`, one row per investment.
+    from dossier.site import investment_stops
+
+    s9 = _Sheet(wb, "现场核验", f"现场核验准备清单：设备与投资（{enterprise}）",
+                ["核对", "站", "地点", "工序 / 位置", "编号", "设备（项目）名称", "规格型号", "数量", "固定资产编号", "供应商",
+                 "发票号码", "装订本页码"])
+    for stop in investment_stops(app, programme, root or Path("."), pages):
+        for r in stop["rows"]:
+            s9.add([r["box"], int(stop["seq"]), stop["name"], r["position"], r["id"], r["name"], r["model"], r["quantity"],
+                    r["asset_no"], r["supplier"], r["invoice"], r["pages"]])
+
+    for sheet in (summary, eq, rd, s7, s8, s9):
         sheet.finish()
     wb.properties.created = wb.properties.modified = FIXED
     wb.properties.creator = "dossier"
@@ -266,5 +279,8 @@ def export_project(root: Path, out: Path | None) -> Path:
     figures = compute(app, programme)
     target = out or root / "build" / "附件6-9明细表.xlsx"
     target.parent.mkdir(parents=True, exist_ok=True)
-    write_bytes(target, build_workbook(app, programme, figures))
+    from dossier.site import page_index
+
+    pages = page_index(root / "build" / "manifest.json", root)  # the default build's pages, when there is one
+    write_bytes(target, build_workbook(app, programme, figures, root=root, pages=pages))
     return target

@@ -353,3 +353,28 @@ def compute(app: Application, programme: Programme) -> Figures:
         domestic_software_ratio=pct(Decimal(domestic), Decimal(len(systems))) if systems else None,
         equipment_domestic_ratio=pct(Decimal(ledger_dom), Decimal(ledger_qty)) if ledger_qty else None,
     )
+
+
+def breakdown(figures: Figures) -> dict[str, object]:
+    """The charted figures of ``check --json`` (and of the roadshow deck): counted investment by
+    category and by quarter of the window date (万元, two decimals), and each indicator's before,
+    after and change rate. Strings, never floats."""
+
+    def plain(v: Decimal | None) -> str | None:
+        return None if v is None else format(v, "f")
+
+    return {
+        "by_category_wan": {k: f"{wan(v):.2f}" for k, v in figures.by_category.items()},
+        "by_quarter_wan": {k: f"{wan(v):.2f}" for k, v in figures.by_quarter.items()},
+        "indicators": [
+            {
+                "key": i.key,
+                "name": i.name,
+                "unit": i.unit,
+                "baseline": plain(i.baseline),
+                "current": plain(i.current),
+                "change_rate_percent": plain(i.change_rate),
+            }
+            for i in figures.indicators
+        ],
+    }

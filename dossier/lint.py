@@ -194,6 +194,15 @@ def lint_templates(root: str | Path | None = None) -> list[LintProblem]:
             seen_templates.add(key)
             shown = _shown(path, root_path)
             problems.extend(lint_template(path, {**context, "bound": True}, shown))  # as build renders it
+        # The 现场核验 list (`dossier site`) may be overridden like the documents.
+        from dossier.site import TEMPLATE as SITE, site_context
+
+        names.add(SITE)
+        path = template_path(SITE, root_path)
+        if (str(path), SITE) not in seen_templates:
+            seen_templates.add((str(path), SITE))
+            context = site_context(use, programme, figures, root_path or Path("."), None, volume_note="")
+            problems.extend(lint_template(path, context, _shown(path, root_path)))
     if root_path is not None and (root_path / "templates").is_dir():
         for extra in sorted((root_path / "templates").glob("*.docx")):
             if extra.stem not in names and not extra.name.startswith("~$"):

@@ -85,3 +85,6 @@ from dossier.cli import templates as _templates  # noqa: E402,F401
 from dossier.cli import package as _package  # noqa: E402,F401
 from dossier.cli import imports as _imports  # noqa: E402,F401
 from dossier.cli import cache as _cache  # noqa: E402,F401
+from dossier.cli import deck as _deck  # noqa: E402,F401
+from dossier.cli import site as _site  # noqa: E402,F401
+from dossier.cli import district as _district  # noqa: E402,F401

@@ -1,0 +1,158 @@
+"""`dossier site`: every investment row and implemented scenario of a sample on the list, rows grouped
+into stops by location, evidence pages read from the build's manifest (or said to be missing)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from dossier.check import check_project
+from dossier.site import NO_LOCATION, RD_STOP, PageIndex, page_index, site_context, split_location
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLES = [REPO / "samples" / "guangxin-optics", REPO / "samples" / "huaxin-materials"]
+
+
+def context(root: Path, pages: PageIndex | None = None) -> tuple[dict, object]:
+    result = check_project(root, media=False)
+    return site_context(result.project.app, result.programme, result.figures, root, pages, volume_note=""), result
+
+
+@pytest.mark.parametrize("root", SAMPLES, ids=lambda p: p.name)
+def test_every_investment_row_once_grouped_by_location_in_walk_order(root):
+    ctx, result = context(root)
+    app = result.project.app
+    listed = [r["id"] for s in ctx["stops"] for r in s["rows"]]
+    assert sorted(listed) == sorted(r.id for r in app.investments)
+    names = [s["name"] for s in ctx["stops"]]
+    assert len(names) == len(set(names))  # one stop per place
+    by_id = {r.id: r for r in app.investments}
+    for stop in ctx["stops"]:
+        for row in stop["rows"]:
+            place, position = split_location(by_id[row["id"]].location)
+            assert stop["name"] == (place or stop["name"]) and stop["name"] in (place, RD_STOP, NO_LOCATION)
+    # Stops follow the order in which enterprise.yaml first names each place.
+    first = list(dict.fromkeys(split_location(r.location)[0] for r in app.investments if r.location))
+    assert [n for n in names if n not in (RD_STOP, NO_LOCATION)] == first
+    assert ctx["rows_total"] == str(len(app.investments))
+
+
+@pytest.mark.parametrize("root", SAMPLES, ids=lambda p: p.name)
+def test_every_implemented_scenario_and_indicator_is_listed(root):
+    ctx, result = context(root)
+    app = result.project.app
+    done = [s for s in app.scenarios if s.implemented in ("yes", "partial")]
+    assert sorted(c["code"] for c in ctx["scenarios"]) == sorted(s.code for s in done)
+    for c, sc in ((c, next(s for s in done if s.code == c["code"])) for c in ctx["scenarios"]):
+        systems = {s.id: s for s in app.systems}
+        for sid in sc.systems:
+            assert systems[sid].name in c["systems"]
+    assert [m["name"] for m in ctx["indicators"]] == [i.name for i in result.figures.indicators]
+    assert all(m["source"] and m["originals"] for m in ctx["indicators"])
+
+
+def test_locations_split_into_place_and_position():
+    assert split_location("SMT 车间 2 号线") == ("SMT 车间", "2 号线")
+    assert split_location("封装车间 共晶贴片工序") == ("封装车间", "共晶贴片工序")
+    assert split_location("电解液车间、添加剂车间") == ("电解液车间、添加剂车间", "")
+    assert split_location("全厂") == ("全厂", "")
+    assert split_location(None) == ("", "")
+
+
+def test_pages_come_from_the_manifest_and_changes_are_noticed(tmp_path):
+    root = SAMPLES[0]
+    out = tmp_path / "build"
+    out.mkdir()
+    a01 = ["evidence/A01/合同.pdf", "evidence/A01/发票.pdf"]
+    files = [root / f for f in a01]
+    labels = ["封面", "i", "1", "2", "3", "4"]
+    manifest = {
+        "volume": "申报材料装订本.pdf", "page_count": 6,
+        "pages": [{"number": i + 1, "label": lab} for i, lab in enumerate(labels)],
+        "inputs": [
+            {"file": str(Path("..") / "nowhere" / "x.pdf"), "first_page": 3, "pages": 1, "sha256": "0"},
+            {"file": str(files[0]), "first_page": 4, "pages": 2, "sha256": "stale"},
+            {"file": str(files[1]), "first_page": 6, "pages": 1,
+             "sha256": __import__("dossier.cache", fromlist=["file_digest"]).file_digest(files[1])},
+        ],
+    }
+    (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    pages = page_index(out / "manifest.json", root)
+    assert pages.pages_of([p.resolve() for p in files]) == "2–4"
+    assert pages.stale == ["evidence/A01/合同.pdf"]
+    ctx, _ = context(root, pages)
+    row = next(r for s in ctx["stops"] for r in s["rows"] if r["id"] == "A01")
+    assert row["pages"] == "2–4"
+    assert page_index(tmp_path / "missing.json", root) is None
+
+
+@pytest.mark.slow
+def test_site_pdf_of_a_built_sample_lists_rows_with_volume_pages(tmp_path):
+    root = SAMPLES[0]
+    build = tmp_path / "build"
+    run = subprocess.run([sys.executable, "-m", "dossier", "build", str(root), "-o", str(build)],
+                         capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr
+    run = subprocess.run([sys.executable, "-m", "dossier", "site", str(root), "-o", str(tmp_path / "清单.pdf"),
+                          "--build", str(build), "--json"], capture_output=True, text=True, timeout=300)
+    data = json.loads(run.stdout)
+    assert run.returncode == data["exit_code"] == 0 and data["verb"] == "site"
+    assert data["counts"]["error"] == 0 and data["manifest"]
+    assert data["investment_rows"] == 26 and data["scenarios"] == 18
+    text = "".join(p.extract_text() for p in PdfReader(tmp_path / "清单.pdf").pages)
+    compact = text.replace(" ", "").replace("\u3000", "").replace("\n", "")
+    for rid in [f"A{i:02d}" for i in range(1, 24)] + ["R01", "R02", "R03"]:
+        assert rid in compact
+    assert "第1站封装车间" in compact and "（未装订）" not in compact
+    # A01's evidence pages, as the volume prints them.
+    manifest = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
+    pages = page_index(build / "manifest.json", root)
+    a01 = pages.pages_of([(root / "evidence/A01" / n).resolve() for n in ("合同.pdf", "银行流水.pdf")])
+    assert a01 != "—" and a01 in compact
+    assert manifest["page_count"] == pages.page_count
+
+
+@pytest.mark.slow
+def test_site_without_a_build_warns_and_leaves_pages_empty(tmp_path):
+    run = subprocess.run([sys.executable, "-m", "dossier", "site", str(SAMPLES[1]), "-o", str(tmp_path / "s.pdf"),
+                          "--build", str(tmp_path / "none")], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0
+    assert "找不到装订本的 manifest.json" in run.stdout
+    text = "".join(p.extract_text() for p in PdfReader(tmp_path / "s.pdf").pages)
+    assert "尚未生成装订本" in text.replace(" ", "")
+
+
+def test_a_project_site_template_is_linted_like_the_documents(tmp_path):
+    from docx import Document
+
+    from build_fixtures import discrete_data, write_full_project
+    from dossier.lint import lint_templates
+    from dossier.render import builtin_templates_dir
+
+    root = write_full_project(tmp_path / "p", discrete_data())
+    doc = Document(str(builtin_templates_dir() / "site_visit.docx"))
+    doc.add_paragraph("区里的表样：{{ enterprise.no_such_field }}")
+    (root / "templates").mkdir()
+    doc.save(str(root / "templates" / "site_visit.docx"))
+    problems = lint_templates(root)
+    assert [p.template for p in problems] == ["templates/site_visit.docx"]
+    assert "no_such_field" in problems[0].message
+
+
+def test_the_exported_workbook_has_the_walk_as_a_sheet(tmp_path):
+    from openpyxl import load_workbook
+
+    from dossier.export_xlsx import export_project
+
+    root = SAMPLES[1]
+    book = load_workbook(export_project(root, tmp_path / "明细.xlsx"))
+    rows = list(book["现场核验"].iter_rows(min_row=3, values_only=True))
+    ctx, result = context(root)
+    assert [r[4] for r in rows] == [r["id"] for s in ctx["stops"] for r in s["rows"]]
+    assert sorted(r[4] for r in rows) == sorted(i.id for i in result.project.app.investments)
+    assert all(r[0] == "□" for r in rows)
