@@ -54,7 +54,7 @@ def finding_dict(f: Finding) -> dict[str, Any]:
     return f.to_dict()
 
 
-def envelope(verb: str, exit_code: int, findings: Iterable[Finding] = (), **extra: Any) -> dict[str, Any]:
+def envelope(verb: str, exit_code: int, findings: Iterable[Finding] = (), /, **extra: Any) -> dict[str, Any]:
     """The JSON object a verb prints under ``--json``; verb-specific keys follow the shared ones."""
     items = sorted(findings, key=sort_key)
     data = {
