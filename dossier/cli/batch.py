@@ -27,7 +27,7 @@ def batch(roots, out, check_only, jobs, open_dashboard, ui: Ui) -> None:
     """
     from dossier.batch import READY, run_batch
 
-    err = click.get_text_stream("stderr")
+    err = sys.stderr
     quiet, as_json = ui.quiet, ui.json
     show_progress = not (quiet or as_json)
     progress = None
