@@ -46,7 +46,7 @@ class DossierGroup(i18n.Group):
         sys.exit(rv if isinstance(rv, int) else 0)
 
 
-@click.group(cls=DossierGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(name="dossier", cls=DossierGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="dossier")
 def main() -> None:
     """dossier：武汉标杆智能工厂遴选申报材料组装工具。

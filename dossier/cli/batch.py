@@ -19,7 +19,7 @@ from dossier.cli.common import Ui, common_options, envelope, output_option
 @click.option("--open", "open_dashboard", is_flag=True, help="完成后用浏览器打开总览。")
 @common_options
 def batch(roots, out, check_only, jobs, open_dashboard, ui: Ui) -> None:
-    """批量检查并生成多个项目（ROOT 下每个含 enterprise.yaml 的文件夹）。
+    """批量检查并生成多个项目（所给文件夹下每个含 enterprise.yaml 的文件夹）。
 
     各项目并行处理，某个项目失败不影响其他项目。
 
