@@ -39,12 +39,11 @@ def batch(roots, out, check_only, jobs, open_dashboard, ui: Ui) -> None:
         if not show_progress:
             return
         if err.isatty():
-            from rich.console import Console
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
             progress = Progress(
                 TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                console=Console(stderr=True), transient=True,
+                console=ui.console(stderr=True), transient=True,
             )
             progress.start()
             what = "检查" if check_only else "检查并生成"
@@ -56,9 +55,9 @@ def batch(roots, out, check_only, jobs, open_dashboard, ui: Ui) -> None:
         state["done"] += 1
         if progress is not None:
             progress.advance(state["task"])
-            from rich.markup import escape
+            from rich.text import Text
 
-            progress.console.print(escape(f"{row.status}　{row.client}（{row.name}）"), highlight=False)
+            progress.console.print(Text(f"{row.status}　{row.client}（{row.name}）"))
         elif show_progress:
             click.echo(f"[{state['done']}/{state['total']}] {row.status}　{row.client}（{row.name}）", err=True)
 
