@@ -167,6 +167,17 @@ class Ui:
             return
         click.echo(text, err=err, color=self._color_flag())
 
+    def say(self, text: str) -> None:
+        """A line for people on stdout: wrapped to the terminal's width on a terminal, as is otherwise."""
+        if self.json:
+            return
+        if self.tty():
+            from rich.text import Text
+
+            self.console().print(Text(text))
+        else:
+            click.echo(text)
+
     def emit(self, data: dict[str, Any]) -> None:
         """The JSON envelope on stdout (the only thing stdout carries under ``--json``)."""
         click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
@@ -185,7 +196,7 @@ class Ui:
                 for f in items:
                     click.echo(plain_line(f, where))
         if summary:
-            self.echo(counts_line(items) + extra_summary)
+            self.say(counts_line(items) + extra_summary)
 
     def _print_rich(self, items: list[Finding], where: Callable[[Finding], str] | None) -> None:
         from rich.table import Table
@@ -262,9 +273,9 @@ def group_reminders(warnings: list[str], *, rebase: Callable[[str], str] | None 
             key, where = w, ""
         else:
             key = sentence
-        if rebase and where:
+        if where:
             file, _, pages = where.partition(" 第 ")
-            where = rebase(file) + (f"（第 {pages}）" if pages else "")
+            where = (rebase(file) if rebase else file) + (f"（第 {pages}）" if pages else "")
         if key not in groups:
             groups[key] = []
             order.append(key)

@@ -30,10 +30,10 @@ def print_check(ui: Ui, result) -> None:  # noqa: ANN001 - a CheckResult
             head += f"　企业：{app.enterprise.name}"
         if app is not None and app.type and result.programme:
             head += f"　类型：{result.programme.type_label(app.type)}"
-        ui.echo(head)
+        ui.say(head)
         if result.figures is not None:
             f = result.figures
-            ui.echo(
+            ui.say(
                 f"窗口期内计入投资：设备 {fmt_wan(f.equipment_total)} 万元 + 研发 {fmt_wan(f.rd_total)} 万元"
                 f" = {fmt_wan(f.qualifying_total)} 万元（{f.readings.describe()}）"
             )

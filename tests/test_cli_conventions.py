@@ -1,0 +1,86 @@
+"""The shared output conventions: grep-able lines off a terminal, grouped reminders on stderr with
+paths from the current folder, forgiving numbers, templates lint on a missing folder, a first run."""
+
+from __future__ import annotations
+
+from click.testing import CliRunner
+
+from dossier.cli import main
+from dossier.cli.common import group_reminders, plain_line, relative_to_cwd
+from dossier.findings import Finding
+from dossier.load import read_number
+
+
+def test_plain_line_is_file_line_code_message():
+    f = Finding("R-REQUIRED", "error", "未填写“企业名称”", file="enterprise.yaml", line=27)
+    assert plain_line(f) == "enterprise.yaml:27: R-REQUIRED 错误：未填写“企业名称”"
+    assert plain_line(Finding("S-PAGE-BLANK", "error", "空白", file="扫描件.pdf", page=3)) == "扫描件.pdf:第3页: S-PAGE-BLANK 错误：空白"
+    assert plain_line(Finding("C-BINDING", "info", "装订成册")) == "C-BINDING 提示：装订成册"
+
+
+def test_reminders_sharing_a_sentence_are_one_line(tmp_path, monkeypatch):
+    sentence = "骑缝章切片（页面右边缘）会压住页面内容，盖章前请确认不影响辨认，或把该材料留出右边距后重新导出。"
+    warnings = [f"../p/evidence/A-{i:02d}/合同.pdf 第 1–3 页：{sentence}" for i in range(1, 34)] + ["「附件」没有任何页面，未列入目录和书签。"]
+    out = tmp_path / "out"
+    out.mkdir()
+    monkeypatch.chdir(tmp_path)
+    lines = group_reminders(warnings, rebase=relative_to_cwd(out))
+    assert len(lines) == 2
+    assert lines[0].startswith(f"33 份材料：{sentence}\n    p/evidence/A-01/合同.pdf（第 1–3 页）、p/evidence/A-02/合同.pdf")
+    assert lines[1] == "「附件」没有任何页面，未列入目录和书签。"
+    assert group_reminders([f"a.pdf 第 2 页：{sentence}"]) == [f"a.pdf（第 2 页）：{sentence}"]
+
+
+def test_check_off_a_terminal_prints_one_line_per_finding_in_file_order(tmp_path):
+    CliRunner().invoke(main, ["init", str(tmp_path / "p"), "--type", "discrete"])
+    result = CliRunner().invoke(main, ["check", str(tmp_path / "p"), "--no-report"])
+    assert result.exit_code == 1
+    lines = [ln for ln in result.stdout.splitlines() if ln.startswith("enterprise.yaml:")]
+    numbers = [int(ln.split(":")[1]) for ln in lines]
+    assert len(lines) > 50 and numbers == sorted(numbers)
+    todo = [ln for ln in lines if " R-REQUIRED " in ln or " Q-COUNT-MISSING " in ln or " R-TABLE-EMPTY " in ln]
+    last = result.stdout.splitlines()[-1]
+    assert last.endswith(f"还有 {len(todo)} 项待填写（最先：第 {numbers[[i for i, ln in enumerate(lines) if ln in todo][0]]} 行）"), last
+
+
+def test_forgiving_numbers_with_a_word(project):
+    assert read_number("１２６０", money=False, integer=True) == ("1260", ["全角字符按半角读取"])
+    assert read_number("1,234.5万", money=True, integer=False)[0] == "1234.5"
+    assert read_number("1118.7万元", money=True, integer=False)[0] == "1118.7"
+    assert read_number("1.2万", money=False, integer=True) is None  # 万 only where the unit is 万元
+    assert read_number("12,34", money=True, integer=False) is None  # not a thousands grouping
+
+    def mutate(data):
+        data["enterprise"]["employees"] = "１２６０"
+        data["enterprise"]["revenue_prev_year_wan"] = "12,345.6万元"
+        data["enterprise"]["output_prev_year_wan"] = "很多"  # a type error ...
+        data["enterprise"]["uscc"] = "123"  # ... does not hide this rule's finding
+
+    result = CliRunner().invoke(main, ["check", str(project(mutate)), "--no-report"])
+    out = result.stdout
+    assert "Y-NUMBER-READ 提示：enterprise.employees（从业人员数（人））：“１２６０”按 1260 读取" in out
+    assert "“12,345.6万元”按 12345.6 读取" in out
+    assert "Y-SCHEMA 错误：enterprise.output_prev_year_wan" in out
+    assert "E-USCC" in out or "统一社会信用代码" in out.split("Y-SCHEMA")[0] + out.split("Y-SCHEMA")[1]
+    assert "未填写“上年度工业总产值" not in out  # the schema finding already says it
+
+
+def test_templates_lint_on_a_missing_folder_exits_2_in_chinese(tmp_path):
+    result = CliRunner().invoke(main, ["templates", "lint", str(tmp_path / "no" / "such")])
+    assert result.exit_code == 2
+    assert "项目文件夹不存在" in result.stderr and "模板检查通过" not in result.output
+
+
+def test_no_forced_width(tmp_path, project):
+    """On an 80-column terminal no line of check's output is wider than 80 columns."""
+    import re
+
+    from dossier.cli.i18n import width
+
+    CliRunner().invoke(main, ["init", str(tmp_path / "new"), "--type", "process"])
+    for root in (project(), tmp_path / "new"):
+        result = CliRunner().invoke(main, ["check", str(root), "--no-report", "--color", "always", "-v"],
+                                    env={"COLUMNS": "80"})
+        text = re.sub(r"\x1b\[[0-9;]*m", "", result.stdout)
+        assert "通知原文" in text and "共 " in text
+        assert max(width(ln.rstrip()) for ln in text.splitlines()) <= 80, text
