@@ -2,7 +2,9 @@
 
 Exit codes shared by every verb: 0 all well (warnings allowed), 1 the input has errors
 (findings of severity error), 2 the input is unusable (:class:`dossier.errors.DossierError`).
-Each verb lives in its own module below and registers itself on :data:`main`.
+Each verb lives in its own module below and registers itself on :data:`main`, taking the shared
+conventions from :mod:`dossier.cli.common` (options, JSON envelope, findings printer) and click's
+Chinese from :mod:`dossier.cli.i18n`.
 """
 
 from __future__ import annotations
