@@ -3,6 +3,8 @@ paths from the current folder, forgiving numbers, templates lint on a missing fo
 
 from __future__ import annotations
 
+import os
+
 from click.testing import CliRunner
 
 from dossier.cli import main
@@ -26,9 +28,12 @@ def test_reminders_sharing_a_sentence_are_one_line(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     lines = group_reminders(warnings, rebase=relative_to_cwd(out))
     assert len(lines) == 2
-    assert lines[0].startswith(f"33 份材料：{sentence}\n    p/evidence/A-01/合同.pdf（第 1–3 页）、p/evidence/A-02/合同.pdf")
+    assert lines[0].startswith(f"33 份材料：{sentence}\n    p/evidence/ 下：A-01/合同.pdf（第 1–3 页）、A-02/合同.pdf")
     assert lines[1] == "「附件」没有任何页面，未列入目录和书签。"
     assert group_reminders([f"a.pdf 第 2 页：{sentence}"]) == [f"a.pdf（第 2 页）：{sentence}"]
+    # Outside the current folder: the absolute path, not a chain of "../".
+    assert relative_to_cwd(out)("../../x/y.pdf") == os.path.abspath(tmp_path.parent / "x" / "y.pdf")
+    assert relative_to_cwd(out)("../p/a.pdf") == os.path.join("p", "a.pdf")
 
 
 def test_check_off_a_terminal_prints_one_line_per_finding_in_file_order(tmp_path):

@@ -289,7 +289,10 @@ def group_reminders(warnings: list[str], *, rebase: Callable[[str], str] | None 
         elif len(places) == 1:
             out.append(f"{places[0]}：{key}")
         else:
-            out.append(f"{len(places)} 份材料：{key}\n    " + "、".join(places))
+            prefix = os.path.commonpath([p.replace("\\", "/") for p in places]) if all("/" in p for p in places) else ""
+            prefix = prefix if prefix and all(p.startswith(prefix + "/") for p in places) else ""
+            listed = "、".join(p[len(prefix) + 1:] if prefix else p for p in places)
+            out.append(f"{len(places)} 份材料：{key}\n    " + (f"{prefix}/ 下：" if prefix else "") + listed)
     return out
 
 
@@ -297,10 +300,13 @@ def relative_to_cwd(base: Path) -> Callable[[str], str]:
     """A rebase function for :meth:`Ui.reminders`: ``base``-relative path → current-folder-relative."""
 
     def rebase(rel: str) -> str:
+        target = os.path.normpath(base / rel)
         try:
-            return os.path.relpath(base / rel)
+            shown = os.path.relpath(target)
         except ValueError:  # another drive on Windows
-            return str(base / rel)
+            return target
+        # Outside the current folder, the absolute path says more than a chain of "../".
+        return os.path.abspath(target) if shown.startswith("..") else shown
 
     return rebase
 
