@@ -106,3 +106,9 @@ def test_directory_defaults_to_cwd_and_accepts_enterprise_yaml(tmp_path, monkeyp
     named = CliRunner().invoke(main, ["check", "p/enterprise.yaml", "--no-report", "-q"])
     assert here.exit_code == named.exit_code == 1
     assert here.stdout == named.stdout and "还有" in here.stdout
+
+
+def test_no_verb_shows_the_help():
+    result = CliRunner().invoke(main, [])
+    assert result.stderr.startswith("用法：dossier") and "命令：" in result.stderr
+    assert "错误" not in result.stderr and not english_in(result.stderr)

@@ -36,7 +36,8 @@ class DossierGroup(i18n.Group):
             if "--json" in args:
                 from dossier.cli.common import emit_usage_error
 
-                emit_usage_error(self, args, i18n.polish(exc.format_message()))
+                missing = isinstance(exc, click.exceptions.NoArgsIsHelpError)
+                emit_usage_error(self, args, i18n.gettext("Missing command.") if missing else i18n.polish(exc.format_message()))
             else:
                 i18n.show_error(exc)
             sys.exit(exc.exit_code)

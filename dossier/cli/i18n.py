@@ -105,6 +105,9 @@ def polish(message: str) -> str:
 
 def show_error(exc: click.ClickException) -> None:
     """A click error on stderr: usage, a hint where to get help, then the translated message."""
+    if isinstance(exc, click.exceptions.NoArgsIsHelpError):
+        exc.show()  # a group run without a verb: its help, as click does
+        return
     ctx = getattr(exc, "ctx", None)
     if ctx is not None:
         click.echo(ctx.get_usage(), err=True)
