@@ -202,10 +202,16 @@ class Ui:
         from rich.table import Table
         from rich.text import Text
 
+        from dossier.cli.i18n import width, wrap
+
         out = self.console()
+        places = [where(f) if where else _short_place(f) for f in items]
+        # Messages are wrapped here, between Chinese characters too (rich breaks lines at spaces
+        # only, which leaves "附件8" alone on a line before a long unbroken sentence).
+        message_width = max(out.width - max((width(p) for p in places), default=0) - 4 - 2, 20)
         current = object()
         table = None
-        for f in items:
+        for f, place in zip(items, places):
             if f.file != current:
                 if table is not None:
                     out.print(table)
@@ -216,12 +222,12 @@ class Ui:
                 table.add_column(no_wrap=True, justify="right", style="dim")
                 table.add_column(no_wrap=True)
                 table.add_column(overflow="fold", ratio=1)
-            place = where(f) if where else _short_place(f)
-            message = Text(f.message)
+            text = f.message + (f"  [{f.code}]" if self.verbose else "")
+            message = Text("\n".join(wrap(text, message_width)))
             if self.verbose:
-                message.append(f"  [{f.code}]", style="dim")
+                message.highlight_regex(r"\[[A-Z][A-Z0-9-]*\]$", style="dim")
                 if f.rule:
-                    message.append("\n通知原文：" + f.rule, style="dim")
+                    message.append("\n" + "\n".join(wrap("通知原文：" + f.rule, message_width)), style="dim")
             table.add_row(Text(place), Text(SEVERITY_LABEL[f.severity], style=STYLE[f.severity]), message)
         if table is not None:
             out.print(table)
