@@ -89,3 +89,18 @@ def test_no_forced_width(tmp_path, project):
         text = re.sub(r"\x1b\[[0-9;]*m", "", result.stdout)
         assert "通知原文" in text and "共 " in text
         assert max(width(ln.rstrip()) for ln in text.splitlines()) <= 80, text
+
+
+def test_a_closed_pipe_is_not_an_error(capsys):
+    """``dossier check | head -1``: the reader leaves early; exit 1 quietly, no "读写失败" message."""
+    import pytest
+
+    from dossier.cli.common import Ui, run_guarded
+
+    def verb():
+        raise BrokenPipeError(32, "Broken pipe")
+
+    with pytest.raises(SystemExit) as done:
+        run_guarded(Ui(verb="check"), verb)
+    assert done.value.code == 1
+    assert capsys.readouterr().err == ""

@@ -355,6 +355,13 @@ def run_guarded(ui: Ui, call: Callable[[], Any]) -> Any:
               text="已中断，未写入任何不完整的文件。")
     except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort, SystemExit):
         raise
+    except BrokenPipeError:
+        # The reader went away (`dossier check | head`): nothing is wrong, and nothing more to say.
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError, AttributeError):
+            pass
+        sys.exit(1)
     except OSError as exc:
         if os.environ.get("DOSSIER_DEBUG"):
             raise
