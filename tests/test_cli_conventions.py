@@ -104,3 +104,16 @@ def test_a_closed_pipe_is_not_an_error(capsys):
         run_guarded(Ui(verb="check"), verb)
     assert done.value.code == 1
     assert capsys.readouterr().err == ""
+
+
+def test_color_choice_and_no_color(monkeypatch):
+    from dossier.cli.common import Ui
+
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    assert Ui("check", color="always").console().is_terminal and not Ui("check", color="always").console().no_color
+    assert Ui("check", color="never").console().no_color
+    assert not Ui("check").console().no_color
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert Ui("check").console().no_color  # auto honours NO_COLOR
+    result = CliRunner().invoke(main, ["check", "--no-report", "--color", "always", "nope"])
+    assert "\x1b[" not in result.stderr  # an error message is plain text

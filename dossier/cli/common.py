@@ -195,6 +195,8 @@ class Ui:
             else:
                 for f in items:
                     click.echo(plain_line(f, where))
+                    if self.verbose and f.rule:
+                        click.echo(f"    通知原文：{f.rule}")
         if summary:
             self.say(counts_line(items) + extra_summary)
 
