@@ -389,10 +389,14 @@ def summary_csv(rows: list[ProjectRow]) -> bytes:
 def dashboard_html(result: BatchResult) -> str:
     from dossier.report import environment
 
+    import datetime as dt
     from decimal import Decimal
+
+    from dossier.formats import fmt_date
 
     env = environment()
     env.filters["wan"] = lambda text: fmt_wan(Decimal(text)) if text else ""
+    env.filters["cn_date"] = lambda iso: fmt_date(dt.date.fromisoformat(iso)) if iso else "—"
     return env.get_template("dashboard.html.j2").render(
         rows=result.rows, counts=result.counts(), built=result.built, ready=READY,
     )
