@@ -65,6 +65,8 @@ def test_schema_rejects_what_it_should():
 def test_init_and_check(tmp_path, project):
     data = run_json("init", tmp_path / "new", "--type", "process", expect={0})
     assert data["verb"] == "init" and Path(data["written"]).is_file()
+    again = run_json("init", tmp_path / "new", "--type", "process", expect={2})  # never overwrites
+    assert again["error"]["file"] and again["findings"][0]["code"] == "E-INPUT"
     first = run_json("check", tmp_path / "new", "--no-report", expect={1})
     assert first["counts"]["error"] > 10
     ok = run_json("check", project() / "enterprise.yaml", "--no-report", expect={0, 1})
