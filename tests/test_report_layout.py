@@ -112,3 +112,23 @@ def test_printed(report, tmp_path):
     last = pages[-1]
     assert "由 dossier" in last and "六、盖章指引" in last, last
     assert f"dossier {__version__}" in last and "生成时间" in last
+
+
+def test_printed_first_run_keeps_headings_with_what_follows(tmp_path):
+    """A fresh scaffold's report runs over several pages; no page ends with a heading."""
+    from dossier.report import finding_groups
+    from dossier.scaffold import init_project
+
+    init_project(tmp_path / "p", "discrete")
+    result = check_project(tmp_path / "p")
+    html = write_report(result, tmp_path / "report.html")
+    pdf = tmp_path / "report.pdf"
+    chromium(tmp_path, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", html.as_uri())
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    pages = [p for p in text.split("\f") if p.strip()]
+    assert len(pages) >= 4
+    headings = [g["title"] for g in finding_groups(result.findings, result.programme)]
+    headings += ["一、检查结果", "二、投资情况", "三、重点指标改造前后对比", "四、典型图片与视频", "按类别", "按季度", "装备指标"]
+    for number, page in enumerate(pages[:-1], start=1):
+        last = [ln.strip() for ln in page.splitlines() if ln.strip()][-1]
+        assert not any(last.startswith(h[:8]) for h in headings), (number, last)
