@@ -352,6 +352,8 @@ def schema_findings(exc: ValidationError, index: LineIndex) -> list[Finding]:
             if kind == "literal_error":
                 expected = err.get("ctx", {}).get("expected", "")
                 reason = f"取值不在允许范围内，应为 {expected}"
+            elif kind == "decimal_parsing" and not str(loc[-1]).endswith("_wan"):
+                reason = "应填写数字"  # a quantity or an indicator, not an amount in 万元
             else:
                 reason = _ERROR_TEXT.get(kind, err["msg"])
             text = f"{label}：{reason}"
@@ -554,9 +556,8 @@ def validate_partially(raw: dict[str, Any], index: LineIndex) -> tuple[Applicati
     """Validate; on type errors, report them all and validate again without the offending values,
     so that one wrong type does not hide every other check (the user fixes all in one round).
 
-    A wrong value in a mapping is dropped (the field then counts as not filled, which the schema
-    finding already says); a wrong item in a list drops the list, since removing an item would
-    shift the line numbers of the items after it.
+    A wrong value is dropped (the field then counts as not filled, which the schema finding
+    already says); see :func:`_prune`.
     """
     try:
         return Application.model_validate(raw), []
@@ -577,25 +578,31 @@ def validate_partially(raw: dict[str, Any], index: LineIndex) -> tuple[Applicati
 
 
 def _prune(data: Any, locs: list[tuple]) -> Any:
-    """A copy of ``data`` without the values at ``locs`` (a list holding one loses the whole list)."""
+    """A copy of ``data`` without the values at ``locs``.
+
+    A key is removed from its mapping, also inside a list item (the items keep their places, so
+    their line numbers hold). An item that is itself wrong cannot be removed without shifting the
+    items after it: its whole list goes instead.
+    """
     import copy
 
     out = copy.deepcopy(data)
     for loc in locs:
-        # Cut at the first list on the way down: the list goes, with its key.
-        for i, part in enumerate(loc):
-            if isinstance(part, int):
-                loc = loc[: i - 1] if i else ()
-                break
-        if not loc:
-            continue
-        parent = out
+        parents = [out]
         for part in loc[:-1]:
-            parent = parent.get(part) if isinstance(parent, dict) else None
-            if parent is None:
+            here = parents[-1]
+            if isinstance(here, dict) and part in here:
+                parents.append(here[part])
+            elif isinstance(here, list) and isinstance(part, int) and 0 <= part < len(here):
+                parents.append(here[part])
+            else:
                 break
-        if isinstance(parent, dict):
-            parent.pop(loc[-1], None)
+        else:
+            parent, last = parents[-1], loc[-1] if loc else None
+            if isinstance(parent, dict):
+                parent.pop(last, None)
+            elif isinstance(parent, list) and len(loc) >= 2 and isinstance(parents[-2], dict):
+                parents[-2].pop(loc[-2], None)
     return out
 
 

@@ -117,3 +117,21 @@ def test_color_choice_and_no_color(monkeypatch):
     assert Ui("check").console().no_color  # auto honours NO_COLOR
     result = CliRunner().invoke(main, ["check", "--no-report", "--color", "always", "nope"])
     assert "\x1b[" not in result.stderr  # an error message is plain text
+
+
+def test_a_wrong_value_in_a_list_item_keeps_the_list(project):
+    """investments[1].quantity is not a number: that row's field is reported, the table is not empty,
+    and the rules about the other rows still run."""
+    from dossier.check import check_project
+
+    def mutate(data):
+        data["investments"][1]["quantity"] = "两台"
+        data["investments"][2]["supplier_uscc"] = "123"  # a rule's finding in another row
+
+    result = check_project(project(mutate), media=False)
+    codes = {f.code for f in result.findings}
+    assert "Y-SCHEMA" in codes and "R-TABLE-EMPTY" not in codes
+    schema = next(f for f in result.findings if f.code == "Y-SCHEMA")
+    assert schema.message == "investments[1].quantity（数量）：应填写数字"
+    assert "I-SUPPLIER-USCC" in codes  # a rule about another row still ran
+    assert result.figures is not None  # the totals are computed
