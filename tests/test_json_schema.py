@@ -150,3 +150,12 @@ def test_batch(project, tmp_path):
 def test_templates_lint():
     data = run_json("templates", "lint", expect={0, 1})
     assert data["verb"] == "templates lint"
+
+
+def test_import_and_export(project, tmp_path):
+    root = project()
+    data = run_json("export", "xlsx", root, "-o", tmp_path / "明细.xlsx", expect={0})
+    assert Path(data["output"]).is_file() and data["totals"] == {"files": 1}
+    data = run_json("import", "invoices", pdf(tmp_path / "不是发票.pdf", 1), "--project", root, expect={0, 1})
+    assert data["totals"]["files"] == 1 and all(f["code"] == "F-IMPORT" for f in data["findings"])
+    run_json("import", "xlsx", tmp_path / "none.xlsx", "--table", "investments", expect={2})
