@@ -47,7 +47,8 @@ STATUS_ORDER = {UNUSABLE: 0, FAILED: 1, HAS_ERRORS: 2, READY: 3}
 # Folders never searched for projects: outputs, a project's own inputs, hidden folders.
 SKIP_DIRS = {"build", "evidence", "media", "templates", "node_modules", "__pycache__"}
 REPORT = "report.html"
-CSV_HEADER = ("项目", "客户", "类型", "错误", "警告", "合计投资（万元）", "页数", "状态", "原因", "报告")
+CSV_HEADER = ("项目", "客户", "类型", "错误", "警告", "合计投资（万元）", "页数", "状态", "原因", "报告",
+              "所在区", "截止日期", "装订本", "张数", "份数")
 MAX_REASONS = 3
 
 
@@ -65,6 +66,13 @@ class ProjectRow:
     reason: str  # why it is not ready (Chinese), "" when ready
     report: str  # OUT-relative link to the report, "" when none was written
     manifest: str = ""  # OUT-relative path of the build manifest, "" when nothing was built
+    district: str = ""  # 所在区 as the catalogue names it (else as written)
+    deadline: str = ""  # the district's deadline for the recommendation, YYYY-MM-DD
+    volume: str = ""  # OUT-relative path of the bound 装订本, "" when none
+    sheets: int | None = None  # sheets of paper per copy of the volume
+    copies: int | None = None  # copies the notice asks for
+    threshold_wan: str = ""  # the programme's minimum total, "5000.00"
+    below_threshold: bool = False  # the total is known and under the threshold
 
     @property
     def ok(self) -> bool:
@@ -249,7 +257,37 @@ def _run_project(root: Path, out_dir: Path, build: bool, name: str) -> ProjectRo
         reason=reason,
         report=f"{name}/{REPORT}",
         manifest=f"{name}/manifest.json" if manifest else "",
+        **_programme_columns(app, programme, figures),
+        **_volume_columns(manifest, name),
     )
+
+
+def _programme_columns(app, programme, figures) -> dict[str, Any]:  # noqa: ANN001 - model objects
+    if programme is None:
+        return {}
+    district = ""
+    if app is not None and app.enterprise.district:
+        entry = programme.districts.find(app.enterprise.district)
+        district = entry.label if entry is not None else app.enterprise.district
+    deadline = programme.raw.get("district_deadline")
+    threshold = programme.threshold_wan
+    return {
+        "district": district,
+        "deadline": deadline.isoformat() if hasattr(deadline, "isoformat") else str(deadline or ""),
+        "copies": int(programme.raw["copies"]) if programme.raw.get("copies") else None,
+        "threshold_wan": fmt_wan(threshold, grouping=False),
+        "below_threshold": bool(figures is not None and figures.qualifying_total < threshold),
+    }
+
+
+def _volume_columns(manifest: dict[str, Any] | None, name: str) -> dict[str, Any]:
+    from dossier.report.volume import bind_manifest
+
+    if not manifest or not isinstance(manifest.get("volume"), str):
+        return {}
+    bind = bind_manifest(manifest) or {}
+    sheets = bind.get("sheets", manifest.get("sheets"))
+    return {"volume": f"{name}/{manifest['volume']}", "sheets": int(sheets) if sheets is not None else None}
 
 
 # ---------------------------------------------------------------- the batch
@@ -409,14 +447,24 @@ def summary_csv(rows: list[ProjectRow]) -> bytes:
     writer.writerow(CSV_HEADER)
     for r in rows:
         writer.writerow([_cell(r.name), _cell(r.client), r.type, r.errors, r.warnings, r.total_wan,
-                         "" if r.pages is None else r.pages, r.status, _cell(r.reason), _cell(r.report)])
+                         "" if r.pages is None else r.pages, r.status, _cell(r.reason), _cell(r.report),
+                         _cell(r.district), r.deadline, _cell(r.volume), "" if r.sheets is None else r.sheets,
+                         "" if r.copies is None else r.copies])
     return b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8")
 
 
 def dashboard_html(result: BatchResult) -> str:
     from dossier.report import environment
 
-    return environment().get_template("dashboard.html.j2").render(
+    import datetime as dt
+    from decimal import Decimal
+
+    from dossier.formats import fmt_date
+
+    env = environment()
+    env.filters["wan"] = lambda text: fmt_wan(Decimal(text)) if text else ""
+    env.filters["cn_date"] = lambda iso: fmt_date(dt.date.fromisoformat(iso)) if iso else "—"
+    return env.get_template("dashboard.html.j2").render(
         rows=result.rows, counts=result.counts(), built=result.built, ready=READY,
     )
 

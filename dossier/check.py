@@ -65,5 +65,9 @@ def check_project(root: str | Path, *, today: dt.date | None = None, media: bool
     if media:
         from dossier.rules.media import media_findings
 
-        findings = sorted(set(findings) | set(media_findings(ctx)), key=sort_key)
+        findings = list(findings) + list(media_findings(ctx))
+    # A value the schema refused was dropped before the rules ran: its "not filled" is the same news.
+    refused = {(f.file, f.line) for f in project.findings if f.code == "Y-SCHEMA"}
+    findings = [f for f in findings if not (f.code == "R-REQUIRED" and (f.file, f.line) in refused)]
+    findings = sorted(set(findings) | set(project.findings), key=sort_key)
     return CheckResult(project, programme, figures, findings)

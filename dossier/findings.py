@@ -46,13 +46,21 @@ def exit_code(findings: Iterable[Finding]) -> int:
 
 
 def sort_key(f: Finding) -> tuple:
+    """A total order: file, line (or page), code, message, then every other field.
+
+    Findings in the order of the file the user edits; ties broken by every field, so that the
+    same findings print in the same order whatever order the rules (or a set) produced them in.
+    """
     return (
-        f.attachment if f.attachment is not None else 99,
-        _ORDER[f.severity],
         f.file or "",
-        f.line or 0,
-        f.page or 0,
+        f.line if f.line is not None else -1,
+        f.page if f.page is not None else -1,
         f.code,
+        f.message,
+        _ORDER[f.severity],
+        f.rule or "",
+        f.attachment if f.attachment is not None else -1,
+        f.item if f.item is not None else -1,
     )
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import os
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -40,6 +41,9 @@ class YamlInt(int):
         obj = super().__new__(cls, value)
         obj.source = source
         return obj
+
+    def __getnewargs__(self) -> tuple[int, str]:  # copy and pickle keep the written form
+        return (int(self), self.source)
 
 
 _CORE = "tag:yaml.org,2002:"
@@ -189,14 +193,8 @@ def parse_yaml(text: str, name: str) -> tuple[Any, LineIndex]:
             )
         root = yaml.compose(text)
     except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        raise InputError(
-            f"YAML 格式错误：{_yaml_problem(exc)}",
-            file=name,
-            line=line,
-            hint="检查该行及上一行的缩进（只能用空格，不能用 Tab）、冒号后的空格和引号是否成对。",
-        ) from None
+        problem, hint, line = yaml_message(exc, text)
+        raise InputError(f"YAML 格式错误：{problem}", file=name, line=line, hint=hint) from None
     except (YAMLError, RecursionError, ValueError) as exc:
         raise InputError(f"YAML 无法解析：{exc}", file=name, hint="请检查文件格式。") from None
     index = LineIndex(default_file=name)
@@ -214,20 +212,49 @@ def parse_yaml(text: str, name: str) -> tuple[Any, LineIndex]:
     return plain, index
 
 
-def _yaml_problem(exc: MarkedYAMLError) -> str:
-    problem = (exc.problem or exc.context or "").strip()
-    known = {
-        "found character '\\t' that cannot start any token": "使用了 Tab 缩进",
-        "mapping values are not allowed here": "此处不能出现“键: 值”（常见原因：冒号后缺空格、缩进不一致或值中含有未加引号的冒号）",
-        "could not find expected ':'": "缺少冒号",
-        "found undefined alias": "引用了未定义的别名",
-    }
-    for en, cn in known.items():
-        if en in problem:
-            return cn
-    if "expected" in problem or "found" in problem:
-        return f"结构不完整（{problem}）"
-    return problem or "无法解析"
+_GENERIC_HINT = "检查该行及上一行的缩进（只能用空格，不能用 Tab）、冒号后的空格和引号是否成对。"
+
+
+def yaml_message(exc: MarkedYAMLError, text: str) -> tuple[str, str, int | None]:
+    """(Chinese problem, a hint that fits the cause, line) for a YAML syntax error."""
+    problem = (exc.problem or "").strip()
+    context = (exc.context or "").strip()
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark else None
+    lines = text.splitlines()
+    here = lines[line - 1] if line and line <= len(lines) else ""
+    if "unknown escape character" in problem:
+        return (
+            "双引号中的反斜杠“\\”被当作转义符（如 \\A 不是合法的转义）",
+            "Windows 路径请改用单引号（'evidence\\A01\\合同.pdf'），或改用正斜杠（evidence/A01/合同.pdf）。",
+            line,
+        )
+    if "\t" in problem or ("cannot start any token" in problem and "\t" in here[: len(here) - len(here.lstrip())]):
+        return "使用了 Tab 缩进", "YAML 只能用空格缩进：把该行开头的 Tab 换成空格（建议每层 2 个空格）。", line
+    if "quoted scalar" in context and "end of stream" in problem:
+        start = exc.context_mark.line + 1 if exc.context_mark else line
+        return (
+            f"第 {start} 行开始的引号没有结束",
+            "补上配对的引号（\" 与 \" 成对，' 与 ' 成对）；文字中本身含有引号时，用另一种引号把整段括起来。",
+            start,
+        )
+    if "mapping values are not allowed" in problem:
+        return (
+            "此处不能出现“键: 值”",
+            "常见原因：值中含有未加引号的“: ”（请给整个值加上引号），或这一行的缩进与上一行不一致。",
+            line,
+        )
+    if "could not find expected ':'" in problem:
+        return "缺少冒号", "每个键后面要有冒号和一个空格，如“name: 武汉某公司”。", line
+    if "found undefined alias" in problem:
+        return "引用了未定义的别名", "请删除以 * 开头的别名，直接写出内容。", line
+    if "expected '-' indicator" in problem:
+        return "列表项与其他内容混在同一层", "列表的每一项都以“- ”开头，并与同级的其他项对齐。", line
+    if "expected ',' or ']'" in problem or "expected ',' or '}'" in problem:
+        return "方括号或花括号没有成对", "检查该处的 [ ] 或 { } 是否成对，项与项之间用英文逗号分隔。", line
+    if "cannot start any token" in problem:
+        return "该行含有不能作为值开头的字符（如 @ 或 `）", "给这个值加上引号。", line
+    return f"无法解析（{problem or context or '未知原因'}）", _GENERIC_HINT, line
 
 
 def _plain(node: Node, path: tuple, index: LineIndex, name: str, seen: set[int]) -> Any:
@@ -325,6 +352,8 @@ def schema_findings(exc: ValidationError, index: LineIndex) -> list[Finding]:
             if kind == "literal_error":
                 expected = err.get("ctx", {}).get("expected", "")
                 reason = f"取值不在允许范围内，应为 {expected}"
+            elif kind == "decimal_parsing" and not str(loc[-1]).endswith("_wan"):
+                reason = "应填写数字"  # a quantity or an indicator, not an amount in 万元
             else:
                 reason = _ERROR_TEXT.get(kind, err["msg"])
             text = f"{label}：{reason}"
@@ -509,14 +538,166 @@ def load_project(root: str | Path) -> Project:
     if not root.is_dir():
         raise InputError("项目文件夹不存在", file=str(root), hint="请给出含 enterprise.yaml 的文件夹路径。")
     raw, index = _load_with_extends(root / FILENAME, FILENAME, root.resolve(), (( root / FILENAME).resolve(),))
-    try:
-        app = Application.model_validate(raw)
-        findings: list[Finding] = []
-    except ValidationError as exc:
-        app = None
-        findings = schema_findings(exc, index)
+    findings: list[Finding] = forgive_numbers(raw, index)
+    app, schema = validate_partially(raw, index)
+    findings += schema
     if app is not None:
-        findings = magnitude_findings(app, index)
-        if findings:
+        magnitude = magnitude_findings(app, index)
+        if magnitude:
+            findings += magnitude
             app = None  # the rules would compute with these numbers; stop at the schema stage
     return Project(root=root, raw=raw, lines=index, app=app, findings=findings)
+
+
+MAX_PRUNE_ROUNDS = 10
+
+
+def validate_partially(raw: dict[str, Any], index: LineIndex) -> tuple[Application | None, list[Finding]]:
+    """Validate; on type errors, report them all and validate again without the offending values,
+    so that one wrong type does not hide every other check (the user fixes all in one round).
+
+    A wrong value is dropped (the field then counts as not filled, which the schema finding
+    already says); see :func:`_prune`.
+    """
+    try:
+        return Application.model_validate(raw), []
+    except ValidationError as exc:
+        findings = schema_findings(exc, index)
+        errors = exc.errors(include_url=False)
+    data = raw
+    for _ in range(MAX_PRUNE_ROUNDS):
+        pruned = _prune(data, [tuple(e["loc"]) for e in errors])
+        if pruned == data:
+            return None, findings
+        data = pruned
+        try:
+            return Application.model_validate(data), findings
+        except ValidationError as exc:
+            errors = exc.errors(include_url=False)
+    return None, findings
+
+
+def _prune(data: Any, locs: list[tuple]) -> Any:
+    """A copy of ``data`` without the values at ``locs``.
+
+    A key is removed from its mapping, also inside a list item (the items keep their places, so
+    their line numbers hold). An item that is itself wrong cannot be removed without shifting the
+    items after it: its whole list goes instead.
+    """
+    import copy
+
+    out = copy.deepcopy(data)
+    for loc in locs:
+        parents = [out]
+        for part in loc[:-1]:
+            here = parents[-1]
+            if isinstance(here, dict) and part in here:
+                parents.append(here[part])
+            elif isinstance(here, list) and isinstance(part, int) and 0 <= part < len(here):
+                parents.append(here[part])
+            else:
+                break
+        else:
+            parent, last = parents[-1], loc[-1] if loc else None
+            if isinstance(parent, dict):
+                parent.pop(last, None)
+            elif isinstance(parent, list) and len(loc) >= 2 and isinstance(parents[-2], dict):
+                parents[-2].pop(loc[-2], None)
+    return out
+
+
+# ---------------------------------------------------------------- forgiving numbers
+
+_GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+_PLAIN = re.compile(r"^[+-]?\d+(\.\d+)?$")
+
+
+def read_number(text: str, *, money: bool, integer: bool) -> tuple[str, list[str]] | None:
+    """``"１，２３４.５万元"`` → ``("1234.5", [what was changed])``; None when it is not a number.
+
+    Full-width digits, thousands separators and (for amounts in 万元) a trailing 万 / 万元 are
+    read as the plain number they plainly mean; anything else is left to the schema.
+    """
+    import unicodedata
+
+    changes = []
+    t = unicodedata.normalize("NFKC", text).strip()
+    if t != text.strip():
+        changes.append("全角字符按半角读取")
+    if money:
+        for unit in ("万元", "万"):
+            if t.endswith(unit):
+                t = t[: -len(unit)].strip()
+                changes.append(f"去掉了单位“{unit}”（本项以万元为单位）")
+                break
+    if _GROUPED.match(t):
+        t = t.replace(",", "")
+        changes.append("去掉了千分位逗号")
+    if not _PLAIN.match(t) or (integer and "." in t):
+        return None
+    return t, changes
+
+
+def _number_kind(loc: tuple) -> str | None:
+    """"money", "number" or "int" for a field that holds a number, else None."""
+    import typing
+
+    if not loc or isinstance(loc[-1], int):
+        return None
+    parent = _model_at(Application, loc[:-1])
+    annotation = None
+    if parent is not None and loc[-1] in parent.model_fields:
+        annotation = parent.model_fields[loc[-1]].annotation
+    elif len(loc) >= 2 and not isinstance(loc[-2], int):
+        grand = _model_at(Application, loc[:-2])
+        info = grand.model_fields.get(loc[-2]) if grand is not None else None
+        if info is not None and typing.get_origin(info.annotation) is dict:
+            annotation = typing.get_args(info.annotation)[1]
+    if annotation is None:
+        return None
+
+    def leaves(a: Any):
+        args = typing.get_args(a)
+        if not args:
+            yield a
+        for x in args:
+            yield from leaves(x)
+
+    kinds = set(leaves(annotation))
+    if Decimal in kinds:
+        return "money" if str(loc[-1]).endswith("_wan") else "number"
+    if int in kinds and bool not in kinds:
+        return "int"
+    return None
+
+
+def forgive_numbers(raw: Any, index: LineIndex, loc: tuple = ()) -> list[Finding]:
+    """Numbers written as text the way people write them, read as numbers with an info finding.
+
+    Changes ``raw`` in place (the parsed copy, never the user's file).
+    """
+    findings: list[Finding] = []
+    items = raw.items() if isinstance(raw, dict) else enumerate(raw) if isinstance(raw, list) else ()
+    for key, value in list(items):
+        here = loc + (key,)
+        if isinstance(value, (dict, list)):
+            findings += forgive_numbers(value, index, here)
+            continue
+        if not isinstance(value, str) or isinstance(value, bool):
+            continue
+        kind = _number_kind(here)
+        if kind is None:
+            continue
+        read = read_number(value, money=kind == "money", integer=kind == "int")
+        if read is None or not read[1]:
+            continue
+        number, changes = read
+        raw[key] = YamlInt(int(number), number) if kind == "int" else number
+        title = _title_at(here)
+        label = f"{_dotted(here)}（{title}）" if title else _dotted(here)
+        file, line = index.at(here)
+        findings.append(Finding(
+            "Y-NUMBER-READ", "info", f"{label}：“{value}”按 {number} 读取（{'；'.join(changes)}）", file=file, line=line,
+            rule="数字直接写阿拉伯数字即可，如 1234.5；金额以万元为单位，不必写“万元”。",
+        ))
+    return findings

@@ -77,7 +77,8 @@ def test_batch_exits_1_and_builds_the_good_ones(batch_run):
     assert proc.returncode == 1, proc.stderr
     assert "Traceback" not in proc.stderr
     rows = read_csv(out / "summary.csv")
-    assert rows[0] == ["项目", "客户", "类型", "错误", "警告", "合计投资（万元）", "页数", "状态", "原因", "报告"]
+    assert rows[0] == ["项目", "客户", "类型", "错误", "警告", "合计投资（万元）", "页数", "状态", "原因", "报告",
+                       "所在区", "截止日期", "装订本", "张数", "份数"]
     body = {r[0]: r for r in rows[1:]}
     assert len(body) == 3 and body["broken"][7] == "输入无法使用"
     good = [r for name, r in body.items() if name != "broken"]
@@ -88,6 +89,12 @@ def test_batch_exits_1_and_builds_the_good_ones(batch_run):
         assert manifest["documents"] and all((folder / d["pdf"]).is_file() for d in manifest["documents"])
         assert int(r[6]) > 0 and float(r[5]) > 0
         assert r[9] == f"{r[0]}/report.html" and (folder / "report.html").is_file()
+        assert r[10].endswith("区") and r[11] == "2025-10-17" and r[14] == "7", r  # 所在区 as catalogued
+        volume = out / r[12]
+        assert volume.is_file() and volume.name.endswith(".pdf")
+        bind = json.loads(volume.with_name(volume.name + ".manifest.json").read_text("utf-8")) if volume.with_name(
+            volume.name + ".manifest.json").is_file() else manifest
+        assert int(r[13]) == bind["sheets"] > 0
     assert not (out / "broken").exists()
 
 
@@ -105,6 +112,24 @@ def test_dashboard_names_all_three_with_the_broken_ones_reason(batch_run):
     for r in rows:
         if r[9]:  # the link to each built project's report, URL-quoted (Chinese folder names)
             assert f'href="{quote(r[9])}"' in html
+        if r[12]:  # and to its 装订本 (not to the raw JSON manifest)
+            assert f'href="{quote(r[12])}"' in html
+    assert "manifest.json" not in html
+
+
+def test_dashboard_flags_a_total_under_the_threshold(tmp_path):
+    def small(data):
+        data["investments"] = data["investments"][:1]  # one row of the three: under 5,000 万元
+
+    media_project(tmp_path / "in" / "small", mutate=small)
+    media_project(tmp_path / "in" / "big")
+    result = run_batch([tmp_path / "in"], tmp_path / "out", build=False, workers=1)
+    rows = {r.name: r for r in result.rows}
+    assert rows["small"].below_threshold and not rows["big"].below_threshold
+    html = (tmp_path / "out" / "index.html").read_text("utf-8")
+    assert html.count("低于 5,000.00 万元门槛") == 1
+    flagged = html.split("低于 5,000.00 万元门槛")[0].rsplit('<tr class="row">', 1)[1]
+    assert "small" in flagged
 
 
 def test_find_projects_skips_outputs_hidden_folders_and_inputs(tmp_path):
@@ -142,7 +167,9 @@ def test_one_projects_crash_never_stops_the_others(tmp_path, monkeypatch):
     assert result.exit_code == 1
 
 
-def test_check_only_json_is_deterministic_and_parallel(tmp_path):
+def test_check_only_json_is_deterministic_and_parallel(tmp_path, monkeypatch):
+    # The report's footer carries its generation time; SOURCE_DATE_EPOCH fixes it.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1760000000")
     media_project(tmp_path / "in" / "a")
     broken_project(tmp_path / "in" / "z")
     first = run("batch", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "--check-only", "--json")

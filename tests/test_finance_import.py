@@ -87,7 +87,7 @@ def test_invoices_alone_give_name_amounts_parties_and_invoice_facts(sample_app, 
     assert run.returncode == 0, run.stderr
     report = json.loads(run.stdout)
     assert report["schema"] == "dossier/1" and report["verb"] == "import invoices" and report["exit_code"] == 0
-    assert report["counts"]["invoices"] == len(files)
+    assert report["totals"]["invoices"] == len(files)
     run = _dossier("import", "invoices", *files, "--write", cwd=root)
     assert run.returncode == 0, run.stderr
     app = load_project(root).app
@@ -203,7 +203,7 @@ def test_unreadable_invoices_are_named_and_the_rest_imported(sample_app, tmp_pat
     run = _dossier("import", "invoices", str(good), str(bad_xml), str(bad_ofd), "--project", str(tmp_path), "--json")
     assert run.returncode == 1
     report = json.loads(run.stdout)
-    assert report["counts"]["rows"] == 1
+    assert report["totals"]["rows"] == 1
     named = {Path(f["file"]).name: f["message"] for f in report["findings"]}
     assert "XML" in named["坏发票.xml"] and "OFD" in named["坏发票.ofd"]
     assert "Traceback" not in run.stderr

@@ -71,7 +71,10 @@ def test_findings_are_grouped_by_attachment_with_the_sentence_they_enforce(tmp_p
     html = render_report(result, media=collect_media(result, pictures=False))
     finding = block(html, "finding", "M-PHOTO-SIZE")
     assert "3.jpg" in finding and "900,000" in finding
-    assert f'<p class="rule">{CLAUSE_9}</p>' in finding
+    # The sentence it enforces heads its cluster (shared with the video's finding), shown once.
+    cluster = block(html, "cluster", "M-PHOTO-SIZE")
+    assert cluster.split("</p>")[0].endswith(f'<p class="rule">{CLAUSE_9}<span class="n">以下 2 条</span>')
+    assert html.count(CLAUSE_9) == 1
     # It sits under its materials item's heading, after the attachment groups.
     group = html[: html.index("M-PHOTO-SIZE")].rsplit("<h3>", 1)[1]
     assert group.startswith("资料清单第9项 企业智能工厂建设情况文字简介、典型图片、PPT、建设成果视频")

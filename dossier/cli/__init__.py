@@ -2,7 +2,9 @@
 
 Exit codes shared by every verb: 0 all well (warnings allowed), 1 the input has errors
 (findings of severity error), 2 the input is unusable (:class:`dossier.errors.DossierError`).
-Each verb lives in its own module below and registers itself on :data:`main`.
+Each verb lives in its own module below and registers itself on :data:`main`, taking the shared
+conventions from :mod:`dossier.cli.common` (options, JSON envelope, findings printer) and click's
+Chinese from :mod:`dossier.cli.i18n`.
 """
 
 from __future__ import annotations
@@ -15,13 +17,47 @@ from typing import Any
 import click
 
 from dossier import __version__
-from dossier.errors import DossierError
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="dossier")
+from dossier.cli import i18n
+
+i18n.install()
+
+
+class DossierGroup(i18n.Group):
+    """The top-level group: click's own errors (unknown option, missing argument) in Chinese, and as
+    a JSON envelope on stdout when ``--json`` was asked for."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):  # noqa: ANN001
+        args = list(sys.argv[1:] if args is None else args)
+        try:
+            rv = super().main(args, prog_name or "dossier", complete_var, standalone_mode=False, **extra)
+        except click.ClickException as exc:
+            if "--json" in args:
+                from dossier.cli.common import emit_usage_error
+
+                missing = isinstance(exc, click.exceptions.NoArgsIsHelpError)
+                emit_usage_error(self, args, i18n.gettext("Missing command.") if missing else i18n.polish(exc.format_message()))
+            else:
+                i18n.show_error(exc)
+            sys.exit(exc.exit_code)
+        except click.exceptions.Abort:
+            click.echo(i18n.gettext("Aborted!"), err=True)
+            sys.exit(1)
+        if not standalone_mode:
+            return rv
+        sys.exit(rv if isinstance(rv, int) else 0)
+
+
+@click.group(name="dossier", cls=DossierGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="dossier")
 def main() -> None:
-    """dossier：武汉标杆智能工厂遴选申报材料组装工具。"""
+    """dossier：武汉标杆智能工厂遴选申报材料组装工具。
+
+    每个命令都接受 --json、-q/--quiet、-v/--verbose 和 --color；项目文件夹默认为当前文件夹。
+    命令补全：bash 用户在 ~/.bashrc 中加入 eval "$(_DOSSIER_COMPLETE=bash_source dossier)"
+    （zsh、fish 见 README）。
+    """
     import logging
 
     # qpdf's English repair notes ("Pages tree includes …"): dossier reports repairs itself, in Chinese.
@@ -31,45 +67,15 @@ def main() -> None:
 def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     """Turn a :class:`DossierError` into a Chinese message on stderr and exit code 2.
 
-    Anything else is a bug; it is still reported in Chinese without a traceback unless
-    ``DOSSIER_DEBUG`` is set.
+    Verbs that take :func:`dossier.cli.common.common_options` get this (and JSON errors) from it;
+    this decorator stays for verbs that do not.
     """
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        import os
+        from dossier.cli.common import Ui, run_guarded, verb_name
 
-        from dossier.interrupt import Terminated, raise_on_sigterm
-
-        raise_on_sigterm()
-        try:
-            return func(*args, **kwargs)
-        except DossierError as exc:
-            click.echo(f"错误：{exc.render()}", err=True)
-            sys.exit(2)
-        except KeyboardInterrupt as exc:
-            click.echo("已中断，未写入任何不完整的文件。", err=True)
-            sys.exit(143 if isinstance(exc, Terminated) else 130)
-        except (click.exceptions.Exit, click.ClickException, SystemExit):
-            raise
-        except OSError as exc:
-            # The machine, not the input: a full disk, no permission, a file open in another program
-            # (Windows), an output folder that is a file. Not a bug; say which file and why.
-            if os.environ.get("DOSSIER_DEBUG"):
-                raise
-            from dossier.errors import os_error
-
-            click.echo(f"错误：{os_error(exc).render()}", err=True)
-            sys.exit(2)
-        except Exception as exc:  # noqa: BLE001 - last line of defence: never a traceback
-            if os.environ.get("DOSSIER_DEBUG"):
-                raise
-            click.echo(
-                f"内部错误：{type(exc).__name__}: {exc}\n"
-                "  这是 dossier 的缺陷，请设置环境变量 DOSSIER_DEBUG=1 重新运行，并把输出报告给维护者。",
-                err=True,
-            )
-            sys.exit(2)
+        return run_guarded(Ui(verb=verb_name()), lambda: func(*args, **kwargs))
 
     return wrapper
 

@@ -2,27 +2,24 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 import click
 
-from dossier.cli import handle_errors, main
+from dossier.cli import main
+from dossier.cli.common import Ui, common_options, envelope, output_option
 
 
 @main.command("batch")
-@click.argument("roots", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("-o", "--output", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="输出文件夹：每个项目一个子文件夹，另有 index.html 总览和 summary.csv 汇总表。")
+@click.argument("roots", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="文件夹...")
+@output_option("输出文件夹：每个项目一个子文件夹，另有 index.html 总览和 summary.csv 汇总表。", required=True)
 @click.option("--check-only", is_flag=True, help="只检查并生成报告，不生成文书和装订卷（快）。")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, help="同时处理的项目数（默认：CPU 核数）。")
-@click.option("--json", "as_json", is_flag=True, help="输出一个 JSON 对象，便于脚本处理。")
-@click.option("--quiet", "-q", is_flag=True, help="不显示进度，只输出一行汇总。")
 @click.option("--open", "open_dashboard", is_flag=True, help="完成后用浏览器打开总览。")
-@handle_errors
-def batch(roots, out, check_only, jobs, as_json, quiet, open_dashboard) -> None:
-    """批量检查并生成多个项目（ROOT 下每个含 enterprise.yaml 的文件夹）。
+@common_options
+def batch(roots, out, check_only, jobs, open_dashboard, ui: Ui) -> None:
+    """批量检查并生成多个项目（所给文件夹下每个含 enterprise.yaml 的文件夹）。
 
     各项目并行处理，某个项目失败不影响其他项目。
 
@@ -30,7 +27,8 @@ def batch(roots, out, check_only, jobs, as_json, quiet, open_dashboard) -> None:
     """
     from dossier.batch import READY, run_batch
 
-    err = click.get_text_stream("stderr")
+    err = sys.stderr
+    quiet, as_json = ui.quiet, ui.json
     show_progress = not (quiet or as_json)
     progress = None
     state = {"done": 0, "total": 0, "task": None}
@@ -41,12 +39,11 @@ def batch(roots, out, check_only, jobs, as_json, quiet, open_dashboard) -> None:
         if not show_progress:
             return
         if err.isatty():
-            from rich.console import Console
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
             progress = Progress(
                 TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                console=Console(stderr=True), transient=True,
+                console=ui.console(stderr=True), transient=True,
             )
             progress.start()
             what = "检查" if check_only else "检查并生成"
@@ -58,9 +55,9 @@ def batch(roots, out, check_only, jobs, as_json, quiet, open_dashboard) -> None:
         state["done"] += 1
         if progress is not None:
             progress.advance(state["task"])
-            from rich.markup import escape
+            from rich.text import Text
 
-            progress.console.print(escape(f"{row.status}　{row.client}（{row.name}）"), highlight=False)
+            progress.console.print(Text(f"{row.status}　{row.client}（{row.name}）"))
         elif show_progress:
             click.echo(f"[{state['done']}/{state['total']}] {row.status}　{row.client}（{row.name}）", err=True)
 
@@ -73,17 +70,28 @@ def batch(roots, out, check_only, jobs, as_json, quiet, open_dashboard) -> None:
     counts = result.counts()
     summary = f"共 {len(result.rows)} 个项目：" + "，".join(f"{k} {v}" for k, v in counts.items())
     if as_json:
+        from dossier.findings import Finding
+
         data = result.to_json()
-        data["dashboard"] = str(out / "index.html")
-        data["summary_csv"] = str(out / "summary.csv")
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        data["status_counts"] = data.pop("counts")
+        findings = [
+            Finding("B-NOT-READY", "error", f"{r.client}（{r.name}）：{r.status}" + (f"：{r.reason}" if r.reason else ""),
+                    file=r.root)
+            for r in result.rows if not r.ok
+        ]
+        ui.emit(envelope("batch", result.exit_code, findings, **data, dashboard=str(out / "index.html"),
+                         summary_csv=str(out / "summary.csv")))
     elif quiet:
         click.echo(summary)
     else:
         for r in result.rows:
             figures = f"错误 {r.errors}，警告 {r.warnings}"
             if r.total_wan:
-                figures += f"，合计投资 {r.total_wan} 万元"
+                from decimal import Decimal
+
+                from dossier.formats import fmt_wan
+
+                figures += f"，合计投资 {fmt_wan(Decimal(r.total_wan))} 万元"
             if r.pages is not None:
                 figures += f"，{r.pages} 页"
             line = f"{r.status}　{r.client}（{r.name}）：{figures}"

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 import click
 
-from dossier.cli import handle_errors, main
-
-SCHEMA = "dossier/1"
+from dossier.cli import main
+from dossier.cli.common import Ui, common_options, envelope, output_option, project_argument
 
 
 def _applicant_uscc(project: Path) -> str | None:
@@ -35,22 +33,26 @@ def _json_value(value):
     return f"{value.normalize():f}" if isinstance(value, Decimal) else str(value)  # 150, not 1.5E+2
 
 
-def _emit(verb: str, problems: list[tuple[str, str, str]], counts: dict, extra: dict, *, as_json: bool, quiet: bool,
-          text: str = "") -> None:
+def _emit(verb: str, problems: list[tuple[str, str, str]], totals: dict, extra: dict, ui: Ui, text: str = "") -> None:
+    """The JSON envelope (``totals``: what was read and written), or the problems on stderr and the
+    rows (YAML) on stdout."""
+    import json
+
+    from dossier.findings import Finding
+
     errors = sum(1 for p in problems if p[0] == "error")
     code = 1 if errors else 0
-    if as_json:
-        click.echo(json.dumps({
-            "schema": SCHEMA, "verb": verb, "exit_code": code,
-            "findings": [{"severity": s, "file": f, "message": m} for s, f, m in problems],
-            "counts": counts, **extra,
-        }, ensure_ascii=False, indent=2, default=_json_value))
+    if ui.json:
+        findings = [Finding("F-IMPORT", s, m, file=f) for s, f, m in problems]
+        # Decimals as written (150, not 1.5E+2): through a JSON round trip with this module's encoder.
+        plain = json.loads(json.dumps({"totals": totals, **extra}, ensure_ascii=False, default=_json_value))
+        ui.emit(envelope(verb, code, findings, **plain))
     else:
         word = {"error": "错误", "warning": "警告", "info": "提示"}
         for severity, file, message in problems:
-            if not quiet or severity != "info":
+            if not ui.quiet or severity != "info":
                 click.echo(f"{word[severity]}：{file}：{message}", err=True)
-        if text and not quiet:
+        if text and not ui.quiet:
             click.echo(text, nl=False)
     sys.exit(code)
 
@@ -71,14 +73,12 @@ def import_group() -> None:
 
 
 @import_group.command("invoices")
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="发票文件...")
 @click.option("--project", "project", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
-              show_default=True, help="项目文件夹（含 enterprise.yaml）。")
+              show_default=True, metavar="文件夹", help="项目文件夹（含 enterprise.yaml）。")
 @click.option("--write", is_flag=True, help="写入 enterprise.yaml（保留注释和排版；按发票号码合并，重复导入不变）。")
-@click.option("--json", "as_json", is_flag=True, help="输出一个 JSON 对象。")
-@click.option("--quiet", "-q", is_flag=True, help="只输出错误和警告。")
-@handle_errors
-def import_invoices(files: tuple[Path, ...], project: Path, write: bool, as_json: bool, quiet: bool) -> None:
+@common_options
+def import_invoices(files: tuple[Path, ...], project: Path, write: bool, ui: Ui) -> None:
     """读取数电发票和增值税电子发票（PDF、OFD、XML），列出（或用 --write 写入）对应的附件6 投资明细行。
 
     退出码：0 成功，1 有发票无法读取或购买方不是申报企业，2 项目文件无法使用。
@@ -107,7 +107,7 @@ def import_invoices(files: tuple[Path, ...], project: Path, write: bool, as_json
                 f"无变化 {len(result.unchanged)} 行。\n" if changed else f"{target} 已包含这些发票，未改动。\n")
     elif found.rows:
         text = _rows_yaml("investments", found.rows)
-    _emit("import invoices", found.problems, counts, extra, as_json=as_json, quiet=quiet, text=text)
+    _emit("import invoices", found.problems, counts, extra, ui, text=text)
 
 
 def _ledger_match(table: str):
@@ -129,20 +129,18 @@ def _ledger_match(table: str):
 
 
 @import_group.command("xlsx")
-@click.argument("ledger", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("ledger", type=click.Path(path_type=Path, dir_okay=False), metavar="台账.xlsx")
 @click.option("--table", type=click.Choice(["investments", "systems", "equipment"]), required=True,
               help="导入到哪张表：investments 附件6 / systems 附件7 / equipment 附件8/9 设备台账。")
 @click.option("--sheet", default=None, metavar="工作表", help="工作表名称（默认第一张）。")
-@click.option("--map", "map_file", type=click.Path(path_type=Path, dir_okay=False), default=None,
+@click.option("--map", "map_file", type=click.Path(path_type=Path, dir_okay=False), default=None, metavar="文件",
               help="映射文件（YAML：列标题: 字段），用于不常见的列标题。")
 @click.option("--project", "project", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
-              show_default=True, help="项目文件夹（含 enterprise.yaml）。")
+              show_default=True, metavar="文件夹", help="项目文件夹（含 enterprise.yaml）。")
 @click.option("--write", is_flag=True, help="写入 enterprise.yaml（保留注释和排版；按编号合并，重复导入不变）。")
-@click.option("--json", "as_json", is_flag=True, help="输出一个 JSON 对象。")
-@click.option("--quiet", "-q", is_flag=True, help="只输出错误和警告。")
-@handle_errors
+@common_options
 def import_xlsx(ledger: Path, table: str, sheet: str | None, map_file: Path | None, project: Path, write: bool,
-                as_json: bool, quiet: bool) -> None:
+                ui: Ui) -> None:
     """从 Excel 台账导入附件6 投资明细、附件7 系统清单或设备台账：按常用中文列名识别各列，金额按表头单位换算为万元。
 
     退出码：0 成功，1 有行无法读取（列出工作表行号），2 文件无法使用。
@@ -177,7 +175,7 @@ def import_xlsx(ledger: Path, table: str, sheet: str | None, map_file: Path | No
     else:
         text = f"# 工作表“{found.sheet}”：识别的列 " + "、".join(f"{h}→{f}" for h, f in found.columns.items()) + "\n"
         text += _rows_yaml(key[-1], found.rows) if found.rows else ""
-    _emit("import xlsx", [(s, w, m) for s, w, m in found.problems], counts, extra, as_json=as_json, quiet=quiet, text=text)
+    _emit("import xlsx", [(s, w, m) for s, w, m in found.problems], counts, extra, ui, text=text)
 
 
 @main.group("export")
@@ -186,15 +184,12 @@ def export_group() -> None:
 
 
 @export_group.command("xlsx")
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="输出的 .xlsx（默认：项目下的 build/附件6-9明细表.xlsx）。")
-@click.option("--json", "as_json", is_flag=True, help="输出一个 JSON 对象。")
-@click.option("--quiet", "-q", is_flag=True, help="不输出。")
-@handle_errors
-def export_xlsx(directory: Path, out: Path | None, as_json: bool, quiet: bool) -> None:
+@project_argument()
+@output_option("输出的 .xlsx（默认：项目下的 build/附件6-9明细表.xlsx）。", file=True)
+@common_options
+def export_xlsx(directory: Path, out: Path | None, ui: Ui) -> None:
     """导出附件6（明细与汇总）、附件7、附件8/9 为 Excel 工作簿：公式实时计算，万元保留两位小数，A4 横向打印。"""
     from dossier.export_xlsx import export_project
 
     target = export_project(directory, out)
-    _emit("export xlsx", [], {"files": 1}, {"output": str(target)}, as_json=as_json, quiet=quiet, text=f"已导出：{target}\n")
+    _emit("export xlsx", [], {"files": 1}, {"output": str(target)}, ui, text=f"已导出：{target}\n")

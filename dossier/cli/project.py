@@ -2,44 +2,46 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 import click
 
-from dossier.cli import handle_errors, main
+from dossier.cli import main
+from dossier.cli.common import Ui, common_options, envelope, project_argument
 
 
 @main.command()
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@project_argument()
 @click.option("--type", "mtype", type=click.Choice(["discrete", "process"]), required=True, help="离散型 discrete / 流程型 process")
-@click.option("--programme", default="wuhan-2025", show_default=True, help="遴选项目")
-@handle_errors
-def init(directory: Path, mtype: str, programme: str) -> None:
+@click.option("--programme", default="wuhan-2025", show_default=True, metavar="项目代号", help="遴选项目")
+@common_options
+def init(directory: Path, mtype: str, programme: str, ui: Ui) -> None:
     """生成项目文件夹模板：enterprise.yaml（带中文注释）、evidence/、media/。"""
     from dossier.scaffold import init_project
 
     written = init_project(directory, mtype, programme)
-    click.echo(f"已生成项目模板：{written}")
-    click.echo("下一步：按注释填写 enterprise.yaml，把佐证材料放入 evidence/、媒体文件放入 media/，然后运行 dossier check。")
+    if ui.json:
+        ui.emit(envelope("init", 0, [], written=str(written)))
+        return
+    ui.echo(f"已生成项目模板：{written}")
+    if not ui.quiet:
+        ui.echo("下一步：按注释填写 enterprise.yaml，把佐证材料放入 evidence/、媒体文件放入 media/，然后运行 dossier check。")
 
 
 @main.command()
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="输出一个 JSON 对象")
-@click.option("--quiet", "-q", is_flag=True, help="只输出错误和警告的数量")
+@project_argument()
 # -- HTML report (issue 6) --------------------------------------------------------------------
-@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="文件",
               help="HTML 报告的位置（默认：项目下的 build/report.html）")
 @click.option("--no-report", is_flag=True, help="不生成 HTML 报告")
 @click.option("--open", "open_report", is_flag=True, help="生成后用浏览器打开 HTML 报告")
 # ---------------------------------------------------------------------------------------------
-@handle_errors
-def check(directory: Path, as_json: bool, quiet: bool, report_path: Path | None, no_report: bool, open_report: bool) -> None:
+@common_options
+def check(directory: Path, report_path: Path | None, no_report: bool, open_report: bool, ui: Ui) -> None:
     """检查项目是否符合通知的各项要求，并生成 HTML 报告。退出码：0 无错误，1 有错误，2 输入无法使用。"""
     from dossier.check import check_project
-    from dossier.cli.output import print_findings
+    from dossier.cli.output import print_check
 
     result = check_project(directory)
     # -- HTML report (issue 6) ---------------------------------------------------------------
@@ -49,14 +51,13 @@ def check(directory: Path, as_json: bool, quiet: bool, report_path: Path | None,
 
         written = write_project_report(result, report_path)
     # -----------------------------------------------------------------------------------------
-    if as_json:
+    if ui.json:
         data = result.to_json()
-        data["report"] = str(written) if written else None
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+        ui.emit(envelope("check", result.exit_code, result.findings, **data, report=str(written) if written else None))
     else:
-        print_findings(result, quiet=quiet)
-        if written and not quiet:
-            click.echo(f"报告：{written}")
+        print_check(ui, result)
+        if written and not ui.quiet:
+            ui.echo(f"报告：{written}")
     if written and open_report:
         from dossier.cli.browser import open_file
 

@@ -13,7 +13,9 @@ Public API::
 manifest dict, for the page map and the stamping guide. Sections whose data is absent say so in
 Chinese instead of disappearing. Guarantees: no network, no scripts, inline CSS and SVG, pictures
 as data URIs; every user value is HTML-escaped (Jinja2 autoescape); the same inputs give the
-same bytes (no clock is read; everything is sorted).
+same bytes (everything is sorted) except for the footer's generation time, which is read from
+``SOURCE_DATE_EPOCH`` when that is set (the reproducible-builds convention), so that the same
+inputs and the same ``SOURCE_DATE_EPOCH`` give the same bytes.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from typing import Any
 
 import jinja2
 
+from dossier import __version__
 from dossier.atomic import write_text
 from dossier.errors import InputError
 from dossier.findings import SEVERITY_LABEL, Finding, count, sort_key
@@ -79,8 +82,34 @@ def finding_groups(findings: list[Finding], programme=None) -> list[dict[str, An
             title = f"资料清单第{number}项 {programme.material_title(number) if programme else ''}".strip()
         else:
             title = "整体要求"
-        out.append({"title": title, "counts": count(items), "findings": [_finding(f) for f in items]})
+        shown = [_finding(f) for f in items]
+        out.append({"title": title, "counts": count(items), "findings": shown, "clusters": clusters(shown)})
     return out
+
+
+def clusters(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Findings of one group under the notice sentence they enforce, in order of first appearance.
+
+    A fresh scaffold has dozens of "未填写" findings citing the same sentence: it is shown once,
+    above them, instead of under every one.
+    """
+    out: dict[str, list[dict[str, Any]]] = {}
+    for f in findings:
+        out.setdefault(f["rule"], []).append(f)
+    return [{"rule": rule, "findings": items} for rule, items in out.items()]
+
+
+def generated_at() -> str:
+    """When the report was made, to the minute: ``SOURCE_DATE_EPOCH`` if set, else now (local time)."""
+    import datetime as dt
+    import os
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        moment = dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
+    else:
+        moment = dt.datetime.now().astimezone()
+    return f"{moment.year}年{moment.month}月{moment.day}日 {moment:%H:%M}"
 
 
 def _finding(f: Finding) -> dict[str, Any]:
@@ -125,7 +154,8 @@ def _rates(figures) -> list[dict[str, str]]:
 
 
 def render_report(
-    result, *, manifest: dict[str, Any] | None = None, media: list[MediaItem] | None = None, manifest_note: str = ""
+    result, *, manifest: dict[str, Any] | None = None, media: list[MediaItem] | None = None, manifest_note: str = "",
+    generated: str = "",
 ) -> str:
     """The report as one HTML string. Pure: reads nothing but its arguments.
 
@@ -166,6 +196,8 @@ def render_report(
         "guide": guide_items(manifest),
         "volume_name": _volume_name(manifest) if pmap else "",
         "manifest_note": manifest_note if pmap else "",
+        "generated": generated,
+        "version": __version__,
     }
     return environment().get_template("report.html.j2").render(**context)
 
@@ -184,7 +216,8 @@ def write_report(
     """Render and write the report atomically. ``media=True`` reads the project's photos and
     video for thumbnails; ``False`` leaves that section out; a list is used as given."""
     items = collect_media(result) if media is True else (None if media is False else media)
-    return write_text(out_html, render_report(result, manifest=manifest, media=items, manifest_note=manifest_note))
+    html = render_report(result, manifest=manifest, media=items, manifest_note=manifest_note, generated=generated_at())
+    return write_text(out_html, html)
 
 
 def load_manifest(out_dir: str | Path) -> dict[str, Any] | None:

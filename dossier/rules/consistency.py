@@ -132,7 +132,7 @@ def equipment(ctx: RuleContext) -> Iterator[Finding]:
         if mtype in types and counts.get(entry.key) is None:
             yield ctx.finding(
                 "Q-COUNT-MISSING", "error", f"附件{att} 缺少“{entry.label}”（equipment.counts.{entry.key}）",
-                ("equipment", "counts"), clause="materials_6", attachment=att,
+                ("equipment", "counts", entry.key), clause="materials_6", attachment=att,
             )
         elif entry.key in counts and mtype not in types and other in types:
             yield ctx.finding(
