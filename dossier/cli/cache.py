@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
 
-import click
-
-from dossier.cli import handle_errors, main
+from dossier.cli import main
+from dossier.cli.common import Ui, common_options, envelope
 
 
 def _mb(n: int) -> str:
@@ -19,9 +17,8 @@ def cache() -> None:
 
 
 @cache.command("info")
-@click.option("--json", "as_json", is_flag=True, help="输出一个 JSON 对象")
-@handle_errors
-def info(as_json: bool) -> None:
+@common_options
+def info(ui: Ui) -> None:
     """显示缓存的位置、各类缓存的大小和上限。"""
     from dossier import cache as store
 
@@ -32,21 +29,25 @@ def info(as_json: bool) -> None:
         k["entries"] += 1
         k["bytes"] += e.size
     total = sum(e.size for e in entries)
-    if as_json:
-        data = {"path": str(store.root()), "bytes": total, "max_bytes": store.max_bytes(), "kinds": kinds}
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    if ui.json:
+        ui.emit(envelope("cache info", 0, [], path=str(store.root()), bytes=total, max_bytes=store.max_bytes(), kinds=kinds))
         return
-    click.echo(f"缓存位置：{store.root()}")
+    ui.echo(f"缓存位置：{store.root()}")
+    if ui.quiet:
+        return
     for name, k in sorted(kinds.items()):
-        click.echo(f"  {name}：{k['entries']} 项，{_mb(k['bytes'])}")
-    click.echo(f"合计 {_mb(total)}，上限 {_mb(store.max_bytes())}（环境变量 DOSSIER_CACHE_MAX_MB 可调整；超出时先删最久未用的）")
+        ui.echo(f"  {name}：{k['entries']} 项，{_mb(k['bytes'])}")
+    ui.echo(f"合计 {_mb(total)}，上限 {_mb(store.max_bytes())}（环境变量 DOSSIER_CACHE_MAX_MB 可调整；超出时先删最久未用的）")
 
 
 @cache.command("clear")
-@handle_errors
-def clear() -> None:
+@common_options
+def clear(ui: Ui) -> None:
     """清空缓存。不影响任何输出文件；下次生成会慢一些。"""
     from dossier import cache as store
 
     freed = store.clear()
-    click.echo(f"已清空缓存：{store.root()}（释放 {_mb(freed)}）")
+    if ui.json:
+        ui.emit(envelope("cache clear", 0, [], path=str(store.root()), freed_bytes=freed))
+        return
+    ui.echo(f"已清空缓存：{store.root()}（释放 {_mb(freed)}）")

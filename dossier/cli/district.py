@@ -7,34 +7,29 @@ from pathlib import Path
 
 import click
 
-from dossier.cli import handle_errors, main
+from dossier.cli import main
+from dossier.cli.common import Ui, common_options, envelope, output_option
 
 
 @main.command("district")
-@click.argument("roots", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("-o", "--output", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="输出文件夹：申报企业汇总表.csv、区级推荐报告（草稿）.docx")
+@click.argument("roots", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="输出文件夹...")
+@output_option("输出文件夹：申报企业汇总表.csv、区级推荐报告（草稿）.docx", required=True)
 @click.option("--order", type=click.Choice(["given", "total"]), default="given", show_default=True,
               help="推荐顺序：given 按命令行给出的顺序；total 按合计投资从高到低")
-@click.option("--json", "as_json", is_flag=True, help="输出一个 JSON 对象")
-@click.option("-q", "--quiet", is_flag=True, help="只输出结果文件和错误")
-@handle_errors
-def district(roots: tuple[Path, ...], out: Path, order: str, as_json: bool, quiet: bool) -> None:
+@common_options
+def district(roots: tuple[Path, ...], out: Path, order: str, ui: Ui) -> None:
     """区经信部门汇总多家企业的 dossier build 输出：汇总表和推荐报告草稿（审核意见留给区里填写）。
 
-    ROOTS 是各企业的 build 输出文件夹（含 manifest.json），或包含多个这类文件夹的目录。
+    每个输出文件夹是一家企业 dossier build 的输出（含 manifest.json），或包含多个这类文件夹的目录。
     """
-    from rich.console import Console
-    from rich.table import Table
-
-    from dossier.cli.envelope import envelope, print_findings, print_json
     from dossier.district import build_district
+    from dossier.formats import fmt_wan
 
     result = build_district(list(roots), out, order=order)
-    if as_json:
-        print_json(envelope(
-            "district", result.findings, output=str(result.out), letter=str(result.letter), table=str(result.table),
-            total_wan=f"{result.total_wan:.2f}",
+    if ui.json:
+        ui.emit(envelope(
+            "district", result.exit_code, result.findings, output=str(result.out), letter=str(result.letter),
+            table=str(result.table), total_wan=f"{result.total_wan:.2f}",
             applicants=[
                 {"enterprise": a.enterprise, "uscc": a.uscc, "type": a.type_label, "industry": a.industry,
                  "district": a.district, "project": a.project,
@@ -45,8 +40,8 @@ def district(roots: tuple[Path, ...], out: Path, order: str, as_json: bool, quie
             ],
         ))
         sys.exit(result.exit_code)
-    if not quiet:
-        from dossier.formats import fmt_wan
+    if not ui.quiet:
+        from rich.table import Table
 
         table = Table(title=f"申报企业汇总（{len(result.applicants)} 家）", title_justify="left")
         for col in ("序号", "企业", "类型", "行业", "合计投资（万元）", "研发占比", "错误/警告/提示", "页/张"):
@@ -55,9 +50,9 @@ def district(roots: tuple[Path, ...], out: Path, order: str, as_json: bool, quie
             table.add_row(str(i), a.enterprise, a.type_label, a.industry, "—" if a.total_wan is None else fmt_wan(a.total_wan),
                           a.rd_ratio, f"{a.findings['error']}/{a.findings['warning']}/{a.findings['info']}",
                           f"{a.pages}/{a.sheets}")
-        Console(highlight=False, width=max(120, Console().width)).print(table)
-        click.echo(f"合计投资 {fmt_wan(result.total_wan)} 万元")
-    click.echo(f"已生成：{result.table}")
-    click.echo(f"已生成：{result.letter}（审核意见一节请区经信部门填写）")
-    print_findings(f for f in result.findings if not quiet or f.severity == "error")
+        ui.console().print(table)  # markup off: names from the manifests are printed as written
+        ui.say(f"合计投资 {fmt_wan(result.total_wan)} 万元")
+    ui.echo(f"已生成：{result.table}")
+    ui.echo(f"已生成：{result.letter}（审核意见一节请区经信部门填写）")
+    ui.print_findings(result.findings, summary=bool(result.findings))
     sys.exit(result.exit_code)

@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from dossier.context import BLANK, base_context, change_text, scenario_rows, totals_context
+from dossier.context import BLANK, base_context, change_text, need, scenario_rows, totals_context
 from dossier.figures import DATE_LABEL, Figures
 from dossier.formats import fmt_wan, wan
 from dossier.model import Application
@@ -217,10 +217,18 @@ def scenario_items(app: Application, programme: Programme, figures: Figures) -> 
     for entry in programme.scenarios:
         stage_order.setdefault(entry.get("stage", ""), len(stage_order))
     code_order = {entry.key: i for i, entry in enumerate(programme.scenarios)}
+    # The rows follow the whole catalogue (附件3/5 answer every line); find each declared scenario's own.
+    by_code = {row["code"]: row for row in rows}
     items = []
-    for sc, row in zip(app.scenarios, rows, strict=True):
+    seen: set[str] = set()
+    for sc in app.scenarios:
         if sc.implemented not in ("yes", "partial"):
             continue
+        entry = programme.scenarios.find(sc.code)
+        row = by_code.get(entry.key) if entry else next((r for r in rows if r["code"] == need(sc.code)), None)
+        if row is None or row["code"] in seen:
+            continue  # a code declared twice is one scenario (S-DUPLICATE says so)
+        seen.add(row["code"])
         sys_names = []
         for sid in sc.systems:
             s = systems.get(sid)
