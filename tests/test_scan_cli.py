@@ -65,7 +65,7 @@ def test_progress_is_plain_lines_on_stderr_when_not_a_terminal(bound, tmp_path):
     volume, manifest = bound
     result = run(make_scan(volume, tmp_path / "s.pdf"), "--against", manifest)
     assert result.exit_code == 0
-    assert "读取扫描页：共 4 项……" in result.stderr and "读取扫描页：完成" in result.stderr
+    assert "读取扫描页（共 4 项）" in result.stderr and "比对成册页面" in result.stderr
     assert "读取扫描页" not in result.stdout
 
 
@@ -84,4 +84,4 @@ def test_progress_is_a_rich_bar_on_a_terminal(bound, tmp_path, monkeypatch):
     volume, manifest = bound
     result = run(make_scan(volume, tmp_path / "s.pdf"), "--against", manifest)
     assert result.exit_code == 0
-    assert "4/4" in result.stderr and "读取扫描页：共" not in result.stderr  # the bar, not plain lines
+    assert "4/4" in result.stderr and "读取扫描页（共" not in result.stderr  # the bar, not plain lines

@@ -32,8 +32,11 @@ def progress_display(enabled: bool = True, *, stream: TextIO | None = None) -> I
 
 
 def _is_terminal(stream: TextIO) -> bool:
+    """As rich decides it: a TTY, or what ``TTY_COMPATIBLE``/``FORCE_COLOR`` declare one (an IDE's console)."""
+    from rich.console import Console
+
     try:
-        return stream.isatty()
+        return Console(file=stream).is_terminal
     except (AttributeError, ValueError):
         return False
 
