@@ -27,6 +27,7 @@ import shutil
 import signal
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -174,6 +175,7 @@ def convert_all(
     timeout: float = DEFAULT_TIMEOUT,
     font_pairs: dict[str, str] | None = None,
     export: str = "pdf:writer_pdf_Export",
+    runner: Callable[[list[Path], dict[str, str]], list[bytes]] | None = None,
 ) -> list[Conversion]:
     """Convert each ``(docx, pdf_target)``; the targets are written atomically.
 
@@ -183,6 +185,8 @@ def convert_all(
     call. Raises :class:`ToolError` when LibreOffice is missing, times out, or a PDF is missing or
     unreadable (naming the document). ``font_pairs``: document font → installed font (default: the
     :func:`dossier.fontmap.plan_for` of these documents).
+    ``runner(docs, font_pairs)``: converts the documents (default export only) instead of a fresh soffice
+    call (``dossier watch`` passes :meth:`dossier.warm_office.WarmOffice.convert`).
     """
     import json
 
@@ -218,7 +222,11 @@ def convert_all(
     if todo:
         exe = exe or find_soffice(soffice)
         seed = cache_dir / f"profile-{hashlib.sha256((identity or tool_identity(exe)).encode() + conf).hexdigest()[:16]}" if cache_dir else None
-        pdfs = _run_soffice(exe, [d for d, _, _ in todo], conf_path, timeout, seed, font_pairs, export)
+        docs = [d for d, _, _ in todo]
+        if runner is not None and export == "pdf:writer_pdf_Export":
+            pdfs = runner(docs, font_pairs)
+        else:
+            pdfs = _run_soffice(exe, docs, conf_path, timeout, seed, font_pairs, export)
         for (docx, target, key), data in zip(todo, pdfs, strict=True):
             data = deterministic_pdf(data)
             if cache_dir is not None:
