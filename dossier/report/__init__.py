@@ -20,6 +20,7 @@ inputs and the same ``SOURCE_DATE_EPOCH`` give the same bytes.
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 from typing import Any
@@ -43,8 +44,11 @@ __all__ = [
 ]
 
 
+@functools.lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
     """The report templates' environment (``templates/report/``, see :mod:`dossier.resources`)."""
+    # One per process: compiling the report template costs ~0.2 s, paid once by `dossier watch`.
+    # Jinja's loader still reloads a template whose file changed (auto_reload).
     from dossier.resources import resource
 
     return jinja2.Environment(
