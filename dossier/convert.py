@@ -149,6 +149,9 @@ def deterministic_pdf(data: bytes) -> bytes:
                 del pdf.docinfo[key]
         if "/Metadata" in pdf.Root:
             del pdf.Root["/Metadata"]
+        from dossier.pdf_fonts import normalise_type1_ids
+
+        normalise_type1_ids(pdf)  # LibreOffice numbers its Type 1 fonts per process, not per document
         for key in ("/DocChecksum", "/ID"):
             # /DocChecksum: LibreOffice's own trailer key, an MD5 that includes the time. /ID: qpdf
             # keeps an existing first element, so it goes too and both halves come from the content.
