@@ -101,20 +101,19 @@ class Watcher:
             r.error = exc.render()
             r.seconds = time.perf_counter() - start
             return r
-        r.findings = list(check.findings)
+        if not any(f.severity == "error" for f in check.findings):
+            try:
+                result = build_project(self.root, self.out, check=check, converter=self.convert)
+            except DossierError as exc:
+                r.error = exc.render()
+            else:
+                r.built, r.result = True, result
+                if result.report is not None:
+                    add_reload(result.report)
+        # After the build: it adds its own findings (a PDF whose text differs from its .docx).
+        r.findings = list(r.result.findings if r.built else check.findings)
         r.added, r.removed = diff(self.last, r.findings)
         self.last = r.findings
-        if any(f.severity == "error" for f in r.findings):
-            r.seconds = time.perf_counter() - start
-            return r
-        try:
-            result = build_project(self.root, self.out, check=check, converter=self.convert)
-        except DossierError as exc:
-            r.error = exc.render()
-        else:
-            r.built, r.result = True, result
-            if result.report is not None:
-                add_reload(result.report)
         r.seconds = time.perf_counter() - start
         return r
 
