@@ -55,37 +55,53 @@ class WarmOffice:
                 "--norestore", "--nologo", "--nolockcheck"]
 
     def start(self) -> WarmOffice:
-        """Start the office and wait until it accepts conversions (a first, tiny one)."""
+        """Start the office and wait until it accepts conversions (a first, tiny one).
+
+        The office may still be opening its document when it reports ready; a conversion handed
+        over in that moment leaves it with no open document, and it exits. So a start is checked
+        (the office must outlive its first conversion) and retried with a longer wait, three times.
+        """
+        for settle in (0.5, 2.0, 5.0):
+            if self._start_once(settle):
+                return self
+        self.close()
+        raise ToolError("后台 LibreOffice 启动后意外退出", file=str(self.exe), hint="关闭其他 LibreOffice 后重试。")
+
+    def _start_once(self, settle: float) -> bool:
+        if self.proc is not None:
+            _kill_group(self.proc)
+            self.proc = None
         if self.tmp is None:
             self.tmp = Path(tempfile.mkdtemp(prefix="dossier-watch-lo-"))
             self.env["HOME"] = str(self.tmp)  # LibreOffice may write to $HOME; keep the user's untouched
         keep = self.tmp / "keep.txt"
         keep.write_text("dossier watch\n", encoding="utf-8")
+        # Ready once the office has opened ``keep``: its document lock file appears (a stale one,
+        # left by an office that was killed, is removed first).
+        ready = self.tmp / f".~lock.{keep.name}#"
+        ready.unlink(missing_ok=True)
         kwargs: dict = {"env": self.env, "cwd": self.tmp, "stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
         if os.name == "posix":
             kwargs["start_new_session"] = True  # its own process group: close() kills soffice.bin too
         try:
             self.proc = subprocess.Popen([*self._args(), str(keep)], **kwargs)
         except OSError as exc:
+            self.close()
             raise ToolError(f"无法启动 LibreOffice：{exc.strerror or exc}", file=str(self.exe),
                             hint="请确认 LibreOffice 安装完整，或重新运行 scripts/setup.sh。") from None
-        # Ready when the office has opened ``keep`` (its document lock file appears): a conversion
-        # handed over before that would find no open document and make the office exit afterwards.
-        ready = self.tmp / f".~lock.{keep.name}#"
         deadline = time.monotonic() + START_TIMEOUT
         while not ready.exists():
             if self.proc.poll() is not None or time.monotonic() > deadline:
                 self.close()
                 raise ToolError("LibreOffice 未能在后台启动", file=str(self.exe), hint="关闭其他 LibreOffice 后重试。")
             time.sleep(0.05)
+        time.sleep(settle)
         # Not ``keep`` itself: converting the open document closes it, and the office would exit.
         probe = self.tmp / "warmup.txt"
         probe.write_text("dossier\n", encoding="utf-8")
         self._client([probe], self.tmp / "warmup")
-        if not self.alive():
-            self.close()
-            raise ToolError("后台 LibreOffice 启动后意外退出", file=str(self.exe), hint="关闭其他 LibreOffice 后重试。")
-        return self
+        time.sleep(0.5)  # an office left without a document exits right after the conversion
+        return self.alive()
 
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None

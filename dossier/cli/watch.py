@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import sys
 import threading
@@ -37,10 +38,11 @@ def watch(directory: Path, out: Path | None, quiet: bool) -> None:
         watcher = Watcher(directory, out, office.convert)
         _report(watcher.rebuild(), quiet, first=True)
         click.echo(f"正在监视 {directory}（enterprise.yaml、evidence/、media/、templates/）；按 Ctrl-C 停止。")
-        for batch in events(watcher.root, watcher.out, stop):
-            names = sorted({Path(p).name for p in batch})
-            click.echo(f"\n检测到修改：{'、'.join(names[:5])}{' 等' if len(names) > 5 else ''}")
-            _report(watcher.rebuild(), quiet)
+        with contextlib.closing(events(watcher.root, watcher.out, stop)) as batches:  # closing stops the observer
+            for batch in batches:
+                names = sorted({Path(p).name for p in batch})
+                click.echo(f"\n检测到修改：{'、'.join(names[:5])}{' 等' if len(names) > 5 else ''}")
+                _report(watcher.rebuild(), quiet)
     except KeyboardInterrupt:
         stop.set()
         click.echo("\n已停止监视。", err=True)
