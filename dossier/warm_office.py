@@ -16,6 +16,7 @@ the temporary profile.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -164,22 +165,20 @@ class WarmOffice:
 
 
 def _kill_group(proc: subprocess.Popen) -> None:
-    """SIGTERM the process group, then SIGKILL what is left after 3 s."""
-    for sig, wait in ((signal.SIGTERM, 3.0), (signal.SIGKILL, 5.0)):
-        try:
-            if os.name == "posix":
+    """SIGTERM the process group, then SIGKILL what is left after 3 s (Windows: kill the process)."""
+    if os.name == "posix":
+        for sig, wait in ((signal.SIGTERM, 3.0), (signal.SIGKILL, 5.0)):
+            with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(proc.pid, sig)
-            else:
-                proc.kill()
-        except (ProcessLookupError, PermissionError):
-            pass
-        try:
-            proc.wait(timeout=wait)
-            break
-        except subprocess.TimeoutExpired:
-            continue
-    if os.name == "posix":  # soffice.bin may outlive oosplash (the group leader) for a moment
-        try:
+            try:
+                proc.wait(timeout=wait)
+                break
+            except subprocess.TimeoutExpired:
+                continue
+        # soffice.bin may outlive oosplash (the group leader) for a moment
+        with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
+    else:
+        proc.kill()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=10)
