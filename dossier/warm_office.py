@@ -45,6 +45,7 @@ class WarmOffice:
             self.env["FONTCONFIG_FILE"] = str(conf)
         self.tmp: Path | None = None
         self.proc: subprocess.Popen | None = None
+        self.pairs: dict[str, str] = {}  # the font replacement table the running office has
 
     @property
     def profile(self) -> Path:
@@ -55,13 +56,14 @@ class WarmOffice:
         return [str(self.exe), f"-env:UserInstallation={self.profile.as_uri()}", "--headless", "--invisible",
                 "--norestore", "--nologo", "--nolockcheck"]
 
-    def start(self) -> WarmOffice:
+    def start(self, font_pairs: dict[str, str] | None = None) -> WarmOffice:
         """Start the office and wait until it accepts conversions (a first, tiny one).
 
         The office may still be opening its document when it reports ready; a conversion handed
         over in that moment leaves it with no open document, and it exits. So a start is checked
         (the office must outlive its first conversion) and retried with a longer wait, three times.
         """
+        self.pairs = dict(font_pairs or {})
         for settle in (0.5, 2.0, 5.0):
             if self._start_once(settle):
                 return self
@@ -75,6 +77,12 @@ class WarmOffice:
         if self.tmp is None:
             self.tmp = Path(tempfile.mkdtemp(prefix="dossier-watch-lo-"))
             self.env["HOME"] = str(self.tmp)  # LibreOffice may write to $HOME; keep the user's untouched
+            # Its own temporary files (lu*.tmp) too, so that they go with the folder.
+            self.env["TMPDIR"] = self.env["TMP"] = self.env["TEMP"] = str(self.tmp)
+        from dossier.fontmap import write_replacement_table
+
+        shutil.rmtree(self.profile, ignore_errors=True)  # a fresh profile: the table is written once
+        write_replacement_table(self.profile, self.pairs)
         keep = self.tmp / "keep.txt"
         keep.write_text("dossier watch\n", encoding="utf-8")
         # Ready once the office has opened ``keep``: its document lock file appears (a stale one,
@@ -107,12 +115,14 @@ class WarmOffice:
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
 
-    def convert(self, docs: list[Path]) -> list[bytes]:
-        """PDF bytes of each ``docs`` (distinct stems), converted by the running office."""
+    def convert(self, docs: list[Path], font_pairs: dict[str, str] | None = None) -> list[bytes]:
+        """PDF bytes of each ``docs`` (distinct stems), converted by the running office. ``font_pairs``:
+        the font replacements (:func:`dossier.fontmap.plan_for`); the office is restarted when they
+        differ from the ones it runs with (they live in its profile, read at start)."""
         import pikepdf
 
-        if not self.alive():
-            self.start()
+        if not self.alive() or dict(font_pairs or {}) != self.pairs:
+            self.start(font_pairs)
         assert self.tmp is not None
         outdir = Path(tempfile.mkdtemp(prefix="out-", dir=self.tmp))
         try:
