@@ -160,7 +160,7 @@ def build_project(
         waiting = lambda: progress("等待另一个 dossier 进程写完输出文件夹", 0, None)  # noqa: E731
         with staged_folder(target, carry=_carried(target), waiting=waiting) as stage:
             _build_into(stage, target, result, check, specs, contexts, root=root, soffice=soffice,
-                        duplex=duplex, seal_group=seal_group, progress=progress)
+                        duplex=duplex, seal_group=seal_group, progress=progress, converter=converter)
     except DossierError as exc:
         # A message names the document where the user will look for it, not in the staging folder.
         if stage is not None and exc.file:
@@ -173,7 +173,7 @@ def build_project(
 def _build_into(
     stage: Path, target: Path, result: BuildResult, check: CheckResult, specs: list[DocumentSpec],
     contexts: dict[str, dict[str, Any]], *, root: Path, soffice: Path, duplex: bool, seal_group: int | None,
-    progress: Progress,
+    progress: Progress, converter: Callable[[list[Path], dict[str, str]], list[bytes]] | None = None,
 ) -> None:
     """Everything a build writes, written into ``stage`` (which replaces ``target`` afterwards)."""
     app, programme = check.project.app, check.programme
