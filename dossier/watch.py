@@ -154,8 +154,14 @@ def events(root: Path, out: Path, stop: threading.Event) -> Iterable[set[str]]:
                 if p and watched(root, p, out):
                     changes.put(str(p))
 
+    # Not the whole folder recursively: the build replaces its output folder whole (a staged rename),
+    # and watchdog's inotify thread dies on a watched folder that is renamed away.
     observer = Observer()
-    observer.schedule(Handler(), str(root), recursive=True)
+    handler = Handler()
+    observer.schedule(handler, str(root), recursive=False)
+    for name in WATCHED_DIRS:
+        if (root / name).is_dir():
+            observer.schedule(handler, str(root / name), recursive=True)
     observer.start()
     try:
         while not stop.is_set():
