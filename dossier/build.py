@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -117,6 +118,8 @@ def build_project(
     duplex: bool = False,
     seal_group: int | None = None,
     progress: Progress | None = None,
+    check: CheckResult | None = None,
+    converter: Callable[[list[Path], dict[str, str]], list[bytes]] | None = None,
 ) -> BuildResult:
     """Build every document of the project at ``root`` into ``out``, replacing it whole.
 
@@ -124,11 +127,14 @@ def build_project(
     errors and ``force`` is false. Raises :class:`InputError` for unusable input or templates and
     :class:`ToolError` when LibreOffice is missing or fails; then ``out`` is left as it was. Another
     process building into ``out`` is waited for. ``progress`` is told each step (:mod:`dossier.progress`).
+    ``check``: this project's check, when the caller has just run it (``dossier watch``); ``converter``:
+    see :func:`dossier.convert.convert_all`'s ``runner``.
     """
     root = Path(root)
     progress = progress or silent
     progress("检查材料", 0, None)
-    check = check_project(root, today=today, media=media)
+    if check is None:
+        check = check_project(root, today=today, media=media)
     errors = [f for f in check.findings if f.severity == "error"]
     target = output_dir(root, out)
     result = BuildResult(out=target, refused=False, draft=bool(errors), findings=check.findings, check=check)
@@ -154,7 +160,7 @@ def build_project(
         waiting = lambda: progress("等待另一个 dossier 进程写完输出文件夹", 0, None)  # noqa: E731
         with staged_folder(target, carry=_carried(target), waiting=waiting) as stage:
             _build_into(stage, target, result, check, specs, contexts, root=root, soffice=soffice,
-                        duplex=duplex, seal_group=seal_group, progress=progress)
+                        duplex=duplex, seal_group=seal_group, progress=progress, converter=converter)
     except DossierError as exc:
         # A message names the document where the user will look for it, not in the staging folder.
         if stage is not None and exc.file:
@@ -167,7 +173,7 @@ def build_project(
 def _build_into(
     stage: Path, target: Path, result: BuildResult, check: CheckResult, specs: list[DocumentSpec],
     contexts: dict[str, dict[str, Any]], *, root: Path, soffice: Path, duplex: bool, seal_group: int | None,
-    progress: Progress,
+    progress: Progress, converter: Callable[[list[Path], dict[str, str]], list[bytes]] | None = None,
 ) -> None:
     """Everything a build writes, written into ``stage`` (which replaces ``target`` afterwards)."""
     app, programme = check.project.app, check.programme
@@ -189,7 +195,7 @@ def _build_into(
 
     fonts = plan_for([docx for docx, _ in jobs])  # official fonts this machine lacks, and their stand-ins
     progress("转换为 PDF（LibreOffice）", 0, len(jobs))
-    conversions = convert_all(jobs, cache_dir=cache_dir("pdf"), soffice=soffice, font_pairs=fonts.pairs)
+    conversions = convert_all(jobs, cache_dir=cache_dir("pdf"), soffice=soffice, font_pairs=fonts.pairs, runner=converter)
     result.cached = sum(1 for c in conversions if c.cached)
     result.converted = len(conversions) - result.cached
     progress("核对 PDF 与 Word 文字一致", 0, None)

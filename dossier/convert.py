@@ -27,13 +27,14 @@ import shutil
 import signal
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from dossier.atomic import temporary_folder, write_bytes
 from dossier.errors import ToolError
 
-PIPELINE = "dossier-pdf-5"  # bump when the post-processing changes, to invalidate cached PDFs
+PIPELINE = "dossier-pdf-6"  # bump when the post-processing changes, to invalidate cached PDFs
 DEFAULT_TIMEOUT = 240.0
 WINDOWS_PATHS = tuple(
     str(Path(base) / "LibreOffice" / "program" / "soffice.exe")
@@ -148,6 +149,9 @@ def deterministic_pdf(data: bytes) -> bytes:
                 del pdf.docinfo[key]
         if "/Metadata" in pdf.Root:
             del pdf.Root["/Metadata"]
+        from dossier.pdf_fonts import normalise_type1_ids
+
+        normalise_type1_ids(pdf)  # LibreOffice numbers its Type 1 fonts per process, not per document
         for key in ("/DocChecksum", "/ID"):
             # /DocChecksum: LibreOffice's own trailer key, an MD5 that includes the time. /ID: qpdf
             # keeps an existing first element, so it goes too and both halves come from the content.
@@ -174,6 +178,7 @@ def convert_all(
     timeout: float = DEFAULT_TIMEOUT,
     font_pairs: dict[str, str] | None = None,
     export: str = "pdf:writer_pdf_Export",
+    runner: Callable[[list[Path], dict[str, str]], list[bytes]] | None = None,
 ) -> list[Conversion]:
     """Convert each ``(docx, pdf_target)``; the targets are written atomically.
 
@@ -183,6 +188,8 @@ def convert_all(
     call. Raises :class:`ToolError` when LibreOffice is missing, times out, or a PDF is missing or
     unreadable (naming the document). ``font_pairs``: document font → installed font (default: the
     :func:`dossier.fontmap.plan_for` of these documents).
+    ``runner(docs, font_pairs)``: converts the documents (default export only) instead of a fresh soffice
+    call (``dossier watch`` passes :meth:`dossier.warm_office.WarmOffice.convert`).
     """
     import json
 
@@ -218,7 +225,11 @@ def convert_all(
     if todo:
         exe = exe or find_soffice(soffice)
         seed = cache_dir / f"profile-{hashlib.sha256((identity or tool_identity(exe)).encode() + conf).hexdigest()[:16]}" if cache_dir else None
-        pdfs = _run_soffice(exe, [d for d, _, _ in todo], conf_path, timeout, seed, font_pairs, export)
+        docs = [d for d, _, _ in todo]
+        if runner is not None and export == "pdf:writer_pdf_Export":
+            pdfs = runner(docs, font_pairs)
+        else:
+            pdfs = _run_soffice(exe, docs, conf_path, timeout, seed, font_pairs, export)
         for (docx, target, key), data in zip(todo, pdfs, strict=True):
             data = deterministic_pdf(data)
             if cache_dir is not None:

@@ -94,3 +94,4 @@ from dossier.cli import cache as _cache  # noqa: E402,F401
 from dossier.cli import deck as _deck  # noqa: E402,F401
 from dossier.cli import site as _site  # noqa: E402,F401
 from dossier.cli import district as _district  # noqa: E402,F401
+from dossier.cli import watch as _watch  # noqa: E402,F401

@@ -49,7 +49,7 @@ def inspect_photo(path: Path, out: Collector, size: int, limits: MediaLimits) ->
                 facts.update(_header_facts(im))
                 if not _check_format(name, path, out, im.format or "", limits):
                     return facts
-                _decode(im)
+                _decode_once(path, im)
     except Image.DecompressionBombError:
         out.error("M-PHOTO-PIXELS", f"照片 {name} 像素数过多，超过安全上限 {2 * Image.MAX_IMAGE_PIXELS:,}，"
                   "拒绝解码；请缩小到 4000 万像素以内再提交。")
@@ -116,6 +116,19 @@ def _check_format(name: str, path: Path, out: Collector, real: str, limits: Medi
         out.error("M-PHOTO-FORMAT", f"照片 {name} 是 {real} 格式，请转换为 {allowed} 后提交。")
         return False
     return True
+
+
+def _decode_once(path: Path, im: Image.Image) -> None:
+    """:func:`_decode`, remembered by the file's content: a photo proven whole once is not decoded
+    again by the next check (~0.1 s a photo). A failure raises and is not remembered."""
+    from PIL import __version__ as pillow
+    from dossier.cache import cached_json
+
+    def compute() -> bool:
+        _decode(im)
+        return True
+
+    cached_json("photo-whole", path, compute, extra=f"pillow:{pillow}")
 
 
 def _decode(im: Image.Image) -> None:

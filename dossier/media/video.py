@@ -38,17 +38,22 @@ def fmt_duration(seconds: Decimal) -> str:
 
 def probe(path: Path) -> dict[str, Any]:
     """ffmpeg's view of the container; raises OSError (moviepy's IOError) for what ffmpeg cannot read."""
+    from dossier.cache import cached_json
+
+    try:
+        # ffmpeg costs ~0.15 s a file to start; a rebuild asks about the same video again. moviepy
+        # (~0.2 s to import, numpy with it) is imported only when the answer is not cached.
+        return cached_json("video-probe", path, lambda: _parse_infos(path))
+    except FileNotFoundError as exc:
+        raise ToolError("无法运行 ffmpeg", hint="重新安装：pip install imageio-ffmpeg") from exc
+
+
+def _parse_infos(path: Path) -> dict[str, Any]:
     try:
         from moviepy.video.io.ffmpeg_reader import ffmpeg_parse_infos
     except RuntimeError as exc:  # imageio-ffmpeg raises this when its binary is missing
         raise ToolError("找不到 ffmpeg（应随 imageio-ffmpeg 一起安装）", hint="重新安装：pip install imageio-ffmpeg") from exc
-    from dossier.cache import cached_json
-
-    try:
-        # ffmpeg costs ~0.15 s a file to start; a rebuild asks about the same video again.
-        return cached_json("video-probe", path, lambda: ffmpeg_parse_infos(str(path), check_duration=True, decode_file=False))
-    except FileNotFoundError as exc:
-        raise ToolError("无法运行 ffmpeg", hint="重新安装：pip install imageio-ffmpeg") from exc
+    return ffmpeg_parse_infos(str(path), check_duration=True, decode_file=False)
 
 
 def inspect_video(path: Path, out: Collector, size: int, limits: MediaLimits) -> dict[str, Any]:

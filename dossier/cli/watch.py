@@ -1,0 +1,68 @@
+"""``dossier watch [DIR] [-o OUT]``: rebuild after each save, LibreOffice kept warm."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+import threading
+from pathlib import Path
+
+from dossier.cli import main
+from dossier.cli.common import Ui, common_options, envelope, output_option, project_argument
+
+
+@main.command()
+@project_argument()
+@output_option("输出文件夹（默认：项目下的 build/）")
+@common_options
+def watch(directory: Path, out: Path | None, ui: Ui) -> None:
+    """监视 enterprise.yaml、evidence/、media/ 和 templates/：每次保存后重新检查，列出新增和消除的问题，
+    并重新生成受影响的文书与装订本（LibreOffice 常驻后台）。按 Ctrl-C 停止。--json 时每轮输出一个 JSON 对象。"""
+    from dossier.warm_office import WarmOffice
+    from dossier.watch import Watcher, events
+
+    stop = threading.Event()
+    office = WarmOffice()  # started by the first conversion, with that build's font replacements
+    try:
+        watcher = Watcher(directory, out, office.convert)
+        _report(ui, watcher.rebuild(), first=True)
+        ui.echo(f"正在监视 {directory}（enterprise.yaml、evidence/、media/、templates/）；按 Ctrl-C 停止。")
+        with contextlib.closing(events(watcher.root, watcher.out, stop)) as batches:  # closing stops the observer
+            for batch in batches:
+                names = sorted({Path(p).name for p in batch})
+                ui.echo(f"\n检测到修改：{'、'.join(names[:5])}{' 等' if len(names) > 5 else ''}")
+                _report(ui, watcher.rebuild())
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: the normal way to stop
+        stop.set()
+        ui.echo("\n已停止监视。", err=True)
+    finally:
+        office.close()
+    sys.exit(0)
+
+
+def _report(ui: Ui, r, first: bool = False) -> None:  # noqa: ANN001 - dossier.watch.Round
+    from dossier.findings import SEVERITY_LABEL, count, exit_code
+
+    if ui.json:
+        ui.emit(envelope("watch", 2 if r.error else exit_code(r.findings), r.findings, added=[f.to_dict() for f in r.added],
+                         removed=[f.to_dict() for f in r.removed], built=r.built, error=r.error,
+                         seconds=round(r.seconds, 2)))
+        return
+    if r.error is not None:
+        ui.echo(f"错误：{r.error}", err=True)
+        ui.echo("输入无法使用，保留上次生成的文件。", err=True)
+        return
+    if not ui.quiet:
+        for f in (r.findings if first else r.added):
+            ui.echo(f"  {'检查结果' if first else '新增'}·{SEVERITY_LABEL[f.severity]}  {f.where()}  {f.message}")
+        if not first:
+            for f in r.removed:
+                ui.echo(f"  已消除·{SEVERITY_LABEL[f.severity]}  {f.where()}  {f.message}")
+    c = count(r.findings)
+    change = "" if first else f"新增 {len(r.added)} 个、消除 {len(r.removed)} 个问题；"
+    ui.echo(f"{change}当前共 {c['error']} 个错误、{c['warning']} 个警告、{c['info']} 个提示。")
+    if r.built:
+        res = r.result
+        ui.echo(f"已重新生成（转换 {res.converted} 份，缓存复用 {res.cached} 份，用时 {r.seconds:.1f} 秒）：{res.out}")
+    else:
+        ui.echo("检查有错误，未重新生成；保留上次生成的文件。", err=True)

@@ -1,0 +1,149 @@
+"""``dossier watch``: a save triggers a rebuild; a broken save keeps the last good output; Ctrl-C
+leaves no LibreOffice and no temporary profile behind."""
+
+from __future__ import annotations
+
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from build_fixtures import discrete_data, write_full_project
+from dossier.build import VOLUME
+from dossier.findings import Finding
+from dossier.watch import VERSION_JS, add_reload, diff, watched
+
+
+def test_watched_paths(tmp_path):
+    root, out = tmp_path, tmp_path / "build"
+    assert watched(root, root / "enterprise.yaml", out)
+    assert watched(root, root / "evidence" / "R01" / "合同.pdf", out)
+    assert watched(root, root / "media" / "1.jpg", out)
+    assert watched(root, root / "templates" / "report.docx", out)
+    assert not watched(root, out / "report.html", out)  # its own output
+    assert not watched(root, root / "notes.txt", out)
+    assert not watched(root, root / ".enterprise.yaml.swp", out)
+    assert not watched(root, root / "evidence" / "~$合同.docx", out)
+    assert not watched(root, tmp_path.parent / "enterprise.yaml", out)
+
+
+def test_diff_names_added_and_removed():
+    a = Finding("A", "error", "旧问题", file="enterprise.yaml", line=3)
+    b = Finding("B", "warning", "仍在")
+    c = Finding("C", "info", "新问题")
+    added, removed = diff([a, b], [b, c])
+    assert added == [c] and removed == [a]
+
+
+def test_report_reloads_when_rebuilt(tmp_path):
+    report = tmp_path / "report.html"
+    report.write_text("<html><body><p>一</p></body></html>", encoding="utf-8")
+    add_reload(report)
+    first = report.read_text(encoding="utf-8")
+    version = (tmp_path / VERSION_JS).read_text(encoding="utf-8")
+    assert VERSION_JS in first and first.index("<script>") < first.index("</body>")
+    mine = first.split("var mine='")[1].split("'")[0]
+    assert f"'{mine}'" in version  # the page and the version file agree until the next rebuild
+    report.write_text("<html><body><p>二</p></body></html>", encoding="utf-8")
+    add_reload(report)
+    assert f"'{mine}'" not in (tmp_path / VERSION_JS).read_text(encoding="utf-8")
+
+
+def _change_summary(yaml_path: Path, suffix: str) -> None:
+    from ruamel.yaml import YAML
+
+    yaml = YAML()
+    data = yaml.load(yaml_path.read_text(encoding="utf-8"))
+    data["project"]["summary"] = str(data["project"]["summary"]).rstrip() + suffix
+    with open(yaml_path, "w", encoding="utf-8") as fh:
+        yaml.dump(data, fh)
+
+
+class _Lines:
+    """The watch process's output, line by line, read in a thread."""
+
+    def __init__(self, proc: subprocess.Popen) -> None:
+        self.q: queue.Queue[str] = queue.Queue()
+        self.seen: list[str] = []
+        threading.Thread(target=self._read, args=(proc.stdout,), daemon=True).start()
+
+    def _read(self, stream) -> None:
+        for line in stream:
+            self.q.put(line)
+
+    def wait_for(self, text: str, timeout: float = 300) -> list[str]:
+        start, got = time.monotonic(), []
+        while time.monotonic() - start < timeout:
+            try:
+                line = self.q.get(timeout=1)
+            except queue.Empty:
+                continue
+            got.append(line)
+            self.seen.append(line)
+            if text in line:
+                return got
+        raise AssertionError(f"没有等到“{text}”；输出：\n{''.join(self.seen)}")
+
+
+def _processes_mentioning(needle: str) -> list[int]:
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if needle.encode() in (entry / "cmdline").read_bytes():
+                    pids.append(int(entry.name))
+            except OSError:
+                pass
+    return pids
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
+def test_watch_rebuilds_keeps_last_good_output_and_stops_cleanly(tmp_path):
+    root = write_full_project(tmp_path / "proj", discrete_data())
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = {**os.environ, "TMPDIR": str(scratch)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "dossier", "watch", str(root)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        text=True, env=env,
+    )
+    try:
+        out = _Lines(proc)
+        out.wait_for("正在监视")
+        volume = root / "build" / VOLUME
+        assert volume.is_file()
+        assert _processes_mentioning(str(scratch)), "后台 LibreOffice 应当在运行"
+        first = volume.stat().st_mtime_ns
+
+        # A one-field save: the documents showing it are converted again and the volume rewritten.
+        _change_summary(root / "enterprise.yaml", "（修订）")
+        lines = out.wait_for("已重新生成")
+        assert any("enterprise.yaml" in line for line in lines)
+        assert "转换 0 份" not in lines[-1]
+        assert volume.stat().st_mtime_ns != first
+        good = volume.read_bytes()
+
+        # A broken save: the findings are printed and the last good output stays.
+        (root / "enterprise.yaml").write_text("enterprise: [未闭合\n", encoding="utf-8")
+        lines = out.wait_for("保留上次生成的文件")
+        assert any("enterprise.yaml" in line and "错误" in line for line in lines), "".join(lines)
+        assert volume.read_bytes() == good
+
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=60) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    deadline = time.monotonic() + 10
+    while _processes_mentioning(str(scratch)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not _processes_mentioning(str(scratch)), "Ctrl-C 之后不应留下 LibreOffice 进程"
+    assert not list(scratch.glob("dossier-watch-lo-*")), "Ctrl-C 之后不应留下临时配置文件夹"
