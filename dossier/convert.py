@@ -104,39 +104,6 @@ def cache_key(docx: bytes, identity: str, conf: bytes) -> str:
     return h.hexdigest()
 
 
-def canonical_type1_ids(pdf) -> None:
-    """Number the ``/UniqueID`` of embedded Type 1 fonts by their order in this document.
-
-    LibreOffice numbers the Type 1 fonts it writes (Noto CJK's kana subfonts) with a counter that runs
-    across every document of one soffice call, so the same .docx converted alone or after others
-    differed in those bytes only; with the cache shared between builds, that made the output depend
-    on which documents were converted together.
-    """
-    import re
-
-    import pikepdf
-    from fontTools.misc import eexec
-
-    pattern = re.compile(rb"/UniqueID \d+")
-    found = []
-    for obj in pdf.objects:
-        if isinstance(obj, pikepdf.Dictionary) and "/FontFile" in obj and "/FontName" in obj:
-            found.append((str(obj.FontName), obj.FontFile))
-    for n, (_name, stream) in enumerate(sorted(found, key=lambda f: f[0])):
-        try:
-            data = stream.read_bytes()
-            l1, l2 = int(stream.Length1), int(stream.Length2)
-        except (pikepdf.PdfError, KeyError, AttributeError, TypeError, ValueError):
-            continue
-        unique = f"/UniqueID {4100000 + n}".encode()
-        clear, rest = pattern.sub(unique, data[:l1]), data[l1 + l2 :]
-        plain, _ = eexec.decrypt(data[l1 : l1 + l2], 55665)
-        encrypted, _ = eexec.encrypt(pattern.sub(unique, plain), 55665)
-        # Always rewritten, so that every such stream is compressed the same way (by qpdf).
-        stream.write(clear + encrypted + rest)
-        stream.Length1, stream.Length2 = len(clear), len(encrypted)
-
-
 def deterministic_pdf(data: bytes) -> bytes:
     """Drop LibreOffice's time stamps (Info and XMP) and derive ``/ID`` from the content."""
     import io
@@ -157,7 +124,6 @@ def deterministic_pdf(data: bytes) -> bytes:
             # keeps an existing first element, so it goes too and both halves come from the content.
             if key in pdf.trailer:
                 del pdf.trailer[key]
-        canonical_type1_ids(pdf)
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True, min_version=pdf.pdf_version)
         return out.getvalue()

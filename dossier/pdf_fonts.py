@@ -44,7 +44,7 @@ def _stable_id(clear: bytes, private: bytes) -> bytes:
 
 
 def normalise_type1_ids(pdf: pikepdf.Pdf) -> int:
-    """Rewrite the ``/UniqueID`` of every embedded Type 1 font program; returns how many changed."""
+    """Rewrite the ``/UniqueID`` of every embedded Type 1 font program; returns how many were rewritten."""
     changed = 0
     for obj in pdf.objects:
         if not isinstance(obj, pikepdf.Dictionary) or "/FontFile" not in obj:
@@ -62,8 +62,8 @@ def normalise_type1_ids(pdf: pikepdf.Pdf) -> int:
         new_id = _stable_id(clear, private)
         new_clear = _UNIQUE_ID.sub(new_id, clear)
         new_private = _UNIQUE_ID.sub(new_id, private)
-        if new_clear == clear and new_private == private:
-            continue
+        # Always rewritten (even when the number happens to be unchanged), so that every such stream
+        # is compressed the same way, by qpdf, whatever LibreOffice wrote.
         new_encrypted = _encrypt(new_private)
         stream.write(new_clear + new_encrypted + tail)
         stream.Length1, stream.Length2 = len(new_clear), len(new_encrypted)
