@@ -34,7 +34,7 @@ from pathlib import Path
 from dossier.atomic import temporary_folder, write_bytes
 from dossier.errors import ToolError
 
-PIPELINE = "dossier-pdf-6"  # bump when the post-processing changes, to invalidate cached PDFs
+PIPELINE = "dossier-pdf-7"  # bump when the post-processing changes, to invalidate cached PDFs
 DEFAULT_TIMEOUT = 240.0
 WINDOWS_PATHS = tuple(
     str(Path(base) / "LibreOffice" / "program" / "soffice.exe")
