@@ -125,54 +125,59 @@ def _ofd_problem(target: Path, shown: str) -> str | None:
     return cached_json("ofd-check", target, compute, extra=shown)["problem"]
 
 
-def invoices_match(ctx: RuleContext) -> Iterator[Finding]:
-    """数电发票 PDFs: the 发票号码, 开票日期 and 价税合计 printed on them agree with the row."""
-    from dossier.errors import InputError
-    from dossier.formats import TEN_THOUSAND, fmt_date
-
+def _invoice_files(ctx: RuleContext):
+    """Each investment row's invoice files that exist and can carry text (PDF, OFD):
+    ``(row index, row, YAML path, resolved file, name as written)``. Missing files are files_exist's."""
     for i, row in enumerate(ctx.app.investments):
         for j, ref in enumerate(row.evidence.invoice):
             path = ("investments", i, "evidence", "invoice", j)
             if not ref.file or not ref.file.lower().endswith((".pdf", ".ofd")):
                 continue
             target = paths.resolve(ctx.lines.folder(path, ctx.root), ref.file, source=ctx.lines.file(path), line=ctx.lines.line(path))
-            if not target.is_file():
-                continue  # reported by files_exist
-            shown = paths.normalise(ref.file)
-            try:
-                facts = _einvoices(target)
-            except InputError:
-                continue  # unreadable, or encrypted (PasswordError): files_exist reports what needs reporting
-            if facts is None:
+            if target.is_file():
+                yield i, row, path, target, paths.normalise(ref.file)
+
+
+def invoices_match(ctx: RuleContext) -> Iterator[Finding]:
+    """数电发票 PDFs: the 发票号码, 开票日期 and 价税合计 printed on them agree with the row."""
+    from dossier.errors import InputError
+    from dossier.formats import TEN_THOUSAND, fmt_date
+
+    for i, row, path, target, shown in _invoice_files(ctx):
+        try:
+            facts = _einvoices(target)
+        except InputError:
+            continue  # unreadable, or encrypted (PasswordError): files_exist reports what needs reporting
+        if facts is None:
+            yield ctx.finding(
+                "I-INVOICE-SCAN", "info", f"{row.id}：发票“{shown}”没有文字层（扫描件），无法自动核对号码、日期和金额，请人工核对",
+                path, attachment=6,
+            )
+            continue
+        invoice = next((f for f in facts if f.number and f.number == (row.invoice.number or "").strip()), None)
+        if invoice is None:
+            numbers = "、".join(f.number for f in facts if f.number) or "无法识别"
+            yield ctx.finding(
+                "I-INVOICE-NUMBER", "error",
+                f"{row.id}：发票“{shown}”上的发票号码（{numbers}）与填写的 {row.invoice.number or '（未填写）'} 不一致",
+                ("investments", i, "invoice", "number"), clause="materials_4", attachment=6,
+            )
+            continue
+        if invoice.issue_date and row.invoice.date and invoice.issue_date != row.invoice.date:
+            yield ctx.finding(
+                "I-INVOICE-DATE", "error",
+                f"{row.id}：发票“{shown}”的开票日期为 {fmt_date(invoice.issue_date)}，填写为 {fmt_date(row.invoice.date)}",
+                ("investments", i, "invoice", "date"), clause="materials_4", attachment=6,
+            )
+        stated = row.invoice.gross_wan if row.invoice.gross_wan is not None else row.amount_wan
+        if invoice.total is not None and stated is not None and len(row.evidence.invoice) == 1:
+            if abs(invoice.total - stated * TEN_THOUSAND) > 100:  # 0.01 万元
                 yield ctx.finding(
-                    "I-INVOICE-SCAN", "info", f"{row.id}：发票“{shown}”没有文字层（扫描件），无法自动核对号码、日期和金额，请人工核对",
-                    path, attachment=6,
+                    "I-INVOICE-AMOUNT", "error",
+                    f"{row.id}：发票“{shown}”的价税合计为 {invoice.total:,.2f} 元，填写为 {stated} 万元",
+                    ("investments", i, "invoice", "gross_wan") if row.invoice.gross_wan is not None else ("investments", i, "amount_wan"),
+                    clause="materials_4", attachment=6,
                 )
-                continue
-            invoice = next((f for f in facts if f.number and f.number == (row.invoice.number or "").strip()), None)
-            if invoice is None:
-                numbers = "、".join(f.number for f in facts if f.number) or "无法识别"
-                yield ctx.finding(
-                    "I-INVOICE-NUMBER", "error",
-                    f"{row.id}：发票“{shown}”上的发票号码（{numbers}）与填写的 {row.invoice.number or '（未填写）'} 不一致",
-                    ("investments", i, "invoice", "number"), clause="materials_4", attachment=6,
-                )
-                continue
-            if invoice.issue_date and row.invoice.date and invoice.issue_date != row.invoice.date:
-                yield ctx.finding(
-                    "I-INVOICE-DATE", "error",
-                    f"{row.id}：发票“{shown}”的开票日期为 {fmt_date(invoice.issue_date)}，填写为 {fmt_date(row.invoice.date)}",
-                    ("investments", i, "invoice", "date"), clause="materials_4", attachment=6,
-                )
-            stated = row.invoice.gross_wan if row.invoice.gross_wan is not None else row.amount_wan
-            if invoice.total is not None and stated is not None and len(row.evidence.invoice) == 1:
-                if abs(invoice.total - stated * TEN_THOUSAND) > 100:  # 0.01 万元
-                    yield ctx.finding(
-                        "I-INVOICE-AMOUNT", "error",
-                        f"{row.id}：发票“{shown}”的价税合计为 {invoice.total:,.2f} 元，填写为 {stated} 万元",
-                        ("investments", i, "invoice", "gross_wan") if row.invoice.gross_wan is not None else ("investments", i, "amount_wan"),
-                        clause="materials_4", attachment=6,
-                    )
 
 
 def _einvoices(target: Path):
@@ -212,37 +217,29 @@ def invoice_parties(ctx: RuleContext) -> Iterator[Finding]:
     from dossier.errors import InputError
 
     applicant = (ctx.app.enterprise.uscc or "").strip()
-    for i, row in enumerate(ctx.app.investments):
-        for j, ref in enumerate(row.evidence.invoice):
-            path = ("investments", i, "evidence", "invoice", j)
-            if not ref.file or not ref.file.lower().endswith((".pdf", ".ofd")):
-                continue
-            target = paths.resolve(ctx.lines.folder(path, ctx.root), ref.file, source=ctx.lines.file(path), line=ctx.lines.line(path))
-            if not target.is_file():
-                continue
-            shown = paths.normalise(ref.file)
-            try:
-                facts = _invoice_parties(target)
-            except InputError:
-                continue  # a scan or unreadable file: reported by the other rules
-            buyer = facts["buyer_uscc"]
-            if applicant and buyer and buyer != applicant:
-                yield ctx.finding(
-                    "I-INVOICE-BUYER", "error",
-                    f"{row.id}：发票购买方不是申报企业：发票“{shown}”的购买方为 {facts['buyer_name'] or '—'}（{buyer}），"
-                    f"申报企业统一社会信用代码为 {applicant}",
-                    path, clause="materials_4", attachment=6,
-                )
-            services = facts["services"]
-            # R&D services are R&D input; a row I-NON-PRODUCTIVE-KIND already names is not named twice.
-            marked = ctx.figures.rows[i].non_productive_mark is not None
-            if services and row.productive and row.category != "研发投入" and not marked:
-                yield ctx.finding(
-                    "I-INVOICE-SERVICE", "info",
-                    f"{row.id}：发票“{shown}”的项目{'、'.join(services)}按税收分类属建筑或服务类，不是设备；"
-                    "请确认属于生产性设备的改造或配套，否则标 productive: false（不计入合计）",
-                    ("investments", i, "productive"), attachment=6,
-                )
+    for i, row, path, target, shown in _invoice_files(ctx):
+        try:
+            facts = _invoice_parties(target)
+        except InputError:
+            continue  # a scan or unreadable file: reported by the other rules
+        buyer = facts["buyer_uscc"]
+        if applicant and buyer and buyer != applicant:
+            yield ctx.finding(
+                "I-INVOICE-BUYER", "error",
+                f"{row.id}：发票购买方不是申报企业：发票“{shown}”的购买方为 {facts['buyer_name'] or '—'}（{buyer}），"
+                f"申报企业统一社会信用代码为 {applicant}",
+                path, clause="materials_4", attachment=6,
+            )
+        services = facts["services"]
+        # R&D services are R&D input; a row I-NON-PRODUCTIVE-KIND already names is not named twice.
+        marked = ctx.figures.rows[i].non_productive_mark is not None
+        if services and row.productive and row.category != "研发投入" and not marked:
+            yield ctx.finding(
+                "I-INVOICE-SERVICE", "info",
+                f"{row.id}：发票“{shown}”的项目{'、'.join(services)}按税收分类属建筑或服务类，不是设备；"
+                "请确认属于生产性设备的改造或配套，否则标 productive: false（不计入合计）",
+                ("investments", i, "productive"), attachment=6,
+            )
 
 
 def _invoice_parties(target: Path) -> dict:
