@@ -111,6 +111,7 @@ def test_missing_report_template_and_fonts_conf_are_named(no_resources):
     from dossier.errors import DossierError
     from dossier.report import environment
 
+    environment.cache_clear()  # one per process: an earlier test may have built it from the real templates
     for call, name in ((environment, "templates/report/report.html.j2"), (fonts_conf, "assets/fonts.conf")):
         with pytest.raises(DossierError) as err:
             call()

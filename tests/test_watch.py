@@ -109,7 +109,9 @@ def test_watch_rebuilds_keeps_last_good_output_and_stops_cleanly(tmp_path):
     root = write_full_project(tmp_path / "proj", discrete_data())
     scratch = tmp_path / "tmp"
     scratch.mkdir()
-    env = {**os.environ, "TMPDIR": str(scratch)}
+    # An empty cache of its own, so that the first build has documents to convert (the office starts
+    # with the first conversion) whatever earlier tests left in the suite's shared cache.
+    env = {**os.environ, "TMPDIR": str(scratch), "DOSSIER_CACHE_DIR": str(tmp_path / "cache")}
     proc = subprocess.Popen(
         [sys.executable, "-m", "dossier", "watch", str(root)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
         text=True, env=env,
