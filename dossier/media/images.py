@@ -9,15 +9,17 @@ decompression-bomb limit (``Image.MAX_IMAGE_PIXELS``) applies to every format.
 from __future__ import annotations
 
 import struct
+import sys
 import warnings
 from pathlib import Path
-from typing import Any
-
-from PIL import Image, ImageFile, UnidentifiedImageError
+from typing import TYPE_CHECKING, Any
 
 from dossier.media.kinds import EXTENSION_FORMAT, sniff
 from dossier.media.limits import MediaLimits
 from dossier.media.report import Collector, fmt_bytes
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 HEIC_HINT = (
     "审核人员的电脑通常打不开 HEIC。请转成 JPEG：在 iPhone 上用“照片”App 分享时选择“选项 → 最兼容”，"
@@ -42,23 +44,55 @@ def inspect_photo(path: Path, out: Collector, size: int, limits: MediaLimits) ->
         out.error("M-PHOTO-HEIC", f"照片 {name} 是 HEIC 格式（苹果手机默认格式）。{HEIC_HINT}")
         return facts
 
+    seen = _pillow_facts_once(path, name, limits)
+    for severity, code, message in seen["findings"]:
+        out.add(code, severity, message)
+    facts.update(seen["facts"])
+    return facts
+
+
+def _pillow_facts_once(path: Path, name: str, limits: MediaLimits) -> dict[str, Any]:
+    """:func:`_pillow_facts`, remembered by the file's content (and everything else the answer
+    depends on): a photo looked at once is neither opened nor decoded again by the next check,
+    and Pillow's image module (~50 ms to import) is not even imported."""
+    from PIL import __version__ as pillow  # the package only, not PIL.Image
+
+    from dossier.cache import cached_json
+
+    # Unchanged unless PIL.Image was imported (and someone changed it); then keyed by its value.
+    bomb = getattr(sys.modules.get("PIL.Image"), "MAX_IMAGE_PIXELS", "default")
+    extra = (f"pillow:{pillow};name:{name};formats:{','.join(limits.photo_formats)};"
+             f"long-edge:{limits.photo_recommended_long_edge};bomb:{bomb}")
+    return cached_json("photo-facts", path, lambda: _pillow_facts(path, name, limits), extra=extra)
+
+
+def _pillow_facts(path: Path, name: str, limits: MediaLimits) -> dict[str, Any]:
+    """What Pillow tells of the photo: header facts, and findings as (severity, code, message)."""
+    from PIL import Image, UnidentifiedImageError
+
+    out = Collector(name, limits)
+    facts: dict[str, Any] = {}
+
+    def seen() -> dict[str, Any]:
+        return {"facts": facts, "findings": [[f.severity, f.code, f.message] for f in out.findings]}
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             with Image.open(path) as im:
                 facts.update(_header_facts(im))
                 if not _check_format(name, path, out, im.format or "", limits):
-                    return facts
-                _decode_once(path, im)
+                    return seen()
+                _decode(im)
     except Image.DecompressionBombError:
         out.error("M-PHOTO-PIXELS", f"照片 {name} 像素数过多，超过安全上限 {2 * Image.MAX_IMAGE_PIXELS:,}，"
                   "拒绝解码；请缩小到 4000 万像素以内再提交。")
-        return facts
+        return seen()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, TypeError, KeyError, IndexError,
             ZeroDivisionError, struct.error) as exc:  # what Pillow's parsers raise on broken files
         what = "不完整（文件被截断）" if "truncated" in str(exc) else "已损坏或不是图片"
         out.error("M-PHOTO-CORRUPT", f"照片 {name} {what}，无法完整读取；请从原始照片重新导出。")
-        return facts
+        return seen()
 
     long_edge = max(facts["width"], facts["height"])
     if long_edge < limits.photo_recommended_long_edge:
@@ -67,7 +101,7 @@ def inspect_photo(path: Path, out: Collector, size: int, limits: MediaLimits) ->
             f"照片 {name} 分辨率 {facts['width']}×{facts['height']}，长边 {long_edge} 像素，"
             f"低于建议的 {limits.photo_recommended_long_edge} 像素；放大后会模糊，建议换用原图。",
         )
-    return facts
+    return seen()
 
 
 def _check_bytes(name: str, out: Collector, size: int, limits: MediaLimits) -> None:
@@ -118,21 +152,10 @@ def _check_format(name: str, path: Path, out: Collector, real: str, limits: Medi
     return True
 
 
-def _decode_once(path: Path, im: Image.Image) -> None:
-    """:func:`_decode`, remembered by the file's content: a photo proven whole once is not decoded
-    again by the next check (~0.1 s a photo). A failure raises and is not remembered."""
-    from PIL import __version__ as pillow
-    from dossier.cache import cached_json
-
-    def compute() -> bool:
-        _decode(im)
-        return True
-
-    cached_json("photo-whole", path, compute, extra=f"pillow:{pillow}")
-
-
 def _decode(im: Image.Image) -> None:
     """Decode enough to prove the file is whole; raise OSError when it is truncated or corrupt."""
+    from PIL import ImageFile
+
     if ImageFile.LOAD_TRUNCATED_IMAGES:
         # Someone in the process asked Pillow to accept broken files; that would hide truncation.
         raise RuntimeError("PIL.ImageFile.LOAD_TRUNCATED_IMAGES is set; photo checks would pass broken files")
