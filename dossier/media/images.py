@@ -27,6 +27,9 @@ HEIC_HINT = (
     "转换后请确认文件仍不小于 1M。"
 )
 
+# PIL.Image.MAX_IMAGE_PIXELS as Pillow sets it (Pillow 11: 1024 × 1024 × 1024 // 4 // 3).
+_PILLOW_MAX_IMAGE_PIXELS = 1024 * 1024 * 1024 // 4 // 3
+
 # EXIF orientations 5–8 turn the picture by 90°: the displayed width is the stored height.
 _TRANSPOSED = {5, 6, 7, 8}
 
@@ -59,8 +62,11 @@ def _pillow_facts_once(path: Path, name: str, limits: MediaLimits) -> dict[str, 
 
     from dossier.cache import cached_json
 
-    # Unchanged unless PIL.Image was imported (and someone changed it); then keyed by its value.
-    bomb = getattr(sys.modules.get("PIL.Image"), "MAX_IMAGE_PIXELS", "default")
+    # The decompression-bomb limit is Pillow's default unless someone changed it, which needs
+    # PIL.Image imported: keyed as "default" then, so that a process that has not imported
+    # PIL.Image (a check) and one that has (a build) share the entry.
+    bomb = getattr(sys.modules.get("PIL.Image"), "MAX_IMAGE_PIXELS", _PILLOW_MAX_IMAGE_PIXELS)
+    bomb = "default" if bomb == _PILLOW_MAX_IMAGE_PIXELS else bomb
     extra = (f"pillow:{pillow};name:{name};formats:{','.join(limits.photo_formats)};"
              f"long-edge:{limits.photo_recommended_long_edge};bomb:{bomb}")
     return cached_json("photo-facts", path, lambda: _pillow_facts(path, name, limits), extra=extra)
