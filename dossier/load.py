@@ -321,8 +321,9 @@ def _plain(node: Node, path: tuple, index: LineIndex, name: str, seen: set[int])
     return _scalar(node)
 
 
-def read_yaml_file(path: Path, display: str) -> tuple[Any, LineIndex]:
-    """Read and parse one YAML file the user wrote (size cap, encoding, syntax)."""
+def read_yaml_file(path: Path, display: str, reads: list[tuple[str, str]] | None = None) -> tuple[Any, LineIndex]:
+    """Read and parse one YAML file the user wrote (size cap, encoding, syntax). ``reads`` gets
+    the file's resolved path and the SHA-256 of the bytes parsed."""
     if not path.is_file():
         raise InputError("找不到文件", file=display, hint="请确认项目文件夹中有 enterprise.yaml（可用 dossier init 生成）。")
     size = path.stat().st_size
@@ -332,7 +333,12 @@ def read_yaml_file(path: Path, display: str) -> tuple[Any, LineIndex]:
             file=display,
             hint="enterprise.yaml 只写结构化信息，长文、图片和扫描件请放在 evidence/、media/ 中并用路径引用。",
         )
-    return parse_yaml(decode(path.read_bytes(), display), display)
+    data = path.read_bytes()
+    if reads is not None:
+        import hashlib
+
+        reads.append((str(path.resolve()), hashlib.sha256(data).hexdigest()))
+    return parse_yaml(decode(data, display), display)
 
 
 # ---------------------------------------------------------------- schema → findings
@@ -511,8 +517,10 @@ def _copy_lines(src: LineIndex, dst: LineIndex, prefix: tuple) -> None:
             dst.lines[key] = where
 
 
-def _load_with_extends(path: Path, display: str, root: Path, seen: tuple[Path, ...]) -> tuple[dict, LineIndex]:
-    raw, index = read_yaml_file(path, display)
+def _load_with_extends(
+    path: Path, display: str, root: Path, seen: tuple[Path, ...], reads: list[tuple[str, str]] | None = None
+) -> tuple[dict, LineIndex]:
+    raw, index = read_yaml_file(path, display, reads)
     index.folders[display] = path.parent
     base_ref = raw.get("extends")
     if not base_ref:
@@ -530,7 +538,7 @@ def _load_with_extends(path: Path, display: str, root: Path, seen: tuple[Path, .
     base_display = os.path.relpath(base_path, root).replace(os.sep, "/")
     if not base_path.is_file():
         raise InputError(f"找不到 extends 指向的文件“{base_ref}”", file=display, line=index.line(("extends",)))
-    base_raw, base_index = _load_with_extends(base_path, base_display, root, seen + (base_path,))
+    base_raw, base_index = _load_with_extends(base_path, base_display, root, seen + (base_path,), reads)
     merged = merge(base_raw, {k: v for k, v in raw.items() if k != "extends"}, base_index, index)
     merged["extends"] = base_ref
     index.folders.update(base_index.folders)
@@ -560,11 +568,22 @@ class Project:
 
 
 def load_project(root: str | Path) -> Project:
-    """Load ``root/enterprise.yaml``. InputError when the file is unusable; schema problems as findings."""
+    """Load ``root/enterprise.yaml``. InputError when the file is unusable; schema problems as findings.
+
+    A load is remembered in the user cache (:func:`_remembered`): the same files give the same
+    project, without parsing and validating them again.
+    """
     root = Path(root)
     if not root.is_dir():
         raise InputError("项目文件夹不存在", file=str(root), hint="请给出含 enterprise.yaml 的文件夹路径。")
-    raw, index = _load_with_extends(root / FILENAME, FILENAME, root.resolve(), (( root / FILENAME).resolve(),))
+    raw, index, app, findings = _remembered(root)
+    return Project(root=root, raw=raw, lines=index, app=app, findings=findings)
+
+
+def _load(
+    root: Path, reads: list[tuple[str, str]] | None = None
+) -> tuple[dict[str, Any], LineIndex, Application | None, list[Finding]]:
+    raw, index = _load_with_extends(root / FILENAME, FILENAME, root.resolve(), (( root / FILENAME).resolve(),), reads)
     findings: list[Finding] = forgive_numbers(raw, index)
     app, schema = validate_partially(raw, index)
     findings += schema
@@ -573,7 +592,61 @@ def load_project(root: str | Path) -> Project:
         if magnitude:
             findings += magnitude
             app = None  # the rules would compute with these numbers; stop at the schema stage
-    return Project(root=root, raw=raw, lines=index, app=app, findings=findings)
+    return raw, index, app, findings
+
+
+# ---------------------------------------------------------------- the load, remembered
+
+# The code whose behaviour a remembered load stands for: if any of it changes, nothing is reused.
+_CODE = ("load.py", "model.py", "findings.py")
+
+
+def _remembered(root: Path) -> tuple[dict[str, Any], LineIndex, Application | None, list[Finding]]:
+    """:func:`_load`, remembered in the user cache: ``check`` runs after every save, and parsing
+    plus validating a 60 KB enterprise.yaml (pydantic builds its validators first) costs ~0.1 s.
+
+    An entry is used only when every file the load read (enterprise.yaml and the files it
+    ``extends``) still has the bytes that were parsed, and the loader's code, pydantic and ruamel
+    are the same; otherwise the files are loaded again. Unusable input (InputError) is never
+    remembered. Pickled: the values are the loader's own objects (dates, Decimals, models).
+    """
+    import hashlib
+    import pickle
+    import stat
+    import sys
+
+    import pydantic
+    import ruamel.yaml
+
+    from dossier import atomic, cache
+
+    try:
+        st = (root / FILENAME).stat()
+        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_BYTES:
+            return _load(root)  # refused by the loader, unread (a device such as /dev/zero never ends)
+        here = Path(__file__).parent
+        code = hashlib.sha256(b"".join((here / name).read_bytes() for name in _CODE))
+        main = (root / FILENAME).read_bytes()
+    except OSError:
+        return _load(root)
+    code.update(f"{sys.version} pydantic {pydantic.VERSION} ruamel.yaml {ruamel.yaml.__version__}".encode())
+    # Relative paths of the folders are kept as given, absolute ones resolved: both are in the key.
+    code.update(f"\0{root}\0{root.resolve()}\0".encode() + hashlib.sha256(main).digest())
+    target = cache.cache_dir("project") / f"{cache.VERSION}-{code.hexdigest()}.pickle"
+    try:
+        entry = pickle.loads(target.read_bytes())
+        if all(hashlib.sha256(Path(path).read_bytes()).hexdigest() == digest for path, digest in entry["reads"]):
+            cache.touch(target)
+            return entry["value"]
+    except Exception:  # noqa: BLE001 - absent, unreadable, damaged or stale: load again
+        pass
+    reads: list[tuple[str, str]] = []
+    value = _load(root, reads)
+    try:
+        atomic.write_bytes(target, pickle.dumps({"reads": reads, "value": value}, protocol=pickle.HIGHEST_PROTOCOL))
+    except (OSError, pickle.PicklingError, TypeError, AttributeError):
+        pass  # not remembered: the next check loads again
+    return value
 
 
 MAX_PRUNE_ROUNDS = 10

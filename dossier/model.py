@@ -86,7 +86,9 @@ def opt(title: str, default: Any = None, **kw: Any) -> Any:
 class Strict(BaseModel):
     """Unknown keys are refused (with a did-you-mean computed by the loader)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    # defer_build: the validators are built when first used, not at import: a check that finds
+    # its project in the cache (dossier.load._remembered) never validates and never builds them.
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True)
 
 
 # ---------------------------------------------------------------- settings
