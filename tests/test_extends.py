@@ -78,3 +78,23 @@ def test_extends_cycle_is_refused(tmp_path):
     (proj / "enterprise.yaml").write_text("extends: ../a.yaml\n", encoding="utf-8")
     with pytest.raises(InputError, match="循环"):
         load_project(proj)
+
+
+def test_a_remembered_load_follows_an_edit_of_the_extended_file(tmp_path, monkeypatch):
+    # load_project remembers a load in the user cache, keyed by enterprise.yaml; an edit of the
+    # company file alone must still be seen, and the project folder moved elsewhere too.
+    monkeypatch.setenv("DOSSIER_CACHE_DIR", str(tmp_path / "cache"))
+    proj, company_dir = _split(tmp_path)
+    assert load_project(proj).app.enterprise.name == "武汉光芯测试科技有限公司"
+    assert list((tmp_path / "cache" / "project").iterdir())  # remembered
+    company = company_dir / "company.yaml"
+    company.write_text(company.read_text(encoding="utf-8").replace("武汉光芯测试科技有限公司", "武汉另一家有限公司"), encoding="utf-8")
+    again = load_project(proj)
+    assert again.app.enterprise.name == "武汉另一家有限公司"
+    assert again.lines.file(("enterprise", "name")) == "../公司资料/company.yaml"
+    assert load_project(proj).app.enterprise.name == "武汉另一家有限公司"  # and remembered in turn
+    moved = tmp_path / "搬走" / "2025申报"
+    moved.parent.mkdir()
+    (tmp_path / "公司资料").rename(tmp_path / "搬走" / "公司资料")
+    proj.rename(moved)
+    assert load_project(moved).lines.folder(("enterprise", "name"), moved) == (tmp_path / "搬走" / "公司资料")
