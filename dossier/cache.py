@@ -156,3 +156,15 @@ def cached_json(
     with contextlib.suppress(OSError):
         atomic.write_text(target, json.dumps({"value": value}, ensure_ascii=False))
     return value
+
+
+def module_fingerprint(name: str) -> bytes:
+    """The source of an installed package's ``__init__.py`` (which states its version), found
+    without importing the package: part of the key of entries that package's behaviour made."""
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec(name)
+        return Path(spec.origin).read_bytes() if spec and spec.origin else name.encode()
+    except (ImportError, OSError, ValueError):
+        return name.encode()

@@ -18,17 +18,18 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
-from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
-from ruamel.yaml.resolver import VersionedResolver
 
 from dossier.errors import InputError
 from dossier.findings import Finding
 from dossier.model import Application
+
+if TYPE_CHECKING:  # ruamel is imported when a file is parsed: a remembered load needs none of it
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError
+    from ruamel.yaml.nodes import Node, ScalarNode
 
 FILENAME = "enterprise.yaml"
 MAX_BYTES = 2 * 1024 * 1024  # a real enterprise.yaml is tens of KB; 2 MB leaves ample room
@@ -146,29 +147,37 @@ def decode(data: bytes, name: str) -> str:
         ) from None
 
 
-class _Resolver(VersionedResolver):
-    """ruamel's resolver, choosing the YAML version's rules once instead of for every scalar:
-    ruamel finds the version through two caught AttributeErrors per scalar, ~40 % of composing a
-    60 KB file with the C parser. The version cannot change within a document, and each
-    :class:`YAML` made by :func:`_composer` composes one document."""
+@functools.cache
+def _resolver() -> type:
+    from ruamel.yaml.resolver import VersionedResolver
 
-    _rules: Any = None
+    class Resolver(VersionedResolver):
+        """ruamel's resolver, choosing the YAML version's rules once instead of for every scalar:
+        ruamel finds the version through two caught AttributeErrors per scalar, ~40 % of composing
+        a 60 KB file with the C parser. The version cannot change within a document, and each
+        :class:`YAML` made by :func:`_composer` composes one document."""
 
-    @property
-    def versioned_resolver(self) -> Any:
-        if self._rules is None:
-            self._rules = VersionedResolver.versioned_resolver.fget(self)
-        return self._rules
+        _rules: Any = None
+
+        @property
+        def versioned_resolver(self) -> Any:
+            if self._rules is None:
+                self._rules = VersionedResolver.versioned_resolver.fget(self)
+            return self._rules
+
+    return Resolver
 
 
 def _composer() -> YAML:
+    from ruamel.yaml import YAML
+
     # The C parser (ruamel.yaml.clib) composes a 60 KB file in ~20 ms, the pure one in ~300 ms;
     # both give nodes with line marks, and both resolve plain scalars by the YAML 1.2 core schema.
     try:
         yaml = YAML(typ="safe", pure=False)
     except Exception:  # noqa: BLE001 - no C extension: the pure parser gives the same nodes
         yaml = YAML(typ="safe", pure=True)
-    yaml.Resolver = _Resolver
+    yaml.Resolver = _resolver()
     return yaml
 
 
@@ -210,6 +219,8 @@ def parse_yaml(text: str, name: str) -> tuple[Any, LineIndex]:
     Aliases are refused where they are used: an alias bomb is a handful of nodes until it is
     expanded, and it is never expanded.
     """
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
     yaml = _composer()
     try:
         deep = _too_deep(yaml, text)
@@ -228,7 +239,7 @@ def parse_yaml(text: str, name: str) -> tuple[Any, LineIndex]:
     index.lines[()] = (name, 1)
     if root is None:
         return {}, index
-    if not isinstance(root, MappingNode):
+    if root.id != "mapping":
         raise InputError("文件顶层应是“键: 值”形式的映射", file=name, line=1, hint="参照 dossier init 生成的模板填写。")
     try:
         plain = _plain(root, (), index, name, set())
@@ -296,13 +307,15 @@ def _plain(node: Node, path: tuple, index: LineIndex, name: str, seen: set[int])
         )
     # Every node appears once in a document; a node met twice came through an alias.
     seen.add(id(node))
-    if isinstance(node, MappingNode):
+    # ruamel's node kinds by their `id` (ScalarNode, SequenceNode, MappingNode): the same test as
+    # isinstance, without importing ruamel for this module.
+    if node.id == "mapping":
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
             line = key_node.start_mark.line + 1
             if _tag(key_node) == _CORE + "merge":
                 raise InputError("不允许使用 YAML 合并键“<<”", line=line, hint="请把内容直接写出来。")
-            if not isinstance(key_node, ScalarNode):
+            if key_node.id != "scalar":
                 raise InputError("键必须是简单的文字", line=line)
             key = str(key_node.value)
             if key in out:
@@ -312,7 +325,7 @@ def _plain(node: Node, path: tuple, index: LineIndex, name: str, seen: set[int])
             index.lines[path + (key,)] = (name, line)
             out[key] = _plain(value_node, path + (key,), index, name, seen)
         return out
-    if isinstance(node, SequenceNode):
+    if node.id == "sequence":
         items = []
         for i, item in enumerate(node.value):
             index.lines[path + (i,)] = (name, item.start_mark.line + 1)
@@ -616,7 +629,6 @@ def _remembered(root: Path) -> tuple[dict[str, Any], LineIndex, Application | No
     import sys
 
     import pydantic
-    import ruamel.yaml
 
     from dossier import atomic, cache
 
@@ -629,7 +641,7 @@ def _remembered(root: Path) -> tuple[dict[str, Any], LineIndex, Application | No
         main = (root / FILENAME).read_bytes()
     except OSError:
         return _load(root)
-    code.update(f"{sys.version} pydantic {pydantic.VERSION} ruamel.yaml {ruamel.yaml.__version__}".encode())
+    code.update(f"{sys.version} pydantic {pydantic.VERSION}".encode() + cache.module_fingerprint("ruamel.yaml"))
     # Relative paths of the folders are kept as given, absolute ones resolved: both are in the key.
     code.update(f"\0{root}\0{root.resolve()}\0".encode() + hashlib.sha256(main).digest())
     target = cache.cache_dir("project") / f"{cache.VERSION}-{code.hexdigest()}.pickle"

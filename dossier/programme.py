@@ -15,8 +15,6 @@ from decimal import Decimal
 from importlib import resources
 from typing import Any
 
-from ruamel.yaml import YAML
-
 from dossier.errors import InputError
 
 
@@ -32,11 +30,9 @@ def _parsed(data: bytes) -> Any:
     import hashlib
     import pickle
 
-    import ruamel.yaml
-
     from dossier import atomic, cache
 
-    key = hashlib.sha256(data + f"ruamel.yaml {ruamel.yaml.__version__}".encode()).hexdigest()
+    key = hashlib.sha256(data + cache.module_fingerprint("ruamel.yaml")).hexdigest()
     target = cache.cache_dir("programme-data") / f"{cache.VERSION}-{key}.pickle"
     try:
         value = pickle.loads(target.read_bytes())
@@ -45,6 +41,8 @@ def _parsed(data: bytes) -> Any:
     else:
         cache.touch(target)
         return value
+    from ruamel.yaml import YAML
+
     yaml = YAML(typ="safe")  # the C loader when ruamel.yaml.clib is installed: ~10× faster
     value = yaml.load(data.decode("utf-8"))
     try:
