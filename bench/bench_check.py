@@ -36,7 +36,7 @@ HEAVY = ("moviepy", "numpy", "pikepdf", "PIL.Image", "docx", "docxtpl", "rich", 
 HARNESS = r"""
 import json, sys, time
 import _frozen_importlib as bootstrap
-original, state = bootstrap._find_and_load, {"depth": 0, "imports": 0.0}
+original, state, by = bootstrap._find_and_load, {"depth": 0, "imports": 0.0}, {}
 def timed(name, import_):
     if state["depth"]:
         return original(name, import_)
@@ -45,7 +45,9 @@ def timed(name, import_):
     try:
         return original(name, import_)
     finally:
-        state["imports"] += time.process_time() - start
+        spent = time.process_time() - start
+        state["imports"] += spent
+        by[name] = by.get(name, 0.0) + spent
         state["depth"] = 0
 bootstrap._find_and_load = timed
 out, sys.argv = sys.argv[1], ["dossier", *sys.argv[2:]]
@@ -57,7 +59,7 @@ except SystemExit:
     pass
 total = time.process_time() - start
 with open(out, "w") as fh:
-    json.dump({"total": total, "imports": state["imports"], "modules": sorted(sys.modules)}, fh)
+    json.dump({"total": total, "imports": state["imports"], "by": by, "modules": sorted(sys.modules)}, fh)
 """
 
 
@@ -95,9 +97,10 @@ def import_times(args: list[str], env: dict[str, str]) -> list[tuple[str, int, i
     return rows
 
 
-def breakdown(check: list[str], env: dict[str, str], n: int) -> tuple[float, float, set[str]]:
-    """Median CPU seconds of (imports, the rest) of the check in the harness, and the modules loaded."""
-    parts, modules = [], set()
+def breakdown(check: list[str], env: dict[str, str], n: int) -> tuple[float, float, dict[str, float], set[str]]:
+    """Median CPU seconds of (imports, the rest) of the check in the harness, the median CPU
+    seconds of each outermost import, and the modules loaded."""
+    parts, modules, by = [], set(), {}
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "harness.json")
         for _ in range(n):
@@ -105,7 +108,10 @@ def breakdown(check: list[str], env: dict[str, str], n: int) -> tuple[float, flo
             data = json.loads(Path(out).read_text())
             parts.append((data["imports"], data["total"] - data["imports"]))
             modules = set(data["modules"])
-    return statistics.median(p[0] for p in parts), statistics.median(p[1] for p in parts), modules
+            for name, spent in data["by"].items():
+                by.setdefault(name, []).append(spent)
+    medians = {name: statistics.median(v + [0.0] * (n - len(v))) for name, v in by.items()}
+    return statistics.median(p[0] for p in parts), statistics.median(p[1] for p in parts), medians, modules
 
 
 def main() -> None:
@@ -123,7 +129,7 @@ def main() -> None:
         base, base_cpu = timed([py, "-c", "pass"], env, n)
         check, check_cpu = timed([py, "-m", "dossier", *plain], env, n)
         full, full_cpu = timed([py, "-m", "dossier", *with_report], env, n)
-        imports, rest, modules = breakdown(plain, env, n)
+        imports, rest, by_import, modules = breakdown(plain, env, n)
         rows = import_times([py, "-m", "dossier", *plain], env)
         base_rows = {name for name, _, _ in import_times([py, "-c", "pass"], env)}
     beyond, beyond_cpu = check - base, check_cpu - base_cpu
@@ -136,7 +142,10 @@ def main() -> None:
         print(f"  {us / 1e6:6.3f} s  {name}")
     loaded = [h for h in HEAVY if any(m == h or m.startswith(h + ".") for m in modules)]
     print("heavy modules loaded by check --json --no-report: " + (", ".join(loaded) or "none"))
-    print(f"CPU breakdown of check --json --no-report (harness): imports {imports:.3f} s, the rest {rest:.3f} s")
+    print(f"CPU breakdown of check --json --no-report (harness): imports {imports:.3f} s, the rest {rest:.3f} s; "
+          "slowest outermost imports (CPU):")
+    for name, spent in sorted(by_import.items(), key=lambda r: -r[1])[:8]:
+        print(f"  {spent:6.3f} s  {name}")
     print(f"wall clock: interpreter start {base:.3f} s; check {check:.3f} s; check with report {full:.3f} s")
     print(f"CPU time:   interpreter start {base_cpu:.3f} s; check {check_cpu:.3f} s (beyond start {beyond_cpu:.3f} s); "
           f"check with report {full_cpu:.3f} s (beyond start {full_cpu - base_cpu:.3f} s)")
