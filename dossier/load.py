@@ -11,7 +11,6 @@ the user fixes them like any other problem, and ``check`` exits 1.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import functools
 import os
 import re
@@ -379,6 +378,8 @@ _ERROR_TEXT = {
 
 
 def schema_findings(exc: ValidationError, index: LineIndex) -> list[Finding]:
+    import difflib
+
     findings = []
     for err in exc.errors(include_url=False):
         loc = tuple(err["loc"])
