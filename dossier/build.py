@@ -41,6 +41,7 @@ REPORT = "report.html"
 GUIDE = "盖章指引.pdf"
 PROTECTED = ("evidence", "media")
 RENDER_PIPELINE = "dossier-docx-8"  # bump when rendering changes, to invalidate cached .docx
+TEXT_PIPELINE = "dossier-pdftext-1"  # bump when the cached page texts or fidelity findings change form
 
 
 @dataclass(frozen=True)
@@ -199,7 +200,7 @@ def _build_into(
     result.cached = sum(1 for c in conversions if c.cached)
     result.converted = len(conversions) - result.cached
     progress("核对 PDF 与 Word 文字一致", 0, None)
-    result.findings.extend(check_documents((d.docx, d.pdf, d.title) for d in result.documents))  # PDF text = .docx text
+    result.findings.extend(_fidelity(result.documents))  # PDF text = .docx text
 
     bind_volume(result, check, duplex=duplex, seal_group=seal_group, progress=progress)
     if fonts.warning():
@@ -315,15 +316,13 @@ _ROLES = ("法定代表人", "企业负责人", "财务负责人", "填报人", 
 
 def signing_points(bound, result: BuildResult, out: Path) -> list[dict[str, Any]]:
     """Every signature and seal place printed in the generated documents, with its volume page."""
-    from dossier.fidelity import pdf_pages  # pdftotext: a tenth of pypdf's time on these pages
-
     first_of = {i["file"]: i["first_page"] for i in bound.manifest.get("inputs", []) if i.get("first_page")}
     points = []
-    for d in result.documents:
+    for d, pages in zip(result.documents, page_texts([d.pdf for d in result.documents]), strict=True):
         first = first_of.get(_rel(d.pdf, out))
         if first is None:
             continue
-        for k, page in enumerate(pdf_pages(d.pdf)):
+        for k, page in enumerate(pages):
             text = re.sub(r"\s+", "", page)
             found = []
             for m in _SIGNING.finditer(text):
@@ -338,6 +337,56 @@ def signing_points(bound, result: BuildResult, out: Path) -> list[dict[str, Any]
                 number = first + k
                 points.append({"page": number, "label": bound.labels[number - 1], "document": d.title, "what": "、".join(found)})
     return points
+
+
+def _text_tool() -> str:
+    """What the cached page texts depend on besides the PDF: pdftotext (its path and build) and
+    the code that reads them."""
+    import shutil
+
+    from dossier import fidelity
+
+    exe = shutil.which("pdftotext")
+    tool = f"{exe}:{os.stat(exe).st_mtime_ns}" if exe else "pypdf"
+    return f"{TEXT_PIPELINE}|{tool}|{hashlib.sha256(Path(fidelity.__file__).read_bytes()).hexdigest()}"
+
+
+def page_texts(pdfs: list[Path]) -> list[list[str]]:
+    """Each PDF's page texts (:func:`dossier.fidelity.pdf_pages`, pdftotext: a tenth of pypdf's
+    time), remembered by the PDF's content: a rebuild reads only the PDFs that changed."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from dossier.cache import cached_json
+    from dossier.fidelity import pdf_pages
+
+    extra = _text_tool()
+    # pdftotext runs are separate processes: started together they overlap.
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        return list(pool.map(lambda pdf: cached_json("pdftext", pdf, lambda: pdf_pages(pdf), extra=extra), pdfs))
+
+
+def _fidelity(documents: list[BuiltDocument]) -> list[Finding]:
+    """:func:`dossier.fidelity.check_documents` of each document, remembered by the contents of
+    its .docx and PDF (and its title, which the message names)."""
+    from dossier.cache import cache_dir as kind_dir, file_digest
+
+    texts = page_texts([d.pdf for d in documents])
+    tool = _text_tool()
+    findings: list[Finding] = []
+    for d, pages in zip(documents, texts, strict=True):
+        key = hashlib.sha256("|".join((tool, file_digest(d.docx), file_digest(d.pdf), d.title, d.pdf.name)).encode())
+        hit = kind_dir("fidelity") / f"{key.hexdigest()}.json"
+        try:
+            found = [Finding(**f) for f in json.loads(hit.read_text(encoding="utf-8"))]
+            touch(hit)
+        except (OSError, ValueError, TypeError):
+            found = check_documents([(d.docx, d.pdf, d.title)], texts=[pages])
+            try:
+                write_text(hit, json.dumps([f.to_dict() for f in found], ensure_ascii=False))
+            except OSError:
+                pass  # an unwritable cache only costs time
+        findings.extend(found)
+    return findings
 
 
 def _sections(bound) -> list[dict[str, Any]]:
