@@ -196,7 +196,13 @@ def _build_into(
 
     fonts = plan_for([docx for docx, _ in jobs])  # official fonts this machine lacks, and their stand-ins
     progress("转换为 PDF（LibreOffice）", 0, len(jobs))
-    conversions = convert_all(jobs, cache_dir=cache_dir("pdf"), soffice=soffice, font_pairs=fonts.pairs, runner=converter)
+    # While LibreOffice converts (other processes), this one would only wait: it loads the binder
+    # and the report meanwhile, and reads the photos and video for the report.
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        media = pool.submit(_prepare_report, check)
+        conversions = convert_all(jobs, cache_dir=cache_dir("pdf"), soffice=soffice, font_pairs=fonts.pairs, runner=converter)
     result.cached = sum(1 for c in conversions if c.cached)
     result.converted = len(conversions) - result.cached
     progress("核对 PDF 与 Word 文字一致", 0, None)
@@ -210,11 +216,21 @@ def _build_into(
     result.manifest = write_manifest(result, app.enterprise.name, app.type, programme.id, programme.type_label(app.type))
     from dossier.report import load_manifest, write_report
 
-    result.report = write_report(check, stage / REPORT, manifest=load_manifest(stage))
+    result.report = write_report(check, stage / REPORT, manifest=load_manifest(stage), media=media.result())
     from dossier.cache import prune
 
     prune()  # keep the user cache under its cap, oldest entries first
     progress("替换输出文件夹", 0, None)
+
+
+def _prepare_report(check: CheckResult) -> list:
+    """The report's photos and video (:func:`dossier.report.collect_media`), with the modules the
+    rest of the build needs imported."""
+    import dossier.assemble
+    import dossier.bind  # noqa: F401 - imported here, ahead of its use
+    from dossier.report import collect_media
+
+    return collect_media(check)
 
 
 def _carried(out: Path):
