@@ -384,7 +384,7 @@ def page_texts(pdfs: list[Path]) -> list[list[str]]:
 def _fidelity(documents: list[BuiltDocument]) -> list[Finding]:
     """:func:`dossier.fidelity.check_documents` of each document, remembered by the contents of
     its .docx and PDF (and its title, which the message names)."""
-    from dossier.cache import cache_dir as kind_dir, file_digest
+    from dossier.cache import cache_dir as kind_dir, file_digest, store
 
     texts = page_texts([d.pdf for d in documents])
     tool = _text_tool()
@@ -398,7 +398,7 @@ def _fidelity(documents: list[BuiltDocument]) -> list[Finding]:
         except (OSError, ValueError, TypeError):
             found = check_documents([(d.docx, d.pdf, d.title)], texts=[pages])
             try:
-                write_text(hit, json.dumps([f.to_dict() for f in found], ensure_ascii=False))
+                store(hit, json.dumps([f.to_dict() for f in found], ensure_ascii=False).encode("utf-8"))
             except OSError:
                 pass  # an unwritable cache only costs time
         findings.extend(found)
