@@ -29,7 +29,7 @@ from dossier.atomic import write_text
 from dossier.errors import DossierError
 from dossier.findings import Finding
 
-DEBOUNCE_S = 0.25
+DEBOUNCE_S = 0.15  # an editor writes a file in several steps, milliseconds apart; part of each rebuild's wait
 VERSION_JS = "watch-version.js"
 WATCHED_DIRS = ("evidence", "media", "templates")
 WATCHED_FILES = ("enterprise.yaml",)
