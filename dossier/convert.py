@@ -212,11 +212,11 @@ def convert_all(
             # Another office only for a share of several documents: each start costs ~1.5 s of CPU.
             groups = _groups(todo, min(workers(), len(todo) // MIN_PER_OFFICE))
 
-            started: list[subprocess.Popen] = []
+            offices = _Offices()
 
             def convert(group: list[tuple[Path, Path, str]]) -> None:
                 docs = [d for d, _, _ in group]
-                finish(group, _run_soffice(exe, docs, conf_path, timeout, seed, font_pairs, export, started))
+                finish(group, _run_soffice(exe, docs, conf_path, timeout, seed, font_pairs, export, offices))
 
             if len(groups) == 1:
                 convert(groups[0])
@@ -231,9 +231,8 @@ def convert_all(
                         f.result()
                 except BaseException:
                     # Ctrl-C, SIGTERM or a failed group reach this thread only: the other offices
-                    # are killed here, then their threads remove their profiles.
-                    for proc in started:
-                        _kill_group(proc)
+                    # are killed (or not started) here, then their threads remove their profiles.
+                    offices.stop()
                     raise
                 finally:
                     pool.shutdown(wait=True)
@@ -268,7 +267,7 @@ def _groups(todo: list, n: int) -> list[list]:
 def _run_soffice(
     exe: Path, docs: list[Path], conf: Path | None, timeout: float, seed: Path | None = None,
     font_pairs: dict[str, str] | None = None, export: str = "pdf:writer_pdf_Export",
-    started: list[subprocess.Popen] | None = None,
+    offices: _Offices | None = None,
 ) -> list[bytes]:
     """One soffice call for ``docs``. ``seed``: a profile kept from an earlier run; it is *copied* into
     this call's private folder (LibreOffice's first start, which builds a profile, costs ~0.8 s)."""
@@ -320,12 +319,10 @@ def _run_soffice(
             # in dossier's, though out of the terminal's foreground group (dossier itself handles Ctrl-C).
             kwargs["process_group"] = 0
         try:
-            proc = subprocess.Popen(cmd, **kwargs)
+            proc = offices.start(cmd, kwargs) if offices is not None else subprocess.Popen(cmd, **kwargs)
         except OSError as exc:
             raise ToolError(f"无法启动 LibreOffice：{exc.strerror or exc}", file=str(exe),
                             hint="请确认 LibreOffice 安装完整，或重新运行 scripts/setup.sh。") from None
-        if started is not None:
-            started.append(proc)
         try:
             out, err = proc.communicate(timeout=timeout)
         except BaseException as exc:
@@ -374,6 +371,31 @@ def _keep_seed(profile: Path, seed: Path) -> None:
         os.replace(staging, seed)
     except OSError:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+class _Offices:
+    """The LibreOffice processes of parallel conversions, for stopping them all from the main thread."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self._lock = threading.Lock()
+        self._procs: list[subprocess.Popen] = []
+        self._stopped = False
+
+    def start(self, cmd: list[str], kwargs: dict) -> subprocess.Popen:
+        with self._lock:
+            if self._stopped:  # the build is being abandoned: no new office
+                raise ToolError("转换已中断")
+            proc = subprocess.Popen(cmd, **kwargs)
+            self._procs.append(proc)
+            return proc
+
+    def stop(self) -> None:
+        with self._lock:
+            self._stopped = True
+            for proc in self._procs:
+                _kill_group(proc)
 
 
 def _kill_group(proc: subprocess.Popen) -> None:
