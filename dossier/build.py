@@ -266,6 +266,9 @@ def _moved(result: BuildResult, stage: Path, out: Path) -> None:
     result.guide, result.report = moved(result.guide), moved(result.report)
 
 
+_TEMPLATE_TEXTS: dict[bytes, str] = {}
+
+
 def _rendered(template: Path, context: dict[str, Any], cache: Path) -> bytes:
     """The .docx for ``template`` + ``context``, from the cache when the template and the part of
     the context it reads are unchanged."""
@@ -274,7 +277,13 @@ def _rendered(template: Path, context: dict[str, Any], cache: Path) -> bytes:
     data = template.read_bytes()
     h = hashlib.sha256(RENDER_PIPELINE.encode())
     h.update(data)
-    used = used_context(template_text(data), context)
+    digest = hashlib.sha256(data).digest()
+    text = _TEMPLATE_TEXTS.get(digest)
+    if text is None:  # unzipped once per template and process (``dossier watch`` asks on every save)
+        if len(_TEMPLATE_TEXTS) >= 64:
+            _TEMPLATE_TEXTS.clear()  # a template edited again and again while watched
+        text = _TEMPLATE_TEXTS[digest] = template_text(data)
+    used = used_context(text, context)
     h.update(json.dumps(used, ensure_ascii=False, sort_keys=True).encode("utf-8"))
     hit = cache / f"{h.hexdigest()}.docx"
     if hit.is_file():
