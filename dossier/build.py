@@ -217,10 +217,25 @@ def _build_into(
     from dossier.report import load_manifest, write_report
 
     result.report = write_report(check, stage / REPORT, manifest=load_manifest(stage), media=media.result())
+    _prune()
+    progress("替换输出文件夹", 0, None)
+
+
+_PRUNED_AT: list[float] = []
+PRUNE_EVERY_S = 600.0
+
+
+def _prune() -> None:
+    """Keep the user cache under its cap, oldest entries first: once per build, and in a process
+    that builds again and again (``dossier watch``) once every ten minutes — it reads every entry."""
+    import time
+
     from dossier.cache import prune
 
-    prune()  # keep the user cache under its cap, oldest entries first
-    progress("替换输出文件夹", 0, None)
+    if _PRUNED_AT and time.monotonic() - _PRUNED_AT[-1] < PRUNE_EVERY_S:
+        return
+    prune()
+    _PRUNED_AT[:] = [time.monotonic()]
 
 
 def _prepare_report(check: CheckResult) -> list:
