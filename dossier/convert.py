@@ -1,8 +1,9 @@
 """docx → PDF through LibreOffice headless, batched, isolated, cached, verified, deterministic.
 
-- Documents are converted in batches, one ``soffice --convert-to pdf`` call per core (:func:`workers`),
-  run at once: a call per document would pay LibreOffice's start-up each time (ten files: ~18 s
-  instead of ~6 s in one call), and one call for all leaves the second core idle.
+- Documents are converted in batches: one ``soffice --convert-to pdf`` call for all of them, or,
+  from six documents on (:data:`MIN_PER_OFFICE` each), one call per core (:func:`workers`) run at
+  once. A call per document would pay LibreOffice's start-up each time (ten files: ~18 s instead
+  of ~6 s in one call); one call for ten leaves the second core idle.
 - Every call gets a **fresh profile** (``-env:UserInstallation``) in a temporary folder: two soffice
   processes sharing a profile make the second exit 1 silently.
 - LibreOffice runs in a **process group** of its own (``soffice`` starts ``soffice.bin``), which
@@ -153,8 +154,8 @@ def convert_all(
 
     ``export`` is LibreOffice's filter: ``pdf:impress_pdf_Export`` converts .pptx files.
 
-    Documents whose cache entry exists are copied from the cache; the rest go to one LibreOffice
-    call. Raises :class:`ToolError` when LibreOffice is missing, times out, or a PDF is missing or
+    Documents whose cache entry exists are copied from the cache; the rest go to LibreOffice
+    (one call, or one per core for many documents). Raises :class:`ToolError` when LibreOffice is missing, times out, or a PDF is missing or
     unreadable (naming the document). ``font_pairs``: document font → installed font (default: the
     :func:`dossier.fontmap.plan_for` of these documents).
     ``runner(docs, font_pairs)``: converts the documents (default export only) instead of a fresh soffice
