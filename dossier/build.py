@@ -41,6 +41,7 @@ REPORT = "report.html"
 GUIDE = "盖章指引.pdf"
 PROTECTED = ("evidence", "media")
 RENDER_PIPELINE = "dossier-docx-8"  # bump when rendering changes, to invalidate cached .docx
+TEXT_PIPELINE = "dossier-pdftext-1"  # bump when the cached page texts or fidelity findings change form
 
 
 @dataclass(frozen=True)
@@ -195,11 +196,17 @@ def _build_into(
 
     fonts = plan_for([docx for docx, _ in jobs])  # official fonts this machine lacks, and their stand-ins
     progress("转换为 PDF（LibreOffice）", 0, len(jobs))
-    conversions = convert_all(jobs, cache_dir=cache_dir("pdf"), soffice=soffice, font_pairs=fonts.pairs, runner=converter)
+    # While LibreOffice converts (other processes), this one would only wait: it loads the binder
+    # and the report meanwhile, and reads the photos and video for the report.
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        media = pool.submit(_prepare_report, check)
+        conversions = convert_all(jobs, cache_dir=cache_dir("pdf"), soffice=soffice, font_pairs=fonts.pairs, runner=converter)
     result.cached = sum(1 for c in conversions if c.cached)
     result.converted = len(conversions) - result.cached
     progress("核对 PDF 与 Word 文字一致", 0, None)
-    result.findings.extend(check_documents((d.docx, d.pdf, d.title) for d in result.documents))  # PDF text = .docx text
+    result.findings.extend(_fidelity(result.documents))  # PDF text = .docx text
 
     bind_volume(result, check, duplex=duplex, seal_group=seal_group, progress=progress)
     if fonts.warning():
@@ -209,11 +216,36 @@ def _build_into(
     result.manifest = write_manifest(result, app.enterprise.name, app.type, programme.id, programme.type_label(app.type))
     from dossier.report import load_manifest, write_report
 
-    result.report = write_report(check, stage / REPORT, manifest=load_manifest(stage))
+    result.report = write_report(check, stage / REPORT, manifest=load_manifest(stage), media=media.result())
+    _prune()
+    progress("替换输出文件夹", 0, None)
+
+
+_PRUNED_AT: list[float] = []
+PRUNE_EVERY_S = 600.0
+
+
+def _prune() -> None:
+    """Keep the user cache under its cap, oldest entries first: once per build, and in a process
+    that builds again and again (``dossier watch``) once every ten minutes — it reads every entry."""
+    import time
+
     from dossier.cache import prune
 
-    prune()  # keep the user cache under its cap, oldest entries first
-    progress("替换输出文件夹", 0, None)
+    if _PRUNED_AT and time.monotonic() - _PRUNED_AT[-1] < PRUNE_EVERY_S:
+        return
+    prune()
+    _PRUNED_AT[:] = [time.monotonic()]
+
+
+def _prepare_report(check: CheckResult) -> list:
+    """The report's photos and video (:func:`dossier.report.collect_media`), with the modules the
+    rest of the build needs imported."""
+    import dossier.assemble
+    import dossier.bind  # noqa: F401 - imported here, ahead of its use
+    from dossier.report import collect_media
+
+    return collect_media(check)
 
 
 def _carried(out: Path):
@@ -249,6 +281,9 @@ def _moved(result: BuildResult, stage: Path, out: Path) -> None:
     result.guide, result.report = moved(result.guide), moved(result.report)
 
 
+_TEMPLATE_TEXTS: dict[bytes, str] = {}
+
+
 def _rendered(template: Path, context: dict[str, Any], cache: Path) -> bytes:
     """The .docx for ``template`` + ``context``, from the cache when the template and the part of
     the context it reads are unchanged."""
@@ -257,7 +292,13 @@ def _rendered(template: Path, context: dict[str, Any], cache: Path) -> bytes:
     data = template.read_bytes()
     h = hashlib.sha256(RENDER_PIPELINE.encode())
     h.update(data)
-    used = used_context(template_text(data), context)
+    digest = hashlib.sha256(data).digest()
+    text = _TEMPLATE_TEXTS.get(digest)
+    if text is None:  # unzipped once per template and process (``dossier watch`` asks on every save)
+        if len(_TEMPLATE_TEXTS) >= 64:
+            _TEMPLATE_TEXTS.clear()  # a template edited again and again while watched
+        text = _TEMPLATE_TEXTS[digest] = template_text(data)
+    used = used_context(text, context)
     h.update(json.dumps(used, ensure_ascii=False, sort_keys=True).encode("utf-8"))
     hit = cache / f"{h.hexdigest()}.docx"
     if hit.is_file():
@@ -315,15 +356,13 @@ _ROLES = ("法定代表人", "企业负责人", "财务负责人", "填报人", 
 
 def signing_points(bound, result: BuildResult, out: Path) -> list[dict[str, Any]]:
     """Every signature and seal place printed in the generated documents, with its volume page."""
-    from dossier.fidelity import pdf_pages  # pdftotext: a tenth of pypdf's time on these pages
-
     first_of = {i["file"]: i["first_page"] for i in bound.manifest.get("inputs", []) if i.get("first_page")}
     points = []
-    for d in result.documents:
+    for d, pages in zip(result.documents, page_texts([d.pdf for d in result.documents]), strict=True):
         first = first_of.get(_rel(d.pdf, out))
         if first is None:
             continue
-        for k, page in enumerate(pdf_pages(d.pdf)):
+        for k, page in enumerate(pages):
             text = re.sub(r"\s+", "", page)
             found = []
             for m in _SIGNING.finditer(text):
@@ -338,6 +377,56 @@ def signing_points(bound, result: BuildResult, out: Path) -> list[dict[str, Any]
                 number = first + k
                 points.append({"page": number, "label": bound.labels[number - 1], "document": d.title, "what": "、".join(found)})
     return points
+
+
+def _text_tool() -> str:
+    """What the cached page texts depend on besides the PDF: pdftotext (its path and build) and
+    the code that reads them."""
+    import shutil
+
+    from dossier import fidelity
+
+    exe = shutil.which("pdftotext")
+    tool = f"{exe}:{os.stat(exe).st_mtime_ns}" if exe else "pypdf"
+    return f"{TEXT_PIPELINE}|{tool}|{hashlib.sha256(Path(fidelity.__file__).read_bytes()).hexdigest()}"
+
+
+def page_texts(pdfs: list[Path]) -> list[list[str]]:
+    """Each PDF's page texts (:func:`dossier.fidelity.pdf_pages`, pdftotext: a tenth of pypdf's
+    time), remembered by the PDF's content: a rebuild reads only the PDFs that changed."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from dossier.cache import cached_json
+    from dossier.fidelity import pdf_pages
+
+    extra = _text_tool()
+    # pdftotext runs are separate processes: started together they overlap.
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        return list(pool.map(lambda pdf: cached_json("pdftext", pdf, lambda: pdf_pages(pdf), extra=extra), pdfs))
+
+
+def _fidelity(documents: list[BuiltDocument]) -> list[Finding]:
+    """:func:`dossier.fidelity.check_documents` of each document, remembered by the contents of
+    its .docx and PDF (and its title, which the message names)."""
+    from dossier.cache import cache_dir as kind_dir, file_digest, store
+
+    texts = page_texts([d.pdf for d in documents])
+    tool = _text_tool()
+    findings: list[Finding] = []
+    for d, pages in zip(documents, texts, strict=True):
+        key = hashlib.sha256("|".join((tool, file_digest(d.docx), file_digest(d.pdf), d.title, d.pdf.name)).encode())
+        hit = kind_dir("fidelity") / f"{key.hexdigest()}.json"
+        try:
+            found = [Finding(**f) for f in json.loads(hit.read_text(encoding="utf-8"))]
+            touch(hit)
+        except (OSError, ValueError, TypeError):
+            found = check_documents([(d.docx, d.pdf, d.title)], texts=[pages])
+            try:
+                store(hit, json.dumps([f.to_dict() for f in found], ensure_ascii=False).encode("utf-8"))
+            except OSError:
+                pass  # an unwritable cache only costs time
+        findings.extend(found)
+    return findings
 
 
 def _sections(bound) -> list[dict[str, Any]]:

@@ -17,6 +17,7 @@ import hashlib
 import json
 import os
 import shutil
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -154,7 +155,7 @@ def cached_json(
         return value
     value = compute()
     with contextlib.suppress(OSError):
-        atomic.write_text(target, json.dumps({"value": value}, ensure_ascii=False))
+        store(target, json.dumps({"value": value}, ensure_ascii=False).encode("utf-8"))
     return value
 
 
@@ -168,3 +169,20 @@ def module_fingerprint(name: str) -> bytes:
         return Path(spec.origin).read_bytes() if spec and spec.origin else name.encode()
     except (ImportError, OSError, ValueError):
         return name.encode()
+
+
+def store(target: Path, data: bytes) -> None:
+    """Write a cache entry: to a temporary file renamed onto ``target`` (a reader never sees half
+    an entry), but not fsynced as outputs are. A cold build writes hundreds of small entries and
+    the syncs took seconds of it; an entry that a power cut leaves empty or cut short does not
+    parse, and is computed again (callers read entries with a check, as :func:`cached_json` does)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)  # swept like atomic's
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise

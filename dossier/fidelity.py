@@ -241,14 +241,16 @@ def check_pdf(docx: Path, pdf: Path) -> Mismatch | None:
     return compare(docx_text(docx), pdf_pages(pdf))
 
 
-def check_documents(pairs: Iterable[tuple[Path, Path, str]]) -> list[Finding]:
-    """One error finding per ``(docx, pdf, title)`` whose PDF does not print the .docx's text."""
+def check_documents(pairs: Iterable[tuple[Path, Path, str]], texts: list[list[str]] | None = None) -> list[Finding]:
+    """One error finding per ``(docx, pdf, title)`` whose PDF does not print the .docx's text.
+    ``texts``: each PDF's :func:`pdf_pages`, when the caller has them already."""
     from concurrent.futures import ThreadPoolExecutor
 
     pairs = list(pairs)
-    # pdftotext runs are separate processes: started together they overlap (a build waits ~0.1 s each).
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        texts = list(pool.map(lambda pair: pdf_pages(pair[1]), pairs))
+    if texts is None:
+        # pdftotext runs are separate processes: started together they overlap (a build waits ~0.1 s each).
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            texts = list(pool.map(lambda pair: pdf_pages(pair[1]), pairs))
     findings = []
     for (docx, pdf, title), pages in zip(pairs, texts, strict=True):
         m = compare(docx_text(docx), pages)

@@ -4,9 +4,10 @@ Watched: ``enterprise.yaml``, ``evidence/``, ``media/`` and the project's ``temp
 ``watchdog``). Saves are debounced (editors write a file in several steps); then the project is
 checked, the findings that changed since the last run are reported, and — when the check has no
 errors — the build runs. What a change does not touch is not redone: the build's caches skip
-rendering an unchanged document and converting an unchanged .docx, so a one-field change converts
-only the documents that show that field (the volume, the text comparison and the report are made
-again each time). A check with errors (or unusable input) keeps the last good output as it is.
+rendering an unchanged document, converting an unchanged .docx and comparing the text of an
+unchanged PDF with its .docx, so a one-field change renders and converts only the documents that
+show that field (the volume and the report are made again each time). A check with errors (or
+unusable input) keeps the last good output as it is.
 
 In watch mode the HTML report reloads itself: a small script in ``report.html`` loads
 ``watch-version.js`` (written beside it after each rebuild) every second and reloads the page when
@@ -28,7 +29,7 @@ from dossier.atomic import write_text
 from dossier.errors import DossierError
 from dossier.findings import Finding
 
-DEBOUNCE_S = 0.25
+DEBOUNCE_S = 0.15  # an editor writes a file in several steps, milliseconds apart; part of each rebuild's wait
 VERSION_JS = "watch-version.js"
 WATCHED_DIRS = ("evidence", "media", "templates")
 WATCHED_FILES = ("enterprise.yaml",)

@@ -86,7 +86,9 @@ def test_rebuild_interrupted_at_random_moments_leaves_out_whole(tmp_path):
     tmpdir = tmp_path / "tmp"  # LibreOffice's profiles go here
     tmpdir.mkdir()
     marker = f"DOSSIER_TEST_RUN={tmp_path}"  # inherited by every process dossier starts
-    env = {**os.environ, "TMPDIR": str(tmpdir), "DOSSIER_TEST_RUN": str(tmp_path)}
+    # SOURCE_DATE_EPOCH: the report's generation time (to the minute) is the same in every run, so
+    # that a run finishing a minute after the full one still makes the same new OUT.
+    env = {**os.environ, "TMPDIR": str(tmpdir), "DOSSIER_TEST_RUN": str(tmp_path), "SOURCE_DATE_EPOCH": "1735689600"}
     cmd = [sys.executable, "-m", "dossier", "build", str(root), "-q"]
 
     def reset() -> None:

@@ -59,6 +59,20 @@ def test_a_cache_hit_counts_as_recent_use(tmp_path, monkeypatch):
     assert entry.stat().st_mtime > time.time() - 60
 
 
+def test_an_entry_cut_short_is_computed_again(tmp_path, monkeypatch):
+    # Entries are not fsynced: after a power cut one may be empty or cut short.
+    monkeypatch.setenv("DOSSIER_CACHE_DIR", str(tmp_path))
+    src = tmp_path / "input.txt"
+    src.write_text("x")
+    assert cache.cached_json("einvoice", src, lambda: {"a": 1}) == {"a": 1}
+    (entry,) = (tmp_path / "einvoice").iterdir()
+    for cut in (entry.read_bytes()[:-3], b""):
+        entry.write_bytes(cut)
+        assert cache.cached_json("einvoice", src, lambda: {"a": 2}) == {"a": 2}
+        assert json.loads(entry.read_text(encoding="utf-8")) == {"value": {"a": 2}}  # written whole again
+    assert [p.name for p in (tmp_path / "einvoice").iterdir()] == [entry.name]  # no temporary file left
+
+
 def test_cache_info_and_clear(tmp_path, monkeypatch):
     monkeypatch.setenv("DOSSIER_CACHE_DIR", str(tmp_path))
     monkeypatch.setenv("DOSSIER_CACHE_MAX_MB", "2")
