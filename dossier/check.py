@@ -10,11 +10,10 @@ from typing import Any
 from dossier.figures import Figures, breakdown, compute
 from dossier.findings import Finding, count, exit_code, sort_key
 from dossier.load import Project, load_project
-from dossier.programme import Programme, load_programme
+from dossier.errors import InputError
+from dossier.programme import DEFAULT_PROGRAMME, Programme, load_programme
 from dossier.rules import run_rules
 from dossier.rules.context import RuleContext
-
-DEFAULT_PROGRAMME = "wuhan-2025"
 
 
 @dataclass
@@ -56,7 +55,13 @@ def check_project(root: str | Path, *, today: dt.date | None = None, media: bool
     if project.app is None:
         return CheckResult(project, None, None, sorted(project.findings, key=sort_key))
     app = project.app
-    programme = load_programme(app.programme or DEFAULT_PROGRAMME)
+    try:  # a programme file is found relative to the project folder
+        programme = load_programme(app.programme or DEFAULT_PROGRAMME, base=project.root)
+    except InputError as exc:
+        if exc.file is not None:
+            raise
+        file, line = project.lines.at(("programme",))
+        raise InputError(exc.message, file=file, line=line, hint=exc.hint) from None
     figures = compute(app, programme)
     ctx = RuleContext(
         app=app, programme=programme, figures=figures, lines=project.lines, root=project.root, today=today or dt.date.today()

@@ -21,6 +21,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from dossier import narrative
+from dossier.errors import InputError
 from dossier.figures import DATE_LABEL, Figures, IndicatorFigures, RateFigures, RowFigures, pct
 from dossier.formats import daxie_yuan, fmt_date, fmt_percent, fmt_unit_price, fmt_wan, word_count
 from dossier.model import Application
@@ -51,24 +52,11 @@ class DocumentSpec:
 def document_specs(programme: Programme, mtype: str) -> list[DocumentSpec]:
     """The documents of a ``discrete`` or ``process`` application, in binding order.
 
-    The attachments are exactly ``programme.attachments_for(mtype)``: 离散型 1, 2, 3, 6, 7, 8;
-    流程型 1, 4, 5, 6, 7, 9.
+    Which documents, their 资料清单 items, 附件 numbers and titles are the programme's ``documents``
+    (:meth:`~dossier.programme.Programme.documents_for`); for 2025 the attachments are 离散型 1, 2, 3,
+    6, 7, 8 and 流程型 1, 4, 5, 6, 7, 9.
     """
-    numbers = programme.attachments_for(mtype)
-    kpi, scenario, equipment = (n for n in numbers if n not in (1, 6, 7))
-    a = programme.attachment_title
-    return [
-        DocumentSpec("application_form", 1, 1, a(1)),
-        DocumentSpec("report", 2, None, "申请报告"),
-        DocumentSpec("kpi_selftest", 3, kpi, a(kpi)),
-        DocumentSpec("scenario_selftest", 3, scenario, a(scenario)),
-        DocumentSpec("investment_detail", 4, 6, a(6)),
-        DocumentSpec("systems_list", 5, 7, a(7)),
-        DocumentSpec("equipment_indicators", 6, equipment, a(equipment)),
-        DocumentSpec("operations_statement", 7, None, "企业生产、经营情况说明及产值在全市同行业排名情况说明"),
-        DocumentSpec("authenticity_pledge", 8, None, "企业提供资料真实性承诺书"),
-        DocumentSpec("summary", 9, None, "企业智能工厂建设情况文字简介"),
-    ]
+    return [DocumentSpec(d["name"], d["item"], d["attachment"], d["title"]) for d in programme.documents_for(mtype)]
 
 
 # ---------------------------------------------------------------- small formatters
@@ -165,12 +153,13 @@ def base_context(app: Application, programme: Programme, figures: Figures, draft
     district = programme.districts.find(e.district)
     industry = programme.industries.find(e.key_industry)
     awards = e.awards
+    award, demonstration = programme.wording("award"), programme.wording("demonstration")
     if awards.benchmark_year:
-        award_text = f"{awards.benchmark_year}年获评武汉标杆智能工厂"
+        award_text = f"{awards.benchmark_year}年获评{award}"
     elif awards.demonstration_this_year:
-        award_text = "当年度已获评工业智能化改造示范项目"
+        award_text = f"当年度已获评{demonstration}"
     else:
-        award_text = "往年度未获评武汉标杆智能工厂，当年度未获评工业智能化改造示范项目"
+        award_text = f"往年度未获评{award}，当年度未获评{demonstration}"
     if awards.note:
         award_text += f"（{awards.note}）"
     start, end = programme.window_start, programme.window_end
@@ -182,6 +171,10 @@ def base_context(app: Application, programme: Programme, figures: Figures, draft
             "notice": programme.raw.get("notice", ""),
             "window": f"{fmt_date(start)}至{fmt_date(end)}",
             "threshold": fmt_wan(programme.threshold_wan),
+            "city": programme.wording("city"),
+            "guidance_catalogue": programme.wording("guidance_catalogue"),
+            "scenario_guide": programme.wording("scenario_guide"),
+            "summary_chars": str(programme.media["summary"]["max_chars"]),
         },
         "type_label": programme.type_label(app.type) if app.type else MISSING,
         "filled_date": date(app.settings.application_date, DATE_TO_FILL),
@@ -623,7 +616,7 @@ def document_contexts(
         },
         "report": {
             **report_context(app, programme, figures),
-            "kpi_attachment": f"附件{programme.attachments_for(mtype)[1]}",
+            "kpi_attachment": f"附件{programme.attachment_of('kpi_selftest', mtype)}",
             "totals": totals, "kpis": kpis, "scenarios": scenarios, "systems": systems},
         "kpi_selftest": {"kpis": kpis},
         "scenario_selftest": {"scenarios": scenarios},
@@ -644,6 +637,11 @@ def document_contexts(
     }
     out = {}
     for spec in document_specs(programme, mtype):
+        if spec.name not in extra:
+            raise InputError(
+                f"遴选项目数据的 documents：没有名为“{spec.name}”的文档", file=programme.source or None,
+                hint="可用：" + "、".join(extra),
+            )
         doc = {
             "title": spec.title,
             "label": f"附件{spec.attachment}" if spec.attachment else "",

@@ -200,9 +200,9 @@ def table_csv(applicants: list[Applicant], out: Path) -> str:
 
 
 def letter_context(applicants: list[Applicant]) -> dict[str, Any]:
-    from dossier.programme import load_programme
+    from dossier.programme import DEFAULT_PROGRAMME, load_programme
 
-    ids = sorted({a.programme for a in applicants if a.programme}) or ["wuhan-2025"]
+    ids = sorted({a.programme for a in applicants if a.programme}) or [DEFAULT_PROGRAMME]
     programme = load_programme(ids[0])
     districts = list(dict.fromkeys(a.district for a in applicants if a.district))
     total = sum((a.total_wan or Decimal(0) for a in applicants), Decimal(0))

@@ -267,7 +267,7 @@ def fixed_zip(data: bytes) -> bytes:
 def export_project(root: Path, out: Path | None) -> Path:
     from dossier.figures import compute
     from dossier.load import load_project
-    from dossier.programme import load_programme
+    from dossier.programme import DEFAULT_PROGRAMME, load_programme
 
     project = load_project(root)
     if project.app is None:
@@ -275,7 +275,7 @@ def export_project(root: Path, out: Path | None) -> Path:
         raise InputError(f"enterprise.yaml 有结构错误，无法导出：{first.message}", file=str(root / (first.file or "enterprise.yaml")),
                          line=first.line, hint="先运行 dossier check 修正。")
     app = project.app
-    programme = load_programme(app.programme or "wuhan-2025")
+    programme = load_programme(app.programme or DEFAULT_PROGRAMME, base=root)
     figures = compute(app, programme)
     target = out or root / "build" / "附件6-9明细表.xlsx"
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -171,14 +171,14 @@ def lint_templates(root: str | Path | None = None) -> list[LintProblem]:
     from dossier.figures import compute
     from dossier.load import load_project
     from dossier.model import Application
-    from dossier.programme import load_programme
+    from dossier.programme import DEFAULT_PROGRAMME, load_programme
 
     root_path = Path(root) if root is not None else None
     app = None
     if root_path is not None and (root_path / "enterprise.yaml").is_file():
         app = load_project(root_path).app
     types = [app.type] if app is not None and app.type else ["discrete", "process"]
-    programme = load_programme((app.programme if app else None) or "wuhan-2025")
+    programme = load_programme((app.programme if app else None) or DEFAULT_PROGRAMME, base=root_path)
     problems: list[LintProblem] = []
     names: set[str] = set()
     seen_templates: set[tuple[str, str]] = set()

@@ -22,7 +22,7 @@ from dossier.errors import InputError
 from dossier.findings import Finding
 from dossier.formats import raw_length, word_count
 from dossier.load import load_project
-from dossier.programme import load_programme
+from dossier.programme import DEFAULT_PROGRAMME, chinese_count, load_programme
 from dossier.progress import Progress, silent
 
 ZIP_DATE = (2025, 1, 1, 0, 0, 0)  # fixed: the same inputs give the same zip
@@ -92,7 +92,7 @@ def package_project(
             line=project.findings[0].line if project.findings else None, hint="请先运行 dossier check 并改正。",
         )
     app = project.app
-    programme = load_programme(app.programme or "wuhan-2025")
+    programme = load_programme(app.programme or DEFAULT_PROGRAMME, base=root)
     scan = Path(scan)
     scan_pages = _check_scan(scan)
     district = programme.districts.find(app.enterprise.district)
@@ -188,7 +188,7 @@ def _checklist(programme, app, prefix: str, files: list[dict], findings: list[Fi
     for f in findings:
         label = {"error": "错误", "warning": "警告", "info": "提示"}[f.severity]
         lines.append(f"  [{label}] {f.message}")
-    lines += ["", "发送前请确认：纸质材料一式七份均已加盖封面章和骑缝章；扫描件页数与装订本一致。"]
+    lines += ["", f"发送前请确认：纸质材料一式{chinese_count(programme.copies)}份均已加盖封面章和骑缝章；扫描件页数与装订本一致。"]
     return "\n".join(lines) + "\n"
 
 

@@ -1,9 +1,12 @@
 """The programme profile: what one year's notice fixes, read from package data.
 
-``data/programmes/<id>.yaml`` holds dates, thresholds, materials, attachments per type, media
-limits, the readings of ambiguous sentences and the sentence each rule enforces;
-``data/catalogues/<name>/`` holds industries, districts, scenarios, indicators, system types.
-Both are trusted package data, read once and cached.
+``data/programmes/<id>.yaml`` holds dates, thresholds, the city's wording, the documents each
+type produces and their titles, copies and seal groups, media limits, the readings of ambiguous
+sentences and the sentence each rule enforces; ``data/catalogues/<name>/`` holds industries,
+districts, scenarios, indicators, system types. Packaged programmes are read once and cached.
+A project may instead name its own programme file (``programme: ../襄阳-2026.yaml``), which may
+``extends:`` a packaged programme and override it key by key. Every programme file is checked
+against :mod:`dossier.programme_schema` when loaded.
 """
 
 from __future__ import annotations
@@ -13,9 +16,13 @@ import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from dossier.errors import InputError
+
+# The programme a project gets when it names none: the one place its id is written in code.
+DEFAULT_PROGRAMME = "wuhan-2025"
 
 
 def _read_yaml(*parts: str) -> Any:
@@ -110,6 +117,7 @@ class Programme:
     investment_categories: Catalogue
     rd_subjects: Catalogue
     evidence_kinds: Catalogue
+    source: str = field(default="", compare=False)  # the file it was read from, for messages
 
     @property
     def window_start(self) -> dt.date:
@@ -132,6 +140,46 @@ class Programme:
         return Decimal(str(self.raw["non_independent_min_output_wan"]))
 
     @property
+    def non_independent_output_words(self) -> str:
+        """The notice's words for that floor (过百亿), quoted beside the number it is read as."""
+        return self.raw["non_independent_output_words"]
+
+    @property
+    def copies(self) -> int:
+        return int(self.raw["copies"])
+
+    @property
+    def seam_group_sheets(self) -> int:
+        return int(self.raw["seals"]["seam_group_sheets"])
+
+    def wording(self, key: str) -> str:
+        """The city's names as the notice writes them: ``city``, ``award``, ``guidance_catalogue`` …"""
+        return self.raw["wording"][key]
+
+    @property
+    def key_industry_count(self) -> str:
+        """How many key industries, in Chinese (六个), counted from ``key_industries``."""
+        return chinese_count(len(self.raw["key_industries"])) + "个"
+
+    def documents_for(self, mtype: str) -> list[dict[str, Any]]:
+        """The documents a ``mtype`` application produces, in binding order: ``name``, ``item``
+        (资料清单 item), ``attachment`` (附件 number or None) and ``title``."""
+        out = []
+        for doc in self.raw["documents"]:
+            number = doc.get("attachment")
+            if isinstance(number, dict):
+                if mtype not in number:
+                    continue  # not a document of this type
+                number = number[mtype]
+            title = doc.get("title") or self.attachment_title(number)
+            out.append({"name": doc["name"], "item": int(doc["item"]), "attachment": number, "title": title})
+        return out
+
+    def attachment_of(self, name: str, mtype: str) -> int | None:
+        """The 附件 number of document ``name`` for ``mtype`` (``kpi_selftest`` of 离散型 → 2)."""
+        return next((d["attachment"] for d in self.documents_for(mtype) if d["name"] == name), None)
+
+    @property
     def non_productive_marks(self) -> dict:
         return dict(self.raw.get("non_productive_marks") or {})
 
@@ -151,7 +199,8 @@ class Programme:
         return self.raw["types"][mtype]["label"]
 
     def attachments_for(self, mtype: str) -> list[int]:
-        return list(self.raw["types"][mtype]["attachments"])
+        """The 附件 numbers of a type's documents, in binding order (离散型 1, 2, 3, 6, 7, 8)."""
+        return [d["attachment"] for d in self.documents_for(mtype) if d["attachment"] is not None]
 
     def attachment_title(self, number: int) -> str:
         return self.raw["attachments"][number]
@@ -166,31 +215,112 @@ class Programme:
         return key in self.raw["key_industries"]
 
 
+def default_programme() -> Programme:
+    """The programme of a project that names none; also where ``dossier bind`` takes copies and seal groups."""
+    return load_programme(DEFAULT_PROGRAMME)
+
+
+def chinese_count(n: int) -> str:
+    """``6`` → ``六``, ``12`` → ``十二``: a small count as the notice writes it."""
+    digits = "零一二三四五六七八九"
+    if 0 <= n < 10:
+        return digits[n]
+    if 10 <= n < 100:
+        tens, ones = divmod(n, 10)
+        return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")
+    return str(n)
+
+
 def available() -> list[str]:
     ref = resources.files("dossier").joinpath("data", "programmes")
     return sorted(p.name[:-5] for p in ref.iterdir() if p.name.endswith(".yaml"))
 
 
+def is_file_reference(ref: str) -> bool:
+    """``../襄阳-2026.yaml`` names a programme file; ``wuhan-2025`` a packaged programme."""
+    return ref.endswith((".yaml", ".yml")) or "/" in ref or "\\" in ref
+
+
+def load_programme(ref: str, base: str | Path | None = None) -> Programme:
+    """Load a programme: a packaged one by id (``wuhan-2025``) or a programme file by path.
+
+    A path is relative to ``base`` (the project folder). Unknown ids, missing files and files that
+    do not match :mod:`dossier.programme_schema` are a Chinese InputError naming the file and key.
+    """
+    if not is_file_reference(ref):
+        return _packaged(ref)
+    path = Path(ref) if base is None else Path(base) / ref
+    try:
+        stat = path.stat()
+    except OSError:
+        raise InputError(
+            f"找不到遴选项目文件“{ref}”", hint="programme 可写项目代号（" + "、".join(available()) + "）或项目文件的相对路径。"
+        ) from None
+    return _from_file(str(path.resolve()), ref, stat.st_mtime_ns, stat.st_size)
+
+
 @functools.lru_cache(maxsize=8)
-def load_programme(programme_id: str) -> Programme:
-    """Load a programme profile by id (``wuhan-2025``); unknown ids are a Chinese InputError."""
+def _packaged(programme_id: str) -> Programme:
     if programme_id not in available():
         raise InputError(
             f"未知的遴选项目“{programme_id}”",
-            hint="programme 可选：" + "、".join(available()),
+            hint="programme 可选：" + "、".join(available()) + "，或项目文件的相对路径（如 ../襄阳-2026.yaml）",
         )
-    raw = _read_yaml("programmes", f"{programme_id}.yaml")
+    display = f"dossier/data/programmes/{programme_id}.yaml"
+    return _build(_read_yaml("programmes", f"{programme_id}.yaml"), display)
+
+
+@functools.lru_cache(maxsize=8)
+def _from_file(path: str, display: str, _mtime_ns: int, _size: int) -> Programme:
+    """A user's programme file; the cache key holds its mtime and size, so an edited file is reread."""
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        raw = YAML(typ="safe").load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, YAMLError) as exc:
+        raise InputError(f"无法读取遴选项目文件：{exc}", file=display, hint="文件应为 UTF-8 编码的 YAML。") from None
+    if isinstance(raw, dict) and raw.get("extends") is not None:
+        base_id = str(raw["extends"])
+        if is_file_reference(base_id):
+            raise InputError("遴选项目文件的 extends 应为内置项目代号", file=display, hint="可选：" + "、".join(available()))
+        raw = merged(_packaged(base_id).raw, raw)
+    return _build(raw, display)
+
+
+def merged(base: Any, override: Any) -> Any:
+    """``override`` over ``base``, mapping by mapping; any other value (a list too) replaces whole."""
+    if isinstance(base, dict) and isinstance(override, dict):
+        out = dict(base)
+        for key, value in override.items():
+            out[key] = merged(base[key], value) if key in base else value
+        return out
+    return override
+
+
+def _build(raw: Any, display: str) -> Programme:
+    from dossier.programme_schema import validate
+
+    validate(raw, display)
     cat = raw["catalogues"]
+    ref = resources.files("dossier").joinpath("data", "catalogues", cat)
+    if not ref.is_dir():
+        raise InputError(f"遴选项目数据的 catalogues：没有名为“{cat}”的目录", file=display,
+                         hint="可用：" + "、".join(sorted(p.name for p in ref.parent.iterdir() if p.is_dir())))
 
     def catalogue(name: str, rows: Any = None, **kw: str) -> Catalogue:
         return Catalogue(name, rows if rows is not None else _read_yaml("catalogues", cat, f"{name}.yaml"), **kw)
 
     equipment = _read_yaml("catalogues", cat, "equipment_indicators.yaml")
+    industries = catalogue("industries")
+    unknown = [k for k in raw["key_industries"] if industries.find(k) is None]
+    if unknown:
+        raise InputError(f"遴选项目数据的 key_industries：“{'、'.join(map(str, unknown))}”不在行业目录中", file=display,
+                         hint="可用：" + "、".join(industries.keys()))
     return Programme(
         id=raw["id"],
         title=raw["title"],
         raw=raw,
-        industries=catalogue("industries"),
+        industries=industries,
         districts=catalogue("districts"),
         scenarios=catalogue("scenarios", key="code", label="name"),
         indicators=catalogue("indicators", label="name"),
@@ -201,4 +331,5 @@ def load_programme(programme_id: str) -> Programme:
         investment_categories=catalogue("investment_categories"),
         rd_subjects=catalogue("rd_subjects"),
         evidence_kinds=catalogue("evidence_kinds"),
+        source=display,
     )

@@ -13,7 +13,7 @@ from pydantic import BaseModel
 
 from dossier import narrative
 from dossier.model import Application
-from dossier.programme import Programme, load_programme
+from dossier.programme import DEFAULT_PROGRAMME, Programme, load_programme
 
 _SCALARS = {str: "文字", int: "整数", bool: "是/否", type(None): ""}
 
@@ -116,7 +116,7 @@ def render(programme: Programme) -> str:
 def main() -> None:
     import sys
 
-    sys.stdout.write(render(load_programme("wuhan-2025")))
+    sys.stdout.write(render(load_programme(DEFAULT_PROGRAMME)))
 
 
 if __name__ == "__main__":

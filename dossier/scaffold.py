@@ -12,11 +12,11 @@ from dossier import atomic
 from dossier.errors import InputError
 from dossier.figures import Readings
 from dossier.load import FILENAME
-from dossier.programme import load_programme
+from dossier.programme import DEFAULT_PROGRAMME, load_programme
 
 
 
-def scaffold_text(mtype: str, programme_id: str = "wuhan-2025") -> str:
+def scaffold_text(mtype: str, programme_id: str = DEFAULT_PROGRAMME) -> str:
     from dossier.resources import resource
 
     programme = load_programme(programme_id)
@@ -42,7 +42,7 @@ def scaffold_text(mtype: str, programme_id: str = "wuhan-2025") -> str:
     )
 
 
-def init_project(directory: str | Path, mtype: str, programme_id: str = "wuhan-2025") -> Path:
+def init_project(directory: str | Path, mtype: str, programme_id: str = DEFAULT_PROGRAMME) -> Path:
     """Create ``directory`` with ``enterprise.yaml``, ``evidence/`` and ``media/``.
 
     Refuses to overwrite an existing ``enterprise.yaml`` (a user's work is never replaced).

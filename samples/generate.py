@@ -22,7 +22,7 @@ from dossier.errors import DossierError, InputError
 from dossier.figures import compute
 from dossier.load import load_project
 from dossier.model import Application
-from dossier.programme import load_programme
+from dossier.programme import DEFAULT_PROGRAMME, load_programme
 from samples import documents, finance, fonts, media, ofd, sheet
 
 ROOT = Path(__file__).resolve().parent
@@ -78,7 +78,7 @@ def _encrypt(data: bytes, password: str) -> bytes:
 
 def plan(sample: Path, app: Application, font: Path, base: str) -> list[Job]:
     """Every file the sample's enterprise.yaml references, with how to make it."""
-    programme = load_programme(app.programme or "wuhan-2025")
+    programme = load_programme(app.programme or DEFAULT_PROGRAMME)
     figures = compute(app, programme)
     jobs: list[Job] = []
     ent = app.enterprise.model_dump_json(include={"name", "uscc", "registered_address"})

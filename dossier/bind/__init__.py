@@ -6,7 +6,7 @@ Public API::
     Cover(title, fields=((label, value), ...))                # optional cover with 封面章 place
     bind_volume(parts, out_pdf, *, cover=None, toc=None, duplex=False, seal_group=20,
                 passwords=None, draft=False, page_numbers=True, base_dir=None) -> BindResult
-    write_stamping_guide(result, out_pdf, copies=7)           # 盖章指引 PDF
+    write_stamping_guide(result, out_pdf, copies=None)        # 盖章指引 PDF (None: the default programme's copies)
     bind_files(inputs, out_pdf, ...) -> BindResult            # what `dossier bind` does
 
 The PDF layer knows nothing of the enterprise model: callers describe the volume as parts.

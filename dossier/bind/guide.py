@@ -30,8 +30,14 @@ def seal_height_mm(center_y_pt: float) -> str:
     return str(mm.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def guide_lines(result, copies: int = 7) -> list[tuple[str, object]]:
-    """The guide as a list of (kind, content): ``title``, ``p`` (paragraph), ``row`` (table cells)."""
+def guide_lines(result, copies: int | None = None) -> list[tuple[str, object]]:
+    """The guide as a list of (kind, content): ``title``, ``p`` (paragraph), ``row`` (table cells).
+
+    ``copies``: how many copies the notice asks for; None takes the default programme's ``copies``."""
+    if copies is None:
+        from dossier.programme import default_programme
+
+        copies = default_programme().copies
     m = result.manifest
     layout = result.layout
     labels = result.labels
@@ -64,7 +70,7 @@ def guide_lines(result, copies: int = 7) -> list[tuple[str, object]]:
     return items
 
 
-def render_guide(result, copies: int = 7) -> bytes:
+def render_guide(result, copies: int | None = None) -> bytes:
     import pikepdf
 
     from dossier.bind.draw import FONT_RES
@@ -127,7 +133,7 @@ def render_guide(result, copies: int = 7) -> bytes:
     return buf.getvalue()
 
 
-def write_stamping_guide(result, out_pdf: str | Path, copies: int = 7) -> Path:
+def write_stamping_guide(result, out_pdf: str | Path, copies: int | None = None) -> Path:
     """Write the 盖章指引 for ``result`` to ``out_pdf`` atomically."""
     return write_bytes(out_pdf, render_guide(result, copies))
 

@@ -17,7 +17,7 @@ from dossier.bind.geometry import A4_H, A4_W, MM, Rect
 SEAL_DIAMETER = 42 * MM
 # Below this a printed slice is too thin to see on paper or in a scan at 150 dpi.
 MIN_SLICE = 2 * MM
-DEFAULT_GROUP = 20
+DEFAULT_GROUP = 20  # only when a caller gives none; build and bind pass the programme's seals.seam_group_sheets
 # Vertical centres of successive groups (relative to mid-page), so impressions don't line up.
 STAGGER = (0.0, 55 * MM, -55 * MM)
 

@@ -15,7 +15,7 @@ from dossier.cli.common import Ui, common_options, envelope, output_option
 @output_option("输出的装订卷 PDF。", required=True, file=True)
 @click.option("--password", "passwords", multiple=True, metavar="文件名=密码", help="加密 PDF 的密码，可重复。")
 @click.option("--duplex", is_flag=True, help="双面打印：骑缝章只印在每张纸的正面（奇数页）。")
-@click.option("--seal-group", type=click.IntRange(1, 500), default=20, show_default=True, help="每枚骑缝章覆盖的纸张数。")
+@click.option("--seal-group", type=click.IntRange(1, 500), help="每枚骑缝章覆盖的纸张数（默认按内置遴选项目的装订要求）。")
 @click.option("--cover", "cover_title", metavar="标题", help="加封面（含封面章位置）和目录。")
 @click.option("--no-guide", is_flag=True, help="不生成盖章指引。")
 @common_options

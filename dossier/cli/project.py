@@ -9,12 +9,13 @@ import click
 
 from dossier.cli import main
 from dossier.cli.common import Ui, common_options, envelope, project_argument
+from dossier.programme import DEFAULT_PROGRAMME
 
 
 @main.command()
 @project_argument()
 @click.option("--type", "mtype", type=click.Choice(["discrete", "process"]), required=True, help="离散型 discrete / 流程型 process")
-@click.option("--programme", default="wuhan-2025", show_default=True, metavar="项目代号", help="遴选项目")
+@click.option("--programme", default=DEFAULT_PROGRAMME, show_default=True, metavar="项目代号", help="遴选项目")
 @common_options
 def init(directory: Path, mtype: str, programme: str, ui: Ui) -> None:
     """生成项目文件夹模板：enterprise.yaml（带中文注释）、evidence/、media/。"""

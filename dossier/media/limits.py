@@ -109,10 +109,10 @@ def _convert(section: str, key: str, raw: Any) -> Any:
     return raw
 
 
-def limits_for_programme(programme_id: str = "wuhan-2025") -> MediaLimits:
-    """The limits of a packaged programme profile, with its item-9 sentence as the clause."""
-    from dossier.programme import load_programme
+def limits_for_programme(programme_id: str | None = None) -> MediaLimits:
+    """The limits of a packaged programme profile (None: the default one), with its item-9 sentence as the clause."""
+    from dossier.programme import DEFAULT_PROGRAMME, load_programme
 
-    programme = load_programme(programme_id)
+    programme = load_programme(programme_id or DEFAULT_PROGRAMME)
     clause = programme.raw.get("clauses", {}).get("materials_9")
     return MediaLimits.from_mapping(programme.raw.get("media"), clause=clause)

@@ -30,7 +30,7 @@ def scenarios(ctx: RuleContext) -> Iterator[Finding]:
         if entry is None:
             if sc.code:
                 yield ctx.finding(
-                    "S-UNKNOWN", "error", f"场景“{sc.code}”不在《智能制造典型场景参考指引（2025年版）》目录中（填写编号如 SC09 或场景名称）",
+                    "S-UNKNOWN", "error", f"场景“{sc.code}”不在《{ctx.programme.wording('scenario_guide')}》目录中（填写编号如 SC09 或场景名称）",
                     path + ("code",), clause="materials_3", attachment=att,
                 )
             continue

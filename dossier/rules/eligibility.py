@@ -25,7 +25,8 @@ def district(ctx: RuleContext) -> Iterator[Finding]:
         yield ctx.finding(
             "E-DISTRICT",
             "error",
-            f"所在区“{value}”不在武汉市各区（开发区）名录中；可填：{'、'.join(ctx.programme.districts.labels())}",
+            f"所在区“{value}”不在{ctx.programme.wording('district_directory')}名录中；"
+            f"可填：{'、'.join(ctx.programme.districts.labels())}",
             ("enterprise", "district"),
             clause="eligibility",
             attachment=1,
@@ -51,14 +52,16 @@ def industry(ctx: RuleContext) -> Iterator[Finding]:
         yield ctx.finding(
             "E-INDUSTRY",
             "warning",
-            f"所属行业“{entry.label}”不在本次聚焦的六个重点行业（{'、'.join(keys)}）之内，入选可能性较低",
+            f"所属行业“{entry.label}”不在本次聚焦的{ctx.programme.key_industry_count}重点行业（{'、'.join(keys)}）之内，"
+            "入选可能性较低",
             ("enterprise", "key_industry"),
             clause="industries",
             attachment=1,
         )
 
 
-# How "过百亿元" is read (programme data, readings.hundred_billion): ≥ (default) or strictly more.
+# How the floor's words ("过百亿元": programme data non_independent_output_words) are read
+# (readings.hundred_billion): ≥ (default) or strictly more.
 READING_WORD = {"at_least": "不低于", "more_than": "高于"}
 
 
@@ -74,11 +77,12 @@ def scale_and_entity(ctx: RuleContext) -> Iterator[Finding]:
         )
     if ent.legal_entity == "non_independent":
         floor = ctx.programme.non_independent_min_output_wan
+        words = ctx.programme.non_independent_output_words  # 过百亿
         if ent.prior_year_output_wan is None:
             yield ctx.finding(
                 "E-NONINDEP",
                 "error",
-                "非独立法人企业须填写上一年度产值（prior_year_output_wan），且须过百亿元",
+                f"非独立法人企业须填写上一年度产值（prior_year_output_wan），且须{words}元",
                 ("enterprise", "legal_entity"),
                 clause="eligibility",
                 attachment=1,
@@ -88,7 +92,7 @@ def scale_and_entity(ctx: RuleContext) -> Iterator[Finding]:
             yield ctx.finding(
                 "E-NONINDEP",
                 "error",
-                f"非独立法人企业上一年度产值须过百亿元（按“{word} {fmt_wan(floor)} 万元”理解“过百亿”），"
+                f"非独立法人企业上一年度产值须{words}元（按“{word} {fmt_wan(floor)} 万元”理解“{words}”），"
                 f"填写为 {fmt_wan(ent.prior_year_output_wan)} 万元",
                 ("enterprise", "prior_year_output_wan"),
                 clause="eligibility",
@@ -124,7 +128,7 @@ def repeat(ctx: RuleContext) -> Iterator[Finding]:
         yield ctx.finding(
             "E-REPEAT",
             "warning",
-            f"企业已于 {awards.benchmark_year} 年获评武汉标杆智能工厂，原则上本次不再重复申报",
+            f"企业已于 {awards.benchmark_year} 年获评{ctx.programme.wording('award')}，原则上本次不再重复申报",
             ("enterprise", "awards", "benchmark_year"),
             clause="repeat",
             attachment=1,
@@ -133,7 +137,7 @@ def repeat(ctx: RuleContext) -> Iterator[Finding]:
         yield ctx.finding(
             "E-REPEAT",
             "warning",
-            "企业当年度已获评工业智能化改造示范项目，原则上本次不再重复申报",
+            f"企业当年度已获评{ctx.programme.wording('demonstration')}，原则上本次不再重复申报",
             ("enterprise", "awards", "demonstration_this_year"),
             clause="repeat",
             attachment=1,

@@ -539,7 +539,7 @@ def application_form() -> None:
     form_row(t, [("建设起止时间", "{{ project.construction_start }}至{{ project.construction_end }}"),
                  ("竣工投产日期", "{{ project.commissioning_date }}")])
     form_row(t, [("是否纳入工业技改投资统计", "{{ project.in_stats }}"), ("统计项目代码", "{{ project.stats_project_code }}")])
-    form_row(t, [("对应《武汉市工业投资和技术改造指导目录清单》条目", "{{ project.guidance_catalog_item }}")])
+    form_row(t, [("对应《{{ programme.guidance_catalogue }}》条目", "{{ project.guidance_catalog_item }}")])
     form_row(t, [("项目总投资（万元）", "{{ project.total_investment }}")])
     section_row(t, "三、近两年投资情况（{{ programme.window }}）")
     form_row(t, [("生产性设备购置与改造投资（万元）", "{{ totals.equipment }}"), ("项目相关研发投入（万元）", "{{ totals.rd }}")])
@@ -551,7 +551,7 @@ def application_form() -> None:
                  ("在用信息化系统数", "{{ systems.total }}个（国产{{ systems.domestic }}个，占{{ systems.domestic_ratio }}）")])
     form_row(t, [("重点指标变化", "{{ kpi_summary }}")])
     form_row(t, [("关键装备指标", "{{ rate_summary }}")])
-    form_row(t, [("项目简介（150字以内）", "{{ project.summary }}")])
+    form_row(t, [("项目简介（{{ programme.summary_chars }}字以内）", "{{ project.summary }}")])
     keep_rows_start = len(t.rows) - 1  # the row before the section goes with it: no page of signatures only
     section_row(t, "五、企业承诺与审核意见")
     # Heights tight enough that the block fits under the rows before it (a seal may overlap the text).
@@ -659,7 +659,7 @@ def scenario_selftest() -> None:
               kinds=["center", "center", "text", "center", "text", "text", "text", "center", "text", "center", "text",
                      "center"])
     para(doc, "合计：已建设场景{{ scenarios.implemented }}个，部分建设{{ scenarios.partial }}个，其余为未建设。场景名称与环节依据"
-              "《智能制造典型场景参考指引（2025年版）》。投资金额为对应附件6各行计入金额之和，每行只计入一个场景（按本表顺序"
+              "《{{ programme.scenario_guide }}》。投资金额为对应附件6各行计入金额之和，每行只计入一个场景（按本表顺序"
               "首次对应的场景），合计{{ scenarios.investment_total }}万元。", "表注")
     signature_block(doc, ["企业负责人（签字）：　　　　　　　　填报人（签字）：　　　　　　　　企业（盖章）",
                           "{{ filled_date }}"])
