@@ -142,6 +142,10 @@ class ProgrammeFile(_Section):
         names = [d.name for d in self.documents]
         if len(set(names)) != len(names):
             raise ValueError("documents 中有重复的 name")
+        for mtype in self.types:
+            if not any(isinstance(d.attachment, dict) and mtype in d.attachment or isinstance(d.attachment, int)
+                       for d in self.documents):
+                raise ValueError(f"documents 中没有类型 {mtype} 的附件")
         return self
 
 
@@ -208,8 +212,9 @@ def validate(raw: Any, display: str) -> None:
     except ValidationError as exc:
         err = exc.errors(include_url=False)[0]
         loc = _key_of(tuple(err["loc"]))
-        key = _dotted(loc) or "（顶层）"
         reason = _reason(err)
+        # A cross-reference check of the whole file names its key at the start of its reason.
+        text = f"遴选项目数据的 {_dotted(loc)}：{reason}" if loc else f"遴选项目数据的 {reason}"
         hint = "对照 dossier/data/programmes/ 中的项目文件修改此项。"
         if err["type"] == "extra_forbidden":
             allowed = list(ProgrammeFile.model_fields) if len(loc) == 1 else []
@@ -219,7 +224,7 @@ def validate(raw: Any, display: str) -> None:
         more = len(exc.errors()) - 1
         if more:
             hint += f"（另有 {more} 处问题，改正此处后重新运行可见）"
-        raise InputError(f"遴选项目数据的 {key}：{reason}", file=display, hint=hint) from None
+        raise InputError(text, file=display, hint=hint) from None
     _validate_media(raw["media"], raw.get("clauses", {}).get("materials_9"), display)
 
 

@@ -1,0 +1,169 @@
+"""The programme is data: a copy with another year, city, window, threshold and wording drives both
+the rules' findings and the documents' titles and text, and a malformed programme file is refused
+in Chinese naming the file and key."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from conftest import dump_yaml, valid_application, write_project
+from docx import Document
+from docx.oxml.ns import qn
+
+from dossier.check import check_project
+from dossier.context import document_contexts, document_specs
+from dossier.errors import InputError
+from dossier.programme import DEFAULT_PROGRAMME, load_programme
+from dossier.render import render_docx, template_path
+
+# A next-year notice for another city, written the way a user would: start from the packaged
+# programme and override what changed. Mappings merge key by key; lists replace.
+XIANGYANG = """\
+extends: wuhan-2025
+id: xiangyang-2026
+title: 2026年襄阳标杆智能工厂遴选
+notice: 市经信局关于开展2026年襄阳标杆智能工厂遴选工作的通知
+issuer: 襄阳市经济和信息化局
+published: 2026-09-30
+investment_window:
+  start: 2024-10-01
+  end: 2026-09-30
+threshold_wan: "6000"
+district_deadline: 2026-10-20
+key_industries: [optoelectronics, automotive, biomedical]
+non_independent_output_words: 过五十亿
+non_independent_min_output_wan: "500000"
+copies: 5
+wording:
+  city: 襄阳市
+  district_directory: 襄阳市各区（开发区）
+  award: 襄阳标杆智能工厂
+  guidance_catalogue: 襄阳市工业投资和技术改造指导目录清单
+  scenario_guide: 智能制造典型场景参考指引（2026年版）
+attachments:
+  1: 2026年襄阳市标杆智能工厂申报表
+  2: 2026年襄阳市标杆智能工厂遴选（离散型）-重点指标自测表
+  3: 2026年襄阳市标杆智能工厂遴选（离散型）-智能化场景自测表
+  8: 2026年襄阳标杆智能工厂遴选（离散型）拟申报项目所在工厂装备指标
+media:
+  summary:
+    max_chars: 200
+"""
+
+
+def _docx_text(data: bytes) -> str:
+    doc = Document(io.BytesIO(data))
+    return "".join(t.text or "" for t in doc.element.iter(qn("w:t"))).replace("\u200b", "").replace("\u2060", "")  # break marks print nothing
+
+
+@pytest.fixture
+def xiangyang(tmp_path):
+    (tmp_path / "襄阳-2026.yaml").write_text(XIANGYANG, encoding="utf-8")
+    data = valid_application()
+    data["programme"] = "../襄阳-2026.yaml"
+    data["settings"]["application_date"] = "2026-10-15"
+    data["enterprise"]["key_industry"] = "高端装备"  # key in 2025, not among 2026's three
+    data["enterprise"]["awards"] = {"benchmark_year": 2025}
+    data["investments"][0]["contract"]["date"] = "2026-03-01"  # in 2026's window only
+    data["investments"][0]["invoice"]["date"] = "2026-03-01"
+    data["investments"][0]["payment"]["date"] = "2026-03-01"
+    # No 武汉 in the enterprise's own data, so any 武汉 in a document came from the programme.
+    text = dump_yaml(data).replace("武汉", "襄阳")
+    root = write_project(tmp_path / "proj", data)
+    (root / "enterprise.yaml").write_text(text, encoding="utf-8")
+    return root
+
+
+def test_a_programme_file_drives_the_findings(xiangyang):
+    result = check_project(xiangyang, media=False)
+    assert result.programme is not None and result.programme.id == "xiangyang-2026"
+    by_code: dict[str, list[str]] = {}
+    for f in result.findings:
+        by_code.setdefault(f.code, []).append(f.message)
+    # Row 1 (2026-03-01) counts; rows 2 and 3 (2024-05-20) fall before the shifted window.
+    assert any("2024年10月1日至2026年9月30日" in m for m in by_code["I-WINDOW"]), by_code["I-WINDOW"]
+    (threshold,) = by_code["I-THRESHOLD"]
+    assert "3,000.00 万元" in threshold and "低于 6,000.00 万元" in threshold
+    (industry,) = by_code["E-INDUSTRY"]
+    assert "三个重点行业" in industry and "六个" not in industry
+    assert any("2025 年获评襄阳标杆智能工厂" in m for m in by_code["E-REPEAT"])
+    assert any("一式 5 份" in m for m in by_code["C-BINDING"])
+    assert any("2026年10月20日" in m for m in by_code["C-DEADLINE"])
+    assert not [f for f in result.findings if "武汉" in f.message], [f.message for f in result.findings if "武汉" in f.message]
+
+
+def test_a_programme_file_drives_the_documents_titles_and_wording(xiangyang):
+    result = check_project(xiangyang, media=False)
+    app, programme, figures = result.project.app, result.programme, result.figures
+    contexts = document_contexts(app, programme, figures, draft=False)
+    texts = {name: _docx_text(render_docx(template_path(name), ctx)) for name, ctx in contexts.items()}
+    assert list(texts) == [s.name for s in document_specs(programme, "discrete")]
+    assert "2026年襄阳市标杆智能工厂申报表" in texts["application_form"]
+    assert "2026年襄阳市标杆智能工厂遴选（离散型）-重点指标自测表" in texts["kpi_selftest"]
+    assert "2026年襄阳市标杆智能工厂遴选（离散型）-智能化场景自测表" in texts["scenario_selftest"]
+    assert "2026年襄阳标杆智能工厂遴选（离散型）拟申报项目所在工厂装备指标" in texts["equipment_indicators"]
+    assert "2026年襄阳标杆智能工厂遴选" in texts["report"]  # the cover
+    form = texts["application_form"]
+    assert "《襄阳市工业投资和技术改造指导目录清单》" in form
+    assert "2024年10月1日至2026年9月30日" in form
+    assert "项目简介（200字以内）" in form
+    assert "2025年获评襄阳标杆智能工厂" in form
+    assert "2024年10月1日至2026年9月30日" in texts["investment_detail"]
+    assert "《智能制造典型场景参考指引（2026年版）》" in texts["scenario_selftest"]
+    assert "襄阳市经济和信息化局" in texts["authenticity_pledge"]
+    assert "自愿申报2026年襄阳标杆智能工厂遴选" in texts["authenticity_pledge"]
+    # Nothing of the 2025 Wuhan programme is left, except what the shared catalogues themselves cite
+    # (an equipment rate's reference value quotes a Wuhan document).
+    cited = [r.get("minimum_source") for r in programme.equipment_rates if r.get("minimum_source")]
+    for name, text in texts.items():
+        for source in cited:
+            text = text.replace(source, "")
+        assert "武汉" not in text, (name, text[max(0, text.find("武汉") - 40):text.find("武汉") + 40])
+        assert "2023年10月1日至2025年9月30日" not in text and "2025年武汉" not in text, name
+
+
+def test_the_packaged_programme_keeps_its_documents():
+    programme = load_programme(DEFAULT_PROGRAMME)
+    assert programme.attachments_for("discrete") == [1, 2, 3, 6, 7, 8]
+    assert programme.attachments_for("process") == [1, 4, 5, 6, 7, 9]
+    assert [s.name for s in document_specs(programme, "process")] == [
+        "application_form", "report", "kpi_selftest", "scenario_selftest", "investment_detail", "systems_list",
+        "equipment_indicators", "operations_statement", "authenticity_pledge", "summary",
+    ]
+    assert (programme.copies, programme.seam_group_sheets, programme.key_industry_count) == (7, 20, "六个")
+
+
+@pytest.mark.parametrize(
+    ("change", "key", "reason"),
+    [
+        ("threshold_wan: 五千\n", "threshold_wan", "应为数字"),
+        ("threshhold_wan: '6000'\n", "threshhold_wan", "未知的键"),
+        ("investment_window:\n  start: 2026-10-01\n  end: 2026-09-30\n", "investment_window", "开始日期晚于结束日期"),
+        ("readings:\n  hundred_billion: over\n", "readings.hundred_billion", "'at_least'"),
+        ("copies: 0\n", "copies", "应不小于 1"),
+        ("wording:\n  city: ''\n", "wording.city", "不能为空"),
+        ("documents:\n- {name: report, item: 2}\n", "documents", "attachment（附件编号）或 title（标题）"),
+        ("documents:\n- {name: report, item: 12, title: 申请报告}\n", "documents", "item 12 不在 materials 中"),
+        ("key_industries: [spaceflight]\n", "key_industries", "不在行业目录中"),
+        ("media:\n  photos:\n    count: many\n", None, "media.photos.count"),
+    ],
+)
+def test_a_malformed_programme_file_is_refused_naming_file_and_key(tmp_path, change, key, reason):
+    (tmp_path / "坏.yaml").write_text("extends: wuhan-2025\n" + change, encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        load_programme("坏.yaml", base=tmp_path)
+    err = info.value
+    assert err.file == "坏.yaml"
+    if key is not None:
+        assert f"遴选项目数据的 {key}" in err.message, err.message
+    assert reason in err.message, err.message
+
+
+def test_a_missing_programme_file_names_the_line_that_asks_for_it(tmp_path):
+    data = valid_application()
+    data["programme"] = "../没有这个文件.yaml"
+    root = write_project(tmp_path / "proj", data)
+    with pytest.raises(InputError, match="找不到遴选项目文件") as info:
+        check_project(root, media=False)
+    assert info.value.file == "enterprise.yaml" and info.value.line is not None
