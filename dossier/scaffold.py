@@ -36,9 +36,9 @@ def scaffold_text(mtype: str, programme_id: str = DEFAULT_PROGRAMME) -> str:
         core_indicators=[e.label for e in core],
         indicators=core,
         counts=[e for e in programme.equipment_counts if mtype in e.get("types", [])],
-        kpi_attachment=4 if mtype == "process" else 2,
-        scenario_attachment=5 if mtype == "process" else 3,
-        equipment_attachment=9 if mtype == "process" else 8,
+        kpi_attachment=programme.attachment_of("kpi_selftest", mtype),
+        scenario_attachment=programme.attachment_of("scenario_selftest", mtype),
+        equipment_attachment=programme.attachment_of("equipment_indicators", mtype),
     )
 
 
