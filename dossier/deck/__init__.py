@@ -137,7 +137,7 @@ def build_deck(root: str | Path, out: str | Path | None = None, *, minutes: Deci
     data = normalise(deck.save(), f"{day.isoformat()}T00:00:00Z")
     target.parent.mkdir(parents=True, exist_ok=True)
     write_bytes(target, data)
-    report = inspect_media(target, limits_for_programme(programme.id))
+    report = inspect_media(target, limits_for_programme(programme))
     findings = [*content_findings(app, slides), *report.findings, *(f for f in check.findings if f.severity == "error")]
     return DeckResult(target, check, n, limit, source, kind, seconds, findings)
 

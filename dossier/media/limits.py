@@ -109,10 +109,12 @@ def _convert(section: str, key: str, raw: Any) -> Any:
     return raw
 
 
-def limits_for_programme(programme_id: str | None = None) -> MediaLimits:
-    """The limits of a packaged programme profile (None: the default one), with its item-9 sentence as the clause."""
+def limits_for_programme(programme: Any = None) -> MediaLimits:
+    """The limits of a programme (a loaded Programme, a packaged id or None for the default one), with
+    its item-9 sentence as the clause."""
     from dossier.programme import DEFAULT_PROGRAMME, load_programme
 
-    programme = load_programme(programme_id or DEFAULT_PROGRAMME)
+    if programme is None or isinstance(programme, str):
+        programme = load_programme(programme or DEFAULT_PROGRAMME)
     clause = programme.raw.get("clauses", {}).get("materials_9")
     return MediaLimits.from_mapping(programme.raw.get("media"), clause=clause)

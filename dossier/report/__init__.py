@@ -208,7 +208,7 @@ def render_report(
         "photos": [m for m in media or [] if m.kind == "photo"],
         "videos": [m for m in media or [] if m.kind == "video"],
         "page_map": pmap,
-        "guide": guide_items(manifest),
+        "guide": guide_items(manifest, programme.copies if programme else None),
         "volume_name": _volume_name(manifest) if pmap else "",
         "manifest_note": manifest_note if pmap else "",
         "generated": generated,

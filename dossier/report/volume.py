@@ -148,7 +148,7 @@ def guide_items(manifest: dict[str, Any] | None, copies: int | None = None) -> l
         cover_seal=tuple(cover) if cover else None,
     )
     if copies is None:
-        copies = int((manifest or {}).get("copies") or bind.get("copies") or 7)
+        copies = int((manifest or {}).get("copies") or bind.get("copies") or 0) or None  # None: the default programme's
     return guide_lines(shim, copies)
 
 
