@@ -151,7 +151,7 @@ def package_project(
             size = (tmp / name).stat().st_size
             files.append({"name": name, "what": what, "bytes": size, "sha256": file_digest(tmp / name), "facts": facts})
         total = sum(f["bytes"] for f in files)
-        limit_mb = int(programme.raw.get("mailbox_limit_mb", 50))
+        limit_mb = int(programme.raw["mailbox_limit_mb"])
         if total > limit_mb * 1024 * 1024:
             findings.append(
                 Finding(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import typing
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -104,7 +105,7 @@ class ProgrammeFile(_Section):
     key_industries: list[str] = Field(min_length=1)
     district_deadline: dt.date
     mailbox: str
-    mailbox_limit_mb: Decimal = Field(gt=0)
+    mailbox_limit_mb: int = Field(ge=1)
     copies: int = Field(ge=1, le=99)
     seals: Seals
     readings: Readings
@@ -139,6 +140,16 @@ class ProgrammeFile(_Section):
                 unknown = sorted(set(doc.attachment) - set(self.types))
                 if unknown:
                     raise ValueError(f"documents[{i}]（{doc.name}）的 attachment 写了未知的类型 {'、'.join(unknown)}")
+        from dossier.model import Application, Report  # the sections and types an application can hold
+
+        for i, part in enumerate(self.report_parts):
+            if part.key not in Report.model_fields:
+                raise ValueError(f"report_parts[{i}] 的 key “{part.key}” 不是申请报告的部分；可用：{'、'.join(Report.model_fields)}")
+        kinds = typing.get_args(Application.model_fields["type"].annotation)
+        allowed = next((typing.get_args(k) for k in kinds if typing.get_origin(k) is Literal), ())
+        missing = [t for t in allowed if t not in self.types]
+        if missing:
+            raise ValueError(f"types 缺少 {'、'.join(missing)}（enterprise.yaml 的 type 可选的类型都须有标签）")
         names = [d.name for d in self.documents]
         if len(set(names)) != len(names):
             raise ValueError("documents 中有重复的 name")

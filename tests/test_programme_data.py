@@ -167,3 +167,26 @@ def test_a_missing_programme_file_names_the_line_that_asks_for_it(tmp_path):
     with pytest.raises(InputError, match="找不到遴选项目文件") as info:
         check_project(root, media=False)
     assert info.value.file == "enterprise.yaml" and info.value.line is not None
+
+
+def test_a_programme_must_label_every_type_and_report_part(tmp_path):
+    (tmp_path / "p.yaml").write_text("extends: wuhan-2025\nreport_parts:\n- {key: outlook, title: 展望}\n", encoding="utf-8")
+    with pytest.raises(InputError, match="report_parts\\[0\\] 的 key “outlook” 不是申请报告的部分"):
+        load_programme("p.yaml", base=tmp_path)
+    full = (tmp_path / "q.yaml")
+    full.write_text("extends: wuhan-2025\ntypes:\n  process: {label: 流程型}\n", encoding="utf-8")
+    # Mappings merge: the packaged discrete label stays, so this copy is valid.
+    assert load_programme("q.yaml", base=tmp_path).type_label("discrete") == "离散型"
+
+
+def test_a_full_copy_of_the_packaged_programme_loads_and_is_checked(tmp_path):
+    from importlib import resources
+
+    text = resources.files("dossier").joinpath("data", "programmes", "wuhan-2025.yaml").read_text(encoding="utf-8")
+    (tmp_path / "copy.yaml").write_text(text.replace("id: wuhan-2025", "id: wuhan-copy"), encoding="utf-8")
+    copy = load_programme("copy.yaml", base=tmp_path)
+    assert copy.id == "wuhan-copy" and copy.raw == {**load_programme(DEFAULT_PROGRAMME).raw, "id": "wuhan-copy"}
+    (tmp_path / "bad.yaml").write_text(text.replace("  discrete:\n    label: 离散型\n", ""), encoding="utf-8")
+    with pytest.raises(InputError, match="discrete") as info:
+        load_programme("bad.yaml", base=tmp_path)
+    assert info.value.file == "bad.yaml"
