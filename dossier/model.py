@@ -382,7 +382,7 @@ class Media(Strict):
 
 
 class Application(Strict):
-    programme: Text | None = req("遴选项目（如 wuhan-2025）")
+    programme: Text | None = req("遴选项目（内置代号如 wuhan-2025，或项目文件的相对路径）")
     type: Literal["discrete", "process"] | None = req("智能制造类型（discrete 离散型 / process 流程型）")
     extends: Text | None = opt("继承的公司资料文件")
     settings: Settings = opt("口径设置", default_factory=Settings)

@@ -86,6 +86,32 @@ class NonProductiveMarks(_Section):
     words: list[str] = []
 
 
+class _Open(BaseModel):
+    # Media limits: the keys read here are checked; MediaLimits.from_mapping (dossier.media.limits)
+    # refuses unknown ones when the media rules run (importing it here would load all of dossier.media).
+    model_config = ConfigDict(extra="allow")
+
+
+class SummaryLimits(_Open):
+    max_chars: int = Field(ge=1)
+
+
+class PhotoLimits(_Open):
+    count: int = Field(ge=0)
+    min_bytes: int = Field(ge=1)
+
+
+class VideoLimits(_Open):
+    count: int = Field(ge=0)
+    max_seconds: Decimal = Field(gt=0)
+
+
+class Media(_Open):
+    summary: SummaryLimits
+    photos: PhotoLimits
+    video: VideoLimits
+
+
 class Roadshow(_Section):
     minutes: int = Field(ge=1)
 
@@ -116,7 +142,7 @@ class ProgrammeFile(_Section):
     non_productive_marks: NonProductiveMarks = NonProductiveMarks()
     materials: dict[int, str]
     report_parts: list[ReportPart]
-    media: dict[str, Any]
+    media: Media
     clauses: dict[str, str]
     roadshow: Roadshow
     extends: str | None = None  # a user's copy may start from a packaged programme (see load_programme)
@@ -236,13 +262,3 @@ def validate(raw: Any, display: str) -> None:
         if more:
             hint += f"（另有 {more} 处问题，改正此处后重新运行可见）"
         raise InputError(text, file=display, hint=hint) from None
-    _validate_media(raw["media"], raw.get("clauses", {}).get("materials_9"), display)
-
-
-def _validate_media(media: dict[str, Any], clause: str | None, display: str) -> None:
-    from dossier.media.limits import MediaLimits  # media owns the meaning of its limits
-
-    try:
-        MediaLimits.from_mapping(media, clause=clause)
-    except InputError as exc:
-        raise InputError(exc.message, file=display, hint=exc.hint) from None

@@ -146,7 +146,7 @@ def test_the_packaged_programme_keeps_its_documents():
         ("documents:\n- {name: report, item: 2}\n", "documents", "attachment（附件编号）或 title（标题）"),
         ("documents:\n- {name: report, item: 12, title: 申请报告}\n", "documents", "item 12 不在 materials 中"),
         ("key_industries: [spaceflight]\n", "key_industries", "不在行业目录中"),
-        ("media:\n  photos:\n    count: many\n", None, "media.photos.count"),
+        ("media:\n  photos:\n    count: many\n", "media.photos.count", "应为整数"),
     ],
 )
 def test_a_malformed_programme_file_is_refused_naming_file_and_key(tmp_path, change, key, reason):
@@ -155,8 +155,7 @@ def test_a_malformed_programme_file_is_refused_naming_file_and_key(tmp_path, cha
         load_programme("坏.yaml", base=tmp_path)
     err = info.value
     assert err.file == "坏.yaml"
-    if key is not None:
-        assert f"遴选项目数据的 {key}" in err.message, err.message
+    assert f"遴选项目数据的 {key}" in err.message, err.message
     assert reason in err.message, err.message
 
 
