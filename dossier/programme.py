@@ -249,7 +249,10 @@ def load_programme(ref: str, base: str | Path | None = None) -> Programme:
     """
     if not is_file_reference(ref):
         return _packaged(ref)
-    path = Path(ref) if base is None else Path(base) / ref
+    rel = Path(ref.replace("\\", "/"))  # a path written on Windows reads the same
+    if base is not None and rel.is_absolute():
+        raise InputError("programme 不能使用绝对路径", hint="请写相对于项目文件夹的路径，如 ../襄阳-2026.yaml，项目文件夹搬动后仍然有效。")
+    path = rel if base is None else Path(base) / rel
     try:
         stat = path.stat()
     except OSError:

@@ -189,3 +189,11 @@ def test_a_full_copy_of_the_packaged_programme_loads_and_is_checked(tmp_path):
     with pytest.raises(InputError, match="discrete") as info:
         load_programme("bad.yaml", base=tmp_path)
     assert info.value.file == "bad.yaml"
+
+
+def test_a_programme_path_is_relative_to_the_project_and_may_use_backslashes(tmp_path):
+    (tmp_path / "xy.yaml").write_text(XIANGYANG, encoding="utf-8")
+    (tmp_path / "proj").mkdir()
+    assert load_programme("..\\xy.yaml", base=tmp_path / "proj").id == "xiangyang-2026"
+    with pytest.raises(InputError, match="绝对路径"):
+        load_programme(str(tmp_path / "xy.yaml"), base=tmp_path / "proj")
