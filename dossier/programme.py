@@ -276,6 +276,7 @@ def _packaged(programme_id: str) -> Programme:
 @functools.lru_cache(maxsize=8)
 def _from_file(path: str, display: str, _mtime_ns: int, _size: int) -> Programme:
     """A user's programme file; the cache key holds its mtime and size, so an edited file is reread."""
+    from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 
     try:
