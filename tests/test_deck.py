@@ -195,3 +195,14 @@ def test_a_fresh_scaffold_gives_a_short_deck_and_says_what_is_missing(tmp_path):
     assert {"D-DECK-NO-PHOTOS", "D-DECK-NO-INVESTMENT", "D-DECK-NO-SCENARIOS"} <= codes
     titles = [s.shapes.title.text_frame.text for s in Presentation(str(result.out)).slides]
     assert titles[-1] == "谢谢！" and "企业与项目概况" in titles
+
+
+def test_a_project_without_indicators_or_demonstration_text_is_told_what_the_deck_lacks(project, tmp_path):
+    def strip(data):
+        data["indicators"] = []
+        data["report"]["demonstration"] = ""
+
+    result = build_deck(project(strip), tmp_path / "d.pptx")
+    lacks = {f.code: f for f in result.findings if f.code.startswith("D-DECK")}
+    assert {"D-DECK-NO-INDICATORS", "D-DECK-NO-FEATURES"} <= set(lacks)
+    assert all(f.severity == "warning" for f in lacks.values()) and (tmp_path / "d.pptx").is_file()
