@@ -177,6 +177,8 @@ def test_check_only_json_is_deterministic_and_parallel(tmp_path, monkeypatch):
     assert first.returncode == 1 and data["exit_code"] == 1
     assert [(p["name"], p["status"]) for p in data["projects"]] == [("z", "输入无法使用"), ("a", "就绪")]
     assert data["projects"][1]["total_wan"] == "6300.00"
+    not_ready = [f for f in data["findings"] if f["code"] == "B-NOT-READY"]
+    assert [f["severity"] for f in not_ready] == ["error"] and "输入无法使用" in not_ready[0]["message"]
     html, table = (tmp_path / "out" / "index.html").read_bytes(), (tmp_path / "out" / "summary.csv").read_bytes()
     report = (tmp_path / "out" / "a" / "report.html").read_bytes()
     second = run("batch", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "--check-only", "-q")

@@ -17,7 +17,14 @@ NOT_CODES = {"UTF-8"}  # an encoding name, shaped like a code
 
 # Codes without a failing case yet, each with why. The test fails when one of them gets a case, so
 # that this list only shrinks.
-PENDING: dict[str, str] = {}
+PENDING: dict[str, str] = {
+    # The CLI's error envelope for an exception (cli/common.py), not a rule's finding: an OS error
+    # (tests run as root, where permissions do not fail), Ctrl-C, and a defect of dossier itself.
+    "E-OS": "needs an OS error a root test run can provoke",
+    "E-INTERRUPTED": "test_build_interrupted checks the message, not the JSON code",
+    "E-INTERNAL": "needs a defect to trip",
+    "P-MAILBOX-SIZE": "needs a package over 50 MB (a build with LibreOffice) or a programme with a lower mailbox_limit_mb",
+}
 
 
 def _strings(path: Path) -> list[str]:
@@ -45,6 +52,8 @@ def tested_codes() -> set[str]:
     """The codes a test module names: as a constant, or inside an expected output ("Y-NUMBER-READ 提示：…")."""
     named: set[str] = set()
     for path in sorted((REPO / "tests").rglob("test_*.py")):
+        if path.resolve() == Path(__file__).resolve():
+            continue  # this module names codes (PENDING, the sample) without making them fire
         for value in _strings(path):
             named.update(re.findall(rf"(?<![A-Z0-9-]){CODE.pattern}(?![A-Z0-9-])", value))
     return named

@@ -91,6 +91,41 @@ def test_pages_come_from_the_manifest_and_changes_are_noticed(tmp_path):
     assert page_index(tmp_path / "missing.json", root) is None
 
 
+def _without_libreoffice(monkeypatch) -> list:
+    """The findings are made before the checklist is converted; the conversion is left out (not slow)."""
+    import dossier.convert
+
+    calls: list = []
+    monkeypatch.setattr(dossier.convert, "convert_all", lambda jobs, **kw: calls.append(jobs))
+    return calls
+
+
+def test_site_findings_stale_build_and_rows_without_location_or_asset_card(project, tmp_path, monkeypatch):
+    from dossier.site import build_site
+
+    calls = _without_libreoffice(monkeypatch)
+    root = project()  # the fixture's rows have neither location nor fixed_asset_no
+    result = build_site(root, tmp_path / "out" / "清单.pdf", build_dir=tmp_path / "no-build")
+    found: dict[str, list] = {}
+    for f in result.findings:
+        found.setdefault(f.code, []).append(f)
+    assert [f.severity for f in found["S-NO-BUILD"]] == ["warning"]
+    assert {f.severity for f in found["S-NO-LOCATION"]} == {"warning"} and len(found["S-NO-LOCATION"]) == 2  # A-01, A-02
+    assert {f.severity for f in found["S-NO-ASSET-NO"]} == {"info"} and "A-01" in found["S-NO-ASSET-NO"][0].message
+    assert len(calls) == 1
+
+    build = tmp_path / "build"
+    build.mkdir()
+    contract = root / "evidence" / "A-01" / "合同.pdf"
+    manifest = {"volume": "申报材料装订本.pdf", "page_count": 1, "pages": [{"number": 1, "label": "1"}],
+                "inputs": [{"file": str(contract), "first_page": 1, "pages": 1, "sha256": "changed since"}]}
+    (build / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    result = build_site(root, tmp_path / "out" / "清单.pdf", build_dir=build)
+    (stale,) = [f for f in result.findings if f.code == "S-STALE-BUILD"]
+    assert stale.severity == "warning" and stale.file == "evidence/A-01/合同.pdf"
+    assert "S-NO-BUILD" not in {f.code for f in result.findings}
+
+
 @pytest.mark.slow
 def test_site_pdf_of_a_built_sample_lists_rows_with_volume_pages(tmp_path):
     root = SAMPLES[0]
