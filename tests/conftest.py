@@ -24,6 +24,18 @@ from dossier.formats import make_uscc
 # Tests never read or fill the user's cache (font subsets, e-invoice text).
 os.environ.setdefault("DOSSIER_CACHE_DIR", tempfile.mkdtemp(prefix="dossier-test-cache-"))
 
+
+def _hypothesis_keeps_no_database() -> None:
+    """Hypothesis would keep its example database in .hypothesis/ of the working folder, i.e. the
+    source tree: tests write only into temporary folders."""
+    from hypothesis import settings
+
+    settings.register_profile("dossier", database=None)
+    settings.load_profile("dossier")
+
+
+_hypothesis_keeps_no_database()
+
 ENTERPRISE_USCC = make_uscc("91420100MA4K8T2Q7")
 SUPPLIER_USCC = make_uscc("91320500MA1N3C5K2")
 TEXT = "本项目围绕光模块封装测试产线开展智能化改造，" * 12
@@ -265,3 +277,14 @@ def _slow_marker_is_honest(request):
     if started and request.node.get_closest_marker("slow") is None:
         pytest.fail(f"{request.node.nodeid} started LibreOffice {len(started)}× but is not marked slow "
                     "(@pytest.mark.slow): `-m \"not slow\"` must skip it", pytrace=False)
+
+
+def require_generated_samples() -> None:
+    """Fail (read-only) unless samples/ holds its generated evidence and media. Tests never run the
+    generator in the source tree: scripts/setup.sh (which scripts/test.sh runs first) does."""
+    root = Path(__file__).resolve().parents[1] / "samples"
+    for sample in sorted(p.parent for p in root.glob("*/enterprise.yaml")):
+        for folder in ("evidence", "finance", "media"):
+            if not (sample / folder).is_dir() or not any((sample / folder).iterdir()):
+                pytest.fail(f"{sample.name}/{folder} has not been generated: run bash scripts/setup.sh "
+                            "(or .venv/bin/python -m samples.generate)", pytrace=False)

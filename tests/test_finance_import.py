@@ -26,8 +26,9 @@ def _dossier(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess
 
 @pytest.fixture(scope="module")
 def sample_app():
-    run = subprocess.run([sys.executable, "-m", "samples.generate"], cwd=REPO, capture_output=True, text=True, timeout=900)
-    assert run.returncode == 0, run.stderr
+    from conftest import require_generated_samples
+
+    require_generated_samples()
     project = load_project(SAMPLE)
     assert project.app is not None
     return project.app

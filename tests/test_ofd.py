@@ -26,8 +26,9 @@ NS = "http://www.ofdspec.org/2016"
 
 @pytest.fixture(scope="module")
 def sample_ofds() -> tuple[Path, Path]:
-    run = subprocess.run([sys.executable, "-m", "samples.generate"], cwd=REPO, capture_output=True, text=True, timeout=900)
-    assert run.returncode == 0, run.stderr
+    from conftest import require_generated_samples
+
+    require_generated_samples()
     invoice = SAMPLE / "finance" / "发票" / "24442000000007576974.ofd"
     receipts = sorted((SAMPLE / "finance" / "回单").glob("*.ofd"))
     assert invoice.is_file() and receipts

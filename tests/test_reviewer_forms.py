@@ -235,8 +235,9 @@ _ROW_A = re.compile(rf"(\d+(?:\.\d+)?)\s*[^\s\d.,—]{{1,3}}\s+(\d[\d,]*\.\d{{2,
 
 @pytest.fixture(scope="module")
 def built_samples(tmp_path_factory):
-    gen = subprocess.run([sys.executable, "-m", "samples.generate"], cwd=REPO, capture_output=True, text=True, timeout=900)
-    assert gen.returncode == 0, gen.stderr
+    from conftest import require_generated_samples
+
+    require_generated_samples()
     from dossier.build import build_project
 
     out = {}
