@@ -72,6 +72,7 @@ def read_csv(path: Path) -> list[list[str]]:
     return list(csv.reader(io.StringIO(data[3:].decode("utf-8"))))
 
 
+@pytest.mark.slow
 def test_batch_exits_1_and_builds_the_good_ones(batch_run):
     proc, out, _ = batch_run
     assert proc.returncode == 1, proc.stderr
@@ -117,6 +118,7 @@ def test_dashboard_names_all_three_with_the_broken_ones_reason(batch_run):
     assert "manifest.json" not in html
 
 
+@pytest.mark.slow
 def test_dashboard_flags_a_total_under_the_threshold(tmp_path):
     def small(data):
         data["investments"] = data["investments"][:1]  # one row of the three: under 5,000 万元
@@ -167,6 +169,7 @@ def test_one_projects_crash_never_stops_the_others(tmp_path, monkeypatch):
     assert result.exit_code == 1
 
 
+@pytest.mark.slow
 def test_check_only_json_is_deterministic_and_parallel(tmp_path, monkeypatch):
     # The report's footer carries its generation time; SOURCE_DATE_EPOCH fixes it.
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1760000000")
@@ -207,6 +210,7 @@ def read_csv_bytes(data: bytes) -> list[list[str]]:
     return list(csv.reader(io.StringIO(data[3:].decode("utf-8"))))
 
 
+@pytest.mark.slow
 def test_workers_also_start_cleanly_when_fork_is_unsafe(tmp_path):
     """With another thread alive (a progress bar, a GUI) workers come from forkserver, which
     re-imports the main module: nothing may run twice and the rows still come back."""

@@ -38,6 +38,7 @@ def manifest(result) -> dict:
     return json.loads(result.manifest.read_text(encoding="utf-8"))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mtype", ["discrete", "process"])
 def test_manifest_lists_exactly_the_types_attachments(built, mtype):
     root, result = built[mtype]
@@ -101,6 +102,7 @@ def test_titles_carry_the_types_attachment_names(built):
     assert "流程型" in pdf_text(kpi.pdf)
 
 
+@pytest.mark.slow
 def test_same_input_gives_byte_identical_docx_and_pdf(built, tmp_path, monkeypatch):
     root, first = built["discrete"]
     monkeypatch.setenv("DOSSIER_CACHE_DIR", str(tmp_path / "empty-cache"))  # LibreOffice runs again
@@ -114,6 +116,7 @@ def test_same_input_gives_byte_identical_docx_and_pdf(built, tmp_path, monkeypat
         assert a.pdf.read_bytes() == b.pdf.read_bytes(), a.pdf.name
 
 
+@pytest.mark.slow
 def test_warm_rebuild_converts_only_changed_documents(built, tmp_path):
     root, first = built["discrete"]
     copy = tmp_path / "proj"

@@ -3,6 +3,7 @@ moves it, ``--no-report`` skips it, ``--open`` hands it to the browser, never in
 
 from __future__ import annotations
 
+import pytest
 import json
 import os
 import stat
@@ -19,6 +20,7 @@ def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow
 def test_default_report_lands_in_the_build_folder(tmp_path):
     root = write_project(tmp_path / "p", valid_application())
     proc = run("check", str(root))
@@ -29,6 +31,7 @@ def test_default_report_lands_in_the_build_folder(tmp_path):
     assert "武汉光芯测试科技有限公司" in html and "找不到媒体文件" in html
 
 
+@pytest.mark.slow
 def test_report_option_json_and_no_report(tmp_path):
     root = write_project(tmp_path / "p", valid_application())
     target = tmp_path / "elsewhere" / "r.html"
@@ -40,6 +43,7 @@ def test_report_option_json_and_no_report(tmp_path):
     assert not (root / "build").exists()
 
 
+@pytest.mark.slow
 def test_report_into_evidence_is_refused(tmp_path):
     root = write_project(tmp_path / "p", valid_application())
     proc = run("check", str(root), "--report", str(root / "evidence" / "r.html"))
@@ -48,6 +52,7 @@ def test_report_into_evidence_is_refused(tmp_path):
     assert not (root / "evidence" / "r.html").exists()
 
 
+@pytest.mark.slow
 def test_open_hands_the_report_to_the_browser(tmp_path):
     root = write_project(tmp_path / "p", valid_application())
     seen = tmp_path / "opened.txt"

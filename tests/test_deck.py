@@ -54,6 +54,7 @@ def chart_series(path: Path) -> list[tuple[str, list[str], list[Decimal]]]:
     return out
 
 
+@pytest.mark.slow
 def test_deck_opens_16_9_with_every_part(sample_deck):
     prs = Presentation(str(sample_deck.out))
     assert (prs.slide_width, prs.slide_height) == (Emu(12192000), Emu(6858000))
@@ -126,11 +127,13 @@ def test_notes_give_page_count_and_timing(sample_deck):
     assert sample_deck.minutes_source == "遴选项目配置 roadshow.minutes：10 分钟"
 
 
+@pytest.mark.slow
 def test_minutes_option_retimes_the_notes(tmp_path):
     result = build_deck(SAMPLE, tmp_path / "d.pptx", minutes="8")
     assert sum(result.seconds) == 480 and result.minutes_source.startswith("命令行")
 
 
+@pytest.mark.slow
 def test_passes_the_item9_ppt_check_and_is_deterministic(sample_deck, tmp_path):
     report = inspect_media(sample_deck.out)
     assert report.findings == () or list(report.findings) == []
@@ -140,6 +143,7 @@ def test_passes_the_item9_ppt_check_and_is_deterministic(sample_deck, tmp_path):
     assert again.out.read_bytes() == sample_deck.out.read_bytes()
 
 
+@pytest.mark.slow
 def test_project_template_overrides_the_built_in_look(tmp_path):
     root = write_full_project(tmp_path / "p", discrete_data())
     (root / "templates").mkdir()
@@ -155,6 +159,7 @@ def test_project_template_overrides_the_built_in_look(tmp_path):
     assert {s.slide_layout.name for s in prs.slides} == {"Title Slide", "Title Only"}
 
 
+@pytest.mark.slow
 def test_output_in_media_is_refused(tmp_path):
     root = write_full_project(tmp_path / "p", discrete_data())
     run = subprocess.run([sys.executable, "-m", "dossier", "deck", str(root), "-o", str(root / "media" / "新.pptx")],
@@ -163,6 +168,7 @@ def test_output_in_media_is_refused(tmp_path):
     assert not (root / "media" / "新.pptx").exists()
 
 
+@pytest.mark.slow
 def test_cli_json_envelope(tmp_path):
     run = subprocess.run([sys.executable, "-m", "dossier", "deck", str(PROCESS_SAMPLE), "-o", str(tmp_path / "d.pptx"),
                           "--json"], capture_output=True, text=True, timeout=300)

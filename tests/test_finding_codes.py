@@ -8,6 +8,7 @@ code itself or inside an expected output (a docstring or comment mentioning it d
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from pathlib import Path
 
@@ -38,6 +39,7 @@ def _strings(path: Path) -> list[str]:
     return [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in docstrings]
 
 
+@functools.cache
 def produced_codes() -> dict[str, set[str]]:
     """code → the modules of dossier/ that hold it as a string constant of its own."""
     found: dict[str, set[str]] = {}
@@ -48,6 +50,7 @@ def produced_codes() -> dict[str, set[str]]:
     return found
 
 
+@functools.cache
 def tested_codes() -> set[str]:
     """The codes a test module names: as a constant, or inside an expected output ("Y-NUMBER-READ 提示：…")."""
     named: set[str] = set()

@@ -3,6 +3,7 @@ and each finding on the line of its own field."""
 
 from __future__ import annotations
 
+import pytest
 import json
 import os
 import subprocess
@@ -21,6 +22,7 @@ def check_json(root, seed: str) -> bytes:
     return proc.stdout
 
 
+@pytest.mark.slow
 def test_same_bytes_under_different_hash_seeds(tmp_path):
     root = tmp_path / "p"
     init_project(root, "discrete")
@@ -31,6 +33,7 @@ def test_same_bytes_under_different_hash_seeds(tmp_path):
     assert keys == sorted(keys) and len(set(keys)) == len(keys)
 
 
+@pytest.mark.slow
 def test_each_missing_count_on_its_own_line(tmp_path):
     root = tmp_path / "p"
     init_project(root, "discrete")

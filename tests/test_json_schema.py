@@ -116,6 +116,7 @@ def test_media(tmp_path):
     run_json("media", tmp_path / "none.jpg", expect={2})
 
 
+@pytest.mark.slow
 def test_scan(tmp_path):
     volume, manifest = make_volume(tmp_path, pages=3, seed=5)
     manifest_file = tmp_path / "volume.manifest.json"

@@ -28,6 +28,7 @@ def errors(report) -> list[str]:
     return [f.code for f in report.findings if f.severity == "error"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["180.mp4", "180.mov", "frag180.mp4"])
 def test_exactly_three_minutes_passes(videos, name):
     report = inspect_media(videos[name])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import json
 import subprocess
 import sys
@@ -33,6 +34,7 @@ def run(*args):
     return subprocess.run([sys.executable, "-m", "dossier", *args], capture_output=True, text=True, timeout=120)
 
 
+@pytest.mark.slow
 def test_bundle_names_files_by_district_and_enterprise(project, tmp_path):
     root = project()
     _media(root)
@@ -62,6 +64,7 @@ def test_bundle_names_files_by_district_and_enterprise(project, tmp_path):
     assert (folder / f"{prefix}-申报材料.zip").read_bytes() == first
 
 
+@pytest.mark.slow
 def test_small_photo_and_long_video_fail(project, tmp_path):
     root = project()
     _media(root, photo_sizes=(900 * 1024, 1_300_000, 1_100_000), seconds="181")
@@ -71,6 +74,7 @@ def test_small_photo_and_long_video_fail(project, tmp_path):
     assert "视频.mp4" in proc.stdout or "3 分钟" in proc.stdout or "180" in proc.stdout
 
 
+@pytest.mark.slow
 def test_unusable_scan_exits_2_and_leaves_previous_bundle(project, tmp_path):
     root = project()
     _media(root)

@@ -138,6 +138,7 @@ def test_user_text_is_escaped_and_nothing_is_fetched(tmp_path):
     assert "<link" not in html
 
 
+@pytest.mark.slow
 def test_page_map_and_stamping_guide_come_from_the_manifest(good, volume_manifest):
     html = render_report(check_project(good), manifest={"volume": "vol.pdf", "bind": volume_manifest}, media=None)
     section = html.split('id="volume"')[1].split("</section>")[0]

@@ -206,6 +206,7 @@ def test_a_row_out_of_the_window_gets_no_contradictory_verdict(project):
     assert not any("仍计入" in f.message for f in found)
 
 
+@pytest.mark.slow
 def test_terminal_prints_the_notice_sentence_under_errors_and_quiet_hides_it(project):
     root = project(lambda d: d["enterprise"].update(above_designated_size=False))
     run = subprocess.run([sys.executable, "-m", "dossier", "check", str(root), "--no-report"], capture_output=True, text=True,
@@ -253,6 +254,7 @@ def _doc(target: Path, word: str) -> Path:
     return next(p for p in sorted(target.glob("*.pdf")) if word in p.name)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", SAMPLES)
 def test_attachment6_recomputes_row_by_row_and_the_totals_agree_everywhere(built_samples, name):
     target, _ = built_samples[name]

@@ -60,12 +60,14 @@ def _app(name: str, samples: Path = REPO / "samples"):
     return project.app
 
 
+@pytest.mark.slow
 def test_second_run_rewrites_nothing(generated):
     lines = [line for line in generated.splitlines() if line.startswith("示例")]
     assert len(lines) == len(SAMPLES)
     assert all("生成 0 个文件" in line for line in lines), generated
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", SAMPLES)
 def test_sample_checks_clean_through_the_cli(samples_dir, name):
     run = _run("-m", "dossier", "check", f"samples/{name}", "--json", cwd=samples_dir.parent, timeout=300)
@@ -119,6 +121,7 @@ def test_encrypted_evidence_needs_its_password(samples_dir, name):
         pikepdf.open(locked[0])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", SAMPLES)
 def test_invoice_text_layer_holds_number_date_and_total(samples_dir, name):
     app = _app(name, samples_dir)
@@ -158,6 +161,7 @@ def test_media_meet_item_nine(samples_dir, name):
     assert word_count(summary) <= 150
 
 
+@pytest.mark.slow
 def test_generation_is_byte_identical(samples_dir, tmp_path, monkeypatch):
     """Build a sample of each kind of file again, from scratch, and compare with the tree."""
     monkeypatch.syspath_prepend(str(REPO))  # samples/ is dev tooling, not part of the installed package
@@ -198,6 +202,7 @@ def test_pdf_fonts_are_embedded(samples_dir):
     assert io.BytesIO(path.read_bytes()).getbuffer().nbytes < 200_000
 
 
+@pytest.mark.slow
 def test_video_recipe_is_deterministic(samples_dir, tmp_path, monkeypatch):
     """ffmpeg's gradients source draws random colours unless they are given: two encodes must match."""
     monkeypatch.syspath_prepend(str(REPO))

@@ -24,6 +24,7 @@ def run(*args):
     return CliRunner().invoke(main, ["scan", *map(str, args)])
 
 
+@pytest.mark.slow
 def test_stamped_scan_exits_0(bound, tmp_path):
     volume, manifest = bound
     result = run(make_scan(volume, tmp_path / "扫描件.pdf"), "--against", manifest)

@@ -27,6 +27,7 @@ def errors(report) -> list[tuple[str, int | None]]:
     return [(f.code, f.page) for f in report.findings if f.severity == "error"]
 
 
+@pytest.mark.slow
 def test_fully_stamped_scan_passes(volume, tmp_path):
     path, manifest = volume
     report = scan_against(make_scan(path, tmp_path / "scan.pdf", dpi=150), manifest, volume_pdf=path)
@@ -39,6 +40,7 @@ def test_fully_stamped_scan_passes(volume, tmp_path):
     assert [f.code for f in report.findings if f.severity == "warning"] == []
 
 
+@pytest.mark.slow
 def test_seal_missing_on_one_page_names_it(volume, tmp_path):
     path, manifest = volume
     report = scan_against(make_scan(path, tmp_path / "scan.pdf", no_seam=frozenset({4})), manifest)

@@ -67,6 +67,7 @@ def _problems() -> list[str]:
     return found
 
 
+@pytest.mark.slow
 def test_no_posix_only_calls_in_runtime_code():
     problems = _problems()
     tally("portability")
