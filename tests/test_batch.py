@@ -99,6 +99,7 @@ def test_batch_exits_1_and_builds_the_good_ones(batch_run):
     assert not (out / "broken").exists()
 
 
+@pytest.mark.slow
 def test_dashboard_names_all_three_with_the_broken_ones_reason(batch_run):
     _, out, _ = batch_run
     html = (out / "index.html").read_text("utf-8")

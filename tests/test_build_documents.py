@@ -55,6 +55,7 @@ def test_manifest_lists_exactly_the_types_attachments(built, mtype):
             assert (result.out / d[key]).is_file()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mtype", ["discrete", "process"])
 def test_every_pdf_embeds_all_its_fonts_and_they_are_noto_cjk(built, mtype):
     _, result = built[mtype]
@@ -67,6 +68,7 @@ def test_every_pdf_embeds_all_its_fonts_and_they_are_noto_cjk(built, mtype):
             assert "NotoS" in name and "CJK" in name, f"{doc.pdf.name}: unexpected font {name}"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mtype", ["discrete", "process"])
 def test_report_holds_enterprise_name_and_the_five_parts(built, mtype):
     _, result = built[mtype]
@@ -77,12 +79,14 @@ def test_report_holds_enterprise_name_and_the_five_parts(built, mtype):
         assert part["title"] in text, part["title"]
 
 
+@pytest.mark.slow
 def test_special_characters_survive_into_the_pdf(built):
     _, result = built["discrete"]
     report = next(d for d in result.documents if d.name == "report")
     assert "".join(SPECIAL.split()) in "".join(pdf_text(report.pdf).split())
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mtype", ["discrete", "process"])
 def test_no_english_keys_or_empty_placeholders_in_documents(built, mtype):
     _, result = built[mtype]
@@ -95,6 +99,7 @@ def test_no_english_keys_or_empty_placeholders_in_documents(built, mtype):
             assert len(pdf.pages) >= 1
 
 
+@pytest.mark.slow
 def test_titles_carry_the_types_attachment_names(built):
     _, result = built["process"]
     kpi = next(d for d in result.documents if d.name == "kpi_selftest")

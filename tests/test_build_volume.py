@@ -65,6 +65,7 @@ def test_volume_follows_the_materials_list(built):
     assert all(d == 4 for d, _ in titles[i + 1 : i + 5])
 
 
+@pytest.mark.slow
 def test_toc_page_numbers_are_the_real_ones(built):
     _, result, manifest = built
     labels = [p["label"] for p in manifest["pages"]]
@@ -90,6 +91,7 @@ def test_toc_page_numbers_are_the_real_ones(built):
     assert checked >= 12, printed
 
 
+@pytest.mark.slow
 def test_every_sheet_carries_a_seam_slice_and_the_cover_its_seal(built):
     _, _, manifest = built
     assert all(p["seam"] is not None for p in manifest["pages"])

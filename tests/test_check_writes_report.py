@@ -3,12 +3,13 @@ moves it, ``--no-report`` skips it, ``--open`` hands it to the browser, never in
 
 from __future__ import annotations
 
-import pytest
 import json
 import os
 import stat
 import subprocess
 import sys
+
+import pytest
 
 from conftest import valid_application, write_project
 

@@ -3,9 +3,9 @@ paths from the current folder, forgiving numbers, templates lint on a missing fo
 
 from __future__ import annotations
 
-import pytest
 import os
 
+import pytest
 from click.testing import CliRunner
 
 from dossier.cli import main

@@ -3,11 +3,12 @@ and each finding on the line of its own field."""
 
 from __future__ import annotations
 
-import pytest
 import json
 import os
 import subprocess
 import sys
+
+import pytest
 
 from dossier.findings import Finding, sort_key
 from dossier.scaffold import init_project

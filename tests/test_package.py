@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
 import json
 import subprocess
 import sys
 import zipfile
 
+import pytest
 import pikepdf
 
 from media_fixtures import jpeg_of_size, pptx_file, video

@@ -299,6 +299,7 @@ def test_attachment6_recomputes_row_by_row_and_the_totals_agree_everywhere(built
     assert f"生产性设备购置与改造投资{equipment:,.2f}万元" in report_pdf and f"研发投入{rd:,.2f}万元" in report_pdf
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", SAMPLES)
 def test_samples_have_proof_for_every_claim_and_bind_each_file_once(built_samples, name):
     result = check_project(REPO / "samples" / name, media=False)
@@ -335,6 +336,7 @@ def test_samples_have_proof_for_every_claim_and_bind_each_file_once(built_sample
     assert all(f"{g['center_mm']} 毫米" in html for g in manifest["seal_groups"])
 
 
+@pytest.mark.slow
 def test_a_sample_whose_summary_states_a_wrong_total_gets_the_error(tmp_path, built_samples):
     root = tmp_path / "guangxin"
     shutil.copytree(REPO / "samples" / "guangxin-optics", root, ignore=shutil.ignore_patterns("build"))

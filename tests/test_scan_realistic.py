@@ -28,8 +28,9 @@ the bound volume PDF itself                        one InputError: not a scan
 
 from __future__ import annotations
 
-import pytest
 from scan_sim import BROWNISH, FADED_PINK, FRESH, Case, Scanner, make_scan, make_volume
+
+import pytest
 
 from dossier.errors import InputError
 from dossier.scan import check_scan_files, scan_against

@@ -124,6 +124,7 @@ def test_bad_manifest_is_unusable(volume, tmp_path):
         scan_against(path, {"pages": [{"number": 1, "seam": [1, 2, 3]}]})
 
 
+@pytest.mark.slow
 def test_resolution_is_stated_and_a_low_one_warned_and_no_volume_said(volume, tmp_path):
     path, manifest = volume
     report = scan_against(make_scan(path, tmp_path / "scan.pdf", dpi=100), manifest)
@@ -133,18 +134,21 @@ def test_resolution_is_stated_and_a_low_one_warned_and_no_volume_said(volume, tm
     assert by_code["S-NO-VOLUME"].severity == "info"
 
 
+@pytest.mark.slow
 def test_one_black_and_white_page_cannot_show_its_seam(volume, tmp_path):
     path, manifest = volume
     report = scan_against(make_scan(path, tmp_path / "scan.pdf", dpi=150, gray_pages=frozenset({3})), manifest)
     assert ("S-PAGE-GRAYSCALE", 3) in errors(report)
 
 
+@pytest.mark.slow
 def test_a_page_turned_90_degrees_is_named(volume, tmp_path):
     path, manifest = volume
     report = scan_against(make_scan(path, tmp_path / "scan.pdf", dpi=150, quarter_turned=frozenset({2})), manifest)
     assert ("S-PAGE-ORIENTATION", 2) in errors(report)
 
 
+@pytest.mark.slow
 def test_a_volume_changed_since_binding_is_not_compared(volume, tmp_path):
     import hashlib
 

@@ -10,10 +10,13 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[1]
 GENERATORS = sorted((REPO / "templates" / "src").glob("make_*.py"))
 
 
+@pytest.mark.slow
 def test_regenerated_templates_equal_the_committed_ones(tmp_path):
     # The generators write beside their own folder (src/..): a copy of src/ writes into the copy.
     work = tmp_path / "templates"

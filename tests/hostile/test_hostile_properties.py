@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
 import re
 import unicodedata
 from decimal import Decimal
+
+import pytest
 
 from conftest import valid_application
 from hostile.hostile_util import tally
