@@ -51,7 +51,7 @@ def produced_codes() -> dict[str, set[str]]:
 
 
 @functools.cache
-def tested_codes() -> set[str]:
+def codes_named_in_tests() -> set[str]:
     """The codes a test module names: as a constant, or inside an expected output ("Y-NUMBER-READ 提示：…")."""
     named: set[str] = set()
     for path in sorted((REPO / "tests").rglob("test_*.py")):
@@ -71,12 +71,12 @@ def test_the_scan_finds_the_codes_of_every_rule_module():
 
 
 def test_every_finding_code_has_a_failing_case():
-    produced, tested = produced_codes(), tested_codes()
+    produced, tested = produced_codes(), codes_named_in_tests()
     untested = {code: sorted(where) for code, where in produced.items() if code not in tested and code not in PENDING}
     assert not untested, f"finding codes with no test naming them (write a case that makes each fire): {untested}"
 
 
-def test_the_pending_list_only_names_untested_codes():
-    produced, tested = produced_codes(), tested_codes()
+def test_the_pending_list_only_names_uncodes_named_in_tests():
+    produced, tested = produced_codes(), codes_named_in_tests()
     stale = sorted(c for c in PENDING if c in tested or c not in produced)
     assert not stale, f"remove from PENDING (now tested, or no longer produced): {stale}"
