@@ -192,6 +192,7 @@ def test_check_only_json_is_deterministic_and_parallel(tmp_path, monkeypatch):
     assert (tmp_path / "out" / "a" / "report.html").read_bytes() == report
 
 
+@pytest.mark.slow
 def test_no_project_found_exits_2(tmp_path):
     proc = run("batch", str(tmp_path), "-o", str(tmp_path / "out"))
     assert proc.returncode == 2

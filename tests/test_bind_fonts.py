@@ -139,6 +139,7 @@ def test_a_font_without_chinese_is_refused_in_chinese(monkeypatch, tmp_path):
         fonts.subset_font("封面")
 
 
+@pytest.mark.slow
 def test_a_font_whose_licence_forbids_embedding_is_refused(monkeypatch, tmp_path):
     import io
 

@@ -12,9 +12,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[1]
 
 
+@pytest.mark.slow
 def test_vulture_finds_nothing_outside_the_whitelist():
     run = subprocess.run(
         [sys.executable, "-m", "vulture", "dossier", "tests/vulture_whitelist.py", "--min-confidence", "60"],

@@ -69,6 +69,7 @@ def test_deck_opens_16_9_with_every_part(sample_deck):
     assert len(photos) == 3
 
 
+@pytest.mark.slow
 def test_chart_data_equal_the_figures_of_check_json(sample_deck):
     data = check_project(SAMPLE).to_json()
     breakdown = data["breakdown"]
@@ -88,6 +89,7 @@ def test_chart_data_equal_the_figures_of_check_json(sample_deck):
         assert list(pair.values()) == [Decimal(ind["baseline"]), Decimal(ind["current"])]
 
 
+@pytest.mark.slow
 def test_charts_are_native_and_editable(sample_deck):
     with zipfile.ZipFile(sample_deck.out) as z:
         names = z.namelist()
@@ -97,6 +99,7 @@ def test_charts_are_native_and_editable(sample_deck):
     assert not [n for n in names if n.startswith("ppt/media/") and n.endswith(".png")]  # no chart pictures
 
 
+@pytest.mark.slow
 def test_every_chinese_run_names_an_east_asian_font(sample_deck):
     checked = 0
     with zipfile.ZipFile(sample_deck.out) as z:
@@ -114,6 +117,7 @@ def test_every_chinese_run_names_an_east_asian_font(sample_deck):
     assert '<a:ea typeface="微软雅黑"/>' in theme
 
 
+@pytest.mark.slow
 def test_notes_give_page_count_and_timing(sample_deck):
     prs = Presentation(str(sample_deck.out))
     n = len(prs.slides)

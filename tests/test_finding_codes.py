@@ -76,7 +76,7 @@ def test_every_finding_code_has_a_failing_case():
     assert not untested, f"finding codes with no test naming them (write a case that makes each fire): {untested}"
 
 
-def test_the_pending_list_only_names_uncodes_named_in_tests():
+def test_the_pending_list_only_names_untested_codes():
     produced, tested = produced_codes(), codes_named_in_tests()
     stale = sorted(c for c in PENDING if c in tested or c not in produced)
     assert not stale, f"remove from PENDING (now tested, or no longer produced): {stale}"

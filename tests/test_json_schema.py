@@ -98,6 +98,7 @@ def test_build_refused_and_unusable(tmp_path):
     run_json("build", tmp_path / "missing", expect={2})
 
 
+@pytest.mark.slow
 def test_bind(tmp_path):
     a, b = pdf(tmp_path / "a.pdf", 2), pdf(tmp_path / "b.pdf", 3)
     data = run_json("bind", a, b, "-o", tmp_path / "vol.pdf", expect={0})

@@ -9,6 +9,8 @@ from media_fixtures import video
 
 from dossier.media import inspect_media
 
+pytestmark = pytest.mark.slow  # encodes videos
+
 
 @pytest.fixture(scope="session")
 def videos(tmp_path_factory) -> dict[str, Path]:

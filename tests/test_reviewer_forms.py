@@ -137,6 +137,7 @@ def test_every_indicator_and_built_scenario_has_proof_in_the_valid_project(proje
     assert not {"K-EVIDENCE-NONE", "S-EVIDENCE-NONE"} & codes(result)
 
 
+@pytest.mark.slow
 def test_removing_one_indicators_evidence_gives_exactly_one_finding(project):
     root = project(lambda d: d["indicators"][1].update(evidence=[]))
     result = check_project(root, media=False)

@@ -23,6 +23,8 @@ from dossier.formats import word_count
 from dossier.load import load_project
 from dossier.rules.evidence import EVIDENCE_SUFFIXES
 
+pytestmark = pytest.mark.slow  # copies both samples and runs their generator
+
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = {"guangxin-optics": "discrete", "huaxin-materials": "process"}
 

@@ -10,6 +10,8 @@ from scan_fixtures import make_scan, make_volume
 
 from dossier.cli import main
 
+pytestmark = pytest.mark.slow  # each case renders and scans a volume, most through a dossier process
+
 
 @pytest.fixture(scope="module")
 def bound(tmp_path_factory):

@@ -12,6 +12,8 @@ from dossier.errors import InputError
 from dossier.findings import exit_code
 from dossier.scan import check_scan_files, scan_against
 
+pytestmark = pytest.mark.slow  # each case renders the volume and a scan of it
+
 PAGES = 6
 
 
@@ -27,7 +29,6 @@ def errors(report) -> list[tuple[str, int | None]]:
     return [(f.code, f.page) for f in report.findings if f.severity == "error"]
 
 
-@pytest.mark.slow
 def test_fully_stamped_scan_passes(volume, tmp_path):
     path, manifest = volume
     report = scan_against(make_scan(path, tmp_path / "scan.pdf", dpi=150), manifest, volume_pdf=path)
@@ -40,7 +41,6 @@ def test_fully_stamped_scan_passes(volume, tmp_path):
     assert [f.code for f in report.findings if f.severity == "warning"] == []
 
 
-@pytest.mark.slow
 def test_seal_missing_on_one_page_names_it(volume, tmp_path):
     path, manifest = volume
     report = scan_against(make_scan(path, tmp_path / "scan.pdf", no_seam=frozenset({4})), manifest)
@@ -124,7 +124,6 @@ def test_bad_manifest_is_unusable(volume, tmp_path):
         scan_against(path, {"pages": [{"number": 1, "seam": [1, 2, 3]}]})
 
 
-@pytest.mark.slow
 def test_resolution_is_stated_and_a_low_one_warned_and_no_volume_said(volume, tmp_path):
     path, manifest = volume
     report = scan_against(make_scan(path, tmp_path / "scan.pdf", dpi=100), manifest)
@@ -134,21 +133,18 @@ def test_resolution_is_stated_and_a_low_one_warned_and_no_volume_said(volume, tm
     assert by_code["S-NO-VOLUME"].severity == "info"
 
 
-@pytest.mark.slow
 def test_one_black_and_white_page_cannot_show_its_seam(volume, tmp_path):
     path, manifest = volume
     report = scan_against(make_scan(path, tmp_path / "scan.pdf", dpi=150, gray_pages=frozenset({3})), manifest)
     assert ("S-PAGE-GRAYSCALE", 3) in errors(report)
 
 
-@pytest.mark.slow
 def test_a_page_turned_90_degrees_is_named(volume, tmp_path):
     path, manifest = volume
     report = scan_against(make_scan(path, tmp_path / "scan.pdf", dpi=150, quarter_turned=frozenset({2})), manifest)
     assert ("S-PAGE-ORIENTATION", 2) in errors(report)
 
 
-@pytest.mark.slow
 def test_a_volume_changed_since_binding_is_not_compared(volume, tmp_path):
     import hashlib
 

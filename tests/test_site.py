@@ -23,6 +23,7 @@ def context(root: Path, pages: PageIndex | None = None) -> tuple[dict, object]:
     return site_context(result.project.app, result.programme, result.figures, root, pages, volume_note=""), result
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("root", SAMPLES, ids=lambda p: p.name)
 def test_every_investment_row_once_grouped_by_location_in_walk_order(root):
     ctx, result = context(root)
@@ -179,6 +180,7 @@ def test_a_project_site_template_is_linted_like_the_documents(tmp_path):
     assert "no_such_field" in problems[0].message
 
 
+@pytest.mark.slow
 def test_the_exported_workbook_has_the_walk_as_a_sheet(tmp_path):
     from openpyxl import load_workbook
 
