@@ -207,6 +207,7 @@ def test_a_fresh_scaffold_gives_a_short_deck_and_says_what_is_missing(tmp_path):
     assert titles[-1] == "谢谢！" and "企业与项目概况" in titles
 
 
+@pytest.mark.slow
 def test_a_project_without_indicators_or_demonstration_text_is_told_what_the_deck_lacks(project, tmp_path):
     def strip(data):
         data["indicators"] = []

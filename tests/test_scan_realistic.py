@@ -165,6 +165,7 @@ def test_grey_scan_is_one_message(short_volume, as_rgb):
     assert "彩色" in caught.value.hint
 
 
+@pytest.mark.slow
 def test_the_volume_itself_is_not_a_scan(volume):
     _, pdf, manifest_path, manifest = volume
     with pytest.raises(InputError, match="成册 PDF 本身"):

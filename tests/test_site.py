@@ -43,6 +43,7 @@ def test_every_investment_row_once_grouped_by_location_in_walk_order(root):
     assert ctx["rows_total"] == str(len(app.investments))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("root", SAMPLES, ids=lambda p: p.name)
 def test_every_implemented_scenario_and_indicator_is_listed(root):
     ctx, result = context(root)
