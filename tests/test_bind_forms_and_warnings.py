@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import subprocess
 
+import pytest
+
 from bind_make import A4, make_form, make_pdf
 
 from dossier.bind import Part, bind_volume
