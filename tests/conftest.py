@@ -26,10 +26,12 @@ os.environ.setdefault("DOSSIER_CACHE_DIR", tempfile.mkdtemp(prefix="dossier-test
 
 
 def _hypothesis_keeps_no_database() -> None:
-    """Hypothesis would keep its example database in .hypothesis/ of the working folder, i.e. the
-    source tree: tests write only into temporary folders."""
+    """Hypothesis would keep its example database and its Unicode tables in .hypothesis/ of the
+    working folder, i.e. the source tree: tests write only into temporary folders."""
     from hypothesis import settings
+    from hypothesis.configuration import set_hypothesis_home_dir
 
+    set_hypothesis_home_dir(tempfile.mkdtemp(prefix="dossier-test-hypothesis-"))
     settings.register_profile("dossier", database=None)
     settings.load_profile("dossier")
 
