@@ -24,7 +24,6 @@ PENDING: dict[str, str] = {
     "E-OS": "needs an OS error a root test run can provoke",
     "E-INTERRUPTED": "test_build_interrupted checks the message, not the JSON code",
     "E-INTERNAL": "needs a defect to trip",
-    "P-MAILBOX-SIZE": "needs a package over 50 MB (a build with LibreOffice) or a programme with a lower mailbox_limit_mb",
 }
 
 
