@@ -63,3 +63,14 @@ def test_open_hands_the_report_to_the_browser(tmp_path):
     proc = run("check", str(root), "--open", "-q", env={"BROWSER": str(browser)})
     assert proc.returncode == 1, proc.stderr
     assert seen.read_text().strip() == (root / "build" / "report.html").resolve().as_uri()
+
+
+@pytest.mark.slow
+def test_a_report_path_through_a_file_is_an_os_error_in_json(tmp_path):
+    root = write_project(tmp_path / "p", valid_application())
+    (tmp_path / "afile").write_text("不是文件夹", encoding="utf-8")
+    proc = run("check", str(root), "--json", "--report", str(tmp_path / "afile" / "r.html"))
+    data = json.loads(proc.stdout)
+    assert proc.returncode == data["exit_code"] == 2
+    (err,) = [f for f in data["findings"] if f["code"] == "E-OS"]
+    assert err["severity"] == "error" and "不是文件夹" in err["message"]

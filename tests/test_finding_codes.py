@@ -19,9 +19,8 @@ NOT_CODES = {"UTF-8"}  # an encoding name, shaped like a code
 # Codes without a failing case yet, each with why. The test fails when one of them gets a case, so
 # that this list only shrinks.
 PENDING: dict[str, str] = {
-    # The CLI's error envelope for an exception (cli/common.py), not a rule's finding: an OS error
-    # (tests run as root, where permissions do not fail), Ctrl-C, and a defect of dossier itself.
-    "E-OS": "needs an OS error a root test run can provoke",
+    # The CLI's error envelope for an exception (cli/common.py), not a rule's finding: Ctrl-C and a
+    # defect of dossier itself.
     "E-INTERRUPTED": "test_build_interrupted checks the message, not the JSON code",
     "E-INTERNAL": "needs a defect to trip",
 }
