@@ -27,6 +27,10 @@ has_errors; _.has_errors          # report/media.py, media/report.py → report.
 scan_page; volume_page; seam_ink_mm2  # scan PageResult → dossier scan --json (asdict)
 unit_price                        # InvoiceLine: a field of the parsed invoice (dataclass field)
 
+# --- Modules imported ahead of their use, for the import's time (build._prepare_report imports
+# dossier.assemble and dossier.bind while the report's media are collected).
+dossier
+
 # --- watchdog calls the handler's on_any_event.
 _.on_any_event
 
