@@ -102,10 +102,6 @@ class _Sheet:
         self.ws.print_area = f"A1:{get_column_letter(len(self.head))}{self.ws.max_row}"
 
 
-def _col(index: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(index + 1)
 
 
 def _amount_cell(qty: Decimal | None, price: Decimal | None, amount: Decimal | None, qcol: str, pcol: str, r: int):

@@ -100,11 +100,7 @@ class Figures:
     equipment_total: Decimal
     rd_total: Decimal
     qualifying_total: Decimal
-    equipment_total_gross: Decimal
-    rd_total_gross: Decimal
     qualifying_total_gross: Decimal
-    equipment_total_net: Decimal | None
-    rd_total_net: Decimal | None
     qualifying_total_net: Decimal | None
     rd_ratio: Decimal | None  # rd / equipment × 100
     rd_excess: Decimal  # rd above the cap ratio of equipment
@@ -333,11 +329,7 @@ def compute(app: Application, programme: Programme) -> Figures:
         equipment_total=equipment,
         rd_total=rd,
         qualifying_total=equipment + rd,
-        equipment_total_gross=total("equipment", "counted_gross") or ZERO,
-        rd_total_gross=total("rd", "counted_gross") or ZERO,
         qualifying_total_gross=(total("equipment", "counted_gross") or ZERO) + (total("rd", "counted_gross") or ZERO),
-        equipment_total_net=eq_net,
-        rd_total_net=rd_net,
         qualifying_total_net=None if eq_net is None or rd_net is None else eq_net + rd_net,
         rd_ratio=rd_ratio,
         rd_excess=excess,

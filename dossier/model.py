@@ -403,8 +403,3 @@ class Application(Strict):
         if isinstance(data, dict) and data.get("type") in ("离散型", "流程型"):
             data = {**data, "type": {"离散型": "discrete", "流程型": "process"}[data["type"]]}
         return data
-
-
-def field_title(model: type[BaseModel], name: str) -> str | None:
-    info = model.model_fields.get(name)
-    return info.title if info else None

@@ -11,6 +11,8 @@ import io
 from pathlib import Path
 
 import os
+import shlex
+import shutil
 import tempfile
 
 import pikepdf
@@ -21,6 +23,20 @@ from dossier.formats import make_uscc
 
 # Tests never read or fill the user's cache (font subsets, e-invoice text).
 os.environ.setdefault("DOSSIER_CACHE_DIR", tempfile.mkdtemp(prefix="dossier-test-cache-"))
+
+
+def _hypothesis_keeps_no_database() -> None:
+    """Hypothesis would keep its example database and its Unicode tables in .hypothesis/ of the
+    working folder, i.e. the source tree: tests write only into temporary folders."""
+    from hypothesis import settings
+    from hypothesis.configuration import set_hypothesis_home_dir
+
+    set_hypothesis_home_dir(tempfile.mkdtemp(prefix="dossier-test-hypothesis-"))
+    settings.register_profile("dossier", database=None)
+    settings.load_profile("dossier")
+
+
+_hypothesis_keeps_no_database()
 
 ENTERPRISE_USCC = make_uscc("91420100MA4K8T2Q7")
 SUPPLIER_USCC = make_uscc("91320500MA1N3C5K2")
@@ -226,3 +242,51 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_sep("-", "wheel contents")
         for line in LINES:
             terminalreporter.write_line(line)
+
+
+# --- The `slow` marker stays honest: a test that starts LibreOffice without it fails. ---------------
+# A wrapper named `soffice` goes first on PATH (find_soffice looks there after $DOSSIER_SOFFICE); it
+# writes $PYTEST_CURRENT_TEST, which pytest sets and child processes inherit, to a log and then
+# execs the real soffice. So a start is seen whether it happens in the test's process or in a
+# `dossier` it runs. Conversions cached earlier in the session start nothing: in a `-m "not slow"`
+# run an unmarked converting test is the first to convert, and is caught there.
+_REAL_SOFFICE = shutil.which("soffice") if os.name == "posix" else None
+SOFFICE_LOG: Path | None = None
+if _REAL_SOFFICE:
+    _wrap_dir = Path(tempfile.mkdtemp(prefix="dossier-test-soffice-"))
+    SOFFICE_LOG = _wrap_dir / "starts.log"
+    SOFFICE_LOG.touch()
+    _wrapper = _wrap_dir / "soffice"
+    _wrapper.write_text(
+        "#!/bin/sh\n"
+        f"printf '%s\\n' \"$PYTEST_CURRENT_TEST\" >> {shlex.quote(str(SOFFICE_LOG))}\n"
+        f"exec {shlex.quote(_REAL_SOFFICE)} \"$@\"\n"
+    )
+    _wrapper.chmod(0o755)
+    os.environ["PATH"] = f"{_wrap_dir}{os.pathsep}{os.environ.get('PATH', '')}"
+
+
+def soffice_starts() -> list[str]:
+    """The ``PYTEST_CURRENT_TEST`` of every LibreOffice start so far ("tests/x.py::t (call)")."""
+    return SOFFICE_LOG.read_text(encoding="utf-8").splitlines() if SOFFICE_LOG else []
+
+
+@pytest.fixture(autouse=True)
+def _slow_marker_is_honest(request):
+    yield
+    # Setup included: a module-scoped fixture that builds runs in its first test's setup.
+    started = [s for s in soffice_starts() if s.rsplit(" (", 1)[0] == request.node.nodeid]
+    if started and request.node.get_closest_marker("slow") is None:
+        pytest.fail(f"{request.node.nodeid} started LibreOffice {len(started)}× but is not marked slow "
+                    "(@pytest.mark.slow): `-m \"not slow\"` must skip it", pytrace=False)
+
+
+def require_generated_samples() -> None:
+    """Fail (read-only) unless samples/ holds its generated evidence and media. Tests never run the
+    generator in the source tree: scripts/setup.sh (which scripts/test.sh runs first) does."""
+    root = Path(__file__).resolve().parents[1] / "samples"
+    for sample in sorted(p.parent for p in root.glob("*/enterprise.yaml")):
+        for folder in ("evidence", "finance", "media"):
+            if not (sample / folder).is_dir() or not any((sample / folder).iterdir()):
+                pytest.fail(f"{sample.name}/{folder} has not been generated: run bash scripts/setup.sh "
+                            "(or .venv/bin/python -m samples.generate)", pytrace=False)

@@ -147,9 +147,14 @@ def make_scan(
     blank: frozenset[int] = frozenset(),
     upside_down: frozenset[int] = frozenset(),
     gray: bool = False,
+    gray_pages: frozenset[int] = frozenset(),
+    quarter_turned: frozenset[int] = frozenset(),
     seed: int = 3,
 ) -> Path:
-    """A stamped scan of ``volume``; page numbers in the options are the volume's (1-based)."""
+    """A stamped scan of ``volume``; page numbers in the options are the volume's (1-based).
+
+    ``quarter_turned``: pages scanned 90° off; the PDF's pages then take each image's own size
+    (at ``dpi``) instead of A4 portrait, as a scanner writes a landscape page."""
     rng = random.Random(seed)
     pages = render(volume, dpi)
     jpegs = []
@@ -166,11 +171,13 @@ def make_scan(
         im = _scanner(im, rng)
         if n in upside_down:
             im = im.transpose(Image.Transpose.ROTATE_180)
-        if gray:
+        if n in quarter_turned:
+            im = im.transpose(Image.Transpose.ROTATE_90)
+        if gray or n in gray_pages:
             im = im.convert("L")
         buf = io.BytesIO()
         im.save(buf, "JPEG", quality=85, dpi=(dpi, dpi))
         jpegs.append(buf.getvalue())
-    layout = img2pdf.get_layout_fun((img2pdf.mm_to_pt(210), img2pdf.mm_to_pt(297)))
-    out.write_bytes(img2pdf.convert(jpegs, layout_fun=layout))
+    layout = None if quarter_turned else img2pdf.get_layout_fun((img2pdf.mm_to_pt(210), img2pdf.mm_to_pt(297)))
+    out.write_bytes(img2pdf.convert(jpegs, layout_fun=layout) if layout else img2pdf.convert(jpegs))
     return out

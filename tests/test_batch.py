@@ -72,6 +72,7 @@ def read_csv(path: Path) -> list[list[str]]:
     return list(csv.reader(io.StringIO(data[3:].decode("utf-8"))))
 
 
+@pytest.mark.slow
 def test_batch_exits_1_and_builds_the_good_ones(batch_run):
     proc, out, _ = batch_run
     assert proc.returncode == 1, proc.stderr
@@ -98,6 +99,7 @@ def test_batch_exits_1_and_builds_the_good_ones(batch_run):
     assert not (out / "broken").exists()
 
 
+@pytest.mark.slow
 def test_dashboard_names_all_three_with_the_broken_ones_reason(batch_run):
     _, out, _ = batch_run
     html = (out / "index.html").read_text("utf-8")
@@ -117,6 +119,7 @@ def test_dashboard_names_all_three_with_the_broken_ones_reason(batch_run):
     assert "manifest.json" not in html
 
 
+@pytest.mark.slow
 def test_dashboard_flags_a_total_under_the_threshold(tmp_path):
     def small(data):
         data["investments"] = data["investments"][:1]  # one row of the three: under 5,000 万元
@@ -167,6 +170,7 @@ def test_one_projects_crash_never_stops_the_others(tmp_path, monkeypatch):
     assert result.exit_code == 1
 
 
+@pytest.mark.slow
 def test_check_only_json_is_deterministic_and_parallel(tmp_path, monkeypatch):
     # The report's footer carries its generation time; SOURCE_DATE_EPOCH fixes it.
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1760000000")
@@ -177,6 +181,8 @@ def test_check_only_json_is_deterministic_and_parallel(tmp_path, monkeypatch):
     assert first.returncode == 1 and data["exit_code"] == 1
     assert [(p["name"], p["status"]) for p in data["projects"]] == [("z", "输入无法使用"), ("a", "就绪")]
     assert data["projects"][1]["total_wan"] == "6300.00"
+    not_ready = [f for f in data["findings"] if f["code"] == "B-NOT-READY"]
+    assert [f["severity"] for f in not_ready] == ["error"] and "输入无法使用" in not_ready[0]["message"]
     html, table = (tmp_path / "out" / "index.html").read_bytes(), (tmp_path / "out" / "summary.csv").read_bytes()
     report = (tmp_path / "out" / "a" / "report.html").read_bytes()
     second = run("batch", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "--check-only", "-q")
@@ -186,6 +192,7 @@ def test_check_only_json_is_deterministic_and_parallel(tmp_path, monkeypatch):
     assert (tmp_path / "out" / "a" / "report.html").read_bytes() == report
 
 
+@pytest.mark.slow
 def test_no_project_found_exits_2(tmp_path):
     proc = run("batch", str(tmp_path), "-o", str(tmp_path / "out"))
     assert proc.returncode == 2
@@ -205,6 +212,7 @@ def read_csv_bytes(data: bytes) -> list[list[str]]:
     return list(csv.reader(io.StringIO(data[3:].decode("utf-8"))))
 
 
+@pytest.mark.slow
 def test_workers_also_start_cleanly_when_fork_is_unsafe(tmp_path):
     """With another thread alive (a progress bar, a GUI) workers come from forkserver, which
     re-imports the main module: nothing may run twice and the rows still come back."""

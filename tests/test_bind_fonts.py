@@ -34,6 +34,7 @@ def _fonts(pdf: Path) -> list[list[str]]:
     return [line.split() for line in out.splitlines()[2:]]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("font", "subtype", "program", "name"), [
     (WQY, "/CIDFontType2", "/FontFile2", "WenQuanYiZenHei"),
     (NOTO, "/CIDFontType0", "/FontFile3", "NotoSansCJKsc-Regular"),
@@ -68,6 +69,7 @@ def test_volume_in_truetype_collection_and_cff(font, subtype, program, name, tmp
         assert len(desc.FontDescriptor[program].read_bytes()) < 60_000  # a subset, not the 17–20 MB file
 
 
+@pytest.mark.slow
 def test_truetype_subset_widths_are_in_thousandths(tmp_path, monkeypatch):
     # WenQuanYi's em is 1024 units, Noto's 1000: widths must come out per 1000 either way.
     if not WQY.is_file():
@@ -137,6 +139,7 @@ def test_a_font_without_chinese_is_refused_in_chinese(monkeypatch, tmp_path):
         fonts.subset_font("封面")
 
 
+@pytest.mark.slow
 def test_a_font_whose_licence_forbids_embedding_is_refused(monkeypatch, tmp_path):
     import io
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import subprocess
 
+import pytest
+
 from bind_make import A4, make_form, make_pdf
 
 from dossier.bind import Part, bind_volume
 
 
+@pytest.mark.slow
 def test_filled_form_value_is_printed_in_the_volume(tmp_path):
     src = make_form(tmp_path / "表单.pdf", value="FIELDVALUE42")
     res = bind_volume([Part("表单.pdf", "表单.pdf")], tmp_path / "v.pdf", base_dir=tmp_path)

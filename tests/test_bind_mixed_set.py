@@ -44,6 +44,7 @@ def _expected_pages(inputs):
     return total
 
 
+@pytest.mark.slow
 def test_page_count_is_the_sum_and_every_page_is_a4_portrait(bound):
     _root, inputs, _before, out, _res = bound
     with pikepdf.open(out) as pdf:

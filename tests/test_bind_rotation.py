@@ -44,6 +44,7 @@ EXPECT = {
 OPPOSITE = {id(TOP): BOTTOM, id(LEFT): RIGHT}
 
 
+@pytest.mark.slow
 def test_every_page_is_upright(pages):
     assert {(f, n) for f, n, _ in pages} == set(EXPECT)
     for f, n, im in pages:

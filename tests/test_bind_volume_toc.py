@@ -80,6 +80,7 @@ def test_fonts_embedded_and_draft_marked(volume):
     assert "企业名称" in _text(d / "vol.pdf", 1) and "此处加盖企业公章" in _text(d / "vol.pdf", 1)
 
 
+@pytest.mark.slow
 def test_stamping_guide_lists_groups_copies_and_duplex(volume, tmp_path):
     _d, res, _ = volume
     guide = tmp_path / "guide.pdf"

@@ -38,6 +38,7 @@ def manifest(result) -> dict:
     return json.loads(result.manifest.read_text(encoding="utf-8"))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mtype", ["discrete", "process"])
 def test_manifest_lists_exactly_the_types_attachments(built, mtype):
     root, result = built[mtype]
@@ -54,6 +55,7 @@ def test_manifest_lists_exactly_the_types_attachments(built, mtype):
             assert (result.out / d[key]).is_file()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mtype", ["discrete", "process"])
 def test_every_pdf_embeds_all_its_fonts_and_they_are_noto_cjk(built, mtype):
     _, result = built[mtype]
@@ -66,6 +68,7 @@ def test_every_pdf_embeds_all_its_fonts_and_they_are_noto_cjk(built, mtype):
             assert "NotoS" in name and "CJK" in name, f"{doc.pdf.name}: unexpected font {name}"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mtype", ["discrete", "process"])
 def test_report_holds_enterprise_name_and_the_five_parts(built, mtype):
     _, result = built[mtype]
@@ -76,12 +79,14 @@ def test_report_holds_enterprise_name_and_the_five_parts(built, mtype):
         assert part["title"] in text, part["title"]
 
 
+@pytest.mark.slow
 def test_special_characters_survive_into_the_pdf(built):
     _, result = built["discrete"]
     report = next(d for d in result.documents if d.name == "report")
     assert "".join(SPECIAL.split()) in "".join(pdf_text(report.pdf).split())
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mtype", ["discrete", "process"])
 def test_no_english_keys_or_empty_placeholders_in_documents(built, mtype):
     _, result = built[mtype]
@@ -94,6 +99,7 @@ def test_no_english_keys_or_empty_placeholders_in_documents(built, mtype):
             assert len(pdf.pages) >= 1
 
 
+@pytest.mark.slow
 def test_titles_carry_the_types_attachment_names(built):
     _, result = built["process"]
     kpi = next(d for d in result.documents if d.name == "kpi_selftest")
@@ -101,6 +107,7 @@ def test_titles_carry_the_types_attachment_names(built):
     assert "流程型" in pdf_text(kpi.pdf)
 
 
+@pytest.mark.slow
 def test_same_input_gives_byte_identical_docx_and_pdf(built, tmp_path, monkeypatch):
     root, first = built["discrete"]
     monkeypatch.setenv("DOSSIER_CACHE_DIR", str(tmp_path / "empty-cache"))  # LibreOffice runs again
@@ -114,6 +121,7 @@ def test_same_input_gives_byte_identical_docx_and_pdf(built, tmp_path, monkeypat
         assert a.pdf.read_bytes() == b.pdf.read_bytes(), a.pdf.name
 
 
+@pytest.mark.slow
 def test_warm_rebuild_converts_only_changed_documents(built, tmp_path):
     root, first = built["discrete"]
     copy = tmp_path / "proj"

@@ -5,9 +5,12 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from build_fixtures import discrete_data, write_full_project
 
 
+@pytest.mark.slow
 def test_relative_project_and_output_paths(tmp_path):
     write_full_project(tmp_path / "项目", discrete_data())
     proc = subprocess.run(

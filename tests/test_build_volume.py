@@ -46,6 +46,7 @@ def _outline(pdf: pikepdf.Pdf) -> list[tuple[int, str, int]]:
     return out
 
 
+@pytest.mark.slow
 def test_volume_follows_the_materials_list(built):
     _, result, manifest = built
     with pikepdf.open(result.volume) as pdf:
@@ -64,6 +65,7 @@ def test_volume_follows_the_materials_list(built):
     assert all(d == 4 for d, _ in titles[i + 1 : i + 5])
 
 
+@pytest.mark.slow
 def test_toc_page_numbers_are_the_real_ones(built):
     _, result, manifest = built
     labels = [p["label"] for p in manifest["pages"]]
@@ -89,6 +91,7 @@ def test_toc_page_numbers_are_the_real_ones(built):
     assert checked >= 12, printed
 
 
+@pytest.mark.slow
 def test_every_sheet_carries_a_seam_slice_and_the_cover_its_seal(built):
     _, _, manifest = built
     assert all(p["seam"] is not None for p in manifest["pages"])
@@ -98,6 +101,7 @@ def test_every_sheet_carries_a_seam_slice_and_the_cover_its_seal(built):
     assert manifest["stamping_guide"] == GUIDE and manifest["volume"] == VOLUME
 
 
+@pytest.mark.slow
 def test_rebuild_gives_the_identical_volume(built, tmp_path):
     root, result, _ = built
     again_out = tmp_path / "again"
@@ -133,6 +137,7 @@ def _stamped_scan(volume: Path, manifest: dict, out: Path, *, skip: int | None =
     return out
 
 
+@pytest.mark.slow
 def test_stamped_scan_of_the_build_passes_and_a_missing_slice_is_named(built, tmp_path):
     _, result, manifest = built
     good = _stamped_scan(result.volume, manifest, tmp_path / "good.pdf")
@@ -147,6 +152,7 @@ def test_stamped_scan_of_the_build_passes_and_a_missing_slice_is_named(built, tm
     assert any(f.get("page") == 7 for f in data["findings"] if f["severity"] == "error"), data["findings"]
 
 
+@pytest.mark.slow
 def test_draft_build_binds_what_exists_and_names_what_is_missing(built, tmp_path):
     root, result, _ = built
     copy = tmp_path / "proj"

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 
-from conftest import codes
+from conftest import _row, codes
 from dossier.check import check_project
 
 
@@ -42,6 +44,17 @@ def _do(*fns):
     return mutate
 
 
+def _amount(i: int, amount: str):
+    """Row ``i`` with a new amount, every figure of it (price, contract, invoice, payment) agreeing."""
+
+    def mutate(data):
+        old = data["investments"][i]
+        new = _row(i + 1, amount, old["category"])
+        data["investments"][i] = {**old, **{k: new[k] for k in ("unit_price_wan", "amount_wan", "contract", "invoice", "payment")}}
+
+    return mutate
+
+
 FAILING = [
     # (id, mutation, code, severity)
     ("required", _set("enterprise.legal_rep", None), "R-REQUIRED", "error"),
@@ -74,7 +87,7 @@ FAILING = [
     ("rd-subject", _set("investments.2.rd_subject", None), "I-RD-SUBJECT", "warning"),
     ("window-other-date", _set("investments.0.contract.date", "2023-09-30"), "I-WINDOW", "warning"),
     ("window-date-missing", _set("investments.0.invoice.date", None), "I-WINDOW-DATE", "error"),
-    ("rd-cap", _set("investments.2.amount_wan", "1200.00"), "I-RD-CAP", "warning"),
+    ("rd-cap", _amount(2, "1200.00"), "I-RD-CAP", "warning"),
     ("arith-qty-price", _set("investments.0.unit_price_wan", "1400.00"), "I-ARITH", "error"),
     ("arith-paid-over", _set("investments.0.payment.amount_wan", "3100.00"), "I-ARITH", "error"),
     ("arith-tax", _set("investments.0.invoice.tax_wan", "4000.00"), "I-ARITH", "error"),
@@ -112,6 +125,24 @@ FAILING = [
     ("report-short", _set("report.goals", "提高效率。"), "X-REPORT-SHORT", "warning"),
     ("ranking", _set("operations.ranking.rank", 41), "O-RANKING", "error"),
     ("late", _set("settings.application_date", "2025-10-20"), "C-LATE", "warning"),
+    ("operations-no-years", _set("operations.years", []), "O-YEARS", "error"),
+    ("kpi-period-before", _set("indicators.0.baseline_period", "2023年11-12月"), "K-PERIOD-BEFORE", "warning"),
+    ("kpi-type", lambda d: d["indicators"].append(
+        {"key": "unit_energy", "baseline": "10", "baseline_period": "2023年", "current": "9",
+         "current_period": "2025年5-9月", "evidence": ["evidence/指标/unit_energy.pdf"]}), "K-TYPE", "warning"),
+    ("scenario-duplicate", lambda d: d["scenarios"].append(copy.deepcopy(d["scenarios"][0])), "S-DUPLICATE", "error"),
+    ("scenario-no-text", _set("scenarios.0.description", ""), "S-NO-TEXT", "warning"),
+    # SC14 (危险作业自动化) is "possible", not "primary", for the discrete type.
+    ("scenario-type", lambda d: d["scenarios"].append({**copy.deepcopy(d["scenarios"][0]), "code": "SC14"}), "S-TYPE", "info"),
+    ("system-duplicate-id", lambda d: d["systems"].append({**copy.deepcopy(d["systems"][0]), "name": "制造执行系统二期"}),
+     "Y-DUPLICATE-ID", "error"),
+    ("system-type", _set("systems.0.type", "魔法系统"), "Y-TYPE", "warning"),
+    ("equipment-count-negative", _set("equipment.counts.robots", -1), "Q-COUNT-NEGATIVE", "error"),
+    ("ledger-ref", _set("equipment.ledger", [{"id": "E-01", "name": "贴片机", "quantity": 1, "investment": "A-99"}]),
+     "Q-REF", "error"),
+    # 5000 万元 floor: 含税 5300 reaches it, 不含税 (÷1.13) ≈ 4690 does not.
+    ("threshold-basis", _amount(1, "1800.00"), "I-THRESHOLD-BASIS", "warning"),
+    ("non-productive", lambda d: d["investments"].append({**_row(4, "100.00"), "productive": False}), "I-NON-PRODUCTIVE", "info"),
     ("unknown-key", _set("enterprise.nmae", "x"), "Y-UNKNOWN-KEY", "error"),
     ("schema-date", _set("project.commissioning_date", "2025-02-30"), "Y-SCHEMA", "error"),
 ]
@@ -130,7 +161,8 @@ def test_rule_fails(project, mutate, code, severity):
     assert hits, f"{code} not raised; got {sorted(codes(result))}"
     assert hits[0].severity == severity
     assert all(f.message and not f.message.isascii() for f in hits), "messages are Chinese"
-    assert result.exit_code == (1 if any(f.severity == "error" for f in result.findings) else 0)
+    # The valid fixture has no error or warning: an error case fails the run, a warning or info case does not.
+    assert result.exit_code == (1 if severity == "error" else 0), sorted(codes(result))
 
 
 def test_every_finding_of_a_line_rule_names_file_and_line(project):
@@ -188,3 +220,68 @@ def test_scanned_invoice_is_info_not_error(project):
 def test_every_finding_quotes_the_notice(project, mutate):
     result = check_project(project(mutate), media=False)
     assert all(f.rule for f in result.findings), [f.code for f in result.findings if not f.rule]
+
+
+def test_reminders_name_the_district_deadline_and_the_district_form(project):
+    result = check_project(project(), media=False)
+    by_code = {f.code: f for f in result.findings}
+    assert by_code["C-DEADLINE"].severity == "info" and "2025年" in by_code["C-DEADLINE"].message
+    assert by_code["C-DISTRICT"].severity == "info" and by_code["C-DISTRICT"].attachment == 1
+
+
+@pytest.mark.parametrize(
+    "name,content,code",
+    [
+        ("合同.pdf", b"", "I-EVIDENCE-EMPTY"),
+        ("合同.pdf", b"%PDF-1.7\nthis is not the rest of a PDF", "I-EVIDENCE-PDF"),
+        ("合同.docx", b"PK\x03\x04 a Word file, not a scan", "I-EVIDENCE-TYPE"),
+    ],
+)
+def test_unusable_evidence_file(project, name, content, code):
+    def point(data):
+        data["investments"][0]["evidence"]["contract"] = [f"evidence/A-01/{name}"]
+
+    root = project(point)
+    (root / "evidence" / "A-01" / name).write_bytes(content)
+    result = check_project(root, media=False)
+    hits = [f for f in result.findings if f.code == code]
+    assert hits and hits[0].severity == "error" and name in hits[0].message and hits[0].line
+    assert result.exit_code == 1
+
+
+def test_service_invoice_on_an_equipment_row_is_named(project):
+    """A real 数电发票 (OFD) whose only line is *信息技术服务*, as the invoice of an equipment purchase."""
+    from pathlib import Path
+
+    from dossier.invoices import read_invoice
+
+    sample = Path(__file__).resolve().parents[1] / "samples" / "huaxin-materials" / "finance" / "发票"
+    service = next(p for p in sorted(sample.glob("*.ofd")) if any(line.is_service for line in read_invoice(p).lines))
+    root = project()
+    (root / "evidence" / "A-01" / "发票.ofd").write_bytes(service.read_bytes())
+    text = (root / "enterprise.yaml").read_text(encoding="utf-8").replace("evidence/A-01/发票.pdf", "evidence/A-01/发票.ofd")
+    (root / "enterprise.yaml").write_text(text, encoding="utf-8")
+    hits = [f for f in check_project(root, media=False).findings if f.code == "I-INVOICE-SERVICE"]
+    assert [h.severity for h in hits] == ["info"] and "A-01" in hits[0].message and "信息技术服务" in hits[0].message
+
+
+def test_media_files_missing_and_photo_count(project):
+    root = project(_set("media.photos", ["media/1.jpg", "media/2.jpg"]))  # the fixture writes no media files
+    found = {f.code: f for f in check_project(root, media=True).findings}
+    assert found["M-PHOTO-COUNT"].severity == "error" and "填写了 2 张" in found["M-PHOTO-COUNT"].message
+    assert found["M-MISSING"].severity == "error" and "media/" in found["M-MISSING"].message
+
+
+def test_media_files_empty_mislabelled_or_not_powerpoint(project):
+    root = project(_do(_set("media.presentation", "media/汇报.key"), _set("media.video", "media/视频.mp4")))
+    (root / "media").mkdir()
+    for name in ("1.jpg", "2.jpg", "3.jpg"):
+        (root / "media" / name).write_bytes(b"")
+    (root / "media" / "汇报.key").write_bytes(b"PK\x03\x04 a Keynote file")
+    (root / "media" / "视频.mp4").write_bytes(b"\x1a\x45\xdf\xa3" + b"\x00" * 60)  # Matroska's magic: an .mkv
+    found: dict[str, list] = {}
+    for f in check_project(root, media=True).findings:
+        found.setdefault(f.code, []).append(f)
+    assert [f.severity for f in found["M-FILE-EMPTY"]] == ["error"] * 3
+    assert found["M-PPT-FORMAT"][0].severity == "error" and "汇报.key" in found["M-PPT-FORMAT"][0].message
+    assert found["M-VIDEO-EXT-MISMATCH"][0].severity == "warning" and "MKV" in found["M-VIDEO-EXT-MISMATCH"][0].message

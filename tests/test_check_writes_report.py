@@ -9,6 +9,8 @@ import stat
 import subprocess
 import sys
 
+import pytest
+
 from conftest import valid_application, write_project
 
 
@@ -19,6 +21,7 @@ def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow
 def test_default_report_lands_in_the_build_folder(tmp_path):
     root = write_project(tmp_path / "p", valid_application())
     proc = run("check", str(root))
@@ -29,6 +32,7 @@ def test_default_report_lands_in_the_build_folder(tmp_path):
     assert "武汉光芯测试科技有限公司" in html and "找不到媒体文件" in html
 
 
+@pytest.mark.slow
 def test_report_option_json_and_no_report(tmp_path):
     root = write_project(tmp_path / "p", valid_application())
     target = tmp_path / "elsewhere" / "r.html"
@@ -40,6 +44,7 @@ def test_report_option_json_and_no_report(tmp_path):
     assert not (root / "build").exists()
 
 
+@pytest.mark.slow
 def test_report_into_evidence_is_refused(tmp_path):
     root = write_project(tmp_path / "p", valid_application())
     proc = run("check", str(root), "--report", str(root / "evidence" / "r.html"))
@@ -48,6 +53,7 @@ def test_report_into_evidence_is_refused(tmp_path):
     assert not (root / "evidence" / "r.html").exists()
 
 
+@pytest.mark.slow
 def test_open_hands_the_report_to_the_browser(tmp_path):
     root = write_project(tmp_path / "p", valid_application())
     seen = tmp_path / "opened.txt"
@@ -57,3 +63,14 @@ def test_open_hands_the_report_to_the_browser(tmp_path):
     proc = run("check", str(root), "--open", "-q", env={"BROWSER": str(browser)})
     assert proc.returncode == 1, proc.stderr
     assert seen.read_text().strip() == (root / "build" / "report.html").resolve().as_uri()
+
+
+@pytest.mark.slow
+def test_a_report_path_through_a_file_is_an_os_error_in_json(tmp_path):
+    root = write_project(tmp_path / "p", valid_application())
+    (tmp_path / "afile").write_text("不是文件夹", encoding="utf-8")
+    proc = run("check", str(root), "--json", "--report", str(tmp_path / "afile" / "r.html"))
+    data = json.loads(proc.stdout)
+    assert proc.returncode == data["exit_code"] == 2
+    (err,) = [f for f in data["findings"] if f["code"] == "E-OS"]
+    assert err["severity"] == "error" and "不是文件夹" in err["message"]

@@ -26,6 +26,7 @@ def no_traceback(proc: subprocess.CompletedProcess) -> None:
     assert "Traceback" not in proc.stderr and "Traceback" not in proc.stdout
 
 
+@pytest.mark.slow
 def test_json_reports_type_and_totals(project):
     root = project()
     proc = run("check", str(root), "--json")
@@ -38,6 +39,7 @@ def test_json_reports_type_and_totals(project):
     assert set(data["findings"][0]) >= {"code", "severity", "message", "file", "line"}
 
 
+@pytest.mark.slow
 def test_init_scaffold_exits_1_with_chinese_findings(tmp_path):
     proc = run("init", str(tmp_path / "新项目"), "--type", "discrete")
     assert proc.returncode == 0, proc.stderr
@@ -51,6 +53,7 @@ def test_init_scaffold_exits_1_with_chinese_findings(tmp_path):
     assert "enterprise.yaml:" in proc.stdout
 
 
+@pytest.mark.slow
 def test_init_never_overwrites(tmp_path):
     assert run("init", str(tmp_path), "--type", "process").returncode == 0
     before = (tmp_path / "enterprise.yaml").read_bytes()
@@ -59,6 +62,7 @@ def test_init_never_overwrites(tmp_path):
     assert (tmp_path / "enterprise.yaml").read_bytes() == before
 
 
+@pytest.mark.slow
 def test_yaml_syntax_error_exits_2_naming_the_line(tmp_path):
     (tmp_path / "enterprise.yaml").write_text("programme: wuhan-2025\ntype: discrete\nenterprise:\n  name: 甲\n   uscc: 1\n", encoding="utf-8")
     proc = run("check", str(tmp_path))
@@ -68,12 +72,14 @@ def test_yaml_syntax_error_exits_2_naming_the_line(tmp_path):
     assert "YAML 格式错误" in proc.stderr
 
 
+@pytest.mark.slow
 def test_tab_indentation_is_named(tmp_path):
     (tmp_path / "enterprise.yaml").write_text("enterprise:\n\tname: 甲\n", encoding="utf-8")
     proc = run("check", str(tmp_path))
     assert proc.returncode == 2 and "enterprise.yaml:2" in proc.stderr and "Tab" in proc.stderr
 
 
+@pytest.mark.slow
 def test_alias_bomb_is_refused_quickly(tmp_path):
     lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
     for i in range(1, 10):
@@ -86,6 +92,7 @@ def test_alias_bomb_is_refused_quickly(tmp_path):
     assert "别名" in proc.stderr and "enterprise.yaml:2" in proc.stderr
 
 
+@pytest.mark.slow
 def test_gbk_file_is_named(tmp_path):
     (tmp_path / "enterprise.yaml").write_bytes("enterprise:\n  name: 武汉光芯\n".encode("gbk"))
     proc = run("check", str(tmp_path))
@@ -93,6 +100,7 @@ def test_gbk_file_is_named(tmp_path):
     assert proc.returncode == 2 and "GBK" in proc.stderr and "UTF-8" in proc.stderr
 
 
+@pytest.mark.slow
 def test_missing_project_exits_2(tmp_path):
     proc = run("check", str(tmp_path / "nowhere"))
     assert proc.returncode == 2 and "不存在" in proc.stderr
@@ -100,6 +108,7 @@ def test_missing_project_exits_2(tmp_path):
     assert proc.returncode == 2 and "找不到文件" in proc.stderr
 
 
+@pytest.mark.slow
 def test_unknown_key_suggests_the_right_one(project):
     root = project(lambda d: d["enterprise"].update(registerd_address="武汉"))
     proc = run("check", str(root))
@@ -107,6 +116,7 @@ def test_unknown_key_suggests_the_right_one(project):
     assert "未知的键“registerd_address”，是否想写“registered_address”？" in proc.stdout
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("bad", ["../外部/合同.pdf", "/etc/passwd", "C:\\Users\\合同.pdf", "evidence/../../x.pdf"])
 def test_path_escaping_the_project_exits_2(project, bad):
     root = project(lambda d: d["investments"][0]["evidence"].update(contract=[bad]), evidence=False)
@@ -116,6 +126,7 @@ def test_path_escaping_the_project_exits_2(project, bad):
     assert "enterprise.yaml:" in proc.stderr and bad in proc.stderr
 
 
+@pytest.mark.slow
 def test_symlink_leading_out_exits_2(project, tmp_path):
     root = project()
     outside = tmp_path / "outside.pdf"
@@ -127,6 +138,7 @@ def test_symlink_leading_out_exits_2(project, tmp_path):
     assert proc.returncode == 2 and "之外的链接" in proc.stderr
 
 
+@pytest.mark.slow
 def test_windows_paths_and_nfd_names_are_found(project):
     def mutate(data):
         data["investments"][0]["evidence"]["contract"] = ["evidence\\A-01\\合同.pdf"]
@@ -149,6 +161,7 @@ def test_windows_paths_and_nfd_names_are_found(project):
     assert not [f for f in findings if f["severity"] == "error" and not f["code"].startswith("M-")]
 
 
+@pytest.mark.slow
 def test_inputs_are_never_modified(project):
     root = project()
     before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}

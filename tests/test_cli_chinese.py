@@ -87,6 +87,7 @@ def test_version():
     assert result.exit_code == 0 and re.fullmatch(r"dossier \d+\.\d+\.\d+\S*\n", result.stdout)
 
 
+@pytest.mark.slow
 def test_hidden_out_alias_still_works(tmp_path):
     import pikepdf
 

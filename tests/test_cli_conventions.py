@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from click.testing import CliRunner
 
 from dossier.cli import main
@@ -76,6 +77,7 @@ def test_templates_lint_on_a_missing_folder_exits_2_in_chinese(tmp_path):
     assert "项目文件夹不存在" in result.stderr and "模板检查通过" not in result.output
 
 
+@pytest.mark.slow
 def test_no_forced_width(tmp_path, project):
     """On an 80-column terminal no line of check's output is wider than 80 columns."""
     import re

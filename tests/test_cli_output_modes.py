@@ -42,6 +42,7 @@ def pdfs(tmp_path) -> list[Path]:
     return out
 
 
+@pytest.mark.slow
 def test_bind_json_carries_the_manifest(pdfs, tmp_path):
     proc = run("bind", *map(str, pdfs), "-o", str(tmp_path / "vol.pdf"), "--json")
     assert proc.returncode == 0, proc.stderr
@@ -50,6 +51,7 @@ def test_bind_json_carries_the_manifest(pdfs, tmp_path):
     assert Path(data["manifest_file"]).is_file() and Path(data["guide_file"]).is_file()
 
 
+@pytest.mark.slow
 def test_bind_and_media_quiet_print_one_line(pdfs, tmp_path):
     proc = run("bind", *map(str, pdfs), "-o", str(tmp_path / "vol.pdf"), "-q")
     assert proc.returncode == 0 and proc.stdout.count("\n") == 1 and "共 5 页" in proc.stdout

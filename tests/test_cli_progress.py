@@ -72,6 +72,7 @@ def photos(tmp_path: Path) -> Path:
     return folder
 
 
+@pytest.mark.slow
 def test_bind_on_a_terminal_draws_each_step_with_counts_and_elapsed_time(pdfs, tmp_path):
     code, screen = in_terminal(["bind", *map(str, pdfs), "-o", str(tmp_path / "v.pdf")])
     assert code == 0, screen
@@ -83,12 +84,14 @@ def test_bind_on_a_terminal_draws_each_step_with_counts_and_elapsed_time(pdfs, t
     assert "✓" in screen and "已装订 3 个文件" in screen
 
 
+@pytest.mark.slow
 def test_media_on_a_terminal_counts_the_files(photos):
     code, screen = in_terminal(["media", str(photos)])
     assert code == 0, screen
     assert re.search(r"检查第 9 项材料 +━+ +3/3 ", screen), screen
 
 
+@pytest.mark.slow
 def test_off_a_terminal_each_step_is_one_plain_line_on_stderr(pdfs, tmp_path, photos):
     proc = piped(["bind", *map(str, pdfs), "-o", str(tmp_path / "v.pdf")])
     assert proc.returncode == 0, proc.stderr
@@ -104,6 +107,7 @@ def test_off_a_terminal_each_step_is_one_plain_line_on_stderr(pdfs, tmp_path, ph
     ], proc.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("flag", ["-q", "--json"])
 def test_quiet_and_json_print_no_progress(pdfs, tmp_path, photos, flag):
     proc = piped(["bind", *map(str, pdfs), "-o", str(tmp_path / "v.pdf"), flag])
@@ -130,6 +134,7 @@ def test_disabled_renderer_writes_nothing():
     assert out.getvalue() == ""
 
 
+@pytest.mark.slow
 def test_package_off_a_terminal_names_its_steps(project, tmp_path):
     from test_package import _media, _scan
 

@@ -54,6 +54,7 @@ def chart_series(path: Path) -> list[tuple[str, list[str], list[Decimal]]]:
     return out
 
 
+@pytest.mark.slow
 def test_deck_opens_16_9_with_every_part(sample_deck):
     prs = Presentation(str(sample_deck.out))
     assert (prs.slide_width, prs.slide_height) == (Emu(12192000), Emu(6858000))
@@ -68,6 +69,7 @@ def test_deck_opens_16_9_with_every_part(sample_deck):
     assert len(photos) == 3
 
 
+@pytest.mark.slow
 def test_chart_data_equal_the_figures_of_check_json(sample_deck):
     data = check_project(SAMPLE).to_json()
     breakdown = data["breakdown"]
@@ -87,6 +89,7 @@ def test_chart_data_equal_the_figures_of_check_json(sample_deck):
         assert list(pair.values()) == [Decimal(ind["baseline"]), Decimal(ind["current"])]
 
 
+@pytest.mark.slow
 def test_charts_are_native_and_editable(sample_deck):
     with zipfile.ZipFile(sample_deck.out) as z:
         names = z.namelist()
@@ -96,6 +99,7 @@ def test_charts_are_native_and_editable(sample_deck):
     assert not [n for n in names if n.startswith("ppt/media/") and n.endswith(".png")]  # no chart pictures
 
 
+@pytest.mark.slow
 def test_every_chinese_run_names_an_east_asian_font(sample_deck):
     checked = 0
     with zipfile.ZipFile(sample_deck.out) as z:
@@ -113,6 +117,7 @@ def test_every_chinese_run_names_an_east_asian_font(sample_deck):
     assert '<a:ea typeface="微软雅黑"/>' in theme
 
 
+@pytest.mark.slow
 def test_notes_give_page_count_and_timing(sample_deck):
     prs = Presentation(str(sample_deck.out))
     n = len(prs.slides)
@@ -126,11 +131,13 @@ def test_notes_give_page_count_and_timing(sample_deck):
     assert sample_deck.minutes_source == "遴选项目配置 roadshow.minutes：10 分钟"
 
 
+@pytest.mark.slow
 def test_minutes_option_retimes_the_notes(tmp_path):
     result = build_deck(SAMPLE, tmp_path / "d.pptx", minutes="8")
     assert sum(result.seconds) == 480 and result.minutes_source.startswith("命令行")
 
 
+@pytest.mark.slow
 def test_passes_the_item9_ppt_check_and_is_deterministic(sample_deck, tmp_path):
     report = inspect_media(sample_deck.out)
     assert report.findings == () or list(report.findings) == []
@@ -140,6 +147,7 @@ def test_passes_the_item9_ppt_check_and_is_deterministic(sample_deck, tmp_path):
     assert again.out.read_bytes() == sample_deck.out.read_bytes()
 
 
+@pytest.mark.slow
 def test_project_template_overrides_the_built_in_look(tmp_path):
     root = write_full_project(tmp_path / "p", discrete_data())
     (root / "templates").mkdir()
@@ -155,6 +163,7 @@ def test_project_template_overrides_the_built_in_look(tmp_path):
     assert {s.slide_layout.name for s in prs.slides} == {"Title Slide", "Title Only"}
 
 
+@pytest.mark.slow
 def test_output_in_media_is_refused(tmp_path):
     root = write_full_project(tmp_path / "p", discrete_data())
     run = subprocess.run([sys.executable, "-m", "dossier", "deck", str(root), "-o", str(root / "media" / "新.pptx")],
@@ -163,6 +172,7 @@ def test_output_in_media_is_refused(tmp_path):
     assert not (root / "media" / "新.pptx").exists()
 
 
+@pytest.mark.slow
 def test_cli_json_envelope(tmp_path):
     run = subprocess.run([sys.executable, "-m", "dossier", "deck", str(PROCESS_SAMPLE), "-o", str(tmp_path / "d.pptx"),
                           "--json"], capture_output=True, text=True, timeout=300)
@@ -195,3 +205,15 @@ def test_a_fresh_scaffold_gives_a_short_deck_and_says_what_is_missing(tmp_path):
     assert {"D-DECK-NO-PHOTOS", "D-DECK-NO-INVESTMENT", "D-DECK-NO-SCENARIOS"} <= codes
     titles = [s.shapes.title.text_frame.text for s in Presentation(str(result.out)).slides]
     assert titles[-1] == "谢谢！" and "企业与项目概况" in titles
+
+
+@pytest.mark.slow
+def test_a_project_without_indicators_or_demonstration_text_is_told_what_the_deck_lacks(project, tmp_path):
+    def strip(data):
+        data["indicators"] = []
+        data["report"]["demonstration"] = ""
+
+    result = build_deck(project(strip), tmp_path / "d.pptx")
+    lacks = {f.code: f for f in result.findings if f.code.startswith("D-DECK")}
+    assert {"D-DECK-NO-INDICATORS", "D-DECK-NO-FEATURES"} <= set(lacks)
+    assert all(f.severity == "warning" for f in lacks.values()) and (tmp_path / "d.pptx").is_file()

@@ -24,6 +24,7 @@ def _export(out: Path) -> Path:
     return out
 
 
+@pytest.mark.slow
 def test_workbook_has_formulas_formats_frozen_headers_and_a4_landscape(tmp_path):
     first = _export(tmp_path / "a.xlsx")
     assert _export(tmp_path / "b.xlsx").read_bytes() == first.read_bytes()  # same input, same bytes

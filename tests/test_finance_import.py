@@ -26,8 +26,9 @@ def _dossier(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess
 
 @pytest.fixture(scope="module")
 def sample_app():
-    run = subprocess.run([sys.executable, "-m", "samples.generate"], cwd=REPO, capture_output=True, text=True, timeout=900)
-    assert run.returncode == 0, run.stderr
+    from conftest import require_generated_samples
+
+    require_generated_samples()
     project = load_project(SAMPLE)
     assert project.app is not None
     return project.app
@@ -56,6 +57,7 @@ def _empty_project(tmp_path: Path, app) -> Path:
     return root
 
 
+@pytest.mark.slow
 def test_ledger_then_invoices_give_the_sample_rows_and_a_second_import_changes_nothing(sample_app, tmp_path):
     root = _empty_project(tmp_path, sample_app)
     files = _invoice_files(sample_app)
@@ -80,6 +82,7 @@ def test_ledger_then_invoices_give_the_sample_rows_and_a_second_import_changes_n
     assert "未改动" in again.stdout
 
 
+@pytest.mark.slow
 def test_invoices_alone_give_name_amounts_parties_and_invoice_facts(sample_app, tmp_path):
     root = _empty_project(tmp_path, sample_app)
     files = _invoice_files(sample_app)
@@ -97,6 +100,7 @@ def test_invoices_alone_give_name_amounts_parties_and_invoice_facts(sample_app, 
         assert mine.contract.number == theirs.contract.number
 
 
+@pytest.mark.slow
 def test_write_changes_only_the_investment_rows(sample_app, tmp_path):
     root = _empty_project(tmp_path, sample_app)
     before = (root / "enterprise.yaml").read_text(encoding="utf-8").splitlines()
@@ -111,6 +115,7 @@ def test_write_changes_only_the_investment_rows(sample_app, tmp_path):
     assert "# 编号，供场景、系统、台账引用" in after[start + 1]  # the scaffold row's comments kept, filled in
 
 
+@pytest.mark.slow
 def test_buyer_other_than_the_applicant_is_an_error(sample_app, tmp_path):
     root = _empty_project(tmp_path, sample_app)
     text = (root / "enterprise.yaml").read_text(encoding="utf-8")
@@ -152,6 +157,7 @@ def _ledger(path: Path, rows: list[list], head: list[str]) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_xlsx_synonyms_units_and_unreadable_rows_by_sheet_row(tmp_path):
     path = _ledger(tmp_path / "l.xlsx", [
         ["贴片机", "XP-200", 2, 1500000, "苏州精工装备有限公司"],
@@ -170,6 +176,7 @@ def test_xlsx_synonyms_units_and_unreadable_rows_by_sheet_row(tmp_path):
     assert "第 5 行" in problems[1] and "没有名称" in problems[1]
 
 
+@pytest.mark.slow
 def test_xlsx_mapping_file_names_unusual_headers(tmp_path):
     path = _ledger(tmp_path / "l.xlsx", [["贴片机", 12.5]], ["物资", "入账价值（万元）"])
     mapping = tmp_path / "map.yaml"
@@ -179,6 +186,7 @@ def test_xlsx_mapping_file_names_unusual_headers(tmp_path):
     assert json.loads(run.stdout)["rows"] == [{"name": "贴片机", "amount_wan": "12.5"}]
 
 
+@pytest.mark.slow
 def test_xlsx_systems_and_equipment_words_become_the_model_values(tmp_path):
     systems = _ledger(tmp_path / "s.xlsx", [["MES 制造执行系统", "MES", "鼎捷软件", "是", "本地部署", "2024-05-01", "新建"]],
                       ["系统名称", "系统类型", "供应商", "是否国产", "部署方式", "上线时间", "状态"])
@@ -194,6 +202,7 @@ def test_xlsx_systems_and_equipment_words_become_the_model_values(tmp_path):
                                                "domestic": True, "year": 2024, "value_wan": "300"}]
 
 
+@pytest.mark.slow
 def test_unreadable_invoices_are_named_and_the_rest_imported(sample_app, tmp_path):
     good = SAMPLE / _invoice_files(sample_app)[1]
     bad_xml = tmp_path / "坏发票.xml"
@@ -209,6 +218,7 @@ def test_unreadable_invoices_are_named_and_the_rest_imported(sample_app, tmp_pat
     assert "Traceback" not in run.stderr
 
 
+@pytest.mark.slow
 def test_importing_the_samples_own_invoices_into_it_changes_nothing(sample_app, tmp_path):
     root = tmp_path / "sample"
     shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns("media", "build"))

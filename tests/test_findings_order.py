@@ -8,6 +8,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from dossier.findings import Finding, sort_key
 from dossier.scaffold import init_project
 
@@ -21,6 +23,7 @@ def check_json(root, seed: str) -> bytes:
     return proc.stdout
 
 
+@pytest.mark.slow
 def test_same_bytes_under_different_hash_seeds(tmp_path):
     root = tmp_path / "p"
     init_project(root, "discrete")
@@ -31,6 +34,7 @@ def test_same_bytes_under_different_hash_seeds(tmp_path):
     assert keys == sorted(keys) and len(set(keys)) == len(keys)
 
 
+@pytest.mark.slow
 def test_each_missing_count_on_its_own_line(tmp_path):
     root = tmp_path / "p"
     init_project(root, "discrete")

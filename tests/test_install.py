@@ -61,6 +61,7 @@ def _norm(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
+@pytest.mark.slow
 def test_every_third_party_import_is_a_declared_dependency():
     declared = {_norm(re.split(r"[<>=!~;\[ ]", d, maxsplit=1)[0]) for d in PYPROJECT["project"]["dependencies"]}
     dists = importlib.metadata.packages_distributions()

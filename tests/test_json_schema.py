@@ -98,6 +98,7 @@ def test_build_refused_and_unusable(tmp_path):
     run_json("build", tmp_path / "missing", expect={2})
 
 
+@pytest.mark.slow
 def test_bind(tmp_path):
     a, b = pdf(tmp_path / "a.pdf", 2), pdf(tmp_path / "b.pdf", 3)
     data = run_json("bind", a, b, "-o", tmp_path / "vol.pdf", expect={0})
@@ -116,6 +117,7 @@ def test_media(tmp_path):
     run_json("media", tmp_path / "none.jpg", expect={2})
 
 
+@pytest.mark.slow
 def test_scan(tmp_path):
     volume, manifest = make_volume(tmp_path, pages=3, seed=5)
     manifest_file = tmp_path / "volume.manifest.json"

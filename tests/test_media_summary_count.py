@@ -68,3 +68,13 @@ def test_docx_summary_is_told_to_be_txt(tmp_path):
     path.write_bytes(b"PK\x03\x04" + b"\x00" * 100)
     f = inspect_media(path).findings[0]
     assert f.code == "M-TYPE-UNKNOWN" and ".txt" in f.message
+
+
+def test_undecodable_or_oversized_summary_is_an_error(tmp_path):
+    broken = tmp_path / "乱码.txt"
+    broken.write_bytes("企业".encode("gbk") + b"\x80\xff\x80")  # neither UTF-8 nor GB18030
+    report = inspect_media(broken)
+    assert codes(report) == {"M-SUMMARY-UNREADABLE": "error"} and "编码无法识别" in report.findings[0].message
+
+    report = inspect_media(write(tmp_path, "企" * 400_000, name="大.txt"))  # 1.2 MB: a wrong file, not a summary
+    assert codes(report) == {"M-SUMMARY-UNREADABLE": "error"} and "不像 150 字的简介" in report.findings[0].message

@@ -9,6 +9,8 @@ from media_fixtures import video
 
 from dossier.media import inspect_media
 
+pytestmark = pytest.mark.slow  # encodes videos
+
 
 @pytest.fixture(scope="session")
 def videos(tmp_path_factory) -> dict[str, Path]:
@@ -28,6 +30,7 @@ def errors(report) -> list[str]:
     return [f.code for f in report.findings if f.severity == "error"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["180.mp4", "180.mov", "frag180.mp4"])
 def test_exactly_three_minutes_passes(videos, name):
     report = inspect_media(videos[name])

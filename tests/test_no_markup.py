@@ -56,6 +56,7 @@ def test_build_refused(hostile):
     assert TEXT in out and "[/final].pdf" in out
 
 
+@pytest.mark.slow
 def test_bind_media_scan(tmp_path):
     pdf = tmp_path / f"{NAME}.pdf"
     doc = pikepdf.new()

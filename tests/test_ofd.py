@@ -26,8 +26,9 @@ NS = "http://www.ofdspec.org/2016"
 
 @pytest.fixture(scope="module")
 def sample_ofds() -> tuple[Path, Path]:
-    run = subprocess.run([sys.executable, "-m", "samples.generate"], cwd=REPO, capture_output=True, text=True, timeout=900)
-    assert run.returncode == 0, run.stderr
+    from conftest import require_generated_samples
+
+    require_generated_samples()
     invoice = SAMPLE / "finance" / "发票" / "24442000000007576974.ofd"
     receipts = sorted((SAMPLE / "finance" / "回单").glob("*.ofd"))
     assert invoice.is_file() and receipts
@@ -38,6 +39,7 @@ def _bind(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "dossier", "bind", *args], cwd=cwd, capture_output=True, text=True, timeout=300)
 
 
+@pytest.mark.slow
 def test_an_ofd_invoice_and_an_ofd_receipt_bind_with_their_text(sample_ofds, tmp_path):
     invoice, receipt = sample_ofds
     shutil.copy(invoice, tmp_path / "发票.ofd")
@@ -85,6 +87,7 @@ def _broken_xml(src: Path, dst: Path) -> Path:
     return dst
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("damage", [_truncated, _without_page, _broken_xml])
 def test_a_damaged_ofd_is_refused_in_chinese_naming_the_file(sample_ofds, tmp_path, damage):
     invoice, _ = sample_ofds

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import random
 import subprocess
 import sys
 import zipfile
 
+import pytest
 import pikepdf
 
 from media_fixtures import jpeg_of_size, pptx_file, video
@@ -33,6 +35,7 @@ def run(*args):
     return subprocess.run([sys.executable, "-m", "dossier", *args], capture_output=True, text=True, timeout=120)
 
 
+@pytest.mark.slow
 def test_bundle_names_files_by_district_and_enterprise(project, tmp_path):
     root = project()
     _media(root)
@@ -62,6 +65,7 @@ def test_bundle_names_files_by_district_and_enterprise(project, tmp_path):
     assert (folder / f"{prefix}-申报材料.zip").read_bytes() == first
 
 
+@pytest.mark.slow
 def test_small_photo_and_long_video_fail(project, tmp_path):
     root = project()
     _media(root, photo_sizes=(900 * 1024, 1_300_000, 1_100_000), seconds="181")
@@ -71,6 +75,7 @@ def test_small_photo_and_long_video_fail(project, tmp_path):
     assert "视频.mp4" in proc.stdout or "3 分钟" in proc.stdout or "180" in proc.stdout
 
 
+@pytest.mark.slow
 def test_unusable_scan_exits_2_and_leaves_previous_bundle(project, tmp_path):
     root = project()
     _media(root)
@@ -83,3 +88,22 @@ def test_unusable_scan_exits_2_and_leaves_previous_bundle(project, tmp_path):
     assert proc.returncode == 2 and "bad.pdf" in proc.stderr and "Traceback" not in proc.stderr
     assert sorted(p.name for p in (root / "build" / "package").iterdir()) == before
     assert not [p for p in (root / "build").iterdir() if p.name.startswith(".")]
+
+
+@pytest.mark.slow
+def test_a_bundle_over_the_mailbox_limit_is_warned(project, tmp_path):
+    root = project()
+    _media(root)
+    scan = tmp_path / "扫描件.pdf"
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(595, 842))
+    # A 51 MB scan: an uncompressible image the page holds (random bytes do not shrink).
+    image = pikepdf.Stream(pdf, random.Random(7).randbytes(51 * 1024 * 1024))
+    image.Type, image.Subtype, image.Width, image.Height = pikepdf.Name.XObject, pikepdf.Name.Image, 4096, 4352
+    image.ColorSpace, image.BitsPerComponent = pikepdf.Name.DeviceRGB, 8
+    pdf.pages[0].Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=image))
+    pdf.save(scan)
+    proc = run("package", str(root), "--scan", str(scan), "--json")
+    data = json.loads(proc.stdout)
+    (warned,) = [f for f in data["findings"] if f["code"] == "P-MAILBOX-SIZE"]
+    assert warned["severity"] == "warning" and "超过常见邮箱附件上限 50 MB" in warned["message"]

@@ -14,7 +14,7 @@ import pytest
 from docx import Document
 from typography_fixtures import MARKS, stress_docx, wide_gaps
 
-from dossier.fidelity import CODE, DocxText, check_documents, check_pdf, compare, docx_text, normalise
+from dossier.fidelity import DocxText, check_documents, check_pdf, compare, docx_text, normalise
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -86,7 +86,7 @@ def test_stress_document_and_a_pdf_missing_one_mark(tmp_path):
     assert wide_gaps(tmp_path / "stress.pdf") == []
 
     [finding] = check_documents([(docx, tmp_path / "missing.pdf", "压力测试")])
-    assert finding.code == CODE and finding.severity == "error" and finding.page == 1
+    assert finding.code == "PDF-TEXT-MISMATCH" and finding.severity == "error" and finding.page == 1
     assert "“压力测试”的 PDF 第 1 页" in finding.message
     assert re.search(r"Word 为“…[^”]*▲、", finding.message), finding.message
 

@@ -57,6 +57,7 @@ def colours(im: Image.Image) -> int:
     return len(im.getcolors(1 << 24))
 
 
+@pytest.mark.slow
 def test_report_screenshot_shows_findings_charts_and_thumbnails(tmp_path):
     from media_fixtures import jpeg_of_size
 
@@ -74,6 +75,7 @@ def test_report_screenshot_shows_findings_charts_and_thumbnails(tmp_path):
 SAMPLE_DIRS = sorted(p.parent for p in SAMPLES.glob("*/enterprise.yaml"))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("sample", SAMPLE_DIRS, ids=[p.name for p in SAMPLE_DIRS])
 def test_sample_report_screenshot(sample, tmp_path):
     result = check_project(sample)

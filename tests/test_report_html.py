@@ -62,6 +62,7 @@ def bar_widths(svg: str) -> dict[str, Decimal]:
     return {m.group(2): Decimal(m.group(1)) for m in re.finditer(r'width="([\d.]+)" height="[\d.]+" fill="#2f6db5" data-value="([^"]+)"', svg)}
 
 
+@pytest.mark.slow
 def test_findings_are_grouped_by_attachment_with_the_sentence_they_enforce(tmp_path):
     from media_fixtures import jpeg_of_size
 
@@ -125,6 +126,7 @@ def test_same_input_gives_the_same_bytes(good, tmp_path):
     assert a == b
 
 
+@pytest.mark.slow
 def test_user_text_is_escaped_and_nothing_is_fetched(tmp_path):
     def mutate(data):
         data["enterprise"]["name"] = '武汉<script>alert("x")</script>&有限公司'
@@ -138,6 +140,7 @@ def test_user_text_is_escaped_and_nothing_is_fetched(tmp_path):
     assert "<link" not in html
 
 
+@pytest.mark.slow
 def test_page_map_and_stamping_guide_come_from_the_manifest(good, volume_manifest):
     html = render_report(check_project(good), manifest={"volume": "vol.pdf", "bind": volume_manifest}, media=None)
     section = html.split('id="volume"')[1].split("</section>")[0]
@@ -176,6 +179,7 @@ def test_report_is_never_written_into_evidence(good):
     assert not (good / "evidence" / "report.html").exists()
 
 
+@pytest.mark.slow
 def test_build_manifest_finds_the_volumes_own_manifest(good, tmp_path):
     """A build manifest naming its volume (``"volume": "x.pdf"``) gets the bind manifest
     written beside the volume; an embedded one (``"volume": {...}``) is used as is."""

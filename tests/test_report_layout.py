@@ -79,6 +79,7 @@ def measure(report: Path, width: int, tmp: Path) -> dict:
     return json.loads(found.group(1).replace("&quot;", '"'))
 
 
+@pytest.mark.slow
 def test_phone_width(report, tmp_path):
     m = measure(report, 390, tmp_path)
     assert m["viewport"] == 390
@@ -90,12 +91,14 @@ def test_phone_width(report, tmp_path):
     assert m["smallestChartText"] >= 10, m  # chart labels keep their drawn size
 
 
+@pytest.mark.slow
 def test_desktop_width(report, tmp_path):
     m = measure(report, 1400, tmp_path)
     assert m["page"] <= 1400 and m["smallestChartText"] >= 10, m
     assert m["verdict"] < 400 < m["h1"], m  # side by side
 
 
+@pytest.mark.slow
 def test_printed(report, tmp_path):
     pdf = tmp_path / "report.pdf"
     chromium(tmp_path, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", report.as_uri())
@@ -114,6 +117,7 @@ def test_printed(report, tmp_path):
     assert f"dossier {__version__}" in last and "生成时间" in last
 
 
+@pytest.mark.slow
 def test_printed_first_run_keeps_headings_with_what_follows(tmp_path):
     """A fresh scaffold's report runs over several pages; no page ends with a heading."""
     from dossier.report import finding_groups

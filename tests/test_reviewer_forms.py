@@ -137,6 +137,7 @@ def test_every_indicator_and_built_scenario_has_proof_in_the_valid_project(proje
     assert not {"K-EVIDENCE-NONE", "S-EVIDENCE-NONE"} & codes(result)
 
 
+@pytest.mark.slow
 def test_removing_one_indicators_evidence_gives_exactly_one_finding(project):
     root = project(lambda d: d["indicators"][1].update(evidence=[]))
     result = check_project(root, media=False)
@@ -206,6 +207,7 @@ def test_a_row_out_of_the_window_gets_no_contradictory_verdict(project):
     assert not any("仍计入" in f.message for f in found)
 
 
+@pytest.mark.slow
 def test_terminal_prints_the_notice_sentence_under_errors_and_quiet_hides_it(project):
     root = project(lambda d: d["enterprise"].update(above_designated_size=False))
     run = subprocess.run([sys.executable, "-m", "dossier", "check", str(root), "--no-report"], capture_output=True, text=True,
@@ -235,8 +237,9 @@ _ROW_A = re.compile(rf"(\d+(?:\.\d+)?)\s*[^\s\d.,—]{{1,3}}\s+(\d[\d,]*\.\d{{2,
 
 @pytest.fixture(scope="module")
 def built_samples(tmp_path_factory):
-    gen = subprocess.run([sys.executable, "-m", "samples.generate"], cwd=REPO, capture_output=True, text=True, timeout=900)
-    assert gen.returncode == 0, gen.stderr
+    from conftest import require_generated_samples
+
+    require_generated_samples()
     from dossier.build import build_project
 
     out = {}
@@ -252,6 +255,7 @@ def _doc(target: Path, word: str) -> Path:
     return next(p for p in sorted(target.glob("*.pdf")) if word in p.name)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", SAMPLES)
 def test_attachment6_recomputes_row_by_row_and_the_totals_agree_everywhere(built_samples, name):
     target, _ = built_samples[name]
@@ -296,6 +300,7 @@ def test_attachment6_recomputes_row_by_row_and_the_totals_agree_everywhere(built
     assert f"生产性设备购置与改造投资{equipment:,.2f}万元" in report_pdf and f"研发投入{rd:,.2f}万元" in report_pdf
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", SAMPLES)
 def test_samples_have_proof_for_every_claim_and_bind_each_file_once(built_samples, name):
     result = check_project(REPO / "samples" / name, media=False)
@@ -332,6 +337,7 @@ def test_samples_have_proof_for_every_claim_and_bind_each_file_once(built_sample
     assert all(f"{g['center_mm']} 毫米" in html for g in manifest["seal_groups"])
 
 
+@pytest.mark.slow
 def test_a_sample_whose_summary_states_a_wrong_total_gets_the_error(tmp_path, built_samples):
     root = tmp_path / "guangxin"
     shutil.copytree(REPO / "samples" / "guangxin-optics", root, ignore=shutil.ignore_patterns("build"))

@@ -1,10 +1,14 @@
 """The two sample enterprises: complete, passing ``dossier check``, with every evidence and media
-file generated, readable and byte-identical when generated again."""
+file generated, readable and byte-identical when generated again.
+
+The tests work on a copy of samples/ in a temporary folder (the generator and ``dossier check``
+write beside the sample they are given), so the source tree is only read."""
 
 from __future__ import annotations
 
 import io
 import json
+import shutil
 import subprocess
 import sys
 from decimal import Decimal
@@ -19,39 +23,56 @@ from dossier.formats import word_count
 from dossier.load import load_project
 from dossier.rules.evidence import EVIDENCE_SUFFIXES
 
+pytestmark = pytest.mark.slow  # copies both samples and runs their generator
+
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = {"guangxin-optics": "discrete", "huaxin-materials": "process"}
 
 
-def _run(*args: str, timeout: int = 600) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, *args], cwd=REPO, capture_output=True, text=True, timeout=timeout)
+def _run(*args: str, cwd: Path, timeout: int = 600) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, *args], cwd=cwd, capture_output=True, text=True, timeout=timeout)
 
 
 @pytest.fixture(scope="module")
-def generated() -> str:
-    """Bring the generated files up to date (seconds when they already are), then run again."""
-    first = _run("-m", "samples.generate")
+def work(tmp_path_factory) -> Path:
+    """A copy of samples/ (its generated files and cache included): ``WORK/samples``."""
+    work = tmp_path_factory.mktemp("samples-copy")
+    shutil.copytree(REPO / "samples", work / "samples", ignore=shutil.ignore_patterns("__pycache__", "build"))
+    return work
+
+
+@pytest.fixture(scope="module")
+def generated(work) -> str:
+    """Bring the copy's generated files up to date (seconds when they already are), then run again."""
+    first = _run("-m", "samples.generate", cwd=work)
     assert first.returncode == 0, first.stderr
-    second = _run("-m", "samples.generate")
+    second = _run("-m", "samples.generate", cwd=work)
     assert second.returncode == 0, second.stderr
     return second.stdout
 
 
-def _app(name: str):
-    project = load_project(REPO / "samples" / name)
+@pytest.fixture(scope="module")
+def samples_dir(work, generated) -> Path:
+    return work / "samples"
+
+
+def _app(name: str, samples: Path = REPO / "samples"):
+    project = load_project(samples / name)
     assert project.app is not None, project.findings
     return project.app
 
 
+@pytest.mark.slow
 def test_second_run_rewrites_nothing(generated):
     lines = [line for line in generated.splitlines() if line.startswith("示例")]
     assert len(lines) == len(SAMPLES)
     assert all("生成 0 个文件" in line for line in lines), generated
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", SAMPLES)
-def test_sample_checks_clean_through_the_cli(generated, name):
-    run = _run("-m", "dossier", "check", f"samples/{name}", "--json", timeout=300)
+def test_sample_checks_clean_through_the_cli(samples_dir, name):
+    run = _run("-m", "dossier", "check", f"samples/{name}", "--json", cwd=samples_dir.parent, timeout=300)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr
     report = json.loads(run.stdout)
     assert report["type"] == SAMPLES[name]
@@ -72,9 +93,9 @@ def _evidence(app) -> list[tuple[str, str | None]]:
 
 
 @pytest.mark.parametrize("name", SAMPLES)
-def test_every_evidence_file_opens(generated, name):
-    app = _app(name)
-    root = REPO / "samples" / name
+def test_every_evidence_file_opens(samples_dir, name):
+    app = _app(name, samples_dir)
+    root = samples_dir / name
     kinds = set()
     for rel, password in _evidence(app):
         path = root / rel
@@ -94,21 +115,22 @@ def test_every_evidence_file_opens(generated, name):
 
 
 @pytest.mark.parametrize("name", SAMPLES)
-def test_encrypted_evidence_needs_its_password(generated, name):
-    app = _app(name)
-    locked = [(REPO / "samples" / name / ref.file) for row in app.investments for _, _, ref in row.evidence.items() if ref.password]
+def test_encrypted_evidence_needs_its_password(samples_dir, name):
+    app = _app(name, samples_dir)
+    locked = [(samples_dir / name / ref.file) for row in app.investments for _, _, ref in row.evidence.items() if ref.password]
     assert locked
     with pytest.raises(pikepdf.PasswordError):
         pikepdf.open(locked[0])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", SAMPLES)
-def test_invoice_text_layer_holds_number_date_and_total(generated, name):
-    app = _app(name)
+def test_invoice_text_layer_holds_number_date_and_total(samples_dir, name):
+    app = _app(name, samples_dir)
     checked = 0
     for row in app.investments:
         for ref in row.evidence.invoice:
-            text = pypdf.PdfReader(REPO / "samples" / name / ref.file).pages[0].extract_text()
+            text = pypdf.PdfReader(samples_dir / name / ref.file).pages[0].extract_text()
             day = row.invoice.date
             total = row.invoice.gross_wan * 10000
             assert f"发票号码：{row.invoice.number}" in text
@@ -119,13 +141,13 @@ def test_invoice_text_layer_holds_number_date_and_total(generated, name):
 
 
 @pytest.mark.parametrize("name", SAMPLES)
-def test_media_meet_item_nine(generated, name):
+def test_media_meet_item_nine(samples_dir, name):
     from pptx import Presentation
 
     from dossier.media import inspect_media
 
-    app = _app(name)
-    root = REPO / "samples" / name
+    app = _app(name, samples_dir)
+    root = samples_dir / name
     assert len(app.media.photos) == 3
     for rel in app.media.photos:
         path = root / rel
@@ -141,18 +163,19 @@ def test_media_meet_item_nine(generated, name):
     assert word_count(summary) <= 150
 
 
-def test_generation_is_byte_identical(generated, tmp_path, monkeypatch):
+@pytest.mark.slow
+def test_generation_is_byte_identical(samples_dir, tmp_path, monkeypatch):
     """Build a sample of each kind of file again, from scratch, and compare with the tree."""
     monkeypatch.syspath_prepend(str(REPO))  # samples/ is dev tooling, not part of the installed package
     from samples import fonts, generate
 
-    font = fonts.truetype_font(generate.CACHE)
+    font = fonts.truetype_font(samples_dir / ".cache")  # the copy's: the font is only read
     base = generate.recipe_base(font)
     wanted = ("合同.pdf", "发票.pdf", "付款回单.jpg", "工资分配表.pdf", ".pptx", "典型图片1")
     seen = set()
     for name in SAMPLES:
-        sample = REPO / "samples" / name
-        app = _app(name)
+        sample = samples_dir / name
+        app = _app(name, samples_dir)
         for job in generate.plan(sample, app, font, base):
             match = next((w for w in wanted if w in job.rel), None)
             locked = any(ref.password and ref.file == job.rel for row in app.investments for _, _, ref in row.evidence.items())
@@ -165,14 +188,14 @@ def test_generation_is_byte_identical(generated, tmp_path, monkeypatch):
     assert seen >= set(wanted)
 
 
-def test_summary_fits_the_form_without_warnings(generated):
+def test_summary_fits_the_form_without_warnings(samples_dir):
     for name in SAMPLES:
-        text = _app(name).project.summary
+        text = _app(name, samples_dir).project.summary
         assert len("".join(text.split())) <= 150  # no X-SUMMARY-RAW warning either
 
 
-def test_pdf_fonts_are_embedded(generated):
-    path = REPO / "samples" / "guangxin-optics" / "evidence" / "A01" / "合同.pdf"
+def test_pdf_fonts_are_embedded(samples_dir):
+    path = samples_dir / "guangxin-optics" / "evidence" / "A01" / "合同.pdf"
     with pikepdf.open(path) as pdf:
         for page in pdf.pages:
             for font in page.Resources.Font.values():
@@ -181,12 +204,13 @@ def test_pdf_fonts_are_embedded(generated):
     assert io.BytesIO(path.read_bytes()).getbuffer().nbytes < 200_000
 
 
-def test_video_recipe_is_deterministic(tmp_path, monkeypatch):
+@pytest.mark.slow
+def test_video_recipe_is_deterministic(samples_dir, tmp_path, monkeypatch):
     """ffmpeg's gradients source draws random colours unless they are given: two encodes must match."""
     monkeypatch.syspath_prepend(str(REPO))
     from samples import fonts, generate, media
 
-    font = fonts.truetype_font(generate.CACHE)
+    font = fonts.truetype_font(samples_dir / ".cache")  # the copy's: the font is only read
     a, b = tmp_path / "a.mp4", tmp_path / "b.mp4"
     for out in (a, b):
         media.video(out, "武汉示例", "建设成果", font, seed=42, seconds=2)

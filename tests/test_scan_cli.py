@@ -10,6 +10,8 @@ from scan_fixtures import make_scan, make_volume
 
 from dossier.cli import main
 
+pytestmark = pytest.mark.slow  # each case renders and scans a volume, most through a dossier process
+
 
 @pytest.fixture(scope="module")
 def bound(tmp_path_factory):
@@ -24,6 +26,7 @@ def run(*args):
     return CliRunner().invoke(main, ["scan", *map(str, args)])
 
 
+@pytest.mark.slow
 def test_stamped_scan_exits_0(bound, tmp_path):
     volume, manifest = bound
     result = run(make_scan(volume, tmp_path / "扫描件.pdf"), "--against", manifest)

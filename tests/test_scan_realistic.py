@@ -28,8 +28,9 @@ the bound volume PDF itself                        one InputError: not a scan
 
 from __future__ import annotations
 
-import pytest
 from scan_sim import BROWNISH, FADED_PINK, FRESH, Case, Scanner, make_scan, make_volume
+
+import pytest
 
 from dossier.errors import InputError
 from dossier.scan import check_scan_files, scan_against
@@ -77,6 +78,7 @@ GOOD_SCANS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(GOOD_SCANS))
 def test_good_scan_passes(volume, name):
     report = check(volume, GOOD_SCANS[name], f"{name}.pdf")
@@ -85,6 +87,7 @@ def test_good_scan_passes(volume, name):
     assert report.pages[0].cover_ink_mm2 >= 40
 
 
+@pytest.mark.slow
 def test_300dpi_skewed_shrunk_print_passes_read_by_two_workers(short_volume, monkeypatch):
     import dossier.scan.measure as measure
 
@@ -96,6 +99,7 @@ def test_300dpi_skewed_shrunk_print_passes_read_by_two_workers(short_volume, mon
     assert [p.scan_page for p in report.pages] == list(range(1, 9))
 
 
+@pytest.mark.slow
 def test_swapped_neighbours_are_named_once(volume):
     report = check(volume, HARD.but(swap=((5, 6),)), "swap-near.pdf")
     assert problems(report) == [("S-PAGE-ORDER", 5)]
@@ -103,22 +107,26 @@ def test_swapped_neighbours_are_named_once(volume):
     assert "第 5 页和第 6 页顺序颠倒" in message and "成册第 6 页和第 5 页" in message
 
 
+@pytest.mark.slow
 def test_swapped_distant_pages_are_named_once(volume):
     report = check(volume, HARD.but(swap=((4, 15),)), "swap-far.pdf")
     assert problems(report) == [("S-PAGE-ORDER", 4)]
     assert "成册第 15 页和第 4 页" in next(f.message for f in report.findings if f.code == "S-PAGE-ORDER")
 
 
+@pytest.mark.slow
 def test_missing_page_is_named_without_touching_neighbours(volume):
     report = check(volume, HARD.but(drop=frozenset({9})), "missing.pdf")
     assert problems(report) == [("S-PAGE-MISSING", 9)]
 
 
+@pytest.mark.slow
 def test_foreign_page_is_extra(volume):
     report = check(volume, HARD.but(foreign_after=frozenset({16})), "foreign.pdf")
     assert problems(report) == [("S-PAGE-EXTRA", 17)]
 
 
+@pytest.mark.slow
 def test_duplicated_page_is_named(volume):
     report = check(volume, HARD.but(duplicate=frozenset({12})), "duplicate.pdf")
     assert problems(report) == [("S-PAGE-DUPLICATE", 13)]
@@ -126,12 +134,14 @@ def test_duplicated_page_is_named(volume):
     assert "都是成册第 12 页" in next(f.message for f in report.findings if f.code == "S-PAGE-DUPLICATE")
 
 
+@pytest.mark.slow
 def test_upside_down_unsealed_and_uncovered_pages(volume):
     case = HARD.but(upside_down=frozenset({7}), no_seam=frozenset({10}), no_cover=True)
     report = check(volume, case, "faults.pdf")
     assert problems(report) == [("S-COVER-SEAL-MISSING", 1), ("S-PAGE-UPSIDE-DOWN", 7), ("S-SEAM-MISSING", 10)]
 
 
+@pytest.mark.slow
 def test_duplex_blank_backs_are_ignored_with_one_line(short_volume):
     report = check(short_volume, HARD.but(scanner=Scanner(dpi=150, skew_deg=1.5, quality=70, duplex=True)), "duplex.pdf")
     assert problems(report) == []
@@ -140,11 +150,13 @@ def test_duplex_blank_backs_are_ignored_with_one_line(short_volume):
 
 
 # Whole-scan verdicts do not depend on the slice width: the short volume keeps them cheap.
+@pytest.mark.slow
 def test_unstamped_print_is_one_message(short_volume):
     report = check(short_volume, HARD.but(stamped=False), "unstamped.pdf")
     assert problems(report) == [("S-NOT-STAMPED", None)]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("as_rgb", [True, False], ids=["grey-stored-as-rgb", "grey"])
 def test_grey_scan_is_one_message(short_volume, as_rgb):
     case = HARD.but(ink=FRESH, scanner=Scanner(dpi=150, quality=70, gray=True, gray_as_rgb=as_rgb))
@@ -153,6 +165,7 @@ def test_grey_scan_is_one_message(short_volume, as_rgb):
     assert "彩色" in caught.value.hint
 
 
+@pytest.mark.slow
 def test_the_volume_itself_is_not_a_scan(volume):
     _, pdf, manifest_path, manifest = volume
     with pytest.raises(InputError, match="成册 PDF 本身"):

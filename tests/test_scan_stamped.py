@@ -12,6 +12,8 @@ from dossier.errors import InputError
 from dossier.findings import exit_code
 from dossier.scan import check_scan_files, scan_against
 
+pytestmark = pytest.mark.slow  # each case renders the volume and a scan of it
+
 PAGES = 6
 
 
@@ -120,3 +122,40 @@ def test_bad_manifest_is_unusable(volume, tmp_path):
     path, _ = volume
     with pytest.raises(InputError, match="清单"):
         scan_against(path, {"pages": [{"number": 1, "seam": [1, 2, 3]}]})
+
+
+def test_resolution_is_stated_and_a_low_one_warned_and_no_volume_said(volume, tmp_path):
+    path, manifest = volume
+    report = scan_against(make_scan(path, tmp_path / "scan.pdf", dpi=100), manifest)
+    by_code = {f.code: f for f in report.findings}
+    assert by_code["S-RESOLUTION"].severity == "info" and "100 dpi" in by_code["S-RESOLUTION"].message
+    assert by_code["S-RESOLUTION-LOW"].severity == "warning" and f"第 1–{PAGES} 页" in by_code["S-RESOLUTION-LOW"].message
+    assert by_code["S-NO-VOLUME"].severity == "info"
+
+
+def test_one_black_and_white_page_cannot_show_its_seam(volume, tmp_path):
+    path, manifest = volume
+    report = scan_against(make_scan(path, tmp_path / "scan.pdf", dpi=150, gray_pages=frozenset({3})), manifest)
+    assert ("S-PAGE-GRAYSCALE", 3) in errors(report)
+
+
+def test_a_page_turned_90_degrees_is_named(volume, tmp_path):
+    path, manifest = volume
+    report = scan_against(make_scan(path, tmp_path / "scan.pdf", dpi=150, quarter_turned=frozenset({2})), manifest)
+    assert ("S-PAGE-ORIENTATION", 2) in errors(report)
+
+
+def test_a_volume_changed_since_binding_is_not_compared(volume, tmp_path):
+    import hashlib
+
+    path, manifest = volume
+    folder = tmp_path / "build"
+    folder.mkdir()
+    changed = folder / "volume.pdf"
+    changed.write_bytes(path.read_bytes() + b"\n% edited after binding\n")
+    listed = {**manifest, "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
+    (folder / "volume.manifest.json").write_text(json.dumps(listed, ensure_ascii=False), encoding="utf-8")
+    report = check_scan_files(make_scan(path, tmp_path / "scan.pdf", dpi=150), folder / "volume.manifest.json")
+    (warned,) = [f for f in report.findings if f.code == "S-VOLUME-CHANGED"]
+    assert warned.severity == "warning" and "volume.pdf" in warned.message
+    assert "S-NO-VOLUME" in {f.code for f in report.findings}  # compared by page order only

@@ -23,6 +23,7 @@ def context(root: Path, pages: PageIndex | None = None) -> tuple[dict, object]:
     return site_context(result.project.app, result.programme, result.figures, root, pages, volume_note=""), result
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("root", SAMPLES, ids=lambda p: p.name)
 def test_every_investment_row_once_grouped_by_location_in_walk_order(root):
     ctx, result = context(root)
@@ -42,6 +43,7 @@ def test_every_investment_row_once_grouped_by_location_in_walk_order(root):
     assert ctx["rows_total"] == str(len(app.investments))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("root", SAMPLES, ids=lambda p: p.name)
 def test_every_implemented_scenario_and_indicator_is_listed(root):
     ctx, result = context(root)
@@ -89,6 +91,41 @@ def test_pages_come_from_the_manifest_and_changes_are_noticed(tmp_path):
     row = next(r for s in ctx["stops"] for r in s["rows"] if r["id"] == "A01")
     assert row["pages"] == "2–4"
     assert page_index(tmp_path / "missing.json", root) is None
+
+
+def _without_libreoffice(monkeypatch) -> list:
+    """The findings are made before the checklist is converted; the conversion is left out (not slow)."""
+    import dossier.convert
+
+    calls: list = []
+    monkeypatch.setattr(dossier.convert, "convert_all", lambda jobs, **kw: calls.append(jobs))
+    return calls
+
+
+def test_site_findings_stale_build_and_rows_without_location_or_asset_card(project, tmp_path, monkeypatch):
+    from dossier.site import build_site
+
+    calls = _without_libreoffice(monkeypatch)
+    root = project()  # the fixture's rows have neither location nor fixed_asset_no
+    result = build_site(root, tmp_path / "out" / "清单.pdf", build_dir=tmp_path / "no-build")
+    found: dict[str, list] = {}
+    for f in result.findings:
+        found.setdefault(f.code, []).append(f)
+    assert [f.severity for f in found["S-NO-BUILD"]] == ["warning"]
+    assert {f.severity for f in found["S-NO-LOCATION"]} == {"warning"} and len(found["S-NO-LOCATION"]) == 2  # A-01, A-02
+    assert {f.severity for f in found["S-NO-ASSET-NO"]} == {"info"} and "A-01" in found["S-NO-ASSET-NO"][0].message
+    assert len(calls) == 1
+
+    build = tmp_path / "build"
+    build.mkdir()
+    contract = root / "evidence" / "A-01" / "合同.pdf"
+    manifest = {"volume": "申报材料装订本.pdf", "page_count": 1, "pages": [{"number": 1, "label": "1"}],
+                "inputs": [{"file": str(contract), "first_page": 1, "pages": 1, "sha256": "changed since"}]}
+    (build / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    result = build_site(root, tmp_path / "out" / "清单.pdf", build_dir=build)
+    (stale,) = [f for f in result.findings if f.code == "S-STALE-BUILD"]
+    assert stale.severity == "warning" and stale.file == "evidence/A-01/合同.pdf"
+    assert "S-NO-BUILD" not in {f.code for f in result.findings}
 
 
 @pytest.mark.slow
@@ -144,6 +181,7 @@ def test_a_project_site_template_is_linted_like_the_documents(tmp_path):
     assert "no_such_field" in problems[0].message
 
 
+@pytest.mark.slow
 def test_the_exported_workbook_has_the_walk_as_a_sheet(tmp_path):
     from openpyxl import load_workbook
 

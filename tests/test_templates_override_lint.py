@@ -64,6 +64,7 @@ def test_builtin_templates_lint_clean():
     assert lint_templates() == []
 
 
+@pytest.mark.slow
 def test_lint_finds_undeclared_variable_and_syntax_error(project):
     own_template(project, "summary", "联系人：{{ enterprise.contact_nmae }}")
     own_template(project, "authenticity_pledge", "法定代表人：{{ enterprise.legal_rep }")

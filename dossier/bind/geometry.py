@@ -78,7 +78,6 @@ class Placement:
     rect: Rect
     turned: bool
     scale: float
-    full_bleed: bool
 
 
 def display_matrix(box: Rect, rotate: int) -> tuple[Matrix, float, float]:
@@ -118,7 +117,7 @@ def place_on_a4(box: Rect, rotate: int) -> Placement:
     tx = (A4_W - w * s) / 2
     ty = (A4_H - h * s) / 2
     m = mul(m, (s, 0.0, 0.0, s, tx, ty))
-    return Placement(m, (tx, ty, tx + w * s, ty + h * s), turned, s, near_a4)
+    return Placement(m, (tx, ty, tx + w * s, ty + h * s), turned, s)
 
 
 @lru_cache(maxsize=8192)

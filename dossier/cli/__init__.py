@@ -9,10 +9,7 @@ Chinese from :mod:`dossier.cli.i18n`.
 
 from __future__ import annotations
 
-import functools
 import sys
-from collections.abc import Callable
-from typing import Any
 
 import click
 
@@ -62,22 +59,6 @@ def main() -> None:
 
     # qpdf's English repair notes ("Pages tree includes …"): dossier reports repairs itself, in Chinese.
     logging.getLogger("pikepdf").setLevel(logging.CRITICAL)
-
-
-def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn a :class:`DossierError` into a Chinese message on stderr and exit code 2.
-
-    Verbs that take :func:`dossier.cli.common.common_options` get this (and JSON errors) from it;
-    this decorator stays for verbs that do not.
-    """
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from dossier.cli.common import Ui, run_guarded, verb_name
-
-        return run_guarded(Ui(verb=verb_name()), lambda: func(*args, **kwargs))
-
-    return wrapper
 
 
 # Verbs register themselves on `main` when imported.

@@ -14,7 +14,11 @@ from dossier.cli.i18n import Group
 
 @main.group(cls=Group)
 def templates() -> None:
-    """文书模板（templates/*.docx）相关命令。"""
+    """文书模板（templates/*.docx）相关命令。
+
+    内置模板由 dossier 源码中 templates/src/ 的脚本生成，请勿直接修改（重新生成时会被覆盖）；
+    需要区里的官方表样时，把同名 .docx 放入项目文件夹的 templates/ 中，只覆盖该项目。
+    """
 
 
 @templates.command("lint")

@@ -88,8 +88,3 @@ def sniff(head: bytes) -> str | None:
     if head.startswith(b"%PDF"):
         return "PDF"
     return None
-
-
-def read_head(path: Path, size: int = 64) -> bytes:
-    with open(path, "rb") as fh:
-        return fh.read(size)

@@ -40,14 +40,6 @@ class Rect:
     x1: float
     y1: float
 
-    @property
-    def area(self) -> float:
-        return (self.x1 - self.x0) * (self.y1 - self.y0)
-
-    def rotated_180(self, width: float, height: float) -> Rect:
-        """The same area on the page turned upside down."""
-        return Rect(width - self.x1, height - self.y1, width - self.x0, height - self.y0)
-
 
 @dataclass(frozen=True)
 class PageSpec:

@@ -34,7 +34,6 @@ class Transform:
     t: complex = 0j
     registered: bool = False
     blocks: int = 0
-    agreement: float = 0.0  # summed correlation peaks of the blocks that agree, over the blocks with print
 
     @property
     def scaled(self) -> bool:
@@ -119,7 +118,6 @@ def register(expected: np.ndarray, scan: np.ndarray) -> Transform:
         return Transform()
     p, q, w = [], [], []
     spots = [(x, y) for x, y in _blocks((rows, cols)) if float(expected[y : y + BLOCK, x : x + BLOCK].std()) >= 4.0]
-    printed = len(spots)  # blocks with print to follow
     if not spots:
         return Transform()
     found = _shifts(
@@ -153,4 +151,4 @@ def register(expected: np.ndarray, scan: np.ndarray) -> Transform:
         keep = new
     if keep.sum() == 0:
         return Transform()
-    return Transform(a, t, True, int(keep.sum()), float(wa[keep].sum()) / printed)
+    return Transform(a, t, True, int(keep.sum()))

@@ -1,7 +1,10 @@
 """Generate the built-in docxtpl templates in ``templates/`` (run: ``.venv/bin/python templates/src/make_templates.py``).
 
-The .docx files are checked in beside this script; they are what a user opens in Word and may edit
-(or replace with the district's official forms, see README). Regenerating gives byte-identical files.
+The .docx files in ``templates/`` are generated: edit this script (or make_followup_templates.py,
+make_deck_template.py) and regenerate, never the .docx, which the next regeneration overwrites. A
+project that needs its own form (the district's official one) overrides a template per project with a
+file of the same name in its own ``templates/`` folder (see README). Regenerating gives byte-identical
+files; tests/test_templates_generated.py regenerates them into a temporary folder and compares bytes.
 
 Typography follows GB/T 9704-2012 (党政机关公文格式): A4, margins top 37 mm / bottom 35 mm / left 28 mm /
 right 26 mm, title 方正小标宋简体 2号 (22 pt), body 仿宋_GB2312 3号 (16 pt) on a fixed 28 pt line, headings
@@ -74,11 +77,7 @@ def style_font(style, name: str, size: float, bold: bool = False, color: str | N
 
 def first_line_chars(pf_element, chars: int, size: float) -> None:
     """First-line indent in characters (Word's 首行缩进 2 字符), with the twips fallback."""
-    ppr = pf_element.get_or_add_pPr()
-    ind = ppr.find(qn("w:ind"))
-    if ind is None:
-        ind = OxmlElement("w:ind")
-        ppr.append(ind)
+    ind = pf_element.get_or_add_pPr().get_or_add_ind()  # python-docx inserts it in schema order
     ind.set(qn("w:firstLineChars"), str(chars * 100))
     ind.set(qn("w:firstLine"), str(int(chars * size * 20)))
 
@@ -242,7 +241,9 @@ def new_document(title: str, landscape: bool = False, *, page_numbers: bool = Tr
     cp.title = title
     cp.author = "dossier"
     cp.last_modified_by = "dossier"
-    cp.comments = "dossier 文书模板（docxtpl）：双花括号内为填充字段，花括号百分号内为循环与条件，编辑时请勿拆开。"
+    cp.comments = ("dossier 文书模板（docxtpl）：双花括号内为填充字段，花括号百分号内为循环与条件，编辑时请勿拆开。"
+                   "本文件由 templates/src/ 中的脚本生成，直接修改会在下次生成时被覆盖：请修改生成脚本，"
+                   "或把改好的同名文件放入项目的 templates/ 文件夹，只覆盖该项目。")
     cp.created = FIXED_TIME
     cp.modified = FIXED_TIME
     cp.last_printed = FIXED_TIME
@@ -326,11 +327,7 @@ def cover_section_break(doc) -> None:
 
 
 def _tc_props(cell, width_mm: float) -> None:
-    tcpr = cell._tc.get_or_add_tcPr()
-    tcw = tcpr.find(qn("w:tcW"))
-    if tcw is None:
-        tcw = OxmlElement("w:tcW")
-        tcpr.insert(0, tcw)
+    tcw = cell._tc.get_or_add_tcPr().get_or_add_tcW()
     tcw.set(qn("w:w"), str(int(width_mm / 25.4 * 1440)))
     tcw.set(qn("w:type"), "dxa")
     cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
@@ -342,11 +339,7 @@ def make_table(doc, widths: list[float], *, small: bool = False):
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     tblpr = table._tbl.tblPr
-    layout = tblpr.find(qn("w:tblLayout"))
-    if layout is None:
-        layout = OxmlElement("w:tblLayout")
-        tblpr.append(layout)
-    layout.set(qn("w:type"), "fixed")
+    tblpr.get_or_add_tblLayout().set(qn("w:type"), "fixed")
     tblw = tblpr.find(qn("w:tblW"))
     if tblw is None:
         tblw = OxmlElement("w:tblW")
@@ -468,8 +461,9 @@ def signature_block(doc, lines: list[str], signing: list[str] = ()) -> None:
     written[0].paragraph_format.space_before = Pt(14)
 
 
-# Element order the OOXML schema requires (Word reports "unreadable content" otherwise); children
-# appended by hand above are put back in this order before saving.
+# Element order the OOXML schema requires (Word reports "unreadable content" otherwise). python-docx's
+# get_or_add_* calls insert in this order; the children it has no API for (tblW, tblBorders, shd,
+# overflowPunct, pgNumType …) are appended by hand above and put back in this order before saving.
 SCHEMA_ORDER = {
     "tblPr": ["tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize", "tblStyleColBandSize", "tblW",
               "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook"],

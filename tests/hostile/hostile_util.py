@@ -70,7 +70,6 @@ def files_under(folder: Path) -> list[str]:
 def pytest_configure(config):
     from hypothesis import HealthCheck, settings
 
-    config.addinivalue_line("markers", "slow: starts LibreOffice (dossier build); several seconds each")
     # Reproducible in CI: the same examples every run, no time-based deadline on a loaded 2-core machine.
     settings.register_profile(
         "hostile", derandomize=True, deadline=None, database=None,

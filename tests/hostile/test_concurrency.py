@@ -63,6 +63,7 @@ def test_same_project_built_twice_at_once(tmp_path):
     _consistent(root / "build")
 
 
+@pytest.mark.slow
 def test_same_volume_bound_four_times_at_once(tmp_path):
     src = [make_pdf(tmp_path / f"{i}.pdf", [{"text": str(i)}] * 3) for i in range(3)]
     out = tmp_path / "out" / "卷.pdf"

@@ -92,6 +92,7 @@ def check_after_kill(out: Path, before: dict[str, str]) -> None:
             pytest.fail(f"{name} vanished after the kill")
 
 
+@pytest.mark.slow
 def test_bind_killed_at_random_moments(tmp_path):
     files = mixed_set(tmp_path / "in")
     inputs = snapshot(tmp_path / "in")

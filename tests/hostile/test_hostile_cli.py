@@ -65,6 +65,7 @@ SCANS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", sorted(SCANS))
 def test_scan_refuses_hostile_scans(tmp_path, volume, case):
     make, word = SCANS[case]
@@ -88,6 +89,7 @@ MANIFESTS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", sorted(MANIFESTS))
 def test_scan_refuses_hostile_manifests(tmp_path, case):
     data, word = MANIFESTS[case]
@@ -102,6 +104,7 @@ def test_scan_refuses_hostile_manifests(tmp_path, case):
     assert_refused(res, "坏清单.manifest.json", word)
 
 
+@pytest.mark.slow
 def test_package_refuses_a_hostile_scan(project, tmp_path):
     root = project()
     scan = tmp_path / "扫描件.pdf"
@@ -113,6 +116,7 @@ def test_package_refuses_a_hostile_scan(project, tmp_path):
     assert snapshot(root) == before
 
 
+@pytest.mark.slow
 def test_package_refuses_a_hostile_yaml(project, tmp_path):
     root = project()
     (root / "enterprise.yaml").write_bytes(dump_yaml(valid_application()).encode("gbk"))
@@ -124,6 +128,7 @@ def test_package_refuses_a_hostile_yaml(project, tmp_path):
     assert snapshot(root) == before
 
 
+@pytest.mark.slow
 def test_build_refuses_a_hostile_yaml_before_starting_libreoffice(project):
     root = project()
     (root / "enterprise.yaml").write_text("a: &x [1]\nb: *x\n", "utf-8")
@@ -134,6 +139,7 @@ def test_build_refuses_a_hostile_yaml_before_starting_libreoffice(project):
     assert snapshot(root) == before
 
 
+@pytest.mark.slow
 def test_build_with_previous_output_untouched_on_refusal(project):
     root = project()
     (root / "build").mkdir()
@@ -146,6 +152,7 @@ def test_build_with_previous_output_untouched_on_refusal(project):
     assert snapshot(root) == before
 
 
+@pytest.mark.slow
 def test_media_refuses_an_empty_folder_and_a_missing_file(tmp_path):
     (tmp_path / "空").mkdir()
     tally("cli", 2)
@@ -163,6 +170,7 @@ def test_batch_output_that_is_a_file_is_refused(project, tmp_path):
     assert blocker.read_text("utf-8") == "x"
 
 
+@pytest.mark.slow
 def test_batch_survives_a_hostile_project_among_good_ones(project, tmp_path):
     good = project()
     bad = tmp_path / "坏项目"
@@ -175,6 +183,7 @@ def test_batch_survives_a_hostile_project_among_good_ones(project, tmp_path):
     assert "坏项目" in rows and "嵌套" in json.dumps(rows["坏项目"], ensure_ascii=False)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", ["not_a_zip", "zip_without_document", "zip_bomb_xml"])
 def test_templates_lint_refuses_a_hostile_template(project, case):
     root = project()

@@ -67,6 +67,7 @@ CASES = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_hostile_scan_image_binds_or_is_refused(tmp_path, case):
     suffix, make, outcome = CASES[case]
@@ -84,6 +85,7 @@ def test_hostile_scan_image_binds_or_is_refused(tmp_path, case):
         assert files_under(tmp_path / "out") == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", ["png_bomb_60000", "png_bomb_real_zlib", "jpeg_claims_65500", "jpeg_truncated", "png_truncated"])
 def test_hostile_photo_is_a_finding_naming_the_file(tmp_path, case):
     suffix, make, _ = CASES[case]
@@ -99,6 +101,7 @@ def test_hostile_photo_is_a_finding_naming_the_file(tmp_path, case):
 FUZZ_ITERATIONS = 150
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not hasattr(signal, "SIGALRM"), reason="the per-iteration timeout uses SIGALRM")
 def test_fuzz_image_intake(tmp_path):
     """Mutated JPEG/PNG/TIFF scans and photos: bind ends in a volume or InputError naming the file;

@@ -41,6 +41,7 @@ ESCAPES = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", sorted(ESCAPES))
 def test_escaping_paths_are_refused(project, case):
     rel, word = ESCAPES[case]
@@ -52,6 +53,7 @@ def test_escaping_paths_are_refused(project, case):
     assert snapshot(root) == before  # no report, nothing touched
 
 
+@pytest.mark.slow
 def test_symlink_out_of_the_project_is_refused(project, tmp_path):
     outside = tmp_path / "secret.pdf"
     tiny_pdf(outside)
@@ -61,6 +63,7 @@ def test_symlink_out_of_the_project_is_refused(project, tmp_path):
     assert_refused(run_cli("check", root, "--no-report"), "enterprise.yaml", "链接")
 
 
+@pytest.mark.slow
 def test_symlinked_folder_out_of_the_project_is_refused(project, tmp_path):
     (tmp_path / "elsewhere").mkdir()
     tiny_pdf(tmp_path / "elsewhere" / "合同.pdf")
@@ -113,6 +116,7 @@ def test_unicode_normal_forms_find_the_file(project, on_disk, in_yaml):
     assert result.exit_code == 0, [f.message for f in result.findings if f.severity == "error"]
 
 
+@pytest.mark.slow
 def test_output_under_a_file_is_refused_naming_it(tmp_path):
     from bind_make import make_pdf
 
@@ -126,6 +130,7 @@ def test_output_under_a_file_is_refused_naming_it(tmp_path):
     assert snapshot(tmp_path) == before
 
 
+@pytest.mark.slow
 def test_build_output_inside_evidence_is_refused(project):
     root = project()
     before = snapshot(root)

@@ -113,6 +113,7 @@ def _bomb_page(pdf):
     page.obj.Contents.Filter = Name.FlateDecode
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_hostile_pdf_binds_or_is_refused(tmp_path, case):
     make, outcome = CASES[case]
@@ -137,6 +138,7 @@ def test_hostile_pdf_binds_or_is_refused(tmp_path, case):
         assert files_under(tmp_path / "out") == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("maker", [make_active, make_form], ids=["javascript_launch_embedded", "form_fields"])
 def test_active_content_never_reaches_the_volume(tmp_path, maker):
     src = maker(tmp_path / "带脚本.pdf")
@@ -215,6 +217,7 @@ def _alarm(*_):
     raise _Hang
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not hasattr(signal, "SIGALRM"), reason="the per-iteration timeout uses SIGALRM")
 def test_fuzz_pdf_intake(tmp_path):
     """Mutated small PDFs: each binds, or raises InputError naming the file in Chinese; never

@@ -6,6 +6,8 @@ import re
 import unicodedata
 from decimal import Decimal
 
+import pytest
+
 from conftest import valid_application
 from hostile.hostile_util import tally
 from hypothesis import given, settings
@@ -53,6 +55,7 @@ def parse_daxie(text: str) -> Decimal:
 AMOUNT = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("99999.99"), places=2, allow_nan=False, allow_infinity=False)
 
 
+@pytest.mark.slow
 @settings(settings.get_profile("hostile"), max_examples=200)
 @given(amount=st.decimals(min_value=Decimal(0), max_value=Decimal("9999999.999"), places=3))
 def test_daxie_reads_back_as_the_rounded_amount(amount):
@@ -62,6 +65,7 @@ def test_daxie_reads_back_as_the_rounded_amount(amount):
     assert fmt_wan(amount).replace(",", "") == f"{wan(amount):.2f}"
 
 
+@pytest.mark.slow
 @settings(settings.get_profile("hostile"), max_examples=60)
 @given(amounts=st.lists(AMOUNT, min_size=1, max_size=6))
 def test_totals_equal_their_rows_and_their_daxie(amounts):
@@ -100,6 +104,7 @@ def _reference(text: str) -> int:
     return n
 
 
+@pytest.mark.slow
 @settings(settings.get_profile("hostile"), max_examples=200)
 @given(parts=st.lists(st.one_of(st.text(CJK, min_size=1, max_size=5), LATIN, SPACE, st.sampled_from(list("，。、“”；：！？（）"))), max_size=30))
 def test_word_count_follows_word(parts):
@@ -113,6 +118,7 @@ def test_word_count_follows_word(parts):
     assert word_count(text + " " + text) == 2 * word_count(text)
 
 
+@pytest.mark.slow
 @settings(settings.get_profile("hostile"), max_examples=100)
 @given(text=st.text(max_size=200))
 def test_word_count_never_fails_and_ignores_spacing(text):

@@ -54,6 +54,7 @@ REFUSED = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", sorted(REFUSED))
 def test_hostile_yaml_is_refused_in_chinese(tmp_path, case):
     make, words = REFUSED[case]
@@ -118,6 +119,7 @@ EXTENDS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", sorted(EXTENDS))
 def test_hostile_extends_is_refused(tmp_path, case):
     files, own, word = EXTENDS[case]
@@ -131,6 +133,7 @@ def test_hostile_extends_is_refused(tmp_path, case):
     assert_refused(res, ".yaml", word)
 
 
+@pytest.mark.slow
 def test_enterprise_yaml_that_is_a_folder_or_device(tmp_path):
     for i, make in enumerate((lambda p: p.mkdir(), lambda p: p.symlink_to("/dev/zero"))):
         root = tmp_path / f"p{i}"
@@ -155,6 +158,7 @@ def _check_survives(root) -> None:
         assert exc.file and exc.file in text and any("\u4e00" <= c <= "\u9fff" for c in text), text
 
 
+@pytest.mark.slow
 @settings(settings.get_profile("hostile"), max_examples=150)
 @given(edits=st.lists(st.tuples(st.integers(0, 5), st.floats(0, 1), st.sampled_from(_PAYLOADS)), min_size=1, max_size=5))
 def test_random_text_edits_never_crash_check(tmp_path, edits):
@@ -205,6 +209,7 @@ def _leaves(d, path=()):
 _PATHS = list(_leaves(valid_application()))
 
 
+@pytest.mark.slow
 @settings(settings.get_profile("hostile"), max_examples=150)
 @given(changes=st.lists(st.tuples(st.sampled_from(_PATHS), _LEAF), min_size=1, max_size=4))
 def test_random_values_never_crash_check(tmp_path, changes):
