@@ -148,7 +148,7 @@ def write_project(folder: Path, data: dict, pages_per_row: int, font: Path) -> P
         _yaml().dump(data, fh)
     for name in ("media", "finance"):
         if (SAMPLE / name).is_dir():
-            shutil.copytree(SAMPLE / name, folder / name, copy_function=os.link)
+            shutil.copytree(SAMPLE / name, folder / name, copy_function=_link)
     project = load_project(folder)
     if project.app is None:
         sys.exit(f"生成的项目结构有误：{project.findings[0].message}")
@@ -163,10 +163,18 @@ def write_project(folder: Path, data: dict, pages_per_row: int, font: Path) -> P
         if job.rel in padded:
             target.write_bytes(technical_agreement(font, app, padded[job.rel], pages_per_row))
         elif _same_in_sample(job):
-            os.link(SAMPLE / job.rel, target)
+            _link(SAMPLE / job.rel, target)
         else:
             job.build(target)
     return folder
+
+
+def _link(src, dst) -> None:
+    """A hard link to the sample's file (read only here), a copy across file systems."""
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
 
 
 _STAMPS: dict | None = None
