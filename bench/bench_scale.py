@@ -12,9 +12,9 @@ Two series, each built from ``samples/guangxin-optics`` into a temporary folder 
 
 Every build runs in-process with an empty cache (``DOSSIER_CACHE_DIR``), so every stage does its
 whole work: load (``load_project``), check (``check_project`` minus the load), then the stages of
-``build_project`` told apart by its progress callback (context, render, convert, fidelity, bind,
-report, swap). The table gives seconds per stage, seconds per row / per page, and the growth
-exponent log(t2/t1)/log(n2/n1) between consecutive sizes; a stage above 1.15 (and above 0.5 s, so
+``build_project`` told apart by its progress callback (context, render, convert, fidelity, the
+binder's read / layout / write, report, swap). The table gives seconds per stage, seconds per
+row / per page, and the growth exponent log(t2/t1)/log(n2/n1) between consecutive sizes; a stage above 1.15 (and above 0.5 s, so
 noise on tiny stages is not flagged) is marked ``SUPERLINEAR``. Times are CPU seconds of this
 process plus its children (LibreOffice), which a loaded machine disturbs less than wall time.
 
@@ -46,13 +46,16 @@ QUICK_PAGES = (500, 1500)
 LIMIT = 1.15  # growth exponent above which a stage is flagged
 MIN_SECONDS = 0.5  # stages shorter than this at the largest size are not flagged (timer noise)
 PAD_NAME = "设备技术协议.pdf"
-STAGES = ("load", "check", "context", "render", "convert", "fidelity", "bind", "report", "swap")
+STAGES = ("load", "check", "context", "render", "convert", "fidelity", "bind-read", "bind-layout", "bind-write", "report", "swap")
 # The build's progress steps (dossier.build / dossier.bind), by the stage they start.
 STEP_STAGE = {
     "检查材料": "context",  # with a check given, build_project computes the contexts right after this step
     "生成 Word 文书": "render",
     "转换为 PDF（LibreOffice）": "convert",
     "核对 PDF 与 Word 文字一致": "fidelity",
+    "装订：读取材料": "bind-read",  # dossier.bind: open and measure every input
+    "装订：排版页面": "bind-layout",  # place every page, cover, contents
+    "装订：写出 PDF": "bind-write",  # qpdf writes the volume; then seam coverage, signing places, stamping guide
     "写出清单和报告": "report",
     "替换输出文件夹": "swap",
 }
@@ -248,7 +251,7 @@ def timed_build(root: Path, out: Path, cache: Path, profile: Path | None = None)
     mark = [cpu()]
 
     def progress(step: str, done: int, total: int | None) -> None:
-        stage = STEP_STAGE.get(step) or ("bind" if step.startswith("装订") else current[0])
+        stage = STEP_STAGE.get(step, current[0])
         if stage != current[0]:
             now = cpu()
             times[current[0]] += now - mark[0]
@@ -288,13 +291,13 @@ def table(series: str, unit: str, runs: list[tuple[int, int, dict[str, float]]])
     """Lines of the table of one series; ``runs``: (size, pages, times). Returns the flagged stages."""
     flagged = []
     print(f"\n== {series}: seconds (CPU, with LibreOffice) per stage ==")
-    head = f"{'stage':<10}" + "".join(f"{n:>10}" for n, _, _ in runs)
+    head = f"{'stage':<12}" + "".join(f"{n:>10}" for n, _, _ in runs)
     head += "".join(f"{f'exp {a}→{b}':>16}" for (a, _, _), (b, _, _) in zip(runs, runs[1:]))
     head += f"{'s/' + unit + ' @max':>14}"
     print(head)
     for stage in (*STAGES, "total"):
         vals = [sum(t.values()) if stage == "total" else t[stage] for _, _, t in runs]
-        line = f"{stage:<10}" + "".join(f"{v:>10.2f}" for v in vals)
+        line = f"{stage:<12}" + "".join(f"{v:>10.2f}" for v in vals)
         exps = [exponent(vals[i], vals[i + 1], runs[i][0], runs[i + 1][0]) for i in range(len(runs) - 1)]
         line += "".join(f"{'—' if e is None else f'{e:.2f}':>16}" for e in exps)
         line += f"{vals[-1] / runs[-1][0]:>14.5f}"
@@ -303,7 +306,7 @@ def table(series: str, unit: str, runs: list[tuple[int, int, dict[str, float]]])
             line += "  SUPERLINEAR"
             flagged.append(f"{series}/{stage}")
         print(line)
-    print(f"{'pages':<10}" + "".join(f"{p:>10}" for _, p, _ in runs))
+    print(f"{'pages':<12}" + "".join(f"{p:>10}" for _, p, _ in runs))
     return flagged
 
 
