@@ -1,7 +1,7 @@
 """The report's page map costs time in proportion to the volume's pages: each page finds its section
 in one pass over the sections' ranges, not by searching every section (a manifest without a
 ``sections`` list has one section per source file, so the search made 3,000 pages of 600 files
-cost 1.8 million comparisons). Counted in executed lines of dossier/report/volume.py, which are
+cost up to 1.8 million comparisons). Counted in executed lines of dossier/report/volume.py, which are
 the same on every machine; the timings are bench/bench_scale.py's."""
 
 from __future__ import annotations
