@@ -99,16 +99,20 @@ def page_map(manifest: dict[str, Any] | None) -> PageMap | None:
             colour = colours.setdefault(title, PALETTE[len(colours) % len(PALETTE)])
         sections.append(Section(title, first, last, colour))
 
-    def colour_of(n: int) -> tuple[str, str]:
-        for s in sections:
-            if s.first <= n <= s.last:
-                return s.colour, s.title
-        return FRONT, ""
+    # Each page's section, the first that covers it: one pass over the sections' ranges, not a
+    # search of every section per page (a manifest without sections has one per source file).
+    numbers = [int(p["number"]) for p in bind["pages"]]
+    top = max(numbers, default=0)
+    owner: dict[int, Section] = {}
+    for s in sections:
+        for n in range(max(s.first, 1), min(s.last, top) + 1):
+            owner.setdefault(n, s)
 
     boxes = {}
     for p in bind["pages"]:
         n = int(p["number"])
-        colour, title = colour_of(n)
+        s = owner.get(n)
+        colour, title = (s.colour, s.title) if s else (FRONT, "")
         source = f"{p.get('source')} 第 {p.get('source_page')} 页" if p.get("source") else title
         boxes[n] = PageBox(n, str(p.get("label", n)), colour, bool(p.get("seam")), bool(p.get("cover_seal")),
                            f"第 {n} 页{_other_label(p, n)}：{source}")
