@@ -11,6 +11,7 @@ from pathlib import Path
 from dossier.atomic import atomic_path
 from dossier.bind.frontmatter import Cover
 from dossier.bind.guide import render_guide
+from dossier.bind.seal import DEFAULT_GROUP
 from dossier.bind.volume import BindResult, Part, build_volume
 from dossier.errors import InputError
 from dossier.progress import Progress
@@ -45,22 +46,20 @@ def bind_files(
     *,
     passwords: dict[str, str] | None = None,
     duplex: bool = False,
-    seal_group: int | None = None,
+    seal_group: int = DEFAULT_GROUP,
     cover_title: str | None = None,
     guide: bool = True,
-    copies: int | None = None,
+    copies: int = 7,
     progress: Progress | None = None,
 ) -> BindResult:
     """Bind ``inputs`` in order, one top-level bookmark per file (named after it).
 
-    Writes ``out_pdf``, ``manifest_path(out_pdf)`` and, with ``guide``, ``guide_path(out_pdf)``.
-    No page is added unless ``cover_title`` is given (then a cover and a TOC). ``progress``: see
-    :mod:`dossier.progress`. ``seal_group`` and ``copies`` left None are the default programme's.
+    Writes ``out_pdf``, ``manifest_path(out_pdf)`` (the :class:`VolumeManifest` as JSON) and,
+    with ``guide``, ``guide_path(out_pdf)``: all of them or, on any error, none (each is
+    replaced whole or left as it was). No page is added unless ``cover_title`` is given (then a
+    cover and a TOC). ``progress``: see :mod:`dossier.progress`. Raises as
+    :func:`dossier.bind.bind_volume`; ``copies`` is printed in the guide.
     """
-    if seal_group is None:
-        from dossier.programme import default_programme
-
-        seal_group = default_programme().seam_group_sheets
     out_pdf = Path(out_pdf)
     parts = [Part(Path(str(f)).name, source=str(f)) for f in inputs]
     cover = Cover(cover_title) if cover_title else None
@@ -69,8 +68,8 @@ def bind_files(
             parts, tmp_pdf, volume_name=out_pdf.name, cover=cover, duplex=duplex,
             seal_group=seal_group, passwords=passwords, final_path=out_pdf, progress=progress,
         )
-        tmp_manifest.write_text(json.dumps(result.manifest, ensure_ascii=False, indent=2) + "\n", "utf-8")
+        tmp_manifest.write_text(json.dumps(result.manifest.to_json(), ensure_ascii=False, indent=2) + "\n", "utf-8")
         if guide:
             with atomic_path(guide_path(out_pdf)) as tmp_guide:
-                tmp_guide.write_bytes(render_guide(result, copies))
+                tmp_guide.write_bytes(render_guide(result.manifest, copies=copies))
     return result
