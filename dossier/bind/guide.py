@@ -82,6 +82,25 @@ def render_guide(manifest: VolumeManifest, *, copies: int = 7) -> bytes:
     for _kind, content in items:
         chars |= set("".join(content) if isinstance(content, tuple) else str(content))
     font = subset_font(chars)
+    pages = _lay_out(items, font)
+    pdf = pikepdf.new()
+    font_res = pdf.make_indirect(pikepdf.Dictionary({FONT_RES: embed(pdf, font)}))
+    for canvas in pages:
+        page = pikepdf.Dictionary(
+            Type=pikepdf.Name.Page,
+            MediaBox=pikepdf.Array([0, 0, A4_W, A4_H]),
+            Resources=pikepdf.Dictionary(Font=font_res),
+            Contents=pikepdf.Stream(pdf, canvas.bytes()),
+        )
+        pdf.pages.append(pikepdf.Page(page))
+    pdf.docinfo = pdf.make_indirect(pikepdf.Dictionary(Title=pikepdf.String("盖章指引"), Producer=pikepdf.String("dossier")))
+    buf = io.BytesIO()
+    pdf.save(buf, deterministic_id=True, compress_streams=True, min_version="1.7")
+    return buf.getvalue()
+
+
+def _lay_out(items: list[tuple[str, object]], font) -> list[Canvas]:
+    """The guide's items drawn onto as many A4 pages as they take."""
     pages: list[Canvas] = []
     c: Canvas | None = None
     y = 0.0
@@ -118,20 +137,7 @@ def render_guide(manifest: VolumeManifest, *, copies: int = 7) -> bytes:
                 c.text(_LEFT + x, y, cell, 10.5)
             c.gray(stroke=0.7).line_style(0.4).line(_LEFT, y - 5, _RIGHT, y - 5)
             y -= 19
-    pdf = pikepdf.new()
-    font_res = pdf.make_indirect(pikepdf.Dictionary({FONT_RES: embed(pdf, font)}))
-    for canvas in pages:
-        page = pikepdf.Dictionary(
-            Type=pikepdf.Name.Page,
-            MediaBox=pikepdf.Array([0, 0, A4_W, A4_H]),
-            Resources=pikepdf.Dictionary(Font=font_res),
-            Contents=pikepdf.Stream(pdf, canvas.bytes()),
-        )
-        pdf.pages.append(pikepdf.Page(page))
-    pdf.docinfo = pdf.make_indirect(pikepdf.Dictionary(Title=pikepdf.String("盖章指引"), Producer=pikepdf.String("dossier")))
-    buf = io.BytesIO()
-    pdf.save(buf, deterministic_id=True, compress_streams=True, min_version="1.7")
-    return buf.getvalue()
+    return pages
 
 
 def write_stamping_guide(manifest: VolumeManifest, out_pdf: str | Path, *, copies: int = 7) -> Path:

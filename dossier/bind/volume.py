@@ -163,22 +163,16 @@ def plan_volume(
         n.pages = page_counts[n.key]
     cover_pages = 1 if cover else 0
     toc = bool(cover) if toc is None else toc
-    entries_nodes = [n for n in _walk(roots) if n.depth <= 2 and _pages_under(n)]
-    toc_pages = frontmatter.toc_page_count([(n.depth, n.part.title) for n in entries_nodes]) if toc else 0
+    listed = [n for n in _walk(roots) if n.depth <= 2 and _pages_under(n)]  # what the TOC lists
+    toc_pages = frontmatter.toc_page_count([(n.depth, n.part.title) for n in listed]) if toc else 0
     _assign(roots, cover_pages + toc_pages)
-    warnings = [
-        f"「{n.part.title}」没有任何页面，未列入目录和书签。"
-        for n in _walk(roots) if n.same_as is None and n.count == 0
-    ]
+    warnings = [f"「{n.part.title}」没有任何页面，未列入目录和书签。" for n in _walk(roots) if _empty(n)]
     labels = outline.labels(cover_pages, toc_pages, sum(n.pages for n in files))
-    for n in _walk(roots):
-        if n.same_as is not None and n.same_as.first is not None:
-            n.first = n.same_as.first
-            n.part = replace(n.part, title=f"{n.part.title}（见第{labels[n.first]}页）")
+    _refer_to_first(roots, labels)
     layout = seal_layout(len(labels), duplex=duplex, group_size=seal_group)
-    entries = tuple(
-        TocEntry(n.depth, n.part.title, labels[n.first]) for n in entries_nodes if n.first is not None
-    ) if toc else ()
+    entries = tuple(TocEntry(n.depth, n.part.title, labels[n.first]) for n in listed if n.first is not None)
+    if not toc:
+        entries = ()
     return VolumePlan(
         cover=cover, cover_pages=cover_pages, toc_pages=toc_pages, labels=tuple(labels), layout=layout,
         toc=entries, marks=tuple(m for m in (_mark(r) for r in roots) if m is not None),
@@ -186,6 +180,18 @@ def plan_volume(
         chars=frozenset(_chars(labels[cover_pages:], cover, entries if toc else None, draft, page_numbers)),
         warnings=(*warnings, *layout.warnings), duplex=duplex, draft=draft, page_numbers=page_numbers,
     )
+
+
+def _empty(n: _Node) -> bool:
+    return n.same_as is None and n.count == 0
+
+
+def _refer_to_first(roots: list[_Node], labels: list[str]) -> None:
+    """Point each later mention of a bound file at its pages: "title（见第 n 页）"."""
+    for n in _walk(roots):
+        if n.same_as is not None and n.same_as.first is not None:
+            n.first = n.same_as.first
+            n.part = replace(n.part, title=f"{n.part.title}（见第{labels[n.first]}页）")
 
 
 def _nodes(parts: Sequence[Part], key: Callable[[str | Path], Hashable]) -> tuple[list[_Node], list[_Node]]:
