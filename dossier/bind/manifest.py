@@ -37,6 +37,14 @@ class PageEntry:
     original_size: tuple[float, float] | None = None
     original_rotation: int | None = None
 
+    def to_json(self) -> dict[str, Any]:
+        # Spelled out: ``dataclasses.asdict`` costs ~0.3 ms a page, a third of a page's binding.
+        return {
+            "number": self.number, "label": self.label, "source": self.source, "source_page": self.source_page,
+            "seam": _list(self.seam), "cover_seal": _list(self.cover_seal),
+            "original_size": _list(self.original_size), "original_rotation": self.original_rotation,
+        }
+
 
 @dataclass(frozen=True)
 class InputEntry:
@@ -107,9 +115,14 @@ class VolumeManifest:
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict (lists, not tuples); :meth:`from_json` reads it back equal."""
-        return {"schema_version": self.schema_version, **{
-            f.name: _plain(getattr(self, f.name)) for f in fields(self) if f.name != "schema_version"
-        }}
+        return {
+            "schema_version": self.schema_version, "volume": self.volume, "sha256": self.sha256,
+            "page_count": self.page_count, "sheets": self.sheets, "duplex": self.duplex,
+            "pages": [p.to_json() for p in self.pages],
+            **{key: [_flat(x) for x in getattr(self, key)] for key in ("inputs", "seal_groups")},
+            "seal_diameter": self.seal_diameter,
+            **{key: [_flat(x) for x in getattr(self, key)] for key in ("signing_points", "sections")},
+        }
 
     @classmethod
     def from_json(cls, data: Any, *, file: str | Path | None = None) -> VolumeManifest:
@@ -179,14 +192,13 @@ def _refuse(what: str, file: str | Path | None) -> InputError:
     )
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, tuple) and value and hasattr(value[0], "__dataclass_fields__"):
-        return [_plain(v) for v in value]
-    if hasattr(value, "__dataclass_fields__"):
-        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
-    if isinstance(value, tuple):
-        return [_plain(v) for v in value]
-    return value
+def _list(value: tuple | None) -> list | None:
+    return None if value is None else list(value)
+
+
+def _flat(entry: Any) -> dict[str, Any]:
+    """A dataclass of plain values as a dict, in field order."""
+    return {f.name: getattr(entry, f.name) for f in fields(entry)}
 
 
 def _of(data: Mapping, key: str, kind) -> Any:

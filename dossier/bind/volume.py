@@ -708,9 +708,10 @@ def _volume_id(sources: list[Source], entries: list[PageEntry], plan: VolumePlan
     second one.
     """
     import json
-    from dataclasses import asdict
 
-    shown = [{k: v for k, v in asdict(p).items() if k != "source"} for p in entries]
+    shown = [p.to_json() for p in entries]
+    for p in shown:
+        del p["source"]
     seed = json.dumps(
         [PRODUCER, [(s.sha256, len(s.pages)) for s in sources], shown, repr(plan.cover),
          [repr(e) for e in plan.toc], repr(list(plan.marks)), (plan.draft, plan.page_numbers, plan.duplex)],
