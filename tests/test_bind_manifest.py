@@ -64,6 +64,7 @@ def test_anything_else_is_refused_not_guessed(bound, tmp_path):
         [],
         {**good, "schema_version": 99},
         {**good, "page_count": "6"},
+        {**good, "page_count": 7},  # a page missing from the list
         {**good, "pages": [{"number": 1}]},
         {**good, "pages": [{**good["pages"][0], "seam": [1, 2, 3]}]},
     ]

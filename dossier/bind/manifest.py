@@ -146,7 +146,7 @@ class VolumeManifest:
         if version != SCHEMA_VERSION:
             raise _refuse(f"schema_version 应为 {SCHEMA_VERSION}", file)
         try:
-            return cls(
+            volume = cls(
                 volume=_of(data, "volume", str), sha256=_of(data, "sha256", str),
                 page_count=_of(data, "page_count", int), sheets=_of(data, "sheets", int),
                 duplex=_of(data, "duplex", bool),
@@ -159,6 +159,9 @@ class VolumeManifest:
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise _refuse(f"缺少或不合法的字段（{exc}）", file) from None
+        if volume.page_count != len(volume.pages) or any(p.number != n for n, p in enumerate(volume.pages, 1)):
+            raise _refuse("pages 应逐页列出第 1 页到第 page_count 页", file)
+        return volume
 
 
 def load_volume_manifest(path: str | Path) -> VolumeManifest:
