@@ -5,7 +5,7 @@ Public API::
     render_report(result, *, manifest=None, media=None) -> str     # pure: data → HTML
     collect_media(result, pictures=True) -> list[MediaItem]         # reads the photos and video
     write_report(result, out_html, *, manifest=None, media=True) -> Path   # collect + render + write
-    load_manifest(out_dir) -> dict | None        # OUT/manifest.json, with the volume's bind manifest
+    load_manifest(out_dir) -> dict | None        # OUT/manifest.json (its volume under "binding")
     write_project_report(result, out_html=None, *, out_dir=None) -> Path   # what check calls
     default_report_path(project_root) -> Path                       # <project>/build/report.html
 
