@@ -334,19 +334,18 @@ def bind_project_volume(
     documents = {d.name: (d.title, _rel(d.pdf, out)) for d in result.documents}
     missing: list[str] = []
     parts = volume_parts(project, programme, documents, relative_source(project, out, missing))
-    seals = programme.raw.get("seals", {})
     bound = bind_volume(
         parts,
         out / VOLUME,
         cover=cover_for(app, programme, cover_date(app)),
         duplex=duplex,
-        seal_group=seal_group or int(seals.get("seam_group_sheets", 20)),
+        seal_group=seal_group or programme.seam_group_sheets,
         draft=result.draft,
         base_dir=out,
         progress=progress,
     )
     manifest = bound.manifest.with_build_facts(signing_points=signing_points(bound, result, out), sections=_sections(bound))
-    result.guide = write_stamping_guide(manifest, out / GUIDE, copies=int(programme.raw.get("copies", 7)))
+    result.guide = write_stamping_guide(manifest, out / GUIDE, copies=programme.copies)
     result.volume = out / VOLUME
     result.binding = manifest
     result.bind_warnings = [f"找不到“{m}”，装订本中未包含该文件（草稿）" for m in missing] + list(bound.warnings)

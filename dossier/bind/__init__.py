@@ -7,7 +7,7 @@ Public API::
     bind_volume(parts, out_pdf, *, cover=None, toc=None, duplex=False, seal_group=20,
                 passwords=None, draft=False, page_numbers=True, base_dir=None) -> BindResult
     plan_volume(parts, *, page_counts, ...) -> VolumePlan       # pure: labels, layout, TOC, bookmarks
-    write_stamping_guide(manifest, out_pdf, *, copies=7)      # 盖章指引 PDF
+    write_stamping_guide(manifest, out_pdf, *, copies=None)   # 盖章指引 PDF (None: the default programme's copies)
     VolumeManifest.to_json() / VolumeManifest.from_json(data, *, file=None)
     bind_files(inputs, out_pdf, ...) -> BindResult            # what `dossier bind` does
 

@@ -11,7 +11,6 @@ from pathlib import Path
 from dossier.atomic import atomic_path
 from dossier.bind.frontmatter import Cover
 from dossier.bind.guide import render_guide
-from dossier.bind.seal import DEFAULT_GROUP
 from dossier.bind.volume import BindResult, Part, build_volume
 from dossier.errors import InputError
 from dossier.progress import Progress
@@ -46,10 +45,10 @@ def bind_files(
     *,
     passwords: dict[str, str] | None = None,
     duplex: bool = False,
-    seal_group: int = DEFAULT_GROUP,
+    seal_group: int | None = None,
     cover_title: str | None = None,
     guide: bool = True,
-    copies: int = 7,
+    copies: int | None = None,
     progress: Progress | None = None,
 ) -> BindResult:
     """Bind ``inputs`` in order, one top-level bookmark per file (named after it).
@@ -58,8 +57,13 @@ def bind_files(
     with ``guide``, ``guide_path(out_pdf)``: all of them or, on any error, none (each is
     replaced whole or left as it was). No page is added unless ``cover_title`` is given (then a
     cover and a TOC). ``progress``: see :mod:`dossier.progress`. Raises as
-    :func:`dossier.bind.bind_volume`; ``copies`` is printed in the guide.
+    :func:`dossier.bind.bind_volume`; ``copies`` is printed in the guide. ``seal_group`` and
+    ``copies`` left None are the default programme's.
     """
+    if seal_group is None:
+        from dossier.programme import default_programme
+
+        seal_group = default_programme().seam_group_sheets
     out_pdf = Path(out_pdf)
     parts = [Part(Path(str(f)).name, source=str(f)) for f in inputs]
     cover = Cover(cover_title) if cover_title else None

@@ -33,9 +33,14 @@ def seal_height_mm(center_y_pt: float) -> str:
     return str(mm.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def guide_lines(manifest: VolumeManifest, *, copies: int = 7) -> list[tuple[str, object]]:
+def guide_lines(manifest: VolumeManifest, *, copies: int | None = None) -> list[tuple[str, object]]:
     """The guide as a list of (kind, content): ``title``, ``h`` (heading), ``p`` (paragraph),
-    ``row`` (table cells). Pure; figures as the manifest records them."""
+    ``row`` (table cells); figures as the manifest records them. ``copies``: how many copies the
+    notice asks for; None takes the default programme's ``copies``."""
+    if copies is None:
+        from dossier.programme import default_programme
+
+        copies = default_programme().copies
     m = manifest
     labels = m.labels
     mode = "双面打印（沿长边翻转）" if m.duplex else "单面打印"
@@ -67,7 +72,7 @@ def guide_lines(manifest: VolumeManifest, *, copies: int = 7) -> list[tuple[str,
     return items
 
 
-def render_guide(manifest: VolumeManifest, *, copies: int = 7) -> bytes:
+def render_guide(manifest: VolumeManifest, *, copies: int | None = None) -> bytes:
     """The guide PDF's bytes: the same manifest and copies give the same bytes. Raises
     :class:`~dossier.errors.ToolError` when no CJK font can be found or embedded."""
     import pikepdf
@@ -140,7 +145,7 @@ def _lay_out(items: list[tuple[str, object]], font) -> list[Canvas]:
     return pages
 
 
-def write_stamping_guide(manifest: VolumeManifest, out_pdf: str | Path, *, copies: int = 7) -> Path:
+def write_stamping_guide(manifest: VolumeManifest, out_pdf: str | Path, *, copies: int | None = None) -> Path:
     """Write the 盖章指引 for ``manifest`` to ``out_pdf`` atomically (replaced whole or left as
     it was); raises as :func:`render_guide`."""
     return write_bytes(out_pdf, render_guide(manifest, copies=copies))

@@ -213,7 +213,7 @@ def render_report(
         "photos": [m for m in media or [] if m.kind == "photo"],
         "videos": [m for m in media or [] if m.kind == "video"],
         "page_map": pmap,
-        "guide": guide_items(volume),
+        "guide": guide_items(volume, copies=programme.copies if programme else None),
         "volume_refused": refused,
         "volume_name": volume.volume if volume else "",
         "manifest_note": manifest_note if pmap else "",

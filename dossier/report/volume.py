@@ -124,9 +124,10 @@ def page_map(volume: VolumeManifest | None) -> PageMap | None:
     return PageMap(volume.page_count, volume.sheets, volume.duplex, tuple(sections), tuple(groups))
 
 
-def guide_items(volume: VolumeManifest | None, *, copies: int = 7) -> list[tuple[str, object]] | None:
+def guide_items(volume: VolumeManifest | None, *, copies: int | None = None) -> list[tuple[str, object]] | None:
     """The stamping guide as (kind, content) items — the same text as the guide PDF, made by
-    :func:`dossier.bind.guide.guide_lines` from the manifest's figures."""
+    :func:`dossier.bind.guide.guide_lines` from the manifest's figures (``copies`` None: the
+    default programme's)."""
     if volume is None:
         return None
     from dossier.bind.guide import guide_lines
