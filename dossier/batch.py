@@ -174,13 +174,13 @@ def _error_text(exc: DossierError) -> str:
 
 
 def _pages(manifest: dict[str, Any] | None, out_dir: Path) -> int | None:
-    from dossier.report.volume import bind_manifest
+    from dossier.report.volume import volume_manifest
 
     if not manifest:
         return None
-    bind = bind_manifest(manifest)
-    if bind and bind.get("page_count") is not None:
-        return int(bind["page_count"])
+    volume = volume_manifest(manifest, file=out_dir / "manifest.json")
+    if volume is not None:
+        return volume.page_count
     docs = manifest.get("documents") or []
     if not docs:
         return None
@@ -281,13 +281,12 @@ def _programme_columns(app, programme, figures) -> dict[str, Any]:  # noqa: ANN0
 
 
 def _volume_columns(manifest: dict[str, Any] | None, name: str) -> dict[str, Any]:
-    from dossier.report.volume import bind_manifest
+    from dossier.report.volume import volume_manifest
 
     if not manifest or not isinstance(manifest.get("volume"), str):
         return {}
-    bind = bind_manifest(manifest) or {}
-    sheets = bind.get("sheets", manifest.get("sheets"))
-    return {"volume": f"{name}/{manifest['volume']}", "sheets": int(sheets) if sheets is not None else None}
+    volume = volume_manifest(manifest)
+    return {"volume": f"{name}/{manifest['volume']}", "sheets": volume.sheets if volume else None}
 
 
 # ---------------------------------------------------------------- the batch

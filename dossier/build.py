@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dossier.atomic import staged_folder, write_bytes, write_text
 from dossier.cache import cache_dir, touch
@@ -33,6 +33,9 @@ from dossier.fidelity import CODE as MISMATCH, check_documents
 from dossier.findings import Finding
 from dossier.progress import Progress, silent
 from dossier.render import render_docx, template_path
+
+if TYPE_CHECKING:
+    from dossier.bind.manifest import SectionEntry, SigningPoint, VolumeManifest
 
 MANIFEST = "manifest.json"
 OLD_CACHE = ".cache"  # where earlier versions cached, inside OUT; removed when found
@@ -68,7 +71,8 @@ class BuildResult:
     cached: int = 0  # documents whose PDF came from the cache
     volume: Path | None = None  # the bound volume
     guide: Path | None = None  # the stamping guide (盖章指引)
-    binding: dict[str, Any] | None = None  # the binder's manifest (pages, inputs, seal groups)
+    binding: VolumeManifest | None = None  # the binder's manifest (pages, inputs, seal groups)
+    manifest_data: dict[str, Any] | None = None  # what manifest.json holds, for the report and --json
     bind_warnings: list[str] = field(default_factory=list)
     report: Path | None = None  # the HTML report
 
@@ -208,15 +212,15 @@ def _build_into(
     progress("核对 PDF 与 Word 文字一致", 0, None)
     result.findings.extend(_fidelity(result.documents))  # PDF text = .docx text
 
-    bind_volume(result, check, duplex=duplex, seal_group=seal_group, progress=progress)
+    bind_project_volume(result, check, duplex=duplex, seal_group=seal_group, progress=progress)
     if fonts.warning():
         result.bind_warnings.insert(0, fonts.warning())
 
     progress("写出清单和报告", 0, None)
     result.manifest = write_manifest(result, app.enterprise.name, app.type, programme.id, programme.type_label(app.type))
-    from dossier.report import load_manifest, write_report
+    from dossier.report import write_report
 
-    result.report = write_report(check, stage / REPORT, manifest=load_manifest(stage), media=media.result())
+    result.report = write_report(check, stage / REPORT, manifest=result.manifest_data, media=media.result())
     _prune()
     progress("替换输出文件夹", 0, None)
 
@@ -312,7 +316,7 @@ def _rendered(template: Path, context: dict[str, Any], cache: Path) -> bytes:
     return data
 
 
-def bind_volume(
+def bind_project_volume(
     result: BuildResult, check: CheckResult, *, duplex: bool = False, seal_group: int | None = None,
     progress: Progress | None = None,
 ) -> None:
@@ -322,7 +326,7 @@ def bind_volume(
     relative to the output folder, where manifest.json lives.
     """
     from dossier.assemble import cover_date, cover_for, relative_source, volume_parts
-    from dossier.bind import bind_volume as bind, write_stamping_guide
+    from dossier.bind import bind_volume, write_stamping_guide
 
     app, programme, project = check.project.app, check.programme, check.project
     assert app is not None and programme is not None
@@ -330,7 +334,7 @@ def bind_volume(
     documents = {d.name: (d.title, _rel(d.pdf, out)) for d in result.documents}
     missing: list[str] = []
     parts = volume_parts(project, programme, documents, relative_source(project, out, missing))
-    bound = bind(
+    bound = bind_volume(
         parts,
         out / VOLUME,
         cover=cover_for(app, programme, cover_date(app)),
@@ -340,10 +344,10 @@ def bind_volume(
         base_dir=out,
         progress=progress,
     )
-    bound.manifest["signing_points"] = signing_points(bound, result, out)
-    result.guide = write_stamping_guide(bound, out / GUIDE, copies=programme.copies)
+    manifest = bound.manifest.with_build_facts(signing_points=signing_points(bound, result, out), sections=_sections(bound))
+    result.guide = write_stamping_guide(manifest, out / GUIDE, copies=programme.copies)
     result.volume = out / VOLUME
-    result.binding = {**bound.manifest, "sections": _sections(bound)}
+    result.binding = manifest
     result.bind_warnings = [f"找不到“{m}”，装订本中未包含该文件（草稿）" for m in missing] + list(bound.warnings)
 
 
@@ -353,9 +357,11 @@ _NOT_OURS = ("经办人",)
 _ROLES = ("法定代表人", "企业负责人", "财务负责人", "填报人", "申报单位", "填报单位", "企业")  # the district's own box on the 申报表 is not the applicant's to sign
 
 
-def signing_points(bound, result: BuildResult, out: Path) -> list[dict[str, Any]]:
+def signing_points(bound, result: BuildResult, out: Path) -> list[SigningPoint]:
     """Every signature and seal place printed in the generated documents, with its volume page."""
-    first_of = {i["file"]: i["first_page"] for i in bound.manifest.get("inputs", []) if i.get("first_page")}
+    from dossier.bind.manifest import SigningPoint
+
+    first_of = {i.file: i.first_page for i in bound.manifest.inputs if i.first_page}
     points = []
     for d, pages in zip(result.documents, page_texts([d.pdf for d in result.documents]), strict=True):
         first = first_of.get(_rel(d.pdf, out))
@@ -374,7 +380,7 @@ def signing_points(bound, result: BuildResult, out: Path) -> list[dict[str, Any]
                     found.append(phrase)
             if found:
                 number = first + k
-                points.append({"page": number, "label": bound.labels[number - 1], "document": d.title, "what": "、".join(found)})
+                points.append(SigningPoint(number, bound.labels[number - 1], d.title, "、".join(found)))
     return points
 
 
@@ -428,17 +434,19 @@ def _fidelity(documents: list[BuiltDocument]) -> list[Finding]:
     return findings
 
 
-def _sections(bound) -> list[dict[str, Any]]:
+def _sections(bound) -> list[SectionEntry]:
     """The volume's materials-list sections with their page ranges (for the report's page map)."""
+    from dossier.bind.manifest import SectionEntry
+
     first_of = {label: i + 1 for i, label in reversed(list(enumerate(bound.labels)))}
     starts = [(e.title, first_of[e.page_label]) for e in bound.toc if e.level == 1 and e.page_label in first_of]
     total = len(bound.labels)
     out = []
     if starts and starts[0][1] > 1:
-        out.append({"title": "封面与目录", "first_page": 1, "last_page": starts[0][1] - 1})
+        out.append(SectionEntry("封面与目录", 1, starts[0][1] - 1))
     for k, (title, first) in enumerate(starts):
         last = starts[k + 1][1] - 1 if k + 1 < len(starts) else total
-        out.append({"title": title, "first_page": first, "last_page": last})
+        out.append(SectionEntry(title, first, last))
     return out
 
 
@@ -453,6 +461,8 @@ def _sha256(path: Path) -> str:
 
 
 def manifest_data(result: BuildResult, enterprise: str | None, mtype: str, programme: str, type_label: str) -> dict[str, Any]:
+    from dossier.bind.manifest import BUILD_KEY
+
     out = result.out
     counts = {"error": 0, "warning": 0, "info": 0}
     for f in result.findings:
@@ -481,9 +491,8 @@ def manifest_data(result: BuildResult, enterprise: str | None, mtype: str, progr
         ],
         "volume": _rel(result.volume, out) if result.volume else None,
         "stamping_guide": _rel(result.guide, out) if result.guide else None,
-        # The binder's manifest, at the top level so that `dossier scan --against manifest.json`
-        # reads a build's manifest exactly as a standalone bind's.
-        **{k: v for k, v in (result.binding or {}).items() if k != "volume"},
+        # The binder's manifest, as `dossier scan --against manifest.json` reads it (VolumeManifest.from_json).
+        BUILD_KEY: result.binding.to_json() if result.binding else None,
         "bind_warnings": result.bind_warnings,
     }
 
@@ -495,5 +504,5 @@ def _application(check: CheckResult) -> dict[str, Any]:
 
 
 def write_manifest(result: BuildResult, enterprise: str | None, mtype: str, programme: str, type_label: str) -> Path:
-    data = manifest_data(result, enterprise, mtype, programme, type_label)
+    data = result.manifest_data = manifest_data(result, enterprise, mtype, programme, type_label)
     return write_text(result.out / MANIFEST, json.dumps(data, ensure_ascii=False, indent=2) + "\n")

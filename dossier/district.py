@@ -125,8 +125,11 @@ def read_applicant(manifest: Path) -> tuple[Applicant, list[Finding]]:
         data = json.loads(manifest.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise InputError(f"无法读取：{exc}", file=str(manifest), hint="请重新运行 dossier build 生成 manifest.json。") from None
-    if not isinstance(data, dict) or "pages" not in data:
+    from dossier.bind.manifest import BUILD_KEY, VolumeManifest
+
+    if not isinstance(data, dict) or not {"pages", BUILD_KEY} & data.keys():
         raise InputError("不是 dossier build 生成的 manifest.json", file=str(manifest))
+    volume = VolumeManifest.from_json(data, file=manifest) if data.get(BUILD_KEY) is not None or "pages" in data else None
     app = data.get("application") or {}
     totals = app.get("totals") or {}
     findings: list[Finding] = []
@@ -152,8 +155,8 @@ def read_applicant(manifest: Path) -> tuple[Applicant, list[Finding]]:
         total_wan=_decimal(totals.get("qualifying_wan")),
         rd_ratio=f"{ratio}%" if ratio is not None else "—",
         findings=counts,
-        pages=data.get("page_count") if isinstance(data.get("page_count"), int) else len(data.get("pages") or []),
-        sheets=data.get("sheets") if isinstance(data.get("sheets"), int) else None,
+        pages=volume.page_count if volume else None,
+        sheets=volume.sheets if volume else None,
         draft=bool(data.get("draft")),
     )
     return applicant, findings

@@ -68,30 +68,31 @@ def page_index(manifest: Path, project_root: Path) -> PageIndex | None:
     """Read ``manifest.json`` of a build; ``None`` when there is none or it is not a build's manifest."""
     from dossier.cache import file_digest
 
+    from dossier.bind.manifest import VolumeManifest
+    from dossier.errors import InputError
+
     if not manifest.is_file():
         return None
     try:
         data = json.loads(manifest.read_text(encoding="utf-8"))
-        pages = data["pages"]
-        inputs = data["inputs"]
-    except (OSError, ValueError, KeyError, TypeError):
+        volume = VolumeManifest.from_json(data, file=manifest)
+    except (OSError, ValueError, InputError):  # none, not JSON, no volume, or an older dossier's: build again
         return None
     base = manifest.parent
     labels: dict[Path, tuple[str, str]] = {}
     stale = []
     root = project_root.resolve()
-    for item in inputs:
+    for item in volume.inputs:
         try:
-            first = int(item["first_page"])
-            count = int(item["pages"])
-            path = (base / item["file"]).resolve()
-            start, end = pages[first - 1]["label"], pages[first + count - 2]["label"]
-        except (KeyError, TypeError, ValueError, IndexError):
+            first = int(item.first_page or 0)
+            path = (base / item.file).resolve()
+            start, end = volume.pages[first - 1].label, volume.pages[first + item.pages - 2].label
+        except (TypeError, ValueError, IndexError):
             continue
-        labels[path] = (str(start), str(end))
-        if root in path.parents and path.is_file() and item.get("sha256") and file_digest(path) != item["sha256"]:
+        labels[path] = (start, end)
+        if root in path.parents and path.is_file() and item.sha256 and file_digest(path) != item.sha256:
             stale.append(path.relative_to(root).as_posix())
-    return PageIndex(labels, sorted(stale), str(data.get("volume") or ""), int(data.get("page_count") or len(pages)))
+    return PageIndex(labels, sorted(stale), str(data.get("volume") or volume.volume), volume.page_count)
 
 
 # ---------------------------------------------------------------- the context

@@ -67,15 +67,17 @@ def make_volume(folder: Path, pages: int = 8, seed: int = 7) -> tuple[Path, dict
         c.setStrokeColorRGB(0, 0, 0)
         c.showPage()
     c.save()
-    # The shape dossier bind writes: pages[].number / seam / cover_seal, A4 implied.
-    manifest = {
-        "volume": "volume.pdf",
-        "page_count": pages,
-        "pages": [
-            {"number": n, "label": str(n), "seam": SEAM, "cover_seal": COVER if n == 1 else None}
+    # The shape dossier bind writes (VolumeManifest): pages[].number / seam / cover_seal, A4 implied.
+    from dossier.bind.manifest import PageEntry, VolumeManifest
+
+    manifest = VolumeManifest(
+        volume="volume.pdf", sha256="", page_count=pages, sheets=pages, duplex=False,
+        pages=tuple(
+            PageEntry(n, str(n), seam=tuple(SEAM), cover_seal=tuple(COVER) if n == 1 else None)
             for n in range(1, pages + 1)
-        ],
-    }
+        ),
+        inputs=(), seal_groups=(), seal_diameter=119.06,
+    ).to_json()
     return path, manifest
 
 

@@ -113,7 +113,7 @@ def make_volume(folder: Path, pages: int, *, seed: int = 7, seal_group: int = 21
     docs = make_documents(folder, pages, seed)
     out = folder / "volume.pdf"
     result = bind_files([docs], out, cover_title="标杆智能工厂申报材料", seal_group=seal_group, guide=False)
-    return out, manifest_path(out), result.manifest
+    return out, manifest_path(out), result.manifest.to_json()
 
 
 # ---------------------------------------------------------------------------------------------

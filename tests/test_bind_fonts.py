@@ -49,7 +49,7 @@ def test_volume_in_truetype_collection_and_cff(font, subtype, program, name, tmp
     _blank(tmp_path / "e" / "b.pdf", 3)
     parts = [Part("一、申请报告", "e/a.pdf"), Part("二、投资明细表", None, children=(Part("A-01 合同", "e/b.pdf"),))]
     res = bind_volume(parts, tmp_path / "vol.pdf", cover=COVER, base_dir=tmp_path)
-    (tmp_path / "guide.pdf").write_bytes(render_guide(res))
+    (tmp_path / "guide.pdf").write_bytes(render_guide(res.manifest))
 
     cover, toc = _text(tmp_path / "vol.pdf", 1, 1), _text(tmp_path / "vol.pdf", 2, 2)
     assert "标杆智能工厂申报材料" in cover and "武汉光谷精密制造有限公司" in cover and "2025年10月20日" in cover

@@ -56,7 +56,7 @@ def test_toc_numbers_point_at_the_documents_first_pages(volume):
 def test_labels_manifest_and_bookmarks(volume):
     d, res, _ = volume
     assert res.labels[:4] == ["1", "2", "3", "4"]  # one number per page, the cover counting as 1
-    m = res.manifest
+    m = res.manifest.to_json()
     assert m["pages"][0]["cover_seal"] is not None and m["pages"][0]["source"] is None
     assert m["pages"][2]["source"] == "evidence/申报表.pdf" and m["pages"][2]["source_page"] == 1
     assert all((p["seam"] is None) == (p["number"] % 2 == 0) for p in m["pages"])  # duplex
@@ -84,9 +84,9 @@ def test_fonts_embedded_and_draft_marked(volume):
 def test_stamping_guide_lists_groups_copies_and_duplex(volume, tmp_path):
     _d, res, _ = volume
     guide = tmp_path / "guide.pdf"
-    guide.write_bytes(render_guide(res))
+    guide.write_bytes(render_guide(res.manifest))
     text = subprocess.run(["pdftotext", str(guide), "-"], capture_output=True, text=True, check=True).stdout
     assert "一式七份" in text and "双面打印" in text and "封面章" in text
     g = res.layout.groups[0]
     assert f"{g.first_page}–{g.last_page}" in text
-    assert render_guide(res) == guide.read_bytes()  # deterministic
+    assert render_guide(res.manifest) == guide.read_bytes()  # deterministic

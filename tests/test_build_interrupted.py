@@ -49,7 +49,7 @@ def assert_manifest_holds(out: Path) -> None:
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     for d in manifest["documents"]:
         assert digest(out / d["pdf"]) == d["pdf_sha256"], d["pdf"]
-    assert digest(out / manifest["volume"]) == manifest["sha256"]
+    assert digest(out / manifest["volume"]) == manifest["binding"]["sha256"]
 
 
 def ours(marker: str) -> list[str]:

@@ -51,7 +51,7 @@ def test_volume_follows_the_materials_list(built):
     _, result, manifest = built
     with pikepdf.open(result.volume) as pdf:
         marks = _outline(pdf)
-        assert len(pdf.pages) == manifest["page_count"] == len(manifest["pages"])
+        assert len(pdf.pages) == manifest["binding"]["page_count"] == len(manifest["binding"]["pages"])
         for page in pdf.pages:
             w, h = (float(v) for v in page.mediabox[2:])
             assert abs(w - A4[0]) < 1 and abs(h - A4[1]) < 1 and int(page.obj.get("/Rotate", 0)) % 360 == 0
@@ -68,9 +68,9 @@ def test_volume_follows_the_materials_list(built):
 @pytest.mark.slow
 def test_toc_page_numbers_are_the_real_ones(built):
     _, result, manifest = built
-    labels = [p["label"] for p in manifest["pages"]]
+    labels = [p["label"] for p in manifest["binding"]["pages"]]
     assert labels == [str(i + 1) for i in range(len(labels))]  # one number per page, the cover counting as 1
-    toc_pages = [i for i, p in enumerate(manifest["pages"]) if i > 0 and p["source"] is None]
+    toc_pages = [i for i, p in enumerate(manifest["binding"]["pages"]) if i > 0 and p["source"] is None]
     text = subprocess.run(
         ["pdftotext", "-layout", "-f", str(toc_pages[0] + 1), "-l", str(toc_pages[-1] + 1), str(result.volume), "-"],
         capture_output=True, text=True, check=True,
@@ -94,10 +94,10 @@ def test_toc_page_numbers_are_the_real_ones(built):
 @pytest.mark.slow
 def test_every_sheet_carries_a_seam_slice_and_the_cover_its_seal(built):
     _, _, manifest = built
-    assert all(p["seam"] is not None for p in manifest["pages"])
-    assert manifest["pages"][0]["cover_seal"] is not None
-    groups = manifest["seal_groups"]
-    assert groups[0]["first_page"] == 1 and groups[-1]["last_page"] == manifest["page_count"]
+    assert all(p["seam"] is not None for p in manifest["binding"]["pages"])
+    assert manifest["binding"]["pages"][0]["cover_seal"] is not None
+    groups = manifest["binding"]["seal_groups"]
+    assert groups[0]["first_page"] == 1 and groups[-1]["last_page"] == manifest["binding"]["page_count"]
     assert manifest["stamping_guide"] == GUIDE and manifest["volume"] == VOLUME
 
 
@@ -122,7 +122,7 @@ def _stamped_scan(volume: Path, manifest: dict, out: Path, *, skip: int | None =
     for n, path in enumerate(sorted(folder.glob("p-*.jpg")), start=1):
         im = Image.open(path).convert("RGB")
         draw = ImageDraw.Draw(im)
-        page = manifest["pages"][n - 1]
+        page = manifest["binding"]["pages"][n - 1]
         for key in ("seam", "cover_seal"):
             rect = page[key]
             if rect is None or (key == "seam" and n == skip):
@@ -164,7 +164,7 @@ def test_draft_build_binds_what_exists_and_names_what_is_missing(built, tmp_path
     assert draft.draft and not draft.refused
     text = "\n".join(draft.bind_warnings)
     assert "media/2.jpg" in text and "evidence/A-01/发票.pdf" in text
-    sources = {p["source"] for p in draft.binding["pages"]}
+    sources = {p.source for p in draft.binding.pages}
     assert not any(s and s.endswith(("2.jpg", "A-01/发票.pdf")) for s in sources)
     manifest = json.loads(draft.manifest.read_text(encoding="utf-8"))
-    assert manifest["draft"] is True and manifest["page_count"] == len(manifest["pages"])
+    assert manifest["draft"] is True and manifest["binding"]["page_count"] == len(manifest["binding"]["pages"])

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 
+from dossier.bind.manifest import PageEntry, VolumeManifest
 from dossier.district import LETTER, OPINION, TABLE, build_district
 
 REPO = Path(__file__).resolve().parent.parent
@@ -25,8 +26,11 @@ def manifest(folder: Path, name: str, total: str | None, *, mtype: str = "离散
     folder.mkdir(parents=True)
     data = {
         "enterprise": name, "type": "discrete", "type_label": mtype, "programme": "wuhan-2025", "draft": bool(errors),
-        "findings": {"error": errors, "warning": 1, "info": 2}, "page_count": 120, "sheets": 60,
-        "pages": [{"number": 1, "label": "封面"}],
+        "findings": {"error": errors, "warning": 1, "info": 2},
+        "binding": VolumeManifest(
+            volume="装订本.pdf", sha256="0" * 64, page_count=120, sheets=60, duplex=False,
+            pages=tuple(PageEntry(n, str(n)) for n in range(1, 121)), inputs=(), seal_groups=(), seal_diameter=119.06,
+        ).to_json(),
     }
     if total is not None:
         data["application"] = {"uscc": uscc, "district": district, "industry": "高端装备", "project": f"{name}项目",
@@ -92,7 +96,7 @@ def test_district_view_of_the_two_built_samples(tmp_path):
     for a, m in zip(data["applicants"], manifests):
         assert a["total_wan"] == m["application"]["totals"]["qualifying_wan"]
         assert a["rd_ratio"] == m["application"]["totals"]["rd_ratio_percent"] + "%"
-        assert a["pages"] == m["page_count"] and a["findings"] == m["findings"]
+        assert a["pages"] == m["binding"]["page_count"] and a["findings"] == m["findings"]
     total = sum(Decimal(m["application"]["totals"]["qualifying_wan"]) for m in manifests)
     assert Decimal(data["total_wan"]) == total
     # And the same totals as `check --json` of each sample.

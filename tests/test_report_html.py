@@ -47,7 +47,7 @@ def volume_manifest(tmp_path_factory) -> dict:
             pdf.add_blank_page(page_size=(595, 842))
         pdf.save(d / name)
         files.append(d / name)
-    return bind_files(files, d / "vol.pdf", cover_title="申报材料").manifest
+    return bind_files(files, d / "vol.pdf", cover_title="申报材料").manifest.to_json()
 
 
 def block(html: str, css_class: str, containing: str) -> str:
@@ -142,7 +142,7 @@ def test_user_text_is_escaped_and_nothing_is_fetched(tmp_path):
 
 @pytest.mark.slow
 def test_page_map_and_stamping_guide_come_from_the_manifest(good, volume_manifest):
-    html = render_report(check_project(good), manifest={"volume": "vol.pdf", "bind": volume_manifest}, media=None)
+    html = render_report(check_project(good), manifest={"volume": "vol.pdf", "binding": volume_manifest}, media=None)
     section = html.split('id="volume"')[1].split("</section>")[0]
     assert section.count('class="pg') == volume_manifest["page_count"] == 52
     caps = re.findall(r"第 (\d+) 组骑缝章：第 (\d+)–(\d+) 页", section)
@@ -180,9 +180,10 @@ def test_report_is_never_written_into_evidence(good):
 
 
 @pytest.mark.slow
-def test_build_manifest_finds_the_volumes_own_manifest(good, tmp_path):
-    """A build manifest naming its volume (``"volume": "x.pdf"``) gets the bind manifest
-    written beside the volume; an embedded one (``"volume": {...}``) is used as is."""
+def test_the_volume_is_read_from_the_build_manifest_and_old_shapes_are_refused(good, tmp_path):
+    """A build's manifest.json nests the volume manifest under "binding" (read through
+    VolumeManifest.from_json); one written by an older dossier (the binder's keys at the top
+    level, no schema_version) gets no page map but a note saying to build again."""
     import json
 
     from dossier.report import load_manifest
@@ -191,12 +192,14 @@ def test_build_manifest_finds_the_volumes_own_manifest(good, tmp_path):
     for _ in range(3):
         pdf.add_blank_page(page_size=(595, 842))
     pdf.save(tmp_path / "a.pdf")
-    bound = bind_files([tmp_path / "a.pdf"], tmp_path / "out" / "卷.pdf").manifest
-    (tmp_path / "out" / "manifest.json").write_text(json.dumps({"volume": "卷.pdf", "documents": []}), "utf-8")
+    bound = bind_files([tmp_path / "a.pdf"], tmp_path / "out" / "卷.pdf").manifest.to_json()
+    (tmp_path / "out" / "manifest.json").write_text(json.dumps({"volume": "卷.pdf", "binding": bound}), "utf-8")
     loaded = load_manifest(tmp_path / "out")
-    assert loaded["bind"]["page_count"] == 3
     result = check_project(good)
-    for manifest in (loaded, {"volume": bound}):
+    for manifest in (loaded, bound):
         html = render_report(result, manifest=manifest, media=None)
         assert html.count('class="pg') == 3 and "卷.pdf：共 3 页" in html
+    old = {"volume": "卷.pdf", "documents": [], **{k: v for k, v in bound.items() if k != "schema_version"}}
+    html = render_report(result, manifest=old, media=None)
+    assert 'class="pg' not in html and html.count("清单是旧版 dossier 生成的") == 2 and "重新运行 dossier build" in html
     assert load_manifest(tmp_path / "nothing") is None

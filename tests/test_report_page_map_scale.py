@@ -8,25 +8,26 @@ from __future__ import annotations
 
 import sys
 
+from dossier.bind.manifest import PageEntry, SealGroupEntry, SectionEntry, VolumeManifest
 from dossier.report import volume
 from dossier.report.volume import FRONT, page_map
 
 
-def _manifest(pages: int, per_file: int = 2, sections: list[dict] | None = None) -> dict:
-    bind = {
-        "page_count": pages,
-        "sheets": pages,
-        "duplex": False,
-        "pages": [
-            {"number": n, "label": str(n), "source": f"evidence/{(n - 1) // per_file:04d}.pdf", "source_page": (n - 1) % per_file + 1}
+def _manifest(pages: int, per_file: int = 2, sections: list[dict] | None = None) -> VolumeManifest:
+    return VolumeManifest(
+        volume="vol.pdf", sha256="0" * 64, page_count=pages, sheets=pages, duplex=False,
+        pages=tuple(
+            PageEntry(number=n, label=str(n), source=f"evidence/{(n - 1) // per_file:04d}.pdf", source_page=(n - 1) % per_file + 1)
             for n in range(1, pages + 1)
-        ],
-        "seal_groups": [{"first_page": 1, "last_page": pages, "sheets": pages, "slice_width": 5.0, "center_y": 400.0}],
-    }
-    return {"bind": bind, **({"sections": sections} if sections is not None else {})}
+        ),
+        inputs=(),
+        seal_groups=(SealGroupEntry(first_page=1, last_page=pages, sheets=pages, slice_width=5.0, center_y=400.0, center_mm=141),),
+        seal_diameter=113.4,
+        sections=tuple(SectionEntry(**s) for s in sections or ()),
+    )
 
 
-def _lines_run(manifest: dict) -> int:
+def _lines_run(manifest: VolumeManifest) -> int:
     """Line events executed inside dossier/report/volume.py while building the page map."""
     count = 0
     here = volume.__file__

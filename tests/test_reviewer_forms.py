@@ -307,7 +307,7 @@ def test_samples_have_proof_for_every_claim_and_bind_each_file_once(built_sample
     assert not [f for f in result.findings if f.code in ("K-EVIDENCE-NONE", "S-EVIDENCE-NONE")]
     _, built = built_samples[name]
     manifest = json.loads(built.manifest.read_text(encoding="utf-8"))
-    files = [i["file"] for i in manifest["inputs"]]
+    files = [i["file"] for i in manifest["binding"]["inputs"]]
     assert len(files) == len(set(files))
     app = result.project.app
     mentions = [f for ind in app.indicators for f in ind.evidence] + [f for sc in app.scenarios for f in sc.evidence]
@@ -325,16 +325,16 @@ def test_samples_have_proof_for_every_claim_and_bind_each_file_once(built_sample
     repeated = len(mentions) - len(set(mentions))
     assert sum("见第" in t for t in titles) == repeated  # a file named twice is bound once, then referred to
     # The stamping guide: every signature and seal place, and the seal heights the manifest records.
-    points = manifest["signing_points"]
+    points = manifest["binding"]["signing_points"]
     assert any("法定代表人（签字）" in p["what"] for p in points)
     assert any("承诺书" in p["document"] for p in points)
     guide = re.sub(r"\s+", "", _text(built.guide))
     for p in points:
         assert f"第{p['label']}页" in guide
-    heights = [f"{g['center_mm']}毫米" for g in manifest["seal_groups"]]
+    heights = [f"{g['center_mm']}毫米" for g in manifest["binding"]["seal_groups"]]
     assert all(h in guide for h in heights)
     html = built.report.read_text(encoding="utf-8")
-    assert all(f"{g['center_mm']} 毫米" in html for g in manifest["seal_groups"])
+    assert all(f"{g['center_mm']} 毫米" in html for g in manifest["binding"]["seal_groups"])
 
 
 @pytest.mark.slow

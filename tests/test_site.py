@@ -12,6 +12,7 @@ import pytest
 from pypdf import PdfReader
 
 from dossier.check import check_project
+from dossier.bind.manifest import InputEntry, PageEntry, VolumeManifest
 from dossier.site import NO_LOCATION, RD_STOP, PageIndex, page_index, site_context, split_location
 
 REPO = Path(__file__).resolve().parent.parent
@@ -73,16 +74,18 @@ def test_pages_come_from_the_manifest_and_changes_are_noticed(tmp_path):
     a01 = ["evidence/A01/合同.pdf", "evidence/A01/发票.pdf"]
     files = [root / f for f in a01]
     labels = ["封面", "i", "1", "2", "3", "4"]
-    manifest = {
-        "volume": "申报材料装订本.pdf", "page_count": 6,
-        "pages": [{"number": i + 1, "label": lab} for i, lab in enumerate(labels)],
-        "inputs": [
-            {"file": str(Path("..") / "nowhere" / "x.pdf"), "first_page": 3, "pages": 1, "sha256": "0"},
-            {"file": str(files[0]), "first_page": 4, "pages": 2, "sha256": "stale"},
-            {"file": str(files[1]), "first_page": 6, "pages": 1,
-             "sha256": __import__("dossier.cache", fromlist=["file_digest"]).file_digest(files[1])},
-        ],
-    }
+    digest = __import__("dossier.cache", fromlist=["file_digest"]).file_digest(files[1])
+    volume = VolumeManifest(
+        volume="申报材料装订本.pdf", sha256="0" * 64, page_count=6, sheets=6, duplex=False,
+        pages=tuple(PageEntry(i + 1, lab) for i, lab in enumerate(labels)),
+        inputs=(
+            InputEntry(str(Path("..") / "nowhere" / "x.pdf"), "pdf", "0", 1, 1, 3),
+            InputEntry(str(files[0]), "pdf", "stale", 1, 2, 4),
+            InputEntry(str(files[1]), "pdf", digest, 1, 1, 6),
+        ),
+        seal_groups=(), seal_diameter=119.06,
+    )
+    manifest = {"volume": "申报材料装订本.pdf", "binding": volume.to_json()}
     (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
     pages = page_index(out / "manifest.json", root)
     assert pages.pages_of([p.resolve() for p in files]) == "2–4"
@@ -151,7 +154,7 @@ def test_site_pdf_of_a_built_sample_lists_rows_with_volume_pages(tmp_path):
     pages = page_index(build / "manifest.json", root)
     a01 = pages.pages_of([(root / "evidence/A01" / n).resolve() for n in ("合同.pdf", "银行流水.pdf")])
     assert a01 != "—" and a01 in compact
-    assert manifest["page_count"] == pages.page_count
+    assert manifest["binding"]["page_count"] == pages.page_count
 
 
 @pytest.mark.slow

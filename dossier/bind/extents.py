@@ -43,105 +43,161 @@ def touches(page: pikepdf.Page, target: Rect, limit: int = 200_000) -> bool:
         return True
     if len(ops) > limit:
         return True
-    xobjects = page.resources.get("/XObject", None)
-    ctm: Matrix = IDENTITY
-    stack: list[tuple[Matrix, bool]] = []
-    white = False
-    px: list[float] = []
-    py: list[float] = []
-    tm: Matrix = IDENTITY
-    tlm: Matrix = IDENTITY
-    size = 12.0
-    leading = 0.0
-
-    def show(nbytes: int) -> bool:
-        nonlocal tm
-        adv = nbytes * 0.55 * size
-        hit = _hits(_box(mul(tm, ctm), 0.0, -0.25 * size, adv, 0.9 * size), target)
-        tm = (tm[0], tm[1], tm[2], tm[3], tm[4] + adv * tm[0], tm[5] + adv * tm[1])
-        return hit
-
+    ink = _Ink(target, page.resources.get("/XObject", None))
     for operands, op in ops:
         try:
-            o = str(op)
+            name = str(op)
         except UnicodeDecodeError:  # an operator of non-UTF-8 bytes in a damaged stream: not ours
             continue
+        handler = _HANDLERS.get(name)
+        if handler is None:
+            continue
         try:
-            if o in ("m", "l", "c", "v", "y"):
-                a, b, c, d, e, f = ctm
-                vals = [float(v) for v in operands]
-                for i in range(0, len(vals) - 1, 2):
-                    x, y = vals[i], vals[i + 1]
-                    px.append(a * x + c * y + e)
-                    py.append(b * x + d * y + f)
-            elif o == "re":
-                x, y, w, h = (float(v) for v in operands)
-                r = _box(ctm, x, y, x + w, y + h)
-                px.extend((r[0], r[2]))
-                py.extend((r[1], r[3]))
-            elif o in _PAINT or o == "n":
-                if px and o != "n" and not (white and o in _FILL_ONLY):
-                    if _hits((min(px), min(py), max(px), max(py)), target):
-                        return True
-                px, py = [], []
-            elif o == "Tj":
-                if show(len(bytes(operands[0]))):
-                    return True
-            elif o == "TJ":
-                for item in operands[0]:
-                    if isinstance(item, pikepdf.String):
-                        if show(len(bytes(item))):
-                            return True
-                    else:
-                        adj = -float(item) / 1000 * size
-                        tm = (tm[0], tm[1], tm[2], tm[3], tm[4] + adj * tm[0], tm[5] + adj * tm[1])
-            elif o in ("Td", "TD"):
-                tx, ty = float(operands[0]), float(operands[1])
-                if o == "TD":
-                    leading = -ty
-                tlm = tm = mul((1.0, 0.0, 0.0, 1.0, tx, ty), tlm)
-            elif o in ("'", '"'):
-                tlm = tm = mul((1.0, 0.0, 0.0, 1.0, 0.0, -leading), tlm)
-                if show(len(bytes(operands[-1]))):
-                    return True
-            elif o == "T*":
-                tlm = tm = mul((1.0, 0.0, 0.0, 1.0, 0.0, -leading), tlm)
-            elif o == "Tm":
-                tlm = tm = tuple(float(v) for v in operands)  # type: ignore[assignment]
-            elif o == "BT":
-                tm = tlm = IDENTITY
-            elif o == "Tf":
-                size = abs(float(operands[1])) or size
-            elif o == "TL":
-                leading = float(operands[0])
-            elif o == "q":
-                stack.append((ctm, white))
-            elif o == "Q":
-                if stack:
-                    ctm, white = stack.pop()
-            elif o == "cm":
-                ctm = mul(tuple(float(v) for v in operands), ctm)  # type: ignore[arg-type]
-            elif o in ("g", "rg"):
-                white = all(float(v) >= 0.999 for v in operands)
-            elif o == "k":
-                white = all(float(v) <= 0.001 for v in operands)
-            elif o == "Do":
-                xo = xobjects.get(operands[0]) if xobjects is not None else None
-                if xo is not None and xo.get("/Subtype") == pikepdf.Name.Form:
-                    m = tuple(float(v) for v in xo.get("/Matrix", (1, 0, 0, 1, 0, 0)))
-                    bb = [float(v) for v in xo.BBox]
-                    if _hits(_box(mul(m, ctm), *bb), target):  # type: ignore[arg-type]
-                        return True
-                elif _hits(_box(ctm, 0.0, 0.0, 1.0, 1.0), target):
-                    return True
-            elif o in ("INLINE IMAGE", "BI"):
-                if _hits(_box(ctm, 0.0, 0.0, 1.0, 1.0), target):
-                    return True
-            elif o == "sh":
+            if handler(ink, name, operands):
                 return True
         except (ValueError, TypeError, IndexError, KeyError, AttributeError):
             continue  # malformed operator: skip it, the answer only serves a warning
     return False
+
+
+class _Ink:
+    """The graphics and text state :func:`touches` tracks while reading a content stream. Each
+    handler takes (operator, operands) and returns True once something is drawn in ``target``."""
+
+    def __init__(self, target: Rect, xobjects) -> None:
+        self.target, self.xobjects = target, xobjects
+        self.ctm: Matrix = IDENTITY
+        self.stack: list[tuple[Matrix, bool]] = []
+        self.white = False
+        self.px: list[float] = []
+        self.py: list[float] = []
+        self.tm: Matrix = IDENTITY
+        self.tlm: Matrix = IDENTITY
+        self.size = 12.0
+        self.leading = 0.0
+
+    def hits(self, m: Matrix, x0: float, y0: float, x1: float, y1: float) -> bool:
+        return _hits(_box(m, x0, y0, x1, y1), self.target)
+
+    # -- paths
+
+    def points(self, op: str, operands) -> bool:
+        a, b, c, d, e, f = self.ctm
+        vals = [float(v) for v in operands]
+        for i in range(0, len(vals) - 1, 2):
+            x, y = vals[i], vals[i + 1]
+            self.px.append(a * x + c * y + e)
+            self.py.append(b * x + d * y + f)
+        return False
+
+    def rect(self, op: str, operands) -> bool:
+        x, y, w, h = (float(v) for v in operands)
+        r = _box(self.ctm, x, y, x + w, y + h)
+        self.px.extend((r[0], r[2]))
+        self.py.extend((r[1], r[3]))
+        return False
+
+    def paint(self, op: str, operands) -> bool:
+        px, py = self.px, self.py
+        self.px, self.py = [], []
+        if not px or op == "n" or (self.white and op in _FILL_ONLY):
+            return False
+        return _hits((min(px), min(py), max(px), max(py)), self.target)
+
+    # -- text
+
+    def show(self, nbytes: int) -> bool:
+        adv = nbytes * 0.55 * self.size
+        hit = self.hits(mul(self.tm, self.ctm), 0.0, -0.25 * self.size, adv, 0.9 * self.size)
+        self.advance(adv)
+        return hit
+
+    def advance(self, dx: float) -> None:
+        tm = self.tm
+        self.tm = (tm[0], tm[1], tm[2], tm[3], tm[4] + dx * tm[0], tm[5] + dx * tm[1])
+
+    def show_text(self, op: str, operands) -> bool:
+        return self.show(len(bytes(operands[0])))
+
+    def show_array(self, op: str, operands) -> bool:
+        for item in operands[0]:
+            if isinstance(item, pikepdf.String):
+                if self.show(len(bytes(item))):
+                    return True
+            else:
+                self.advance(-float(item) / 1000 * self.size)
+        return False
+
+    def next_line(self, op: str, operands) -> bool:
+        """``Td``/``TD`` (move), ``T*`` (next line) and ``'``/``"`` (next line, then show)."""
+        if op in ("Td", "TD"):
+            tx, ty = float(operands[0]), float(operands[1])
+            if op == "TD":
+                self.leading = -ty
+        else:
+            tx, ty = 0.0, -self.leading
+        self.tlm = self.tm = mul((1.0, 0.0, 0.0, 1.0, tx, ty), self.tlm)
+        return op in ("'", '"') and self.show(len(bytes(operands[-1])))
+
+    def text_state(self, op: str, operands) -> bool:
+        """``Tm``, ``BT``, ``Tf``, ``TL``."""
+        if op == "Tm":
+            self.tlm = self.tm = tuple(float(v) for v in operands)  # type: ignore[assignment]
+        elif op == "BT":
+            self.tm = self.tlm = IDENTITY
+        elif op == "Tf":
+            self.size = abs(float(operands[1])) or self.size
+        else:
+            self.leading = float(operands[0])
+        return False
+
+    # -- graphics state
+
+    def graphics_state(self, op: str, operands) -> bool:
+        """``q``, ``Q``, ``cm`` and the fill colours that decide what counts as white."""
+        if op == "q":
+            self.stack.append((self.ctm, self.white))
+        elif op == "Q":
+            if self.stack:
+                self.ctm, self.white = self.stack.pop()
+        elif op == "cm":
+            self.ctm = mul(tuple(float(v) for v in operands), self.ctm)  # type: ignore[arg-type]
+        elif op == "k":
+            self.white = all(float(v) <= 0.001 for v in operands)
+        else:  # g, rg
+            self.white = all(float(v) >= 0.999 for v in operands)
+        return False
+
+    # -- images, forms, shadings
+
+    def xobject(self, op: str, operands) -> bool:
+        xo = self.xobjects.get(operands[0]) if self.xobjects is not None else None
+        if xo is not None and xo.get("/Subtype") == pikepdf.Name.Form:
+            m = tuple(float(v) for v in xo.get("/Matrix", (1, 0, 0, 1, 0, 0)))
+            bb = [float(v) for v in xo.BBox]
+            return self.hits(mul(m, self.ctm), *bb)  # type: ignore[arg-type]
+        return self.hits(self.ctm, 0.0, 0.0, 1.0, 1.0)
+
+    def inline_image(self, op: str, operands) -> bool:
+        return self.hits(self.ctm, 0.0, 0.0, 1.0, 1.0)
+
+    def shading(self, op: str, operands) -> bool:
+        return True
+
+
+_HANDLERS = {
+    **dict.fromkeys(("m", "l", "c", "v", "y"), _Ink.points),
+    "re": _Ink.rect,
+    **dict.fromkeys((*_PAINT, "n"), _Ink.paint),
+    "Tj": _Ink.show_text,
+    "TJ": _Ink.show_array,
+    **dict.fromkeys(("Td", "TD", "T*", "'", '"'), _Ink.next_line),
+    **dict.fromkeys(("Tm", "BT", "Tf", "TL"), _Ink.text_state),
+    **dict.fromkeys(("q", "Q", "cm", "g", "rg", "k"), _Ink.graphics_state),
+    "Do": _Ink.xobject,
+    **dict.fromkeys(("INLINE IMAGE", "BI"), _Ink.inline_image),
+    "sh": _Ink.shading,
+}
 
 
 # Content larger than this is not parsed (the answer is "yes"): 389 KB of Flate can hold 200 MB of

@@ -53,9 +53,12 @@ def bind_files(
 ) -> BindResult:
     """Bind ``inputs`` in order, one top-level bookmark per file (named after it).
 
-    Writes ``out_pdf``, ``manifest_path(out_pdf)`` and, with ``guide``, ``guide_path(out_pdf)``.
-    No page is added unless ``cover_title`` is given (then a cover and a TOC). ``progress``: see
-    :mod:`dossier.progress`. ``seal_group`` and ``copies`` left None are the default programme's.
+    Writes ``out_pdf``, ``manifest_path(out_pdf)`` (the :class:`VolumeManifest` as JSON) and,
+    with ``guide``, ``guide_path(out_pdf)``: all of them or, on any error, none (each is
+    replaced whole or left as it was). No page is added unless ``cover_title`` is given (then a
+    cover and a TOC). ``progress``: see :mod:`dossier.progress`. Raises as
+    :func:`dossier.bind.bind_volume`; ``copies`` is printed in the guide. ``seal_group`` and
+    ``copies`` left None are the default programme's.
     """
     if seal_group is None:
         from dossier.programme import default_programme
@@ -69,8 +72,8 @@ def bind_files(
             parts, tmp_pdf, volume_name=out_pdf.name, cover=cover, duplex=duplex,
             seal_group=seal_group, passwords=passwords, final_path=out_pdf, progress=progress,
         )
-        tmp_manifest.write_text(json.dumps(result.manifest, ensure_ascii=False, indent=2) + "\n", "utf-8")
+        tmp_manifest.write_text(json.dumps(result.manifest.to_json(), ensure_ascii=False, indent=2) + "\n", "utf-8")
         if guide:
             with atomic_path(guide_path(out_pdf)) as tmp_guide:
-                tmp_guide.write_bytes(render_guide(result, copies))
+                tmp_guide.write_bytes(render_guide(result.manifest, copies=copies))
     return result

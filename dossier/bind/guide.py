@@ -1,7 +1,8 @@
 """The stamping guide (盖章指引): a short PDF telling whoever holds the seal what to do.
 
-It is derived only from a :class:`BindResult`: cover-seal place, seam groups with their page
-ranges, simplex or duplex, copies, sheet count.
+It is derived only from a :class:`~dossier.bind.manifest.VolumeManifest`: cover-seal place, seam
+groups with their page ranges, simplex or duplex, copies, sheet count, the signing points a build
+adds. The HTML report shows the same lines (:func:`guide_lines`).
 """
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ from pathlib import Path
 from dossier.atomic import write_bytes
 from dossier.bind.draw import Canvas
 from dossier.bind.geometry import A4_H, A4_W, MM
+from dossier.bind.manifest import VolumeManifest
 
 _LEFT = 22 * MM
 _RIGHT = A4_W - 22 * MM
 _TOP = A4_H - 25 * MM
 _BOTTOM = 22 * MM
 _COLS = (0.0, 14 * MM, 60 * MM, 80 * MM, 106 * MM)
+_STABLE_CHARS = frozenset(chr(c) for c in range(0x20, 0x7F)) | frozenset("零一二三四五六七八九十–—")
 _HEAD = ("组", "页码", "张数", "每张露出", "章中心距底边")  # 页码: printed at each page's foot, = PDF page
 
 
@@ -30,57 +33,79 @@ def seal_height_mm(center_y_pt: float) -> str:
     return str(mm.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def guide_lines(result, copies: int | None = None) -> list[tuple[str, object]]:
-    """The guide as a list of (kind, content): ``title``, ``p`` (paragraph), ``row`` (table cells).
-
-    ``copies``: how many copies the notice asks for; None takes the default programme's ``copies``."""
+def guide_lines(manifest: VolumeManifest, *, copies: int | None = None) -> list[tuple[str, object]]:
+    """The guide as a list of (kind, content): ``title``, ``h`` (heading), ``p`` (paragraph),
+    ``row`` (table cells); figures as the manifest records them. ``copies``: how many copies the
+    notice asks for; None takes the default programme's ``copies``."""
     if copies is None:
         from dossier.programme import default_programme
 
         copies = default_programme().copies
-    m = result.manifest
-    layout = result.layout
-    labels = result.labels
-    mode = "双面打印（沿长边翻转）" if result.duplex else "单面打印"
+    m = manifest
+    labels = m.labels
+    mode = "双面打印（沿长边翻转）" if m.duplex else "单面打印"
     items: list[tuple[str, object]] = [("title", "盖章指引")]
-    items.append(("p", f"卷册：{m['volume']}；共 {m['page_count']} 页，{layout.sheets} 张纸；{mode}；一式{_cn(copies)}份，每份都要盖章。"))
+    items.append(("p", f"卷册：{m.volume}；共 {m.page_count} 页，{m.sheets} 张纸；{mode}；一式{_cn(copies)}份，每份都要盖章。"))
     items.append(("h", "一、打印"))
-    items.append(("p", f"用 A4 纸{mode}，打印比例选“实际大小”（不要选“适合页面”或缩放），否则骑缝章的虚线位置会偏移。共需 {layout.sheets * copies} 张纸（{copies} 份）。"))
+    items.append(("p", f"用 A4 纸{mode}，打印比例选“实际大小”（不要选“适合页面”或缩放），否则骑缝章的虚线位置会偏移。共需 {m.sheets * copies} 张纸（{copies} 份）。"))
     items.append(("h", "二、封面章"))
-    if result.cover_seal:
-        x0, y0, x1, y1 = result.cover_seal
+    if m.cover_seal:
+        x0, y0, x1, y1 = m.cover_seal
         items.append(("p", f"在第 1 页（封面）“此处加盖企业公章”的虚线圆圈处盖企业公章：圆心距纸张左边 {(x0 + x1) / 2 / MM:.0f} 毫米、距下边 {(y0 + y1) / 2 / MM:.0f} 毫米。"))
     else:
         items.append(("p", "本卷没有封面，无需盖封面章。"))
-    items.append(("h", f"三、骑缝章（共 {len(layout.groups)} 组，每组盖一枚完整的章）"))
-    fronts = "每张纸的正面（奇数页）" if result.duplex else "每一页"
+    items.append(("h", f"三、骑缝章（共 {len(m.seal_groups)} 组，每组盖一枚完整的章）"))
+    fronts = "每张纸的正面（奇数页）" if m.duplex else "每一页"
     items.append(("p", f"{fronts}右边缘都印有一段灰色虚线条（骑缝章位置）。按组把纸张按页码顺序叠齐、正面朝上，沿右边缘从上到下逐张向右错开“每张露出”的宽度，成扇形，使每张纸的虚线条都露出来；在虚线条的高度把章盖下去，让印章正好压在所有露出的虚线条上。每组一枚完整的章，各组高度不同。"))
     items.append(("row", _HEAD))
-    for i, g in enumerate(layout.groups, 1):
+    for i, g in enumerate(m.seal_groups, 1):
         label = f"{labels[g.first_page - 1]}–{labels[g.last_page - 1]}" if g.first_page != g.last_page else labels[g.first_page - 1]
         items.append(("row", (str(i), label, str(g.sheets), f"{g.slice_width / MM:.1f} 毫米", f"{seal_height_mm(g.center_y)} 毫米")))
-    points = m.get("signing_points") or []
+    points = m.signing_points
     if points:
         items.append(("h", "四、文书内的签字、盖章处（逐处签字盖章后再盖骑缝章）"))
         for point in points:
-            pdf_page = "" if str(point["label"]) == str(point["page"]) else f"PDF 第 {point['page']} 页，"
-            items.append(("p", f"第 {point['label']} 页（{pdf_page}{point['document']}）：{point['what']}"))
+            pdf_page = "" if point.label == str(point.page) else f"PDF 第 {point.page} 页，"
+            items.append(("p", f"第 {point.label} 页（{pdf_page}{point.document}）：{point.what}"))
     items.append(("h", "五、盖章以后" if points else "四、盖章以后"))
     items.append(("p", "逐张检查：每张纸右边缘都有红色印迹，封面章清楚完整。灰色虚线只是位置标记，不算盖章。然后把其中一份完整扫描为 PDF（盖章扫描件），按页码顺序，不要缺页。"))
     return items
 
 
-def render_guide(result, copies: int | None = None) -> bytes:
+def render_guide(manifest: VolumeManifest, *, copies: int | None = None) -> bytes:
+    """The guide PDF's bytes: the same manifest and copies give the same bytes. Raises
+    :class:`~dossier.errors.ToolError` when no CJK font can be found or embedded."""
     import pikepdf
 
     from dossier.bind.draw import FONT_RES
     from dossier.bind.fonts import embed, subset_font
 
-    items = guide_lines(result, copies)
-    chars: set[str] = set()
+    items = guide_lines(manifest, copies=copies)
+    # The subset holds every digit and ASCII character whatever this guide prints, so that it
+    # stays the same (and comes from the font cache) when only the figures change.
+    chars: set[str] = set(_STABLE_CHARS)
     for _kind, content in items:
         chars |= set("".join(content) if isinstance(content, tuple) else str(content))
     font = subset_font(chars)
+    pages = _lay_out(items, font)
+    pdf = pikepdf.new()
+    font_res = pdf.make_indirect(pikepdf.Dictionary({FONT_RES: embed(pdf, font)}))
+    for canvas in pages:
+        page = pikepdf.Dictionary(
+            Type=pikepdf.Name.Page,
+            MediaBox=pikepdf.Array([0, 0, A4_W, A4_H]),
+            Resources=pikepdf.Dictionary(Font=font_res),
+            Contents=pikepdf.Stream(pdf, canvas.bytes()),
+        )
+        pdf.pages.append(pikepdf.Page(page))
+    pdf.docinfo = pdf.make_indirect(pikepdf.Dictionary(Title=pikepdf.String("盖章指引"), Producer=pikepdf.String("dossier")))
+    buf = io.BytesIO()
+    pdf.save(buf, deterministic_id=True, compress_streams=True, min_version="1.7")
+    return buf.getvalue()
+
+
+def _lay_out(items: list[tuple[str, object]], font) -> list[Canvas]:
+    """The guide's items drawn onto as many A4 pages as they take."""
     pages: list[Canvas] = []
     c: Canvas | None = None
     y = 0.0
@@ -117,25 +142,13 @@ def render_guide(result, copies: int | None = None) -> bytes:
                 c.text(_LEFT + x, y, cell, 10.5)
             c.gray(stroke=0.7).line_style(0.4).line(_LEFT, y - 5, _RIGHT, y - 5)
             y -= 19
-    pdf = pikepdf.new()
-    font_res = pdf.make_indirect(pikepdf.Dictionary({FONT_RES: embed(pdf, font)}))
-    for canvas in pages:
-        page = pikepdf.Dictionary(
-            Type=pikepdf.Name.Page,
-            MediaBox=pikepdf.Array([0, 0, A4_W, A4_H]),
-            Resources=pikepdf.Dictionary(Font=font_res),
-            Contents=pikepdf.Stream(pdf, canvas.bytes()),
-        )
-        pdf.pages.append(pikepdf.Page(page))
-    pdf.docinfo = pdf.make_indirect(pikepdf.Dictionary(Title=pikepdf.String("盖章指引"), Producer=pikepdf.String("dossier")))
-    buf = io.BytesIO()
-    pdf.save(buf, deterministic_id=True, compress_streams=True, min_version="1.7")
-    return buf.getvalue()
+    return pages
 
 
-def write_stamping_guide(result, out_pdf: str | Path, copies: int | None = None) -> Path:
-    """Write the 盖章指引 for ``result`` to ``out_pdf`` atomically."""
-    return write_bytes(out_pdf, render_guide(result, copies))
+def write_stamping_guide(manifest: VolumeManifest, out_pdf: str | Path, *, copies: int | None = None) -> Path:
+    """Write the 盖章指引 for ``manifest`` to ``out_pdf`` atomically (replaced whole or left as
+    it was); raises as :func:`render_guide`."""
+    return write_bytes(out_pdf, render_guide(manifest, copies=copies))
 
 
 def _wrap(font, text: str, size: float, width: float) -> list[str]:

@@ -128,21 +128,25 @@ def active_content(pdf: pikepdf.Pdf) -> list[str]:
         if "/AA" in page.obj:
             kinds.add("页面动作")
         for annot in page.obj.get("/Annots", ()):
-            if not isinstance(annot, Dictionary):
-                continue
-            sub = _str(annot.get("/Subtype", ""))
-            if sub == "/FileAttachment":
-                kinds.add("附件注释")
-            action = annot.get("/A")
-            if isinstance(action, Dictionary):
-                s = _str(action.get("/S", ""))
-                if s == "/Launch":
-                    kinds.add("启动外部程序的链接")
-                elif s == "/URI":
-                    kinds.add("网址链接")
-                elif s == "/JavaScript":
-                    kinds.add("JavaScript 脚本")
-            if "/AA" in annot:
-                kinds.add("注释动作")
+            if isinstance(annot, Dictionary):
+                kinds |= _annotation_kinds(annot)
     found.extend(k for k in sorted(kinds) if k not in found)
     return found
+
+
+_ACTION_WORDS = {"/Launch": "启动外部程序的链接", "/URI": "网址链接", "/JavaScript": "JavaScript 脚本"}
+
+
+def _annotation_kinds(annot: Dictionary) -> set[str]:
+    """What active content one annotation carries, in the words of :func:`active_content`."""
+    kinds: set[str] = set()
+    if _str(annot.get("/Subtype", "")) == "/FileAttachment":
+        kinds.add("附件注释")
+    action = annot.get("/A")
+    if isinstance(action, Dictionary):
+        word = _ACTION_WORDS.get(_str(action.get("/S", "")))
+        if word:
+            kinds.add(word)
+    if "/AA" in annot:
+        kinds.add("注释动作")
+    return kinds

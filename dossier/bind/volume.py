@@ -1,10 +1,17 @@
 """Binding: a tree of parts (sections, documents, evidence files) into one print-ready A4 volume.
 
-Every source page is wrapped as a Form XObject and placed on a fresh A4 portrait page with one
-matrix that applies its /Rotate, CropBox offset, landscape turn and fit; annotations, page
-actions and the source's catalog are left behind (see :mod:`dossier.bind.sanitize`). Over it go
-the volume's page number, the seam-seal slice and, for drafts, 草稿. Cover and TOC are drawn by
-:mod:`dossier.bind.frontmatter` with an embedded CJK subset font.
+The binder works in four steps, each a function of its own:
+
+1. :func:`plan_volume` — pure: page labels, front matter size, seal layout, TOC entries,
+   bookmarks and the characters to print, from the parts and each file's page count (unit
+   tests need no PDF);
+2. :func:`_compose` — every source page wrapped as a Form XObject and placed on a fresh A4
+   portrait page with one matrix (its /Rotate, CropBox offset, landscape turn and fit), the
+   overlays (page number, seam-seal slice, 草稿) drawn over it; cover and TOC drawn by
+   :mod:`dossier.bind.frontmatter` with an embedded CJK subset font;
+3. :func:`_save` — active content scrubbed (:mod:`dossier.bind.sanitize`), outline, labels and
+   /ID set, the volume written;
+4. :func:`_manifest` — the :class:`~dossier.bind.manifest.VolumeManifest` of what was written.
 
 Guarantees: same inputs → same bytes (/ID derived from the inputs, no dates); the volume appears
 only when complete (atomic rename); inputs are opened read-only and never saved (wrapping changes
@@ -17,17 +24,22 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import pikepdf
+
 from dossier.atomic import atomic_path, temporary_folder
 from dossier.bind import frontmatter, outline, sanitize, stamps
-from dossier.bind.guide import seal_height_mm
 from dossier.bind.draw import ALPHA_RES, FONT_RES, SEAL_RES, Canvas, seal_outline
 from dossier.bind.frontmatter import Cover, TocEntry
-from dossier.bind.geometry import A4_H, A4_W, Rect, intersect, invert, place_on_a4, transform_rect
+from dossier.bind.geometry import A4_H, A4_W, Placement, Rect, intersect, invert, place_on_a4, transform_rect
+from dossier.bind.guide import seal_height_mm
 from dossier.bind.intake import Source, open_source
+from dossier.bind.manifest import InputEntry, PageEntry, SealGroupEntry, VolumeManifest
 from dossier.bind.seal import DEFAULT_GROUP, SEAL_DIAMETER, SealLayout, seal_layout
 from dossier.errors import InputError
 from dossier.progress import Progress, silent
@@ -53,8 +65,14 @@ class Part:
 
 @dataclass
 class BindResult:
+    """What :func:`bind_volume` made: the volume's path, its manifest and the user's reminders.
+
+    ``layout``, ``labels``, ``duplex``, ``cover_seal`` and ``toc`` are the exact figures the
+    manifest records rounded; the stamping guide reads the manifest.
+    """
+
     volume: Path
-    manifest: dict
+    manifest: VolumeManifest
     warnings: list[str]
     layout: SealLayout
     labels: list[str]
@@ -63,38 +81,183 @@ class BindResult:
     toc: list[TocEntry] = field(default_factory=list)
 
 
+# ---------------------------------------------------------------------------------------- plan
+
+
 @dataclass
 class _Node:
     part: Part
     depth: int
-    source: Source | None = None
+    key: Hashable | None = None  # the file's identity (``key(source)``), None for a heading
+    pages: int = 0  # the file's own pages
     first: int | None = None  # 0-based first page in the output, own or descendants'
     count: int = 0
     children: list[_Node] = field(default_factory=list)
     same_as: _Node | None = None  # the file is already bound there: this part adds no pages, it refers to them
 
 
+@dataclass(frozen=True)
+class PlannedFile:
+    """A file bound into the volume at 0-based page ``first``, ``pages`` pages long."""
+
+    part: Part
+    key: Hashable
+    first: int | None  # None: no pages (never for a file that opened)
+    pages: int
+
+
+@dataclass(frozen=True)
+class VolumePlan:
+    """Everything about the volume that follows from the parts and their page counts alone."""
+
+    cover: Cover | None
+    cover_pages: int
+    toc_pages: int
+    labels: tuple[str, ...]  # one per page, index = page number − 1
+    layout: SealLayout
+    toc: tuple[TocEntry, ...]
+    marks: tuple[outline.Mark, ...]  # bookmarks, nested as the parts
+    files: tuple[PlannedFile, ...]  # in binding order; a file mentioned again without children is not repeated
+    chars: frozenset[str]  # every character the volume prints in dossier's own font
+    warnings: tuple[str, ...]
+    duplex: bool
+    draft: bool
+    page_numbers: bool
+
+    @property
+    def front(self) -> int:
+        return self.cover_pages + self.toc_pages
+
+    @property
+    def total(self) -> int:
+        return len(self.labels)
+
+
+def bound_files(parts: Sequence[Part], *, key: Callable[[str | Path], Hashable] = str) -> list[Part]:
+    """The parts whose file is bound, in binding order: a file already bound and mentioned again
+    without children refers to those pages instead (see :func:`plan_volume`). Pure."""
+    _, files = _nodes(parts, key)
+    return [n.part for n in files]
+
+
+def plan_volume(
+    parts: Sequence[Part],
+    *,
+    page_counts: Mapping[Hashable, int],
+    key: Callable[[str | Path], Hashable] = str,
+    cover: Cover | None = None,
+    toc: bool | None = None,
+    duplex: bool = False,
+    seal_group: int = DEFAULT_GROUP,
+    draft: bool = False,
+    page_numbers: bool = True,
+) -> VolumePlan:
+    """Plan the volume from ``parts`` and ``page_counts[key(part.source)]`` for each bound file.
+
+    Pure: reads no file. ``key`` says when two sources are the same file (the binder resolves
+    paths). ``toc`` defaults to True when there is a cover. A later mention of a bound file
+    (without children of its own) adds no pages: its TOC entry and bookmark point at the first
+    one's pages, titled "（见第 n 页）". Raises ``KeyError`` for a bound file missing from
+    ``page_counts`` and ``ValueError`` for a ``seal_group`` below 1. The warnings name parts
+    without pages and a seal group lowered to keep slices visible.
+    """
+    roots, files = _nodes(parts, key)
+    for n in files:
+        n.pages = page_counts[n.key]
+    cover_pages = 1 if cover else 0
+    toc = bool(cover) if toc is None else toc
+    listed = [n for n in _walk(roots) if n.depth <= 2 and _pages_under(n)]  # what the TOC lists
+    toc_pages = frontmatter.toc_page_count([(n.depth, n.part.title) for n in listed]) if toc else 0
+    _assign(roots, cover_pages + toc_pages)
+    warnings = [f"「{n.part.title}」没有任何页面，未列入目录和书签。" for n in _walk(roots) if _empty(n)]
+    labels = outline.labels(cover_pages, toc_pages, sum(n.pages for n in files))
+    _refer_to_first(roots, labels)
+    layout = seal_layout(len(labels), duplex=duplex, group_size=seal_group)
+    entries = tuple(TocEntry(n.depth, n.part.title, labels[n.first]) for n in listed if n.first is not None)
+    if not toc:
+        entries = ()
+    return VolumePlan(
+        cover=cover, cover_pages=cover_pages, toc_pages=toc_pages, labels=tuple(labels), layout=layout,
+        toc=entries, marks=tuple(m for m in (_mark(r) for r in roots) if m is not None),
+        files=tuple(PlannedFile(n.part, n.key, n.first, n.pages) for n in files),
+        chars=frozenset(_chars(labels[cover_pages:], cover, entries if toc else None, draft, page_numbers)),
+        warnings=(*warnings, *layout.warnings), duplex=duplex, draft=draft, page_numbers=page_numbers,
+    )
+
+
+def _empty(n: _Node) -> bool:
+    return n.same_as is None and n.count == 0
+
+
+def _refer_to_first(roots: list[_Node], labels: list[str]) -> None:
+    """Point each later mention of a bound file at its pages: "title（见第 n 页）"."""
+    for n in _walk(roots):
+        if n.same_as is not None and n.same_as.first is not None:
+            n.first = n.same_as.first
+            n.part = replace(n.part, title=f"{n.part.title}（见第{labels[n.first]}页）")
+
+
+def _nodes(parts: Sequence[Part], key: Callable[[str | Path], Hashable]) -> tuple[list[_Node], list[_Node]]:
+    """The parts as a tree, and its nodes whose file is bound (each file once, unless a later
+    mention has children of its own)."""
+    roots = [_tree(p, 1) for p in parts]
+    files: list[_Node] = []
+    bound: dict[Hashable, _Node] = {}
+    for n in _walk(roots):
+        if n.part.source is None:
+            continue
+        n.key = key(n.part.source)
+        if n.key in bound and not n.children:
+            n.same_as = bound[n.key]  # each file is bound once; a later mention points to its pages
+            continue
+        bound.setdefault(n.key, n)
+        files.append(n)
+    return roots, files
+
+
+def _chars(body_labels, cover: Cover | None, entries, draft: bool, page_numbers: bool) -> set[str]:
+    chars: set[str] = set()
+    if page_numbers:
+        chars |= set("".join(stamps.number_text(x) for x in body_labels))
+    if cover:
+        chars |= cover.chars()
+    if entries is not None:
+        chars |= frontmatter.toc_chars([e.title for e in entries])
+    if draft:
+        chars |= set(stamps.DRAFT_TEXT)
+    return chars
+
+
+# ---------------------------------------------------------------------------------------- bind
+
+
 def bind_volume(
-    parts: list[Part] | tuple[Part, ...],
+    parts: Sequence[Part],
     out_pdf: str | Path,
     *,
     cover: Cover | None = None,
     toc: bool | None = None,
     duplex: bool = False,
     seal_group: int = DEFAULT_GROUP,
-    passwords: dict[str, str] | None = None,
+    passwords: Mapping[str, str] | None = None,
     draft: bool = False,
     page_numbers: bool = True,
     base_dir: str | Path | None = None,
     progress: Progress | None = None,
 ) -> BindResult:
-    """Bind ``parts`` into ``out_pdf`` atomically and return the manifest and warnings.
+    """Bind ``parts`` into ``out_pdf`` atomically; return its manifest and the reminders.
 
     ``toc`` defaults to True when there is a cover. ``passwords`` maps an input's file name (or
     its path as given) to its password; a part's own ``password`` wins. ``seal_group`` is the
-    number of sheets per seam seal. Raises :class:`InputError` / :class:`PasswordError` naming
-    the file for any unusable input, leaving no output. The manifest dict is returned, not
-    written: the caller decides where it goes.
+    number of sheets per seam seal. ``progress`` is told the files read, the pages made and
+    the saving (:mod:`dossier.progress`).
+
+    Raises :class:`InputError` / :class:`PasswordError` naming the file (and page) for any
+    unusable input, or when ``out_pdf`` is one of the inputs; ``out_pdf`` is then left as it
+    was. Guarantees: ``out_pdf`` is replaced whole or not at all; the same inputs give the same
+    bytes; inputs are never written. Deletes: nothing of the caller's (a temporary folder for
+    converted images and OFD is removed on return). The manifest is returned, not written:
+    the caller decides where it goes.
     """
     out_pdf = Path(out_pdf)
     with atomic_path(out_pdf) as tmp:
@@ -106,266 +269,324 @@ def bind_volume(
 
 
 def build_volume(
-    parts, target: Path, *, volume_name: str, cover=None, toc=None, duplex=False,
-    seal_group=DEFAULT_GROUP, passwords=None, draft=False, page_numbers=True, base_dir=None,
-    final_path: Path | None = None, progress: Progress | None = None,
+    parts: Sequence[Part],
+    target: Path,
+    *,
+    volume_name: str,
+    cover: Cover | None = None,
+    toc: bool | None = None,
+    duplex: bool = False,
+    seal_group: int = DEFAULT_GROUP,
+    passwords: Mapping[str, str] | None = None,
+    draft: bool = False,
+    page_numbers: bool = True,
+    base_dir: str | Path | None = None,
+    final_path: Path | None = None,
+    progress: Progress | None = None,
 ) -> BindResult:
-    """Like :func:`bind_volume` but writes ``target`` directly (the caller makes it atomic).
-
-    ``progress`` is told the files read, the pages made and the saving (:mod:`dossier.progress`).
-    """
-    import pikepdf
-
+    """Like :func:`bind_volume`, but writes ``target`` directly: the caller makes it atomic
+    (``final_path`` is where it will end up, refused as an input; ``volume_name`` is recorded
+    in the manifest). Raises as :func:`bind_volume`; on error ``target`` may hold part of a
+    volume, for the caller to discard."""
     progress = progress or silent
-
     base = Path(base_dir) if base_dir is not None else Path.cwd()
-    passwords = dict(passwords or {})
-    toc = bool(cover) if toc is None else toc
     final = (final_path or target).resolve()
-    roots = [_tree(p, 1) for p in parts]
-    files = []
-    bound: dict[Path, _Node] = {}
-    for n in _walk(roots):
-        if n.part.source is None:
-            continue
-        where = (base / n.part.source).resolve()
-        if where in bound and not n.children:
-            n.same_as = bound[where]  # each file is bound once; a later mention points to its pages
-            continue
-        bound.setdefault(where, n)
-        files.append(n)
+
+    def where(source: str | Path) -> Path:
+        return (base / source).resolve()
+
+    files = bound_files(parts, key=where)
     if not files and not cover:
         raise InputError("没有任何要装订的文件。", hint="至少给出一个 PDF 或图片。")
-    for n in files:
-        if (base / n.part.source).resolve() == final:
-            raise InputError("输出文件与输入文件是同一个文件，拒绝覆盖输入。", file=str(n.part.source),
+    for part in files:
+        if where(part.source) == final:
+            raise InputError("输出文件与输入文件是同一个文件，拒绝覆盖输入。", file=str(part.source),
                              hint="用 -o 指定另一个输出文件名。")
-
-    warnings: list[str] = []
     with contextlib.ExitStack() as stack:
         tmpdir = stack.enter_context(temporary_folder("dossier-bind-"))
         executor = stack.enter_context(ThreadPoolExecutor(max_workers=1))
         opened: list[Source] = []
         stack.callback(lambda: [s.pdf.close() for s in opened])
-        for k, n in enumerate(files):
-            progress("装订：读取材料", k, len(files))
-            src = str(n.part.source)
-            pw = n.part.password or passwords.get(src) or passwords.get(Path(src).name)
-            n.source = open_source(base / src, src, password=pw, tmpdir=tmpdir, executor=executor)
-            opened.append(n.source)
-            warnings.extend(n.source.warnings)
-            if n.source.kind == "pdf":
-                found = sanitize.active_content(n.source.pdf)
-                if found:
-                    warnings.append(f"{src}：含有{'、'.join(found)}，装订时已去除。")
+        warnings = _open_all(files, opened, base=base, passwords=dict(passwords or {}),
+                             tmpdir=tmpdir, executor=executor, progress=progress)
+        plan = plan_volume(
+            parts, page_counts={where(p.source): len(s.pages) for p, s in zip(files, opened)}, key=where,
+            cover=cover, toc=toc, duplex=duplex, seal_group=seal_group, draft=draft, page_numbers=page_numbers,
+        )
+        warnings.extend(plan.warnings)
+        sources = opened  # one per planned file, in order
+        out, entries, cover_seal, placements, own = _compose(plan, sources, progress=progress)
+        digest = _save(out, target, plan=plan, sources=sources, entries=entries, own=own, progress=progress)
+        warnings.extend(_seam_warnings(sources, placements, plan))
+        manifest = _manifest(digest, volume_name=volume_name, plan=plan, sources=sources, entries=entries)
+    return BindResult(
+        final_path or target, manifest, warnings, plan.layout, list(plan.labels), duplex, cover_seal, list(plan.toc),
+    )
 
-        cover_pages = 1 if cover else 0
-        entries_nodes = [n for n in _walk(roots) if n.depth <= 2 and _pages_under(n)]
-        toc_pages = frontmatter.toc_page_count([(n.depth, n.part.title) for n in entries_nodes]) if toc else 0
-        front = cover_pages + toc_pages
-        _assign(roots, front)
-        for n in _walk(roots):
-            if n.same_as is not None:
-                continue
-            if n.count == 0:
-                warnings.append(f"「{n.part.title}」没有任何页面，未列入目录和书签。")
-        body = sum(len(n.source.pages) for n in files)
-        total = front + body
-        labels = outline.labels(cover_pages, toc_pages, body)
-        for n in _walk(roots):
-            if n.same_as is not None and n.same_as.first is not None:
-                # A file already bound: its TOC entry and bookmark point to those pages ("见第 n 页").
-                n.first = n.same_as.first
-                n.part = replace(n.part, title=f"{n.part.title}（见第{labels[n.first]}页）")
-        layout = seal_layout(total, duplex=duplex, group_size=seal_group)
-        warnings.extend(layout.warnings)
-        entries = [
-            TocEntry(n.depth, n.part.title, labels[n.first]) for n in entries_nodes if n.first is not None
-        ] if toc else []
 
-        chars: set[str] = set()
-        if page_numbers:
-            chars |= set("".join(stamps.number_text(x) for x in labels[cover_pages:]))
-        if cover:
-            chars |= cover.chars()
-        if toc:
-            chars |= frontmatter.toc_chars([e.title for e in entries])
-        if draft:
-            chars |= set(stamps.DRAFT_TEXT)
-        font = None
-        if chars:
-            from dossier.bind.fonts import subset_font
+def _open_all(
+    files: list[Part], opened: list[Source], *, base: Path, passwords: dict[str, str], tmpdir: Path,
+    executor: ThreadPoolExecutor, progress: Progress,
+) -> list[str]:
+    """Open each file into ``opened`` (appended as it opens, so the caller can close them);
+    return the reminders about them. Raises :class:`InputError` / :class:`PasswordError` naming
+    the first unusable file."""
+    warnings: list[str] = []
+    for k, part in enumerate(files):
+        progress("装订：读取材料", k, len(files))
+        src = str(part.source)
+        pw = part.password or passwords.get(src) or passwords.get(Path(src).name)
+        source = open_source(base / src, src, password=pw, tmpdir=tmpdir, executor=executor)
+        opened.append(source)
+        warnings.extend(source.warnings)
+        if source.kind == "pdf":
+            found = sanitize.active_content(source.pdf)
+            if found:
+                warnings.append(f"{src}：含有{'、'.join(found)}，装订时已去除。")
+    return warnings
 
-            font = subset_font(chars)
 
-        out = pikepdf.new()
-        shared_res: dict = {}
+# ------------------------------------------------------------------------------------- compose
+
+
+class _Pages:
+    """The volume's page objects as they are made: each gets the overlays of its position
+    (seam slice, page number, 草稿) over what the caller drew, and the shared resources (the CJK
+    subset font, the seal outline, the draft's transparency)."""
+
+    def __init__(self, out, plan: VolumePlan, font) -> None:
+        import pikepdf
+
+        self.out, self.plan, self.font = out, plan, font
+        self.shared: dict = {}
         if font is not None:
             from dossier.bind.fonts import embed
 
-            shared_res["/Font"] = out.make_indirect(pikepdf.Dictionary({FONT_RES: embed(out, font)}))
+            self.shared["/Font"] = out.make_indirect(pikepdf.Dictionary({FONT_RES: embed(out, font)}))
         seal_x = pikepdf.Stream(out, seal_outline(SEAL_DIAMETER))
         seal_x.Type, seal_x.Subtype = pikepdf.Name.XObject, pikepdf.Name.Form
         seal_x.BBox = pikepdf.Array([0, 0, round(SEAL_DIAMETER, 4), round(SEAL_DIAMETER, 4)])
-        seal_x = out.make_indirect(seal_x)
-        if draft:
+        self.xobjects = {SEAL_RES: out.make_indirect(seal_x)}
+        if plan.draft:
             gs = pikepdf.Dictionary(Type=pikepdf.Name.ExtGState, ca=0.18, CA=0.18)
-            shared_res["/ExtGState"] = out.make_indirect(pikepdf.Dictionary({ALPHA_RES: gs}))
-        shared_xobjects = {SEAL_RES: seal_x}
-        media = pikepdf.Array([0, 0, A4_W, A4_H])
-        pages_meta: list[dict] = []
-        cover_seal: Rect | None = None
-        # The page tree is set in one go once every page is made (appending through ``out.pages``
-        # costs ~30 µs a page); ``own`` lists the objects made here, which the scrub need not walk.
-        kids: list[pikepdf.Dictionary] = []
-        pages_root, page_type = out.Root.Pages, pikepdf.Name.Page
-        own: set[tuple[int, int]] = set()
+            self.shared["/ExtGState"] = out.make_indirect(pikepdf.Dictionary({ALPHA_RES: gs}))
+        self.media = pikepdf.Array([0, 0, A4_W, A4_H])
+        self.root, self.page_type = out.Root.Pages, pikepdf.Name.Page
+        # The page tree is set in one go by ``close`` (appending through ``out.pages`` costs
+        # ~30 µs a page); ``own`` lists the objects made here, which the scrub need not walk.
+        self.kids: list = []
+        self.own: set[tuple[int, int]] = set()
 
-        def finish(c: Canvas, index: int, xobjects: dict) -> pikepdf.Dictionary:
-            number = index + 1
-            s = layout.slices[index]
-            if s is not None:
-                stamps.seal_slice(c, s)
-            if page_numbers and index >= cover_pages:
-                stamps.page_number(c, labels[index], number, duplex)
-            if draft:
-                stamps.draft(c)
-            res = pikepdf.Dictionary({**shared_res, "/XObject": pikepdf.Dictionary({**shared_xobjects, **xobjects})})
-            contents = _flate_stream(out, c.bytes())
-            page = out.make_indirect(pikepdf.Dictionary(
-                {"/Type": page_type, "/MediaBox": media, "/Resources": res, "/Contents": contents, "/Parent": pages_root}
-            ))
-            kids.append(page)
-            own.update((page.objgen, contents.objgen))
-            return page
+    def add(self, c: Canvas, xobjects: dict) -> None:
+        """Finish the next page: ``c`` (what is drawn under the overlays) plus the overlays."""
+        import pikepdf
 
-        def meta(index: int, source=None, source_page=None, size=None, rotation=None, seal=None) -> dict:
-            s = layout.slices[index]
-            return {
-                "number": index + 1,
-                "label": labels[index],
-                "source": source,
-                "source_page": source_page,
-                "seam": _r(s.rect) if s else None,
-                "cover_seal": _r(seal) if seal else None,
-                "original_size": [round(v, 2) for v in size] if size else None,
-                "original_rotation": rotation,
-            }
+        index, plan = len(self.kids), self.plan
+        s = plan.layout.slices[index]
+        if s is not None:
+            stamps.seal_slice(c, s)
+        if plan.page_numbers and index >= plan.cover_pages:
+            stamps.page_number(c, plan.labels[index], index + 1, plan.duplex)
+        if plan.draft:
+            stamps.draft(c)
+        res = pikepdf.Dictionary({**self.shared, "/XObject": pikepdf.Dictionary({**self.xobjects, **xobjects})})
+        contents = _flate_stream(self.out, c.bytes())
+        page = self.out.make_indirect(pikepdf.Dictionary(
+            {"/Type": self.page_type, "/MediaBox": self.media, "/Resources": res, "/Contents": contents,
+             "/Parent": self.root}
+        ))
+        self.kids.append(page)
+        self.own.update((page.objgen, contents.objgen))
 
-        index = 0
-        progress("装订：排版页面", 0, total)
-        if cover:
-            assert font is not None
-            content, cover_seal = frontmatter.cover_page(cover, font)
-            c = Canvas(font)
-            c.raw(content.decode("ascii"))
-            finish(c, index, {})
-            pages_meta.append(meta(index, seal=cover_seal))
-            index += 1
-        if toc:
-            assert font is not None
-            for content in frontmatter.toc_pages(entries, font):
-                c = Canvas(font)
-                c.raw(content.decode("ascii"))
-                finish(c, index, {})
-                pages_meta.append(meta(index))
-                index += 1
+    def close(self) -> None:
+        import pikepdf
 
-        placements = {id(n): [place_on_a4(sp.box, sp.rotate) for sp in n.source.pages] for n in files}
-        for n in files:
-            src = n.source
-            assert src is not None
-            number = 0
-            try:
-                if src.kind == "pdf":
-                    _check_content_decodes(src)
-                    sanitize.flatten_forms(src.pdf)
-                wrapped: set[tuple[int, int]] = set()
-                for i, (page, sp, placement) in enumerate(zip(src.pdf.pages, src.pages, placements[id(n)])):
-                    number = i + 1
-                    fx = out.copy_foreign(_page_form(page, sp.box, wrapped))
-                    c = Canvas(font)
-                    c.save().cm(placement.matrix).xobject("/P").restore()
-                    finish(c, index, {"/P": fx})
-                    pages_meta.append(meta(index, src.file, i + 1, sp.original_size, sp.rotate))
-                    index += 1
-                    progress("装订：排版页面", index, total)
-            except (pikepdf.PdfError, *_DAMAGE) as exc:
-                raise _damaged(src.file, exc, number or None) from None
+        self.root.Kids = pikepdf.Array(self.kids)
+        self.root.Count = len(self.kids)
 
-        pages_root.Kids = pikepdf.Array(kids)
-        pages_root.Count = len(kids)
-        sanitize.scrub(out, skip=own)
-        marks = [m for m in (_mark(r) for r in roots) if m is not None]
-        outline.set_outline(out, marks)
-        outline.set_page_labels(out, cover_pages, toc_pages)
-        info = {"/Producer": PRODUCER, "/Creator": PRODUCER}
-        if cover:
-            info["/Title"] = cover.title
-        out.docinfo = out.make_indirect(pikepdf.Dictionary({k: pikepdf.String(v) for k, v in info.items()}))
-        _single_filters_as_names(out)
-        versions = [str(s.pdf.pdf_version) for s in opened] + ["1.7"]
-        doc_id = pikepdf.String(_volume_id(files, pages_meta, cover, entries, marks, (draft, page_numbers, duplex)))
-        out.trailer.ID = pikepdf.Array([doc_id, doc_id])
-        progress("装订：写出 PDF", 0, None)
-        try:
+
+def _compose(
+    plan: VolumePlan, sources: list[Source], *, progress: Progress,
+) -> tuple[object, list[PageEntry], Rect | None, list[list[Placement]], set[tuple[int, int]]]:
+    """A new, unsaved ``pikepdf.Pdf`` with every page of the volume; the page entries of the
+    manifest, the cover seal's rectangle, each source page's placement, and the objects made
+    here (clean by construction).
+
+    Raises :class:`InputError` naming the file and page whose content cannot be decoded or
+    copied. Changes the sources in memory only (forms flattened, page content streams turned
+    into Form XObjects); they must stay open until the volume is saved.
+    """
+    import pikepdf
+
+    font = None
+    if plan.chars:
+        from dossier.bind.fonts import subset_font
+
+        font = subset_font(plan.chars)
+    out = pikepdf.new()
+    made = _Pages(out, plan, font)
+    entries: list[PageEntry] = []
+    cover_seal: Rect | None = None
+    progress("装订：排版页面", 0, plan.total)
+    front: list[bytes] = []
+    if plan.cover:
+        content, cover_seal = frontmatter.cover_page(plan.cover, font)
+        front.append(content)
+    if plan.toc_pages:
+        front.extend(frontmatter.toc_pages(list(plan.toc), font))
+    for k, content in enumerate(front):
+        made.add(Canvas(font).raw(content.decode("ascii")), {})
+        entries.append(_entry(plan, k, seal=cover_seal if k == 0 and plan.cover else None))
+    placements = [[place_on_a4(sp.box, sp.rotate) for sp in src.pages] for src in sources]
+    for src, places in zip(sources, placements):
+        _wrap_source(made, src, places, entries, progress)
+    made.close()
+    return out, entries, cover_seal, placements, made.own
+
+
+def _wrap_source(made: _Pages, src: Source, places: list[Placement], entries: list[PageEntry], progress: Progress) -> None:
+    """Add every page of ``src`` to the volume, each as a Form XObject (:func:`_page_form`)
+    under its overlays. Raises :class:`InputError` naming the damaged page."""
+    import pikepdf
+
+    number = 0
+    try:
+        if src.kind == "pdf":
+            _check_content_decodes(src)
+            sanitize.flatten_forms(src.pdf)
+        wrapped: set[tuple[int, int]] = set()
+        for i, (page, sp, place) in enumerate(zip(src.pdf.pages, src.pages, places)):
+            number = i + 1
+            form = made.out.copy_foreign(_page_form(page, sp.box, wrapped))
+            index = len(made.kids)
+            c = Canvas(made.font)
+            c.save().cm(place.matrix).xobject("/P").restore()
+            made.add(c, {"/P": form})
+            entries.append(_entry(made.plan, index, src.file, number, sp.original_size, sp.rotate))
+            progress("装订：排版页面", index + 1, made.plan.total)
+    except (pikepdf.PdfError, *_DAMAGE) as exc:
+        raise _damaged(src.file, exc, number or None) from None
+
+
+def _entry(plan: VolumePlan, index: int, source=None, source_page=None, size=None, rotation=None, seal=None) -> PageEntry:
+    s = plan.layout.slices[index]
+    return PageEntry(
+        number=index + 1, label=plan.labels[index], source=source, source_page=source_page,
+        seam=_r(s.rect) if s else None, cover_seal=_r(seal) if seal else None,
+        original_size=(round(size[0], 2), round(size[1], 2)) if size else None, original_rotation=rotation,
+    )
+
+
+# ---------------------------------------------------------------------------------------- save
+
+
+def _save(
+    out, target: Path, *, plan: VolumePlan, sources: list[Source], entries: list[PageEntry],
+    own: set[tuple[int, int]], progress: Progress,
+) -> str:
+    """Scrub, outline, label and write ``out`` to ``target``; return the SHA-256 of the bytes
+    written (hashed as they are written: reading 100 MB back costs about 0.1 s).
+
+    Guarantees the same bytes for the same inputs (/ID from :func:`_volume_id`, no dates, qpdf's
+    object streams). Raises :class:`InputError` naming the source whose content turns out
+    unreadable while qpdf streams it from disk; ``target`` then holds part of a volume.
+    """
+    import pikepdf
+
+    sanitize.scrub(out, skip=own)
+    outline.set_outline(out, list(plan.marks))
+    outline.set_page_labels(out, plan.cover_pages, plan.toc_pages)
+    info = {"/Producer": PRODUCER, "/Creator": PRODUCER}
+    if plan.cover:
+        info["/Title"] = plan.cover.title
+    out.docinfo = out.make_indirect(pikepdf.Dictionary({k: pikepdf.String(v) for k, v in info.items()}))
+    _single_filters_as_names(out)
+    versions = [str(s.pdf.pdf_version) for s in sources] + ["1.7"]
+    doc_id = pikepdf.String(_volume_id(sources, entries, plan))
+    out.trailer.ID = pikepdf.Array([doc_id, doc_id])
+    progress("装订：写出 PDF", 0, None)
+    try:
+        with open(target, "wb") as fh:
+            sink = _HashingWriter(fh)
             out.save(
-                target,
+                sink,
                 static_id=True,  # keeps the first /ID word set above; see _volume_id
                 object_stream_mode=pikepdf.ObjectStreamMode.generate,
                 compress_streams=True,
                 min_version=max(versions, key=_version_key),
                 fix_metadata_version=False,
             )
-        except (pikepdf.PdfError, *_DAMAGE) as exc:
-            # Page content is streamed from the sources only now: find the one that cannot be read.
-            raise _damaged(_unreadable_source(opened), exc, None) from None
-        covered = _covered_by_seam(files, placements, layout, front)
-        for n in files:
-            pages = sorted(covered.get(n.source.file, []))
-            if pages:
-                warnings.append(
-                    f"{n.source.file} 第 {_ranges(pages)} 页：骑缝章切片（页面右边缘）会压住页面内容，"
-                    "盖章前请确认不影响辨认，或把该材料留出右边距后重新导出。"
-                )
-        digest = hashlib.sha256()
-        with open(target, "rb") as fh:
-            while chunk := fh.read(1 << 20):
-                digest.update(chunk)
-        inputs = [
-            {
-                "file": n.source.file,
-                "kind": n.source.kind,
-                "sha256": n.source.sha256,
-                "bytes": n.source.path.stat().st_size,
-                "pages": len(n.source.pages),
-                "first_page": n.first + 1 if n.first is not None else None,
-            }
-            for n in files
-            if n.source is not None
-        ]
-    manifest = {
-        "volume": volume_name,
-        "sha256": digest.hexdigest(),
-        "page_count": total,
-        "sheets": layout.sheets,
-        "duplex": duplex,
-        "pages": pages_meta,
-        "inputs": inputs,
-        "seal_groups": [
-            {
-                "first_page": g.first_page,
-                "last_page": g.last_page,
-                "sheets": g.sheets,
-                "slice_width": round(g.slice_width, 2),
-                "center_y": round(g.center_y, 2),
-                "center_mm": int(seal_height_mm(g.center_y)),  # as the guide and the report print it
-            }
+    except (pikepdf.PdfError, *_DAMAGE) as exc:
+        # Page content is streamed from the sources only now: find the one that cannot be read.
+        raise _damaged(_unreadable_source(sources), exc, None) from None
+    return sink.digest.hexdigest()
+
+
+class _HashingWriter(io.RawIOBase):
+    """A write-only, unseekable stream that passes bytes on to ``fh`` and hashes them."""
+
+    def __init__(self, fh) -> None:
+        super().__init__()
+        self.fh, self.digest = fh, hashlib.sha256()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        self.digest.update(data)
+        return self.fh.write(data)
+
+    def seekable(self) -> bool:
+        return False
+
+    def seek(self, *args) -> int:  # pikepdf tells a stream from a file name by ``seek``
+        raise io.UnsupportedOperation("seek")
+
+    def tell(self) -> int:
+        raise io.UnsupportedOperation("tell")
+
+
+# ------------------------------------------------------------------------------------ manifest
+
+
+def _manifest(
+    sha256: str, *, volume_name: str, plan: VolumePlan, sources: list[Source], entries: list[PageEntry],
+) -> VolumeManifest:
+    """The manifest of the volume just written (``sha256``: of its bytes). Pure."""
+    layout = plan.layout
+    return VolumeManifest(
+        volume=volume_name,
+        sha256=sha256,
+        page_count=plan.total,
+        sheets=layout.sheets,
+        duplex=plan.duplex,
+        pages=tuple(entries),
+        inputs=tuple(
+            InputEntry(file=s.file, kind=s.kind, sha256=s.sha256, bytes=s.path.stat().st_size, pages=len(s.pages),
+                       first_page=f.first + 1 if f.first is not None else None)
+            for s, f in zip(sources, plan.files)
+        ),
+        seal_groups=tuple(
+            SealGroupEntry(first_page=g.first_page, last_page=g.last_page, sheets=g.sheets,
+                           slice_width=round(g.slice_width, 2), center_y=round(g.center_y, 2),
+                           center_mm=int(seal_height_mm(g.center_y)))  # as the guide and the report print it
             for g in layout.groups
-        ],
-        "seal_diameter": round(SEAL_DIAMETER, 2),
-    }
-    return BindResult(final_path or target, manifest, warnings, layout, labels, duplex, cover_seal, entries)
+        ),
+        seal_diameter=round(SEAL_DIAMETER, 2),
+    )
+
+
+def _seam_warnings(sources: list[Source], placements: list[list[Placement]], plan: VolumePlan) -> list[str]:
+    covered = _covered_by_seam(sources, placements, plan.layout, plan.front)
+    warnings = []
+    for s in sources:
+        pages = sorted(covered.get(s.file, []))
+        if pages:
+            warnings.append(
+                f"{s.file} 第 {_ranges(pages)} 页：骑缝章切片（页面右边缘）会压住页面内容，"
+                "盖章前请确认不影响辨认，或把该材料留出右边距后重新导出。"
+            )
+    return warnings
 
 
 # What pikepdf/qpdf raise on damaged or hostile content (QpdfRuntimeError is a RuntimeError;
@@ -375,6 +596,7 @@ _DAMAGE = (RuntimeError, ValueError, TypeError, KeyError, IndexError)
 
 # A content stream with only these keys can become the page's Form XObject in place.
 _PLAIN_STREAM_KEYS = {"/Length", "/Filter", "/DecodeParms"}
+_XOBJECT, _FORM = pikepdf.Name.XObject, pikepdf.Name.Form
 
 
 def _page_form(page, box: Rect, wrapped: set[tuple[int, int]]):
@@ -390,20 +612,24 @@ def _page_form(page, box: Rect, wrapped: set[tuple[int, int]]):
     import pikepdf
 
     bbox = pikepdf.Array([round(v, 4) for v in box])
-    contents = page.obj.get("/Contents")
+    obj = page.obj
+    contents = obj.get("/Contents")
     if isinstance(contents, pikepdf.Array) and len(contents) == 1:
         contents = contents[0]
     if (
         isinstance(contents, pikepdf.Stream)
         and contents.objgen not in wrapped
-        and set(contents.keys()) <= _PLAIN_STREAM_KEYS
+        and contents.keys() <= _PLAIN_STREAM_KEYS
     ):
+        # Item assignment and one ``keys()`` call: pikepdf's attribute access costs ~25 µs a page more.
         wrapped.add(contents.objgen)
-        contents.Type, contents.Subtype, contents.BBox = pikepdf.Name.XObject, pikepdf.Name.Form, bbox
+        contents["/Type"], contents["/Subtype"], contents["/BBox"] = _XOBJECT, _FORM, bbox
+        keys = obj.keys()
         for key in ("/Resources", "/Group"):
-            value = page.obj.get(key)
-            if isinstance(value, pikepdf.Dictionary):
-                contents[key] = value
+            if key in keys:
+                value = obj[key]
+                if isinstance(value, pikepdf.Dictionary):
+                    contents[key] = value
         return contents
     form = page.as_form_xobject(handle_transformations=False)
     form.BBox = bbox
@@ -471,7 +697,7 @@ def _flate_stream(pdf, data: bytes):
     return stream
 
 
-def _volume_id(files, pages_meta, cover, entries, marks, flags) -> bytes:
+def _volume_id(sources: list[Source], entries: list[PageEntry], plan: VolumePlan) -> bytes:
     """The first word of the volume's /ID: a digest of what the volume shows (each input's
     SHA-256 and page count, every page's label, source page and seam, the cover, TOC, bookmarks
     and stamping options), so the same inputs give the same ID and different volumes different
@@ -483,10 +709,12 @@ def _volume_id(files, pages_meta, cover, entries, marks, flags) -> bytes:
     """
     import json
 
-    shown = [{k: v for k, v in p.items() if k != "source"} for p in pages_meta]
+    shown = [p.to_json() for p in entries]
+    for p in shown:
+        del p["source"]
     seed = json.dumps(
-        [PRODUCER, [(n.source.sha256, len(n.source.pages)) for n in files], shown, repr(cover),
-         [repr(e) for e in entries], repr(marks), flags],
+        [PRODUCER, [(s.sha256, len(s.pages)) for s in sources], shown, repr(plan.cover),
+         [repr(e) for e in plan.toc], repr(list(plan.marks)), (plan.draft, plan.page_numbers, plan.duplex)],
         ensure_ascii=False,
     )
     return hashlib.sha256(seed.encode("utf-8")).digest()[:16]
@@ -501,12 +729,12 @@ def _damaged(file: str | None, exc: BaseException, page: int | None) -> InputErr
     )
 
 
-def _unreadable_source(opened: list[Source]) -> str | None:
+def _unreadable_source(sources: list[Source]) -> str | None:
     import os
 
     import pikepdf
 
-    for s in opened:
+    for s in sources:
         if s.kind != "pdf":
             continue
         try:
@@ -541,12 +769,10 @@ def _pages_under(n: _Node) -> bool:
     return any(m.part.source is not None for m in _walk([n]))
 
 
-
 def _assign(nodes: list[_Node], start: int) -> int:
     for n in nodes:
         first = start
-        if n.source is not None:
-            start += len(n.source.pages)
+        start += n.pages
         start = _assign(n.children, start)
         n.count = start - first
         n.first = first if n.count else None
@@ -560,7 +786,9 @@ def _mark(n: _Node) -> outline.Mark | None:
     return outline.Mark(n.part.title, n.first, kids)
 
 
-def _covered_by_seam(files, placements, layout: SealLayout, front: int) -> dict[str, list[int]]:
+def _covered_by_seam(
+    sources: list[Source], placements: list[list[Placement]], layout: SealLayout, front: int,
+) -> dict[str, list[int]]:
     """Pages (1-based, per input file) whose content lies under their seam slice.
 
     Image pages are decided here (the image fills its box). PDF pages whose box reaches the
@@ -571,10 +799,9 @@ def _covered_by_seam(files, placements, layout: SealLayout, front: int) -> dict[
     covered: dict[str, list[int]] = {}
     jobs = []
     index = front
-    for n in files:
-        src = n.source
+    for src, places in zip(sources, placements):
         pages = []
-        for i, (sp, pl) in enumerate(zip(src.pages, placements[id(n)])):
+        for i, (sp, pl) in enumerate(zip(src.pages, places)):
             s = layout.slices[index + i]
             if s is not None and intersect(pl.rect, s.rect):
                 if src.kind != "pdf":
@@ -594,8 +821,9 @@ def _covered_by_seam(files, placements, layout: SealLayout, front: int) -> dict[
     return covered
 
 
-def _r(rect: Rect) -> list[float]:
-    return [round(v, 2) for v in rect]
+def _r(rect: Rect) -> tuple[float, float, float, float]:
+    x0, y0, x1, y1 = (round(v, 2) for v in rect)
+    return (x0, y0, x1, y1)
 
 
 def _ranges(pages: list[int]) -> str:

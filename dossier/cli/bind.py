@@ -38,13 +38,13 @@ def bind_cmd(inputs, out, passwords, duplex, seal_group, cover_title, no_guide, 
         ui.emit(envelope(
             "bind", 0, [], volume=str(out), manifest_file=str(manifest_path(out)),
             guide_file=None if no_guide else str(guide_path(out)), reminders=list(result.warnings),
-            warnings=list(result.warnings), manifest=m,
+            warnings=list(result.warnings), manifest=m.to_json(),
         ))
         return
     ui.reminders(result.warnings)
     ui.echo(
-        f"已装订 {len(m['inputs'])} 个文件，共 {m['page_count']} 页（{m['sheets']} 张纸，"
-        f"骑缝章 {len(m['seal_groups'])} 组）：{out}"
+        f"已装订 {len(m.inputs)} 个文件，共 {m.page_count} 页（{m.sheets} 张纸，"
+        f"骑缝章 {len(m.seal_groups)} 组）：{out}"
     )
     if ui.quiet:
         return

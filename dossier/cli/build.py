@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from pathlib import Path
@@ -29,7 +28,7 @@ def build(directory: Path, out: Path | None, force: bool, duplex: bool, seal_gro
     with progress_display(not (ui.quiet or ui.json)) as progress:
         result = build_project(directory, out, force=force, duplex=duplex, seal_group=seal_group, progress=progress)
     if ui.json:
-        manifest = json.loads(result.manifest.read_text(encoding="utf-8")) if result.manifest else None
+        manifest = result.manifest_data  # as written to manifest.json, not read back
         ui.emit(envelope(
             "build", result.exit_code, result.findings, refused=result.refused, draft=result.draft, out=str(result.out),
             converted=result.converted, cached=result.cached, manifest_file=str(result.manifest) if result.manifest else None,
@@ -54,8 +53,8 @@ def build(directory: Path, out: Path | None, force: bool, duplex: bool, seal_gro
         if result.report is not None:
             ui.echo(f"报告：{os.path.relpath(result.report)}")
         ui.echo(
-            f"装订本：{os.path.relpath(result.volume)}（{b.get('page_count')} 页，{b.get('sheets')} 张纸，"
-            f"骑缝章 {len(b.get('seal_groups', []))} 组）；盖章指引：{os.path.relpath(result.guide) if result.guide else '无'}"
+            f"装订本：{os.path.relpath(result.volume)}（{b.page_count} 页，{b.sheets} 张纸，"
+            f"骑缝章 {len(b.seal_groups)} 组）；盖章指引：{os.path.relpath(result.guide) if result.guide else '无'}"
         )
     ui.echo(
         f"已生成 {len(result.documents)} 份文书（转换 {result.converted} 份，缓存复用 {result.cached} 份）："

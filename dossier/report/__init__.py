@@ -5,7 +5,7 @@ Public API::
     render_report(result, *, manifest=None, media=None) -> str     # pure: data → HTML
     collect_media(result, pictures=True) -> list[MediaItem]         # reads the photos and video
     write_report(result, out_html, *, manifest=None, media=True) -> Path   # collect + render + write
-    load_manifest(out_dir) -> dict | None        # OUT/manifest.json, with the volume's bind manifest
+    load_manifest(out_dir) -> dict | None        # OUT/manifest.json (its volume under "binding")
     write_project_report(result, out_html=None, *, out_dir=None) -> Path   # what check calls
     default_report_path(project_root) -> Path                       # <project>/build/report.html
 
@@ -34,7 +34,7 @@ from dossier.findings import SEVERITY_LABEL, Finding, count, sort_key
 from dossier.formats import fmt_percent, fmt_wan
 from dossier.report.charts import category_chart, indicator_chart_size, indicator_rows, quarter_chart
 from dossier.report.media import MediaItem, collect_media
-from dossier.report.volume import bind_manifest, guide_items, page_map
+from dossier.report.volume import guide_items, page_map, volume_manifest
 
 REPORT_NAME = "report.html"
 
@@ -187,7 +187,12 @@ def render_report(
     if app is not None:
         periods = {i: (ind.baseline_period or "", ind.current_period or "") for i, ind in enumerate(app.indicators)}
     rows = indicator_rows(figures.indicators, periods) if figures else []
-    pmap = page_map(manifest)
+    refused = ""
+    try:
+        volume = volume_manifest(manifest)
+    except InputError as exc:  # a volume manifest of an older dossier: say so, show no page map
+        volume, refused = None, f"{exc.message}{exc.hint or ''}"
+    pmap = page_map(volume)
     context = {
         "folder": project.name,
         "enterprise": (app.enterprise.name if app else None) or project.name,
@@ -208,20 +213,14 @@ def render_report(
         "photos": [m for m in media or [] if m.kind == "photo"],
         "videos": [m for m in media or [] if m.kind == "video"],
         "page_map": pmap,
-        "guide": guide_items(manifest, programme.copies if programme else None),
-        "volume_name": _volume_name(manifest) if pmap else "",
+        "guide": guide_items(volume, copies=programme.copies if programme else None),
+        "volume_refused": refused,
+        "volume_name": volume.volume if volume else "",
         "manifest_note": manifest_note if pmap else "",
         "generated": generated,
         "version": __version__,
     }
     return environment().get_template("report.html.j2").render(**context)
-
-
-def _volume_name(manifest: dict[str, Any] | None) -> str:
-    for source in (manifest or {}, bind_manifest(manifest) or {}):
-        if isinstance(source.get("volume"), str):
-            return source["volume"]
-    return ""
 
 
 def write_report(
@@ -237,20 +236,8 @@ def write_report(
 
 def load_manifest(out_dir: str | Path) -> dict[str, Any] | None:
     """The build manifest in ``out_dir`` (``manifest.json``), or None when there is none or it
-    cannot be read. When it names a bound volume, the volume's own manifest (beside it, as
-    :func:`dossier.bind.manifest_path` names it) is attached under ``bind``."""
-    out_dir = Path(out_dir)
-    data = _read_json(out_dir / "manifest.json")
-    if data is None:
-        return None
-    volume = data.get("volume")
-    if isinstance(volume, str) and volume and "bind" not in data:
-        from dossier.bind.files import manifest_path
-
-        bind = _read_json(manifest_path(out_dir / volume))
-        if bind is not None:
-            data = {**data, "bind": bind}
-    return data
+    cannot be read. Its volume manifest is read by :func:`dossier.report.volume.volume_manifest`."""
+    return _read_json(Path(out_dir) / "manifest.json")
 
 
 def _read_json(path: Path) -> dict[str, Any] | None:

@@ -431,17 +431,12 @@ def check_scan_files(
     """
     manifest_json = Path(manifest_json)
     data = load_manifest(manifest_json)
-    try:
-        spec = parse_manifest(data)
-    except InputError as exc:
-        if exc.file is not None:
-            raise
-        raise InputError(exc.message, file=manifest_json, line=exc.line, page=exc.page, hint=exc.hint) from None
+    spec = parse_manifest(data)
     extra: list[Finding] = []
     if volume_pdf is None and spec.volume:
         candidate = manifest_json.parent / Path(spec.volume).name
         if candidate.is_file():
-            if data.get("sha256") and _sha256(candidate) != data["sha256"]:
+            if data.sha256 and _sha256(candidate) != data.sha256:
                 extra.append(
                     Finding(
                         "S-VOLUME-CHANGED",
@@ -452,7 +447,7 @@ def check_scan_files(
                 )
             else:
                 volume_pdf = candidate
-    report = scan_against(scan_pdf, spec, volume_pdf=volume_pdf, progress=progress, manifest_sha256=data.get("sha256"))
+    report = scan_against(scan_pdf, spec, volume_pdf=volume_pdf, progress=progress, manifest_sha256=data.sha256)
     if extra:
         report = ScanReport(
             report.file, report.scan_pages, report.volume_pages, report.dpi_min, report.dpi_max, report.pages,

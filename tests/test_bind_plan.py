@@ -1,0 +1,67 @@
+"""The binder's pure plan: labels, front matter, seal groups, TOC entries and bookmarks from the
+parts and their page counts alone — no PDF is opened or written here."""
+
+from __future__ import annotations
+
+import pytest
+
+from dossier.bind import Cover, Part, plan_volume
+from dossier.bind.volume import bound_files
+
+
+def _parts() -> list[Part]:
+    return [
+        Part("一、申报表", source="申报表.pdf"),
+        Part("二、申请报告", source="报告.pdf"),
+        Part("四、投资明细表", children=(Part("A-01 合同", source="合同.pdf"), Part("A-02 发票", source="发票.pdf"))),
+        Part("五、空的一节"),
+        Part("六、合同（再次列出）", source="合同.pdf"),
+    ]
+
+
+COUNTS = {"申报表.pdf": 2, "报告.pdf": 3, "合同.pdf": 5, "发票.pdf": 1}
+
+
+def test_a_file_named_twice_is_bound_once_and_its_second_mention_refers_to_its_pages():
+    assert [p.source for p in bound_files(_parts())] == ["申报表.pdf", "报告.pdf", "合同.pdf", "发票.pdf"]
+    plan = plan_volume(_parts(), page_counts=COUNTS, cover=Cover("申报材料"))
+    assert (plan.cover_pages, plan.toc_pages) == (1, 1)
+    assert plan.total == 2 + 2 + 3 + 5 + 1 and plan.labels == tuple(str(n) for n in range(1, 14))
+    assert [(f.part.source, f.first, f.pages) for f in plan.files] == [
+        ("申报表.pdf", 2, 2), ("报告.pdf", 4, 3), ("合同.pdf", 7, 5), ("发票.pdf", 12, 1),
+    ]
+    titles = [(e.level, e.title, e.page_label) for e in plan.toc]
+    assert titles == [
+        (1, "一、申报表", "3"), (1, "二、申请报告", "5"), (1, "四、投资明细表", "8"), (2, "A-01 合同", "8"),
+        (2, "A-02 发票", "13"), (1, "六、合同（再次列出）（见第8页）", "8"),
+    ]
+    assert [m.title for m in plan.marks] == ["一、申报表", "二、申请报告", "四、投资明细表", "六、合同（再次列出）（见第8页）"]
+    assert plan.marks[3].page_index == 7
+    assert plan.warnings == ("「五、空的一节」没有任何页面，未列入目录和书签。",)
+
+
+def test_seal_groups_cover_every_sheet_and_duplex_puts_slices_on_fronts_only():
+    plan = plan_volume([Part("a", source="a.pdf")], page_counts={"a.pdf": 45}, seal_group=20)
+    assert [(g.first_page, g.last_page, g.sheets) for g in plan.layout.groups] == [(1, 15, 15), (16, 30, 15), (31, 45, 15)]
+    assert all(s is not None for s in plan.layout.slices)
+    duplex = plan_volume([Part("a", source="a.pdf")], page_counts={"a.pdf": 45}, duplex=True, seal_group=20)
+    assert duplex.layout.sheets == 23
+    assert [s is None for s in duplex.layout.slices[:4]] == [False, True, False, True]
+
+
+def test_characters_to_embed_follow_what_is_printed():
+    plain = plan_volume([Part("a", source="a.pdf")], page_counts={"a.pdf": 3})
+    assert plain.chars == frozenset("— 123")
+    assert plan_volume([Part("a", source="a.pdf")], page_counts={"a.pdf": 3}, page_numbers=False).chars == frozenset()
+    draft = plan_volume([Part("a", source="a.pdf")], page_counts={"a.pdf": 3}, draft=True, page_numbers=False)
+    assert draft.chars == frozenset("草稿")
+    covered = plan_volume([Part("合同", source="a.pdf")], page_counts={"a.pdf": 1}, cover=Cover("申报材料"))
+    assert {"申", "报", "材", "料", "合", "同", "目"} <= covered.chars
+
+
+def test_files_are_the_same_by_the_key_given():
+    parts = [Part("a", source="x/../a.pdf"), Part("again", source="a.pdf")]
+    same = plan_volume(parts, page_counts={"a.pdf": 2}, key=lambda s: str(s).replace("x/../", ""))
+    assert same.total == 2 and [m.title for m in same.marks] == ["a", "again（见第1页）"]
+    with pytest.raises(KeyError):
+        plan_volume(parts, page_counts={"a.pdf": 2})  # by default the sources as given: two files
