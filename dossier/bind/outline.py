@@ -30,8 +30,15 @@ def set_page_labels(pdf: pikepdf.Pdf, cover_pages: int, toc_pages: int) -> None:
 
 
 def set_outline(pdf: pikepdf.Pdf, marks: list[Mark]) -> None:
+    """Write ``marks`` as the outline, each opening its page whole (/Fit).
+
+    The destinations are built here from one list of page objects: given a page number, pikepdf
+    looks the page up with ``pdf.pages[n]``, whose cost grows with the page count, which made
+    bookmarks × pages (bench_scale). The array is the one pikepdf would build: [page /Fit]."""
+    objs = [page.obj for page in pdf.pages]
+
     def build(mark: Mark) -> OutlineItem:
-        item = OutlineItem(mark.title, mark.page_index)
+        item = OutlineItem(mark.title, Array([objs[mark.page_index], Name.Fit]))
         item.children.extend(build(ch) for ch in mark.children)
         return item
 
