@@ -79,7 +79,7 @@ def main() -> None:
         total_mb = sum(f.stat().st_size for f in files) / 1e6
         print(f"{len(files)} files, {total_mb:.1f} MB (made in {time.perf_counter() - t:.1f} s)")
 
-        from dossier.media import check_media_files, limits_for_programme
+        from dossier.media_inspection import check_media_files, limits_for_programme
 
         limits = limits_for_programme()
         best = float("inf")

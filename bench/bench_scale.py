@@ -143,7 +143,7 @@ def pad(data: dict, pages_per_row: int) -> dict:
 
 def write_project(folder: Path, data: dict, pages_per_row: int, font: Path) -> Path:
     """A project folder for ``data``: its evidence generated, the sample's media and finance reused."""
-    from dossier.load import load_project
+    from dossier.application.load import load_project
     from samples import generate
 
     folder.mkdir(parents=True)
@@ -229,9 +229,9 @@ def sample_font(tmp: Path) -> Path:
 
 def timed_build(root: Path, out: Path, cache: Path, profile: Path | None = None) -> tuple[dict[str, float], int, int]:
     """CPU seconds per stage of one build of ``root``; and the volume's pages and the findings."""
+    from dossier.application.load import load_project
     from dossier.build import build_project
     from dossier.check import check_project
-    from dossier.load import load_project
 
     times: dict[str, float] = dict.fromkeys(STAGES, 0.0)
     profiler = None
@@ -271,13 +271,13 @@ def timed_build(root: Path, out: Path, cache: Path, profile: Path | None = None)
 
 def _warm_imports() -> None:
     """Import what a build imports lazily, so the first size does not pay for it."""
-    import dossier.assemble  # noqa: F401
     import dossier.bind  # noqa: F401
     import dossier.build  # noqa: F401
-    import dossier.context  # noqa: F401
-    import dossier.fidelity  # noqa: F401
-    import dossier.fontmap  # noqa: F401
-    import dossier.report  # noqa: F401
+    import dossier.documents.assemble  # noqa: F401
+    import dossier.documents.context  # noqa: F401
+    import dossier.documents.fidelity  # noqa: F401
+    import dossier.documents.fontmap  # noqa: F401
+    import dossier.html_report  # noqa: F401
     import dossier.rules.media  # noqa: F401
 
 

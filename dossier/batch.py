@@ -10,7 +10,7 @@ Public API::
     write_outputs(result) -> None                      # OUT/index.html and OUT/summary.csv
 
 Each project runs in its own process (one per core): LibreOffice gets a fresh profile per call
-(:mod:`dossier.convert`), so parallel builds never share one. Whatever goes wrong in one project
+(:mod:`dossier.documents.convert`), so parallel builds never share one. Whatever goes wrong in one project
 — unusable input, errors, a tool failure, a bug — becomes that project's row; the others go on.
 Each project's build is all or nothing (:func:`dossier.build.build_project`). Ctrl-C or SIGTERM
 stops the batch: the workers ignore SIGINT and are sent SIGTERM, which each turns into an
@@ -32,10 +32,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dossier.atomic import write_bytes, write_text
-from dossier.errors import DossierError, InputError, ToolError
-from dossier.formats import fmt_wan
-from dossier.load import FILENAME
+from dossier.application.load import FILENAME
+from dossier.util.atomic import write_bytes, write_text
+from dossier.util.errors import DossierError, InputError, ToolError
+from dossier.util.formats import fmt_wan
 
 READY = "就绪"
 HAS_ERRORS = "有错误"
@@ -174,7 +174,7 @@ def _error_text(exc: DossierError) -> str:
 
 
 def _pages(manifest: dict[str, Any] | None, out_dir: Path) -> int | None:
-    from dossier.report.volume import volume_manifest
+    from dossier.html_report.volume import volume_manifest
 
     if not manifest:
         return None
@@ -215,7 +215,7 @@ def run_project(root: str | Path, out_dir: str | Path, build: bool = True, name:
 
 def _run_project(root: Path, out_dir: Path, build: bool, name: str) -> ProjectRow:
     from dossier.check import check_project
-    from dossier.report import load_manifest, write_report
+    from dossier.html_report import load_manifest, write_report
 
     failure = ""
     check = None
@@ -281,7 +281,7 @@ def _programme_columns(app, programme, figures) -> dict[str, Any]:  # noqa: ANN0
 
 
 def _volume_columns(manifest: dict[str, Any] | None, name: str) -> dict[str, Any]:
-    from dossier.report.volume import volume_manifest
+    from dossier.html_report.volume import volume_manifest
 
     if not manifest or not isinstance(manifest.get("volume"), str):
         return {}
@@ -374,7 +374,7 @@ def _worker_init() -> None:
 
 
 def _on_sigterm(signum, frame) -> None:
-    from dossier.interrupt import Terminated
+    from dossier.util.interrupt import Terminated
 
     global _stopping
     if _stopping:
@@ -388,7 +388,7 @@ def _on_sigterm(signum, frame) -> None:
 
 
 def _in_worker(root: Path, out_dir: Path, build: bool, name: str) -> ProjectRow:
-    from dossier.interrupt import Terminated
+    from dossier.util.interrupt import Terminated
 
     global _busy
     _busy = True
@@ -425,7 +425,7 @@ def _context() -> multiprocessing.context.BaseContext:
     if "fork" in methods and threading.active_count() == 1:
         # Import what the workers run before forking, so no worker pays for it again.
         import dossier.build  # noqa: F401
-        import dossier.report  # noqa: F401
+        import dossier.html_report  # noqa: F401
 
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
@@ -453,12 +453,12 @@ def summary_csv(rows: list[ProjectRow]) -> bytes:
 
 
 def dashboard_html(result: BatchResult) -> str:
-    from dossier.report import environment
+    from dossier.html_report import environment
 
     import datetime as dt
     from decimal import Decimal
 
-    from dossier.formats import fmt_date
+    from dossier.util.formats import fmt_date
 
     env = environment()
     env.filters["wan"] = lambda text: fmt_wan(Decimal(text)) if text else ""

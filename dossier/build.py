@@ -3,12 +3,12 @@
 Refuses to build when the check finds errors, unless ``force`` — then every page of every document
 carries 草稿 in its header. Outputs go to ``OUT`` (default ``DIR/build``) all or nothing: they are
 written into a staging folder beside it that replaces ``OUT`` whole when everything is done
-(:func:`dossier.atomic.staged_folder`), so an interrupted or failed build leaves the previous
+(:func:`dossier.util.atomic.staged_folder`), so an interrupted or failed build leaves the previous
 ``OUT`` as it was, and every file listed in ``manifest.json`` has the recorded SHA-256. The user's
 own files in ``OUT`` (anything a build does not make, e.g. ``package/``) are kept; the ``OUT/.cache``
-of earlier versions is dropped (caches live in the user cache folder, :mod:`dossier.cache`). Nothing is written into the project's ``evidence/`` or ``media/``, and no
+of earlier versions is dropped (caches live in the user cache folder, :mod:`dossier.util.cache`). Nothing is written into the project's ``evidence/`` or ``media/``, and no
 input file is modified.
-The same input gives byte-identical .docx and PDF files (see :mod:`dossier.render`, :mod:`dossier.convert`).
+The same input gives byte-identical .docx and PDF files (see :mod:`dossier.documents.render`, :mod:`dossier.documents.convert`).
 """
 
 from __future__ import annotations
@@ -23,16 +23,16 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from dossier.atomic import staged_folder, write_bytes, write_text
-from dossier.cache import cache_dir, touch
 from dossier.check import CheckResult, check_project
-from dossier.context import DocumentSpec, document_contexts, document_specs
-from dossier.convert import convert_all, find_soffice
-from dossier.errors import DossierError, InputError
-from dossier.fidelity import CODE as MISMATCH, check_documents
-from dossier.findings import Finding
-from dossier.progress import Progress, silent
-from dossier.render import render_docx, template_path
+from dossier.documents.context import DocumentSpec, document_contexts, document_specs
+from dossier.documents.convert import convert_all, find_soffice
+from dossier.documents.fidelity import CODE as MISMATCH, check_documents
+from dossier.documents.render import render_docx, template_path
+from dossier.util.atomic import staged_folder, write_bytes, write_text
+from dossier.util.cache import cache_dir, touch
+from dossier.util.errors import DossierError, InputError
+from dossier.util.findings import Finding
+from dossier.util.progress import Progress, silent
 
 if TYPE_CHECKING:
     from dossier.bind.manifest import SectionEntry, SigningPoint, VolumeManifest
@@ -131,9 +131,9 @@ def build_project(
     Returns a :class:`BuildResult`; ``refused`` is true (and nothing is written) when the check has
     errors and ``force`` is false. Raises :class:`InputError` for unusable input or templates and
     :class:`ToolError` when LibreOffice is missing or fails; then ``out`` is left as it was. Another
-    process building into ``out`` is waited for. ``progress`` is told each step (:mod:`dossier.progress`).
+    process building into ``out`` is waited for. ``progress`` is told each step (:mod:`dossier.util.progress`).
     ``check``: this project's check, when the caller has just run it (``dossier watch``); ``converter``:
-    see :func:`dossier.convert.convert_all`'s ``runner``.
+    see :func:`dossier.documents.convert.convert_all`'s ``runner``.
     """
     root = Path(root)
     progress = progress or silent
@@ -196,7 +196,7 @@ def _build_into(
         jobs.append((docx, pdf))
         progress("生成 Word 文书", seq, len(specs))
 
-    from dossier.fontmap import plan_for
+    from dossier.documents.fontmap import plan_for
 
     fonts = plan_for([docx for docx, _ in jobs])  # official fonts this machine lacks, and their stand-ins
     progress("转换为 PDF（LibreOffice）", 0, len(jobs))
@@ -218,7 +218,7 @@ def _build_into(
 
     progress("写出清单和报告", 0, None)
     result.manifest = write_manifest(result, app.enterprise.name, app.type, programme.id, programme.type_label(app.type))
-    from dossier.report import write_report
+    from dossier.html_report import write_report
 
     result.report = write_report(check, stage / REPORT, manifest=result.manifest_data, media=media.result())
     _prune()
@@ -234,7 +234,7 @@ def _prune() -> None:
     that builds again and again (``dossier watch``) once every ten minutes — it reads every entry."""
     import time
 
-    from dossier.cache import prune
+    from dossier.util.cache import prune
 
     if _PRUNED_AT and time.monotonic() - _PRUNED_AT[-1] < PRUNE_EVERY_S:
         return
@@ -243,11 +243,11 @@ def _prune() -> None:
 
 
 def _prepare_report(check: CheckResult) -> list:
-    """The report's photos and video (:func:`dossier.report.collect_media`), with the modules the
+    """The report's photos and video (:func:`dossier.html_report.collect_media`), with the modules the
     rest of the build needs imported."""
-    import dossier.assemble
     import dossier.bind  # noqa: F401 - imported here, ahead of its use
-    from dossier.report import collect_media
+    import dossier.documents.assemble
+    from dossier.html_report import collect_media
 
     return collect_media(check)
 
@@ -291,7 +291,7 @@ _TEMPLATE_TEXTS: dict[bytes, str] = {}
 def _rendered(template: Path, context: dict[str, Any], cache: Path) -> bytes:
     """The .docx for ``template`` + ``context``, from the cache when the template and the part of
     the context it reads are unchanged."""
-    from dossier.render import template_text, used_context
+    from dossier.documents.render import template_text, used_context
 
     data = template.read_bytes()
     h = hashlib.sha256(RENDER_PIPELINE.encode())
@@ -322,11 +322,11 @@ def bind_project_volume(
 ) -> None:
     """Bind the documents and the evidence into the print-ready volume and its stamping guide.
 
-    The parts follow the notice's materials list (:mod:`dossier.assemble`); sources are recorded
+    The parts follow the notice's materials list (:mod:`dossier.documents.assemble`); sources are recorded
     relative to the output folder, where manifest.json lives.
     """
-    from dossier.assemble import cover_date, cover_for, relative_source, volume_parts
     from dossier.bind import bind_volume, write_stamping_guide
+    from dossier.documents.assemble import cover_date, cover_for, relative_source, volume_parts
 
     app, programme, project = check.project.app, check.programme, check.project
     assert app is not None and programme is not None
@@ -389,7 +389,7 @@ def _text_tool() -> str:
     the code that reads them."""
     import shutil
 
-    from dossier import fidelity
+    from dossier.documents import fidelity
 
     exe = shutil.which("pdftotext")
     tool = f"{exe}:{os.stat(exe).st_mtime_ns}" if exe else "pypdf"
@@ -397,12 +397,12 @@ def _text_tool() -> str:
 
 
 def page_texts(pdfs: list[Path]) -> list[list[str]]:
-    """Each PDF's page texts (:func:`dossier.fidelity.pdf_pages`, pdftotext: a tenth of pypdf's
+    """Each PDF's page texts (:func:`dossier.documents.fidelity.pdf_pages`, pdftotext: a tenth of pypdf's
     time), remembered by the PDF's content: a rebuild reads only the PDFs that changed."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from dossier.cache import cached_json
-    from dossier.fidelity import pdf_pages
+    from dossier.documents.fidelity import pdf_pages
+    from dossier.util.cache import cached_json
 
     extra = _text_tool()
     # pdftotext runs are separate processes: started together they overlap.
@@ -411,9 +411,9 @@ def page_texts(pdfs: list[Path]) -> list[list[str]]:
 
 
 def _fidelity(documents: list[BuiltDocument]) -> list[Finding]:
-    """:func:`dossier.fidelity.check_documents` of each document, remembered by the contents of
+    """:func:`dossier.documents.fidelity.check_documents` of each document, remembered by the contents of
     its .docx and PDF (and its title, which the message names)."""
-    from dossier.cache import cache_dir as kind_dir, file_digest, store
+    from dossier.util.cache import cache_dir as kind_dir, file_digest, store
 
     texts = page_texts([d.pdf for d in documents])
     tool = _text_tool()
@@ -455,7 +455,7 @@ def _rel(path: Path, out: Path) -> str:
 
 
 def _sha256(path: Path) -> str:
-    from dossier.cache import file_digest
+    from dossier.util.cache import file_digest
 
     return file_digest(path)
 

@@ -7,18 +7,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dossier.figures import Figures, breakdown, compute
-from dossier.findings import Finding, count, exit_code, sort_key
-from dossier.load import Project, load_project
-from dossier.errors import InputError
-from dossier.programme import DEFAULT_PROGRAMME, Programme, load_programme
+from dossier.application.figures import Figures, breakdown, compute
+from dossier.application.load import ProjectFolder, load_project
+from dossier.application.programme import DEFAULT_PROGRAMME, Programme, load_programme
 from dossier.rules import run_rules
 from dossier.rules.context import RuleContext
+from dossier.util.errors import InputError
+from dossier.util.findings import Finding, count, exit_code, sort_key
 
 
 @dataclass
 class CheckResult:
-    project: Project
+    project: ProjectFolder
     programme: Programme | None
     figures: Figures | None
     findings: list[Finding] = field(default_factory=list)

@@ -27,7 +27,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from dossier.findings import Finding, exit_code
+from dossier.util.findings import Finding, exit_code
 
 MANIFEST = "manifest.json"
 LETTER = "区级推荐报告（草稿）.docx"
@@ -80,7 +80,7 @@ class Applicant:
 def find_manifests(roots: list[str | Path]) -> list[Path]:
     """Each root's own ``manifest.json``, else every one below it (hidden folders and caches skipped),
     roots in the order given, several under one root sorted by path, no duplicates."""
-    from dossier.errors import InputError
+    from dossier.util.errors import InputError
 
     out: list[Path] = []
     seen: set[Path] = set()
@@ -119,7 +119,7 @@ def _decimal(value: Any) -> Decimal | None:
 
 
 def read_applicant(manifest: Path) -> tuple[Applicant, list[Finding]]:
-    from dossier.errors import InputError
+    from dossier.util.errors import InputError
 
     try:
         data = json.loads(manifest.read_text(encoding="utf-8"))
@@ -183,7 +183,7 @@ class DistrictResult:
 
 
 def _wan(value: Decimal | None) -> str:
-    from dossier.formats import fmt_wan
+    from dossier.util.formats import fmt_wan
 
     return "—" if value is None else fmt_wan(value)
 
@@ -203,7 +203,7 @@ def table_csv(applicants: list[Applicant], out: Path) -> str:
 
 
 def letter_context(applicants: list[Applicant]) -> dict[str, Any]:
-    from dossier.programme import DEFAULT_PROGRAMME, load_programme
+    from dossier.application.programme import DEFAULT_PROGRAMME, load_programme
 
     ids = sorted({a.programme for a in applicants if a.programme}) or [DEFAULT_PROGRAMME]
     programme = load_programme(ids[0])
@@ -243,8 +243,8 @@ def letter_context(applicants: list[Applicant]) -> dict[str, Any]:
 def build_district(roots: list[str | Path], out: str | Path, *, order: str = "given") -> DistrictResult:
     """Read every applicant's manifest under ``roots`` and write OUT/申报企业汇总表.csv and
     OUT/区级推荐报告（草稿）.docx. Raises :class:`InputError` when a root has no build output."""
-    from dossier.atomic import write_bytes, write_text
-    from dossier.render import render_docx, template_path
+    from dossier.documents.render import render_docx, template_path
+    from dossier.util.atomic import write_bytes, write_text
 
     out = Path(out)
     findings: list[Finding] = []

@@ -1,7 +1,7 @@
 """``dossier export xlsx``: 附件6 (its tables and summary), 附件7 and 附件8/9 as a workbook with
 live formulas, for districts that ask for the detail tables in Excel as well as on paper.
 
-Figures come from :mod:`dossier.figures` and texts from :mod:`dossier.context`, the same the
+Figures come from :mod:`dossier.application.figures` and texts from :mod:`dossier.documents.context`, the same the
 documents print; nothing is derived again here except what a formula shows: 金额 = 数量 × 单价
 where the row's stated amount is exactly that product (otherwise the stated amount is written, so
 the sheet never disagrees with the PDF), subtotals and totals as SUM / SUMIF. Money in 万元 with
@@ -19,8 +19,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from dossier.atomic import write_bytes
-from dossier.errors import InputError
+from dossier.util.atomic import write_bytes
+from dossier.util.errors import InputError
 
 WAN = '#,##0.00'
 ZIP_TIME = (2024, 1, 1, 0, 0, 0)
@@ -115,7 +115,7 @@ def build_workbook(app, programme, figures, *, root: Path | None = None, pages=N
     sheet's evidence pages; without them that column says 未装订."""
     from openpyxl import Workbook
 
-    from dossier.context import document_contexts
+    from dossier.documents.context import document_contexts
 
     contexts = document_contexts(app, programme, figures)
     wb = Workbook()
@@ -261,9 +261,9 @@ def fixed_zip(data: bytes) -> bytes:
 
 
 def export_project(root: Path, out: Path | None) -> Path:
-    from dossier.figures import compute
-    from dossier.load import load_project
-    from dossier.programme import DEFAULT_PROGRAMME, load_programme
+    from dossier.application.figures import compute
+    from dossier.application.load import load_project
+    from dossier.application.programme import DEFAULT_PROGRAMME, load_programme
 
     project = load_project(root)
     if project.app is None:

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from dossier.errors import InputError
-from dossier.invoices import InvoiceDetails, read_invoice
+from dossier.evidence.invoices import InvoiceDetails, read_invoice
+from dossier.util.errors import InputError
 
 TEN_THOUSAND = Decimal(10000)
 INVOICE_SUFFIXES = (".pdf", ".ofd", ".xml")

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dossier.context import document_contexts
-from dossier.render import builtin_templates_dir, paragraph_at, template_path
+from dossier.documents.context import document_contexts
+from dossier.documents.render import builtin_templates_dir, paragraph_at, template_path
 
 _UNKNOWN = object()
 
@@ -168,10 +168,10 @@ def lint_templates(root: str | Path | None = None) -> list[LintProblem]:
     Also reports ``root/templates/*.docx`` whose name matches no document (a misspelt override is
     otherwise silently ignored).
     """
-    from dossier.figures import compute
-    from dossier.load import load_project
-    from dossier.model import Application
-    from dossier.programme import DEFAULT_PROGRAMME, load_programme
+    from dossier.application.figures import compute
+    from dossier.application.load import load_project
+    from dossier.application.model import Application
+    from dossier.application.programme import DEFAULT_PROGRAMME, load_programme
 
     root_path = Path(root) if root is not None else None
     app = None

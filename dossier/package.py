@@ -4,7 +4,7 @@
 stamped scan and item 9 (简介, three photos, PPT, video) under consistent names
 ``<区>-<企业>-<材料>.<ext>``, a checklist (清单.txt) and one zip of it all, and warns when the
 total exceeds the programme's mailbox limit. Written into a staging folder that replaces the
-output folder whole (:func:`dossier.atomic.staged_folder`): an interrupted or failed run leaves
+output folder whole (:func:`dossier.util.atomic.staged_folder`): an interrupted or failed run leaves
 the previous bundle, never half of a new one.
 """
 
@@ -16,14 +16,14 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dossier.atomic import staged_folder
-from dossier.cache import file_digest
-from dossier.errors import InputError
-from dossier.findings import Finding
-from dossier.formats import raw_length, word_count
-from dossier.load import load_project
-from dossier.programme import DEFAULT_PROGRAMME, chinese_count, load_programme
-from dossier.progress import Progress, silent
+from dossier.application.load import load_project
+from dossier.application.programme import DEFAULT_PROGRAMME, chinese_count, load_programme
+from dossier.util.atomic import staged_folder
+from dossier.util.cache import file_digest
+from dossier.util.errors import InputError
+from dossier.util.findings import Finding
+from dossier.util.formats import raw_length, word_count
+from dossier.util.progress import Progress, silent
 
 ZIP_DATE = (2025, 1, 1, 0, 0, 0)  # fixed: the same inputs give the same zip
 _UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
@@ -78,9 +78,9 @@ def package_project(
 
     Raises InputError when the project or the scan is unusable. Media problems (a photo under
     1 MB, a video over 3 minutes) are findings: the bundle is still written so that the user
-    sees it, and the CLI exits 1. ``progress``: see :mod:`dossier.progress`.
+    sees it, and the CLI exits 1. ``progress``: see :mod:`dossier.util.progress`.
     """
-    from dossier.media import MediaLimits, inspect_media
+    from dossier.media_inspection import MediaLimits, inspect_media
 
     root = Path(root)
     progress = progress or silent
@@ -100,8 +100,8 @@ def package_project(
     limits = MediaLimits.from_mapping(programme.media)
 
     entries: list[tuple[str, Path | None, str | None, tuple | None]] = [("申报材料盖章扫描件", scan, None, None)]
-    from dossier import narrative
-    from dossier.figures import compute
+    from dossier.application import narrative
+    from dossier.application.figures import compute
 
     summary_text = narrative.render(app.project.summary, compute(app, programme)) or ""  # placeholders filled, as printed
     entries.append(("建设情况简介", None, summary_text, ("project", "summary")))

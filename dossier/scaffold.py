@@ -1,5 +1,5 @@
 """``dossier init``: a project folder with an ``enterprise.yaml`` whose Chinese comments explain
-each field and the rule behind it. The template is ``templates/init/enterprise.yaml.j2`` (:mod:`dossier.resources`); field
+each field and the rule behind it. The template is ``templates/init/enterprise.yaml.j2`` (:mod:`dossier.util.resources`); field
 lists that depend on the type (core indicators, equipment counts) come from the catalogues."""
 
 from __future__ import annotations
@@ -8,16 +8,16 @@ from pathlib import Path
 
 import jinja2
 
-from dossier import atomic
-from dossier.errors import InputError
-from dossier.figures import Readings
-from dossier.load import FILENAME
-from dossier.programme import DEFAULT_PROGRAMME, load_programme
+from dossier.application.figures import Readings
+from dossier.application.load import FILENAME
+from dossier.application.programme import DEFAULT_PROGRAMME, load_programme
+from dossier.util import atomic
+from dossier.util.errors import InputError
 
 
 
 def scaffold_text(mtype: str, programme_id: str = DEFAULT_PROGRAMME) -> str:
-    from dossier.resources import resource
+    from dossier.util.resources import resource
 
     programme = load_programme(programme_id)
     template = resource("templates", "init", "enterprise.yaml.j2")

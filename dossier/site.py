@@ -28,11 +28,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dossier.context import BLANK, base_context, change_text, file_label, number, text
-from dossier.figures import Figures
-from dossier.findings import Finding, exit_code
-from dossier.model import Application, Investment
-from dossier.programme import Programme
+from dossier.application.figures import Figures
+from dossier.application.model import Application, Investment
+from dossier.application.programme import Programme
+from dossier.documents.context import BLANK, base_context, change_text, file_label, number, text
+from dossier.util.findings import Finding, exit_code
 
 DOCUMENT = "现场核验准备清单"
 TEMPLATE = "site_visit"
@@ -66,10 +66,10 @@ class PageIndex:
 
 def page_index(manifest: Path, project_root: Path) -> PageIndex | None:
     """Read ``manifest.json`` of a build; ``None`` when there is none or it is not a build's manifest."""
-    from dossier.cache import file_digest
+    from dossier.util.cache import file_digest
 
     from dossier.bind.manifest import VolumeManifest
-    from dossier.errors import InputError
+    from dossier.util.errors import InputError
 
     if not manifest.is_file():
         return None
@@ -285,12 +285,12 @@ def build_site(root: str | Path, out: str | Path | None = None, *, build_dir: st
     :class:`InputError` for an unusable project or an output inside ``evidence/``/``media/``, and
     :class:`ToolError` when LibreOffice is missing or fails.
     """
-    from dossier.atomic import write_bytes
     from dossier.build import PROTECTED
     from dossier.check import check_project
-    from dossier.convert import convert_all, find_soffice
-    from dossier.errors import InputError
-    from dossier.render import render_docx, template_path
+    from dossier.documents.convert import convert_all, find_soffice
+    from dossier.documents.render import render_docx, template_path
+    from dossier.util.atomic import write_bytes
+    from dossier.util.errors import InputError
 
     root = Path(root)
     pdf = Path(out) if out is not None else default_output(root)

@@ -25,9 +25,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dossier.atomic import write_text
-from dossier.errors import DossierError
-from dossier.findings import Finding
+from dossier.util.atomic import write_text
+from dossier.util.errors import DossierError
+from dossier.util.findings import Finding
 
 DEBOUNCE_S = 0.15  # an editor writes a file in several steps, milliseconds apart; part of each rebuild's wait
 VERSION_JS = "watch-version.js"
@@ -73,7 +73,7 @@ class Round:
 
 def diff(before: Iterable[Finding], after: Iterable[Finding]) -> tuple[list[Finding], list[Finding]]:
     """(added, removed) findings, in report order."""
-    from dossier.findings import sort_key
+    from dossier.util.findings import sort_key
 
     old, new = set(before), set(after)
     return sorted(new - old, key=sort_key), sorted(old - new, key=sort_key)

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-from dossier.formats import daxie_yuan
-from dossier.model import Application, Investment
+from dossier.application.model import Application, Investment
+from dossier.util.formats import daxie_yuan
 from samples.sheet import A4, A4_LANDSCAPE, A5_LANDSCAPE, BLUE, BROWN, GREY, INVOICE, Page, Sheet, stamp
 
 CENT = Decimal("0.01")

@@ -12,9 +12,9 @@ import io
 from decimal import Decimal
 from xml.sax.saxutils import escape
 
+from dossier.application.model import Application
 from dossier.export_xlsx import fixed_zip
-from dossier.formats import daxie_yuan
-from dossier.model import Application
+from dossier.util.formats import daxie_yuan
 from samples import documents
 
 FIXED = dt.datetime(2024, 1, 1)

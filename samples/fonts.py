@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from dossier.errors import ToolError
+from dossier.util.errors import ToolError
 
 SOURCES = (
     "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",

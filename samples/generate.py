@@ -17,12 +17,12 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from dossier.atomic import atomic_path, write_text
-from dossier.errors import DossierError, InputError
-from dossier.figures import compute
-from dossier.load import load_project
-from dossier.model import Application
-from dossier.programme import DEFAULT_PROGRAMME, load_programme
+from dossier.application.figures import compute
+from dossier.application.load import load_project
+from dossier.application.model import Application
+from dossier.application.programme import DEFAULT_PROGRAMME, load_programme
+from dossier.util.atomic import atomic_path, write_text
+from dossier.util.errors import DossierError, InputError
 from samples import documents, finance, fonts, media, ofd, sheet
 
 ROOT = Path(__file__).resolve().parent
@@ -196,7 +196,7 @@ def _media_jobs(sample: Path, app: Application, figures, programme, font: Path, 
 
 
 def _sha256(path: Path) -> str:
-    from dossier.cache import file_digest
+    from dossier.util.cache import file_digest
 
     return file_digest(path)
 

@@ -12,8 +12,8 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from dossier.errors import ToolError
-from dossier.model import Application
+from dossier.application.model import Application
+from dossier.util.errors import ToolError
 
 FIXED_TIME = dt.datetime(2025, 10, 8, 9, 0, 0, tzinfo=dt.timezone.utc)
 ZIP_TIME = (2025, 10, 8, 9, 0, 0)

@@ -19,7 +19,7 @@ import pikepdf
 import pytest
 from ruamel.yaml import YAML
 
-from dossier.formats import make_uscc
+from dossier.util.formats import make_uscc
 
 # Tests never read or fill the user's cache (font subsets, e-invoice text).
 os.environ.setdefault("DOSSIER_CACHE_DIR", tempfile.mkdtemp(prefix="dossier-test-cache-"))

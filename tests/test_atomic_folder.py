@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from dossier import atomic
+from dossier.util import atomic
 
 
 def tree(folder) -> dict[str, str]:
@@ -74,7 +74,7 @@ def test_a_second_writer_waits_until_the_first_is_done(tmp_path):
     out = tmp_path / "build"
     # Another process (the lock is the operating system's, per open file).
     code = (
-        "from dossier import atomic\n"
+        "from dossier.util import atomic\n"
         "with atomic.staged_folder(%r, carry=lambda n: True, waiting=lambda: print('等待', flush=True)) as s:\n"
         "    (s / 'second.txt').write_text('2', encoding='utf-8')\n" % str(out)
     )

@@ -33,7 +33,7 @@ def run(*args: str) -> subprocess.CompletedProcess:
 
 def samples_ready() -> bool:
     """Both samples present with their generated media (``python -m samples.generate``)."""
-    from dossier.load import load_project
+    from dossier.application.load import load_project
 
     projects = sorted(p.parent for p in SAMPLES.glob("*/enterprise.yaml"))
     if len(projects) < 2:

@@ -117,7 +117,7 @@ def test_macos_font_folders_are_searched(monkeypatch, tmp_path):
 
 
 def test_environment_wins_and_a_wrong_path_is_named(monkeypatch, tmp_path):
-    from dossier.errors import ToolError
+    from dossier.util.errors import ToolError
 
     monkeypatch.setenv("DOSSIER_CJK_FONT", str(WQY))
     assert fonts.find_font() == (WQY, -1)
@@ -128,7 +128,7 @@ def test_environment_wins_and_a_wrong_path_is_named(monkeypatch, tmp_path):
 
 
 def test_a_font_without_chinese_is_refused_in_chinese(monkeypatch, tmp_path):
-    from dossier.errors import ToolError
+    from dossier.util.errors import ToolError
 
     latin = next(Path("/usr/share/fonts/truetype/dejavu").glob("DejaVuSans.ttf"), None)
     if latin is None:
@@ -145,7 +145,7 @@ def test_a_font_whose_licence_forbids_embedding_is_refused(monkeypatch, tmp_path
 
     from fontTools.ttLib import TTFont
 
-    from dossier.errors import ToolError
+    from dossier.util.errors import ToolError
 
     if not WQY.is_file():
         pytest.skip("fonts-wqy-zenhei")

@@ -10,8 +10,8 @@ import pytest
 
 from dossier.bind import bind_files, load_volume_manifest
 from dossier.bind.manifest import SCHEMA_VERSION, VolumeManifest
-from dossier.errors import InputError
 from dossier.scan.manifest import parse_manifest
+from dossier.util.errors import InputError
 
 
 @pytest.fixture(scope="module")

@@ -13,8 +13,8 @@ import pikepdf
 import pytest
 
 from build_fixtures import SPECIAL, discrete_data, process_data, write_full_project
+from dossier.application.programme import load_programme
 from dossier.build import build_project
-from dossier.programme import load_programme
 
 PROGRAMME = load_programme("wuhan-2025")
 

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from build_fixtures import discrete_data, write_full_project
 from dossier.build import build_project
 from dossier.cli import main
-from dossier.errors import InputError
+from dossier.util.errors import InputError
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ import time
 
 from click.testing import CliRunner
 
-from dossier import cache
 from dossier.cli import main
+from dossier.util import cache
 
 
 def _entry(path, size: int, age_s: float):

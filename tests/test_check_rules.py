@@ -253,7 +253,7 @@ def test_service_invoice_on_an_equipment_row_is_named(project):
     """A real 数电发票 (OFD) whose only line is *信息技术服务*, as the invoice of an equipment purchase."""
     from pathlib import Path
 
-    from dossier.invoices import read_invoice
+    from dossier.evidence.invoices import read_invoice
 
     sample = Path(__file__).resolve().parents[1] / "samples" / "huaxin-materials" / "finance" / "发票"
     service = next(p for p in sorted(sample.glob("*.ofd")) if any(line.is_service for line in read_invoice(p).lines))

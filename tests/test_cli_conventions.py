@@ -8,10 +8,10 @@ import os
 import pytest
 from click.testing import CliRunner
 
+from dossier.application.load import read_number
 from dossier.cli import main
 from dossier.cli.common import group_reminders, plain_line, relative_to_cwd
-from dossier.findings import Finding
-from dossier.load import read_number
+from dossier.util.findings import Finding
 
 
 def test_plain_line_is_file_line_code_message():

@@ -9,7 +9,7 @@ import pikepdf
 import pytest
 from docx import Document
 
-from dossier.convert import convert_all
+from dossier.documents.convert import convert_all
 
 
 def _docx(path, text):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from dossier.convert import _groups, workers
+from dossier.documents.convert import _groups, workers
 
 
 def _jobs(tmp_path: Path, sizes: list[int]) -> list[tuple[Path, Path, str]]:
@@ -74,7 +74,7 @@ def test_ctrl_c_during_parallel_conversion_leaves_no_office(tmp_path):
     script = textwrap.dedent(
         f"""
         from pathlib import Path
-        from dossier.convert import convert_all
+        from dossier.documents.convert import convert_all
         docs = sorted(Path({str(docs)!r}).glob("*.docx"))
         convert_all([(d, d.with_suffix(".pdf")) for d in docs], font_pairs={{}})
         """

@@ -9,7 +9,7 @@ import io
 import pikepdf
 from fontTools.misc import eexec
 
-from dossier.pdf_fonts import normalise_type1_ids
+from dossier.documents.pdf_fonts import normalise_type1_ids
 
 
 def _pdf_with_type1(ids: list[int]) -> bytes:

@@ -21,7 +21,7 @@ from pptx.util import Emu
 from build_fixtures import discrete_data, write_full_project
 from dossier.check import check_project
 from dossier.deck import build_deck
-from dossier.media import inspect_media
+from dossier.media_inspection import inspect_media
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "samples" / "guangxin-optics"
@@ -185,7 +185,7 @@ def test_cli_json_envelope(tmp_path):
 
 @pytest.mark.slow
 def test_libreoffice_impress_converts_the_deck(sample_deck, tmp_path):
-    from dossier.convert import convert_all
+    from dossier.documents.convert import convert_all
 
     pdf = tmp_path / "deck.pdf"
     convert_all([(sample_deck.out, pdf)], export="pdf:impress_pdf_Export")

@@ -54,12 +54,12 @@ def test_every_verb_is_documented():
 
 
 def test_yaml_reference_is_generated_from_the_model():
-    from dossier.programme import load_programme
-    from dossier.reference import render
+    from dossier.application.programme import load_programme
+    from dossier.application.reference import render
 
     committed = (ROOT / "docs" / "enterprise-yaml.md").read_text(encoding="utf-8")
     assert committed == render(load_programme("wuhan-2025")), (
-        "docs/enterprise-yaml.md is out of date: python -m dossier.reference > docs/enterprise-yaml.md"
+        "docs/enterprise-yaml.md is out of date: python -m dossier.application.reference > docs/enterprise-yaml.md"
     )
     for key in ("amount_basis", "window_date", "invoice", "payment_voucher", "equipment_total", "SC09"):
         assert f"`{key}`" in committed

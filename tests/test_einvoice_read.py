@@ -19,9 +19,9 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
-from dossier.errors import InputError
-from dossier.media import read_einvoice
-from dossier.media.einvoice import read_einvoices
+from dossier.evidence.einvoice import read_einvoices
+from dossier.media_inspection import read_einvoice
+from dossier.util.errors import InputError
 
 pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
 SIZE = (595.0, 396.0)  # a 数电发票 is printed on half an A4 sheet (241 × 140 mm area)

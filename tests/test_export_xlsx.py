@@ -52,12 +52,12 @@ def _money(text: str) -> Decimal:
 
 @pytest.mark.slow
 def test_libreoffice_recalculated_totals_equal_the_attachment_6_pdf(tmp_path):
-    from dossier.context import document_contexts
-    from dossier.convert import convert_all
-    from dossier.figures import compute
-    from dossier.load import load_project
-    from dossier.programme import load_programme
-    from dossier.render import render_docx, template_path
+    from dossier.application.figures import compute
+    from dossier.application.load import load_project
+    from dossier.application.programme import load_programme
+    from dossier.documents.context import document_contexts
+    from dossier.documents.convert import convert_all
+    from dossier.documents.render import render_docx, template_path
 
     exported = _export(tmp_path / "x.xlsx")
     outdir = tmp_path / "lo"

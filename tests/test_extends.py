@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from conftest import dump_yaml, tiny_pdf, valid_application
+from dossier.application.load import load_project
 from dossier.check import check_project
-from dossier.load import load_project
 
 
 def _split(tmp_path):
@@ -69,7 +69,7 @@ def test_relative_paths_resolve_against_the_declaring_file(tmp_path):
 def test_extends_cycle_is_refused(tmp_path):
     import pytest
 
-    from dossier.errors import InputError
+    from dossier.util.errors import InputError
 
     (tmp_path / "a.yaml").write_text("extends: b.yaml\n", encoding="utf-8")
     (tmp_path / "b.yaml").write_text("extends: a.yaml\n", encoding="utf-8")

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from dossier.load import load_project
+from dossier.application.load import load_project
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "samples" / "guangxin-optics"

@@ -10,8 +10,8 @@ import sys
 
 import pytest
 
-from dossier.findings import Finding, sort_key
 from dossier.scaffold import init_project
+from dossier.util.findings import Finding, sort_key
 
 
 def check_json(root, seed: str) -> bytes:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from dossier.fontmap import (
+from dossier.documents.fontmap import (
     document_fonts, plan, registry_names, replacement_items, write_replacement_table,
 )
-from dossier.render import builtin_templates_dir
+from dossier.documents.render import builtin_templates_dir
 
 OFFICIAL = ["仿宋_GB2312", "方正小标宋简体", "楷体_GB2312", "黑体"]
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from dossier.formats import (
+from dossier.util.formats import (
     daxie_yuan,
     fmt_wan,
     make_uscc,
@@ -89,7 +89,7 @@ def test_parse_period(text, expected):
 
 
 def test_page_ranges():
-    from dossier.formats import page_ranges
+    from dossier.util.formats import page_ranges
 
     assert page_ranges([1, 2, 3, 7, 9, 10]) == "1–3、7、9–10"
     assert page_ranges(list(range(1, 181))) == "1–180"

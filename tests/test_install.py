@@ -78,7 +78,7 @@ def test_every_third_party_import_is_a_declared_dependency():
 
 
 def test_every_resource_the_code_names_is_shipped():
-    from dossier.resources import shipped_files
+    from dossier.util.resources import shipped_files
 
     shipped = set(shipped_files())
     for name in ("templates/report.docx", "templates/report/report.html.j2", "templates/report/report.css",
@@ -92,7 +92,7 @@ def test_every_resource_the_code_names_is_shipped():
 
 @pytest.fixture
 def no_resources(monkeypatch, tmp_path):
-    from dossier import resources
+    from dossier.util import resources
 
     empty = tmp_path / "site-packages" / "dossier"
     empty.mkdir(parents=True)
@@ -108,9 +108,9 @@ def test_missing_init_template_is_an_install_problem(no_resources, tmp_path):
 
 
 def test_missing_report_template_and_fonts_conf_are_named(no_resources):
-    from dossier.convert import fonts_conf
-    from dossier.errors import DossierError
-    from dossier.report import environment
+    from dossier.documents.convert import fonts_conf
+    from dossier.html_report import environment
+    from dossier.util.errors import DossierError
 
     environment.cache_clear()  # one per process: an earlier test may have built it from the real templates
     for call, name in ((environment, "templates/report/report.html.j2"), (fonts_conf, "assets/fonts.conf")):
@@ -122,7 +122,7 @@ def test_missing_report_template_and_fonts_conf_are_named(no_resources):
 def test_jinja_template_not_found_is_not_a_disk_error():
     import jinja2
 
-    from dossier.errors import os_error
+    from dossier.util.errors import os_error
 
     exc = jinja2.TemplateNotFound("report.html.j2")
     assert isinstance(exc, OSError)  # why the CLI's OSError branch must know it

@@ -17,7 +17,7 @@ from media_fixtures import jpeg_of_size, pptx_file, video
 from scan_fixtures import make_scan, make_volume
 
 from dossier.cli import main
-from dossier.findings import Finding, sort_key
+from dossier.util.findings import Finding, sort_key
 
 SCHEMA = json.loads((Path(__file__).resolve().parent.parent / "schema" / "dossier.schema.json").read_text(encoding="utf-8"))
 VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)

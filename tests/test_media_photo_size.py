@@ -8,7 +8,7 @@ import pytest
 from media_fixtures import heic_like, jpeg_of_size, noisy_jpeg, png_file
 from PIL import Image
 
-from dossier.media import MediaLimits, inspect_media
+from dossier.media_inspection import MediaLimits, inspect_media
 
 
 def codes(report) -> dict[str, str]:

@@ -6,7 +6,7 @@ import zipfile
 
 from media_fixtures import pptx_file
 
-from dossier.media import inspect_media
+from dossier.media_inspection import inspect_media
 
 
 def codes(report) -> dict[str, str]:

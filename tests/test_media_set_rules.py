@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from dossier.errors import InputError
-from dossier.media import MediaLimits, check_media_set, limits_for_programme
+from dossier.media_inspection import MediaLimits, check_media_set, limits_for_programme
+from dossier.util.errors import InputError
 
 
 def names(*files: str) -> list[Path]:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from media_fixtures import summary_150_words_raw_180
 
-from dossier.formats import raw_length, word_count
-from dossier.media import inspect_media
+from dossier.media_inspection import inspect_media
+from dossier.util.formats import raw_length, word_count
 
 
 def write(tmp_path: Path, text: str, encoding: str = "utf-8", name: str = "简介.txt") -> Path:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from media_fixtures import video
 
-from dossier.media import inspect_media
+from dossier.media_inspection import inspect_media
 
 pytestmark = pytest.mark.slow  # encodes videos
 

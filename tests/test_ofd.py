@@ -15,9 +15,9 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from dossier import ofd
-from dossier.errors import InputError
-from dossier.media.einvoice import read_einvoices
+from dossier.evidence import ofd
+from dossier.evidence.einvoice import read_einvoices
+from dossier.util.errors import InputError
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "samples" / "guangxin-optics"

@@ -14,7 +14,7 @@ import pytest
 from docx import Document
 from typography_fixtures import MARKS, stress_docx, wide_gaps
 
-from dossier.fidelity import DocxText, check_documents, check_pdf, compare, docx_text, normalise
+from dossier.documents.fidelity import DocxText, check_documents, check_pdf, compare, docx_text, normalise
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -70,7 +70,7 @@ def test_docx_text_reads_paragraphs_and_cells_in_order_and_the_footer_as_a_patte
 
 @pytest.mark.slow
 def test_stress_document_and_a_pdf_missing_one_mark(tmp_path):
-    from dossier.convert import convert_all
+    from dossier.documents.convert import convert_all
 
     docx = stress_docx(tmp_path / "stress.docx")
     # The same document with its first 、 (page 1, first body paragraph) taken out, converted alongside.

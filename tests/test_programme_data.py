@@ -11,11 +11,11 @@ from conftest import dump_yaml, valid_application, write_project
 from docx import Document
 from docx.oxml.ns import qn
 
+from dossier.application.programme import DEFAULT_PROGRAMME, load_programme
 from dossier.check import check_project
-from dossier.context import document_contexts, document_specs
-from dossier.errors import InputError
-from dossier.programme import DEFAULT_PROGRAMME, load_programme
-from dossier.render import render_docx, template_path
+from dossier.documents.context import document_contexts, document_specs
+from dossier.documents.render import render_docx, template_path
+from dossier.util.errors import InputError
 
 # A next-year notice for another city, written the way a user would: start from the packaged
 # programme and override what changed. Mappings merge key by key; lists replace.

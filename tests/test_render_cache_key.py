@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dossier.render import used_context
+from dossier.documents.render import used_context
 
 CTX = {"project": {"summary": "甲", "name": "乙"}, "rows": [{"a": 1}], "totals": {"x": "1", "y": "2"}, "unused": {"z": 1}}
 

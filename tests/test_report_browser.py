@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 
 from dossier.check import check_project
-from dossier.report import collect_media, write_report
+from dossier.html_report import collect_media, write_report
 from report_fixtures import media_project
 
 CHROMIUM = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)), None)

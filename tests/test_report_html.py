@@ -17,8 +17,8 @@ from PIL import Image
 
 from dossier.bind import bind_files
 from dossier.check import check_project
-from dossier.report import collect_media, render_report, write_project_report, write_report
-from dossier.report.pictures import thumbnail_uri
+from dossier.html_report import collect_media, render_report, write_project_report, write_report
+from dossier.html_report.pictures import thumbnail_uri
 from report_fixtures import media_project
 
 CLAUSE_9 = "企业智能工厂建设情况文字简介（150字以内）、典型图片（3张，每张不小于1M）、PPT、建设成果视频（3分钟以内）。"
@@ -172,7 +172,7 @@ def test_a_decompression_bomb_gets_no_thumbnail_quickly(tmp_path):
 
 
 def test_report_is_never_written_into_evidence(good):
-    from dossier.errors import InputError
+    from dossier.util.errors import InputError
 
     with pytest.raises(InputError, match="evidence"):
         write_project_report(check_project(good), good / "evidence" / "report.html")
@@ -186,7 +186,7 @@ def test_the_volume_is_read_from_the_build_manifest_and_old_shapes_are_refused(g
     level, no schema_version) gets no page map but a note saying to build again."""
     import json
 
-    from dossier.report import load_manifest
+    from dossier.html_report import load_manifest
 
     pdf = pikepdf.new()
     for _ in range(3):

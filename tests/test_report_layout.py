@@ -19,7 +19,7 @@ import pytest
 
 from dossier import __version__
 from dossier.check import check_project
-from dossier.report import write_report
+from dossier.html_report import write_report
 from report_fixtures import media_project
 
 CHROMIUM = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)), None)
@@ -120,7 +120,7 @@ def test_printed(report, tmp_path):
 @pytest.mark.slow
 def test_printed_first_run_keeps_headings_with_what_follows(tmp_path):
     """A fresh scaffold's report runs over several pages; no page ends with a heading."""
-    from dossier.report import finding_groups
+    from dossier.html_report import finding_groups
     from dossier.scaffold import init_project
 
     init_project(tmp_path / "p", "discrete")

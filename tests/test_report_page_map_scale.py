@@ -1,7 +1,7 @@
 """The report's page map costs time in proportion to the volume's pages: each page finds its section
 in one pass over the sections' ranges, not by searching every section (a manifest without a
 ``sections`` list has one section per source file, so the search made 3,000 pages of 600 files
-cost up to 1.8 million comparisons). Counted in executed lines of dossier/report/volume.py, which are
+cost up to 1.8 million comparisons). Counted in executed lines of dossier/html_report/volume.py, which are
 the same on every machine; the timings are bench/bench_scale.py's."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 import sys
 
 from dossier.bind.manifest import PageEntry, SealGroupEntry, SectionEntry, VolumeManifest
-from dossier.report import volume
-from dossier.report.volume import FRONT, page_map
+from dossier.html_report import volume
+from dossier.html_report.volume import FRONT, page_map
 
 
 def _manifest(pages: int, per_file: int = 2, sections: list[dict] | None = None) -> VolumeManifest:
@@ -28,7 +28,7 @@ def _manifest(pages: int, per_file: int = 2, sections: list[dict] | None = None)
 
 
 def _lines_run(manifest: VolumeManifest) -> int:
-    """Line events executed inside dossier/report/volume.py while building the page map."""
+    """Line events executed inside dossier/html_report/volume.py while building the page map."""
     count = 0
     here = volume.__file__
 

@@ -16,8 +16,8 @@ import pytest
 
 from conftest import codes
 from dossier.check import check_project
-from dossier.context import document_contexts
-from dossier.formats import fmt_unit_price, printed_unit_price
+from dossier.documents.context import document_contexts
+from dossier.util.formats import fmt_unit_price, printed_unit_price
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = ("guangxin-optics", "huaxin-materials")
@@ -267,7 +267,7 @@ def test_attachment6_recomputes_row_by_row_and_the_totals_agree_everywhere(built
     a6 = _text(_doc(target, "附件6"), layout=True)
     part_a, rest = re.split(r"表\s*A（续）\s*合同", a6, maxsplit=1)
     rows = [m.groups() for m in _ROW_A.finditer(part_a)]
-    from dossier.load import load_project
+    from dossier.application.load import load_project
 
     app = load_project(REPO / "samples" / name).app
     n_equipment = sum(1 for r in app.investments if r.category != "研发投入")
@@ -372,7 +372,7 @@ def test_wording_a_reviewer_reads(project):
 
 
 def test_photo_captions_come_from_the_yaml_or_the_file_name(project):
-    from dossier.context import photo_captions
+    from dossier.documents.context import photo_captions
 
     def mutate(data):
         data["media"] = {"photos": ["media/典型图片1-共晶贴片产线.jpg", "media/车间.jpg"], "captions": ["", "智能立体仓库"],
@@ -413,7 +413,7 @@ def test_equipment_form_says_what_its_ledger_covers_and_cites_its_reference_valu
     cited = [r for r in result.figures.rates if r.minimum is not None]
     assert cited and all(r.minimum_source for r in cited)
     assert eq["references"].startswith("参考值：") and "出处：" in eq["references"]
-    from dossier.figures import rate_figures
+    from dossier.application.figures import rate_figures
 
     process = rate_figures(result.project.app, result.programme, "process")
     assert all(r.minimum is None for r in process)  # no source for a process-type minimum: none is shown

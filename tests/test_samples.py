@@ -19,9 +19,9 @@ import pypdf
 import pytest
 from PIL import Image
 
-from dossier.formats import word_count
-from dossier.load import load_project
+from dossier.application.load import load_project
 from dossier.rules.evidence import EVIDENCE_SUFFIXES
+from dossier.util.formats import word_count
 
 pytestmark = pytest.mark.slow  # copies both samples and runs their generator
 
@@ -144,7 +144,7 @@ def test_invoice_text_layer_holds_number_date_and_total(samples_dir, name):
 def test_media_meet_item_nine(samples_dir, name):
     from pptx import Presentation
 
-    from dossier.media import inspect_media
+    from dossier.media_inspection import inspect_media
 
     app = _app(name, samples_dir)
     root = samples_dir / name

@@ -32,8 +32,8 @@ from scan_sim import BROWNISH, FADED_PINK, FRESH, Case, Scanner, make_scan, make
 
 import pytest
 
-from dossier.errors import InputError
 from dossier.scan import check_scan_files, scan_against
+from dossier.util.errors import InputError
 
 DOC_PAGES = 19  # + cover + contents = 21 pages, one group of 21 sheets
 

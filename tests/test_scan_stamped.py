@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from scan_fixtures import make_scan, make_volume
 
-from dossier.errors import InputError
-from dossier.findings import exit_code
 from dossier.scan import check_scan_files, scan_against
+from dossier.util.errors import InputError
+from dossier.util.findings import exit_code
 
 pytestmark = pytest.mark.slow  # each case renders the volume and a scan of it
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from dossier.check import check_project
 from dossier.bind.manifest import InputEntry, PageEntry, VolumeManifest
+from dossier.check import check_project
 from dossier.site import NO_LOCATION, RD_STOP, PageIndex, page_index, site_context, split_location
 
 REPO = Path(__file__).resolve().parent.parent
@@ -74,7 +74,7 @@ def test_pages_come_from_the_manifest_and_changes_are_noticed(tmp_path):
     a01 = ["evidence/A01/合同.pdf", "evidence/A01/发票.pdf"]
     files = [root / f for f in a01]
     labels = ["封面", "i", "1", "2", "3", "4"]
-    digest = __import__("dossier.cache", fromlist=["file_digest"]).file_digest(files[1])
+    digest = __import__("dossier.util.cache", fromlist=["file_digest"]).file_digest(files[1])
     volume = VolumeManifest(
         volume="申报材料装订本.pdf", sha256="0" * 64, page_count=6, sheets=6, duplex=False,
         pages=tuple(PageEntry(i + 1, lab) for i, lab in enumerate(labels)),
@@ -98,10 +98,10 @@ def test_pages_come_from_the_manifest_and_changes_are_noticed(tmp_path):
 
 def _without_libreoffice(monkeypatch) -> list:
     """The findings are made before the checklist is converted; the conversion is left out (not slow)."""
-    import dossier.convert
+    import dossier.documents.convert
 
     calls: list = []
-    monkeypatch.setattr(dossier.convert, "convert_all", lambda jobs, **kw: calls.append(jobs))
+    monkeypatch.setattr(dossier.documents.convert, "convert_all", lambda jobs, **kw: calls.append(jobs))
     return calls
 
 
@@ -171,8 +171,8 @@ def test_a_project_site_template_is_linted_like_the_documents(tmp_path):
     from docx import Document
 
     from build_fixtures import discrete_data, write_full_project
+    from dossier.documents.render import builtin_templates_dir
     from dossier.lint import lint_templates
-    from dossier.render import builtin_templates_dir
 
     root = write_full_project(tmp_path / "p", discrete_data())
     doc = Document(str(builtin_templates_dir() / "site_visit.docx"))

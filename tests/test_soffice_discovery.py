@@ -6,8 +6,8 @@ import sys
 
 import pytest
 
-from dossier import convert
-from dossier.errors import ToolError
+from dossier.documents import convert
+from dossier.util.errors import ToolError
 
 
 def _nothing_installed(monkeypatch):

@@ -13,10 +13,10 @@ from docx import Document
 from build_fixtures import SPECIAL, discrete_data, write_full_project
 from dossier.check import check_project
 from dossier.cli import main
-from dossier.context import document_contexts
-from dossier.errors import InputError
+from dossier.documents.context import document_contexts
+from dossier.documents.render import builtin_templates_dir, render_docx, template_path
 from dossier.lint import lint_templates
-from dossier.render import builtin_templates_dir, render_docx, template_path
+from dossier.util.errors import InputError
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ from __future__ import annotations
 from lxml import etree
 
 from dossier.bind.frontmatter import TOC_ROWS, toc_lines, toc_page_count
-from dossier.render import ZWSP, balanced, break_opportunities, keep_together
-from dossier.tablefit import WJ, ems, fit_table
+from dossier.documents.render import ZWSP, balanced, break_opportunities, keep_together
+from dossier.documents.tablefit import WJ, ems, fit_table
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = f"{{{W_NS}}}"

@@ -16,7 +16,7 @@ import pytest
 
 from build_fixtures import discrete_data, write_full_project
 from dossier.build import VOLUME
-from dossier.findings import Finding
+from dossier.util.findings import Finding
 from dossier.watch import VERSION_JS, add_reload, diff, watched
 
 

@@ -22,7 +22,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm
 
-from dossier.render import break_opportunities
+from dossier.documents.render import break_opportunities
 
 REPO = Path(__file__).resolve().parents[1]
 MARKS = "、。，；：？！“”‘’（）《》【】—"

@@ -22,13 +22,13 @@ _._implemented_words; _._one_or_many; _._type_words
 
 # --- Jinja templates (templates/report/*.j2) read these; JSON output via dataclasses.asdict.
 below_threshold                   # batch row → dashboard.html.j2, --json
-_.mid; improved                   # report/charts.py → charts.html.j2, report.html.j2
-has_errors; _.has_errors          # report/media.py, media/report.py → report.html.j2
+_.mid; improved                   # html_report/charts.py → charts.html.j2, report.html.j2
+has_errors; _.has_errors          # html_report/media.py, media_inspection/result.py → report.html.j2
 scan_page; volume_page; seam_ink_mm2  # scan PageResult → dossier scan --json (asdict)
 unit_price                        # InvoiceLine: a field of the parsed invoice (dataclass field)
 
 # --- Modules imported ahead of their use, for the import's time (build._prepare_report imports
-# dossier.assemble and dossier.bind while the report's media are collected).
+# dossier.documents.assemble and dossier.bind while the report's media are collected).
 dossier
 
 # --- watchdog calls the handler's on_any_event.
@@ -51,10 +51,10 @@ _.preserve_quotes; _.ignore_aliases
 # --- Public helpers whose only callers are the tests (kept as API: each is small and tested).
 check_pdf                         # fidelity: one docx/PDF pair (build uses check_documents)
 to_decimal; make_uscc             # formats: the tests build USCCs and amounts with them
-_.is_digital                      # media/einvoice: 数电 vs 全电, asserted by test_einvoice_read
+_.is_digital                      # evidence/einvoice: 数电 vs 全电, asserted by test_einvoice_read
 shipped_files                     # resources: test_install compares the wheel with it
 
-# --- dossier/programme_schema.py: the programme YAML's keys, declared so that pydantic validates them
+# --- dossier/application/programme_schema.py: the programme YAML's keys, declared so that pydantic validates them
 # (unknown keys are refused), read from the parsed dict by programme.py, not from the model; its
 # validators are called by pydantic.
 seal_diameter_mm; hundred_billion; photo_megabyte; city; district_directory; guidance_catalogue

@@ -17,8 +17,8 @@ The PDF layer knows nothing of the enterprise model: callers describe the volume
 from dossier.bind.files import bind_files, guide_path, manifest_path
 from dossier.bind.frontmatter import Cover, TocEntry
 from dossier.bind.guide import render_guide, write_stamping_guide
-from dossier.bind.seal import SealGroup, SealLayout, Slice, seal_layout
 from dossier.bind.manifest import VolumeManifest, load_volume_manifest
+from dossier.bind.seal import SealGroup, SealLayout, Slice, seal_layout
 from dossier.bind.volume import BindResult, Part, VolumePlan, bind_volume, build_volume, plan_volume
 
 __all__ = [

@@ -240,7 +240,7 @@ def covered_pages(
     the file or None): pages hit (1-based)."""
     import json
 
-    from dossier.cache import cached_json
+    from dossier.util.cache import cached_json
 
     out = []
     for file, path, password, pages, digest in jobs:

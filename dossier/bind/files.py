@@ -8,12 +8,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from dossier.atomic import atomic_path
 from dossier.bind.frontmatter import Cover
 from dossier.bind.guide import render_guide
 from dossier.bind.volume import BindResult, Part, build_volume
-from dossier.errors import InputError
-from dossier.progress import Progress
+from dossier.util.atomic import atomic_path
+from dossier.util.errors import InputError
+from dossier.util.progress import Progress
 
 
 def manifest_path(out_pdf: str | Path) -> Path:
@@ -56,12 +56,12 @@ def bind_files(
     Writes ``out_pdf``, ``manifest_path(out_pdf)`` (the :class:`VolumeManifest` as JSON) and,
     with ``guide``, ``guide_path(out_pdf)``: all of them or, on any error, none (each is
     replaced whole or left as it was). No page is added unless ``cover_title`` is given (then a
-    cover and a TOC). ``progress``: see :mod:`dossier.progress`. Raises as
+    cover and a TOC). ``progress``: see :mod:`dossier.util.progress`. Raises as
     :func:`dossier.bind.bind_volume`; ``copies`` is printed in the guide. ``seal_group`` and
     ``copies`` left None are the default programme's.
     """
     if seal_group is None:
-        from dossier.programme import default_programme
+        from dossier.application.programme import default_programme
 
         seal_group = default_programme().seam_group_sheets
     out_pdf = Path(out_pdf)

@@ -8,7 +8,7 @@ STHeiti) and OpenType/CFF (Noto Sans CJK). fontTools subsets the face to the cha
 ``CIDFontType0C`` for CFF. A 2-byte code is the glyph's id in the subset (the CID, for a CID-keyed
 CFF), and a ToUnicode CMap keeps the text searchable and extractable.
 
-Subsetting a large collection costs ~0.4 s, so subsets are cached on disk (:mod:`dossier.cache`,
+Subsetting a large collection costs ~0.4 s, so subsets are cached on disk (:mod:`dossier.util.cache`,
 kind ``fonts``) by font file and character set; a cached subset is byte-identical to a fresh one.
 """
 
@@ -24,7 +24,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from dossier.errors import ToolError
+from dossier.util.errors import ToolError
 
 FAMILY = "Noto Sans CJK SC"
 # Linux distributions' Noto CJK (the font the samples and tests are made with: same look everywhere).
@@ -136,7 +136,7 @@ def _fontconfig() -> tuple[Path, int] | None:
 
 def subset_font(chars: set[str] | str) -> FontSubset:
     """A subset holding ``chars`` (plus ``…``), from the disk cache when possible."""
-    from dossier.cache import cache_dir, touch
+    from dossier.util.cache import cache_dir, touch
 
     wanted = "".join(sorted(set(chars) | {"…", " "}))
     path, index = find_font()
@@ -158,7 +158,7 @@ def subset_font(chars: set[str] | str) -> FontSubset:
         pass
     font = build_subset(path, index, wanted)
     try:
-        from dossier.atomic import write_text
+        from dossier.util.atomic import write_text
 
         meta = {
             "name": font.name, "outlines": font.outlines, "sha256": hashlib.sha256(font.data).hexdigest(),

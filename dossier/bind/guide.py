@@ -10,10 +10,10 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from dossier.atomic import write_bytes
 from dossier.bind.draw import Canvas
 from dossier.bind.geometry import A4_H, A4_W, MM
 from dossier.bind.manifest import VolumeManifest
+from dossier.util.atomic import write_bytes
 
 _LEFT = 22 * MM
 _RIGHT = A4_W - 22 * MM
@@ -38,7 +38,7 @@ def guide_lines(manifest: VolumeManifest, *, copies: int | None = None) -> list[
     ``row`` (table cells); figures as the manifest records them. ``copies``: how many copies the
     notice asks for; None takes the default programme's ``copies``."""
     if copies is None:
-        from dossier.programme import default_programme
+        from dossier.application.programme import default_programme
 
         copies = default_programme().copies
     m = manifest
@@ -74,7 +74,7 @@ def guide_lines(manifest: VolumeManifest, *, copies: int | None = None) -> list[
 
 def render_guide(manifest: VolumeManifest, *, copies: int | None = None) -> bytes:
     """The guide PDF's bytes: the same manifest and copies give the same bytes. Raises
-    :class:`~dossier.errors.ToolError` when no CJK font can be found or embedded."""
+    :class:`~dossier.util.errors.ToolError` when no CJK font can be found or embedded."""
     import pikepdf
 
     from dossier.bind.draw import FONT_RES

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dossier.bind.geometry import Rect, intersect, normal_rect, normal_rotation
-from dossier.errors import InputError, PasswordError
+from dossier.util.errors import InputError, PasswordError
 
 # Pillow's own bomb threshold; an image above it is refused, not decoded.
 MAX_PIXELS = 89_478_485
@@ -47,7 +47,7 @@ class Source:
         return self.digest if isinstance(self.digest, str) else self.digest.result()
 
 
-def sniff(head: bytes) -> str | None:
+def sniff_input(head: bytes) -> str | None:
     if b"%PDF-" in head[:1024]:
         return "pdf"
     if head.startswith(b"\xff\xd8\xff"):
@@ -62,7 +62,7 @@ def sniff(head: bytes) -> str | None:
 
 
 def _is_ofd(path: Path) -> bool:
-    from dossier.ofd import is_ofd
+    from dossier.evidence.ofd import is_ofd
 
     return is_ofd(path)
 
@@ -71,7 +71,7 @@ def _open_ofd(path: Path, file: str, tmpdir: Path):
     """An OFD (数电发票, 电子回单) drawn as a PDF with searchable text in the private folder."""
     import pikepdf
 
-    from dossier.ofd import ofd_to_pdf
+    from dossier.evidence.ofd import ofd_to_pdf
 
     data = ofd_to_pdf(path, file)  # InputError naming `file` when it cannot be read
     out = tmpdir / f"{hashlib.sha256(str(path).encode()).hexdigest()[:16]}.pdf"
@@ -80,7 +80,7 @@ def _open_ofd(path: Path, file: str, tmpdir: Path):
 
 
 def file_sha256(path: Path) -> str:
-    from dossier.cache import file_digest
+    from dossier.util.cache import file_digest
 
     return file_digest(path)
 
@@ -101,7 +101,7 @@ def open_source(
         raise InputError("文件是空的（0 字节）。", file=file, hint="重新导出或重新扫描这份材料。")
     with open(path, "rb") as fh:
         head = fh.read(1024)
-    kind = sniff(head)
+    kind = sniff_input(head)
     if kind == "zip" and path.suffix.lower() == ".ofd" or kind == "zip" and _is_ofd(path):
         kind = "ofd"
     elif kind == "zip":

@@ -16,7 +16,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
-from dossier.errors import InputError
+from dossier.util.errors import InputError
 
 SCHEMA_VERSION = 2  # 1: the untyped dicts written before this module (no "schema_version")
 BUILD_KEY = "binding"  # where manifest.json of a build holds the volume manifest

@@ -32,7 +32,6 @@ from pathlib import Path
 
 import pikepdf
 
-from dossier.atomic import atomic_path, temporary_folder
 from dossier.bind import frontmatter, outline, sanitize, stamps
 from dossier.bind.draw import ALPHA_RES, FONT_RES, SEAL_RES, Canvas, seal_outline
 from dossier.bind.frontmatter import Cover, TocEntry
@@ -41,8 +40,9 @@ from dossier.bind.guide import seal_height_mm
 from dossier.bind.intake import Source, open_source
 from dossier.bind.manifest import InputEntry, PageEntry, SealGroupEntry, VolumeManifest
 from dossier.bind.seal import DEFAULT_GROUP, SEAL_DIAMETER, SealLayout, seal_layout
-from dossier.errors import InputError
-from dossier.progress import Progress, silent
+from dossier.util.atomic import atomic_path, temporary_folder
+from dossier.util.errors import InputError
+from dossier.util.progress import Progress, silent
 
 PRODUCER = "dossier"
 
@@ -250,7 +250,7 @@ def bind_volume(
     ``toc`` defaults to True when there is a cover. ``passwords`` maps an input's file name (or
     its path as given) to its password; a part's own ``password`` wins. ``seal_group`` is the
     number of sheets per seam seal. ``progress`` is told the files read, the pages made and
-    the saving (:mod:`dossier.progress`).
+    the saving (:mod:`dossier.util.progress`).
 
     Raises :class:`InputError` / :class:`PasswordError` naming the file (and page) for any
     unusable input, or when ``out_pdf`` is one of the inputs; ``out_pdf`` is then left as it
@@ -645,7 +645,7 @@ def _check_content_decodes(src: Source) -> None:
     """
     import pikepdf
 
-    from dossier.cache import cached_json
+    from dossier.util.cache import cached_json
 
     def decode_all() -> bool:
         for number, page in enumerate(src.pdf.pages, 1):
@@ -827,6 +827,6 @@ def _r(rect: Rect) -> tuple[float, float, float, float]:
 
 
 def _ranges(pages: list[int]) -> str:
-    from dossier.formats import page_ranges
+    from dossier.util.formats import page_ranges
 
     return page_ranges(pages)

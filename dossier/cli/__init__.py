@@ -1,7 +1,7 @@
 """Command line: parses arguments and calls the library. No logic of its own lives here.
 
 Exit codes shared by every verb: 0 all well (warnings allowed), 1 the input has errors
-(findings of severity error), 2 the input is unusable (:class:`dossier.errors.DossierError`).
+(findings of severity error), 2 the input is unusable (:class:`dossier.util.errors.DossierError`).
 Each verb lives in its own module below and registers itself on :data:`main`, taking the shared
 conventions from :mod:`dossier.cli.common` (options, JSON envelope, findings printer) and click's
 Chinese from :mod:`dossier.cli.i18n`.

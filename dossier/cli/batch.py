@@ -70,7 +70,7 @@ def batch(roots, out, check_only, jobs, open_dashboard, ui: Ui) -> None:
     counts = result.counts()
     summary = f"共 {len(result.rows)} 个项目：" + "，".join(f"{k} {v}" for k, v in counts.items())
     if as_json:
-        from dossier.findings import Finding
+        from dossier.util.findings import Finding
 
         data = result.to_json()
         data["status_counts"] = data.pop("counts")
@@ -89,7 +89,7 @@ def batch(roots, out, check_only, jobs, open_dashboard, ui: Ui) -> None:
             if r.total_wan:
                 from decimal import Decimal
 
-                from dossier.formats import fmt_wan
+                from dossier.util.formats import fmt_wan
 
                 figures += f"，合计投资 {fmt_wan(Decimal(r.total_wan))} 万元"
             if r.pages is not None:

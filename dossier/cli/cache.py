@@ -1,4 +1,4 @@
-"""``dossier cache info`` / ``dossier cache clear``: the user cache folder (:mod:`dossier.cache`)."""
+"""``dossier cache info`` / ``dossier cache clear``: the user cache folder (:mod:`dossier.util.cache`)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ def cache() -> None:
 @common_options
 def info(ui: Ui) -> None:
     """显示缓存的位置、各类缓存的大小和上限。"""
-    from dossier import cache as store
+    from dossier.util import cache as store
 
     entries = store.entries()
     kinds: dict[str, dict[str, int]] = {}
@@ -44,7 +44,7 @@ def info(ui: Ui) -> None:
 @common_options
 def clear(ui: Ui) -> None:
     """清空缓存。不影响任何输出文件；下次生成会慢一些。"""
-    from dossier import cache as store
+    from dossier.util import cache as store
 
     freed = store.clear()
     if ui.json:

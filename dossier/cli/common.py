@@ -16,7 +16,7 @@ A verb looks like this::
 
 - :func:`common_options` adds ``--json``, ``-q/--quiet``, ``-v/--verbose`` and ``--color
   auto|always|never`` (``NO_COLOR`` is honoured under ``auto``), hands the verb a :class:`Ui`,
-  and turns a :class:`~dossier.errors.DossierError` (or a full disk, Ctrl-C, a bug) into a Chinese
+  and turns a :class:`~dossier.util.errors.DossierError` (or a full disk, Ctrl-C, a bug) into a Chinese
   message and exit code 2 — as a JSON envelope on stdout under ``--json``.
 - :func:`envelope` builds the one JSON shape of every verb (``schema/dossier.schema.json``,
   docs/json.md): ``{"schema": "dossier/1", "verb", "exit_code", "findings", "counts", ...}``.
@@ -40,8 +40,8 @@ from typing import Any
 
 import click
 
-from dossier.errors import DossierError
-from dossier.findings import SEVERITY_LABEL, Finding, count, sort_key
+from dossier.util.errors import DossierError
+from dossier.util.findings import SEVERITY_LABEL, Finding, count, sort_key
 
 SCHEMA = "dossier/1"
 STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
@@ -350,7 +350,7 @@ def common_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 def run_guarded(ui: Ui, call: Callable[[], Any]) -> Any:
     """Run a verb; an unusable input, an OS error, Ctrl-C or a bug becomes a Chinese message and an exit code."""
-    from dossier.interrupt import Terminated, raise_on_sigterm
+    from dossier.util.interrupt import Terminated, raise_on_sigterm
 
     raise_on_sigterm()  # SIGTERM unwinds like Ctrl-C: LibreOffice killed, staging folders removed
     try:
@@ -372,7 +372,7 @@ def run_guarded(ui: Ui, call: Callable[[], Any]) -> Any:
     except OSError as exc:
         if os.environ.get("DOSSIER_DEBUG"):
             raise
-        from dossier.errors import os_error
+        from dossier.util.errors import os_error
 
         err = os_error(exc)
         _fail(ui, err.message, file=err.file, hint=err.hint, code="E-OS", text=f"错误：{err.render()}")

@@ -23,7 +23,7 @@ def district(roots: tuple[Path, ...], out: Path, order: str, ui: Ui) -> None:
     每个输出文件夹是一家企业 dossier build 的输出（含 manifest.json），或包含多个这类文件夹的目录。
     """
     from dossier.district import build_district
-    from dossier.formats import fmt_wan
+    from dossier.util.formats import fmt_wan
 
     result = build_district(list(roots), out, order=order)
     if ui.json:

@@ -15,8 +15,8 @@ def _applicant_uscc(project: Path) -> str | None:
     """The applicant's USCC from enterprise.yaml, if the project has one that loads."""
     if not (project / "enterprise.yaml").is_file():
         return None
-    from dossier.errors import DossierError
-    from dossier.load import load_project
+    from dossier.application.load import load_project
+    from dossier.util.errors import DossierError
 
     try:
         p = load_project(project)
@@ -38,7 +38,7 @@ def _emit(verb: str, problems: list[tuple[str, str, str]], totals: dict, extra: 
     rows (YAML) on stdout."""
     import json
 
-    from dossier.findings import Finding
+    from dossier.util.findings import Finding
 
     errors = sum(1 for p in problems if p[0] == "error")
     code = 1 if errors else 0
@@ -60,7 +60,7 @@ def _emit(verb: str, problems: list[tuple[str, str, str]], totals: dict, extra: 
 def _rows_yaml(key: str, rows: list[dict]) -> str:
     import io
 
-    from dossier.yamledit import _yaml
+    from dossier.application.yamledit import _yaml
 
     buf = io.StringIO()
     _yaml((2, 4, 2)).dump({key: rows}, buf)
@@ -90,11 +90,11 @@ def import_invoices(files: tuple[Path, ...], project: Path, write: bool, ui: Ui)
     extra: dict = {"rows": found.rows}
     text = ""
     if write and found.rows:
-        from dossier.yamledit import Document, merge_rows, next_id
+        from dossier.application.yamledit import Document, merge_rows, next_id
 
         target = project / "enterprise.yaml"
         if not target.is_file():
-            from dossier.errors import InputError
+            from dossier.util.errors import InputError
 
             raise InputError("项目文件夹里没有 enterprise.yaml。", file=str(target), hint="先运行 dossier init 生成项目模板。")
         doc = Document.open(target)
@@ -145,10 +145,10 @@ def import_xlsx(ledger: Path, table: str, sheet: str | None, map_file: Path | No
 
     退出码：0 成功，1 有行无法读取（列出工作表行号），2 文件无法使用。
     """
-    from dossier.ledger import LABEL, load_mapping, read_ledger
+    from dossier.application.ledger import LABEL, load_mapping, read_ledger
 
     if not ledger.is_file():
-        from dossier.errors import InputError
+        from dossier.util.errors import InputError
 
         raise InputError("文件不存在。", file=str(ledger), hint="检查文件名和路径。")
     mapping = load_mapping(map_file) if map_file else {}
@@ -157,11 +157,11 @@ def import_xlsx(ledger: Path, table: str, sheet: str | None, map_file: Path | No
     extra: dict = {"table": table, "sheet": found.sheet, "columns": found.columns, "rows": found.rows}
     key = {"investments": ["investments"], "systems": ["systems"], "equipment": ["equipment", "ledger"]}[table]
     if write and found.rows:
-        from dossier.yamledit import Document, merge_rows, next_id
+        from dossier.application.yamledit import Document, merge_rows, next_id
 
         target = project / "enterprise.yaml"
         if not target.is_file():
-            from dossier.errors import InputError
+            from dossier.util.errors import InputError
 
             raise InputError("项目文件夹里没有 enterprise.yaml。", file=str(target), hint="先运行 dossier init 生成项目模板。")
         doc = Document.open(target)

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
+from dossier.application.programme import DEFAULT_PROGRAMME
 from dossier.cli import main
 from dossier.cli.common import Ui, common_options, envelope
-from dossier.programme import DEFAULT_PROGRAMME
 
 
 @main.command("media")
@@ -22,9 +22,9 @@ def media(paths: tuple[Path, ...], as_set: bool, programme: str, ui: Ui) -> None
 
     路径可以是文件或文件夹。退出码：0 通过（可有警告），1 有错误，2 文件无法使用。
     """
-    from dossier.findings import exit_code
-    from dossier.media import check_media_files, describe, limits_for_programme
-    from dossier.media.kinds import KIND_LABEL
+    from dossier.media_inspection import check_media_files, describe, limits_for_programme
+    from dossier.media_inspection.kinds import KIND_LABEL
+    from dossier.util.findings import exit_code
 
     from dossier.cli.progress import progress_display
 

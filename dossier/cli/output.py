@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from dossier.cli.common import Ui
-from dossier.findings import Finding
-from dossier.formats import fmt_wan
+from dossier.util.findings import Finding
+from dossier.util.formats import fmt_wan
 
 # Findings that mean "a value is still to be written" (a fresh scaffold is mostly these).
 TO_FILL = frozenset({"R-REQUIRED", "R-TABLE-EMPTY", "Q-COUNT-MISSING"})

@@ -19,9 +19,9 @@ from dossier.cli.common import Ui, common_options, envelope, output_option, proj
 @common_options
 def package(directory: Path, scan: Path, out: Path | None, ui: Ui) -> None:
     """打包以区为单位报送的电子材料：盖章扫描件 + 简介、典型图片、PPT、视频。"""
-    from dossier.findings import exit_code
     from dossier.cli.progress import progress_display
     from dossier.package import package_project
+    from dossier.util.findings import exit_code
 
     with progress_display(not (ui.quiet or ui.json)) as progress:
         result = package_project(directory, scan, out, progress=progress)

@@ -1,7 +1,7 @@
 """Progress of a long verb on stderr: a live rich display on a terminal, one plain line per step
 otherwise (a log, a pipe, CI), nothing when switched off (``-q``, ``--json``).
 
-The library reports through a callback (:mod:`dossier.progress`); this module only draws it.
+The library reports through a callback (:mod:`dossier.util.progress`); this module only draws it.
 On a terminal every step keeps its line: name, bar, ``n/N`` (documents, pages, files) and the
 time it took, so that the finished display is a record of where the time went.
 """
@@ -15,7 +15,7 @@ import time
 from collections.abc import Iterator
 from typing import TextIO
 
-from dossier.progress import Progress, silent
+from dossier.util.progress import Progress, silent
 
 
 @contextlib.contextmanager

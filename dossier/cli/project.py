@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
+from dossier.application.programme import DEFAULT_PROGRAMME
 from dossier.cli import main
 from dossier.cli.common import Ui, common_options, envelope, project_argument
-from dossier.programme import DEFAULT_PROGRAMME
 
 
 @main.command()
@@ -48,7 +48,7 @@ def check(directory: Path, report_path: Path | None, no_report: bool, open_repor
     # -- HTML report (issue 6) ---------------------------------------------------------------
     written = None
     if not no_report:
-        from dossier.report import write_project_report
+        from dossier.html_report import write_project_report
 
         written = write_project_report(result, report_path)
     # -----------------------------------------------------------------------------------------

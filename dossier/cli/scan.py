@@ -24,8 +24,8 @@ def scan(scan_pdf: Path, manifest: Path, volume: Path | None, ui: Ui) -> None:
     退出码：0 通过，1 有问题（列出每一页），2 扫描件无法使用（不是 PDF、加密、黑白扫描、不是扫描件等）。
     """
     from dossier.cli.progress import progress_display
-    from dossier.findings import exit_code
     from dossier.scan import check_scan_files
+    from dossier.util.findings import exit_code
 
     with progress_display(not (ui.json or ui.quiet)) as progress:
         report = check_scan_files(scan_pdf, manifest, volume_pdf=volume, progress=progress)

@@ -26,9 +26,9 @@ def templates() -> None:
 @common_options
 def lint(directory: Path | None, ui: Ui) -> None:
     """检查模板：列出模板中无法填充的变量和 Jinja 语法错误。给出项目文件夹时检查该项目实际使用的模板。退出码：0 无问题，1 有问题，2 文件夹无法使用。"""
-    from dossier.errors import InputError
-    from dossier.findings import Finding
     from dossier.lint import lint_templates
+    from dossier.util.errors import InputError
+    from dossier.util.findings import Finding
 
     if directory is not None:
         if directory.name == "enterprise.yaml":

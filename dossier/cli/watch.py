@@ -18,7 +18,7 @@ from dossier.cli.common import Ui, common_options, envelope, output_option, proj
 def watch(directory: Path, out: Path | None, ui: Ui) -> None:
     """监视 enterprise.yaml、evidence/、media/ 和 templates/：每次保存后重新检查，列出新增和消除的问题，
     并重新生成受影响的文书与装订本（LibreOffice 常驻后台）。按 Ctrl-C 停止。--json 时每轮输出一个 JSON 对象。"""
-    from dossier.warm_office import WarmOffice
+    from dossier.documents.warm_office import WarmOffice
     from dossier.watch import Watcher, events
 
     stop = threading.Event()
@@ -41,7 +41,7 @@ def watch(directory: Path, out: Path | None, ui: Ui) -> None:
 
 
 def _report(ui: Ui, r, first: bool = False) -> None:  # noqa: ANN001 - dossier.watch.Round
-    from dossier.findings import SEVERITY_LABEL, count, exit_code
+    from dossier.util.findings import SEVERITY_LABEL, count, exit_code
 
     if ui.json:
         ui.emit(envelope("watch", 2 if r.error else exit_code(r.findings), r.findings, added=[f.to_dict() for f in r.added],

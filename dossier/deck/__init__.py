@@ -10,11 +10,11 @@ The notice's 四、遴选程序 5: "进入此环节的企业结合PPT，阐述�
 draft has a title slide; enterprise and project; change rates and before → after of the key indicators
 as native charts; investment by category and by quarter; the implemented scenarios by stage with
 their systems and equipment; the typical photos; 特点与模式创新 from the report's 行业示范意义; a closing
-slide. Every figure comes from :func:`dossier.figures.compute`, as in the documents and ``check --json``.
+slide. Every figure comes from :func:`dossier.application.figures.compute`, as in the documents and ``check --json``.
 
 Each slide's speaker notes start with its page number, the page count and a suggested time: the
 programme's ``roadshow.minutes`` (default :data:`DEFAULT_MINUTES`; ``minutes`` overrides) shared out by
-slide weight. The written file is checked like any item-9 PPT (:func:`dossier.media.inspect_media`).
+slide weight. The written file is checked like any item-9 PPT (:func:`dossier.media_inspection.inspect_media`).
 Guarantees: written atomically; the same input and template give the same bytes; nothing is written
 into the project's ``evidence/`` or ``media/`` and no input file is modified.
 """
@@ -26,10 +26,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from dossier.atomic import write_bytes
 from dossier.check import CheckResult, check_project
-from dossier.errors import InputError
-from dossier.findings import Finding, exit_code
+from dossier.util.atomic import write_bytes
+from dossier.util.errors import InputError
+from dossier.util.findings import Finding, exit_code
 
 DEFAULT_MINUTES = Decimal(10)
 DECK_NAME = "路演演示文稿.pptx"
@@ -64,7 +64,7 @@ def deck_template(root: Path) -> tuple[Path, str]:
     own = Path(root) / "templates" / TEMPLATE_NAME
     if own.is_file():
         return own, "project"
-    from dossier.render import builtin_templates_dir
+    from dossier.documents.render import builtin_templates_dir
 
     builtin = builtin_templates_dir() / TEMPLATE_NAME
     if not builtin.is_file():
@@ -87,7 +87,7 @@ def build_deck(root: str | Path, out: str | Path | None = None, *, minutes: Deci
     from dossier.build import PROTECTED
     from dossier.deck.draw import Deck, draw, normalise, paginate_scenarios
     from dossier.deck.slides import clock, deck_slides, seconds_per_slide
-    from dossier.media import inspect_media, limits_for_programme
+    from dossier.media_inspection import inspect_media, limits_for_programme
 
     root = Path(root)
     target = Path(out) if out is not None else default_output(root)

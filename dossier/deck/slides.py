@@ -1,7 +1,7 @@
 """The roadshow deck as data: Application + Programme + Figures → a list of :class:`Slide`.
 
-Pure. Every number is read from :class:`~dossier.figures.Figures` (the computation the documents and
-``check --json`` print) and every phrase from :mod:`dossier.context` (the documents' own wording), so
+Pure. Every number is read from :class:`~dossier.application.figures.Figures` (the computation the documents and
+``check --json`` print) and every phrase from :mod:`dossier.documents.context` (the documents' own wording), so
 the deck cannot disagree with the bound volume. Chart values stay :class:`~decimal.Decimal`; the
 writer (:mod:`dossier.deck.draw`) only places them.
 """
@@ -14,12 +14,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from dossier.context import BLANK, base_context, change_text, need, scenario_rows, totals_context
-from dossier.figures import DATE_LABEL, Figures
-from dossier.formats import fmt_wan, wan
-from dossier.model import Application
-from dossier.programme import Programme
-from dossier.report.charts import quarter_range
+from dossier.application.figures import DATE_LABEL, Figures
+from dossier.application.model import Application
+from dossier.application.programme import Programme
+from dossier.documents.context import BLANK, base_context, change_text, need, scenario_rows, totals_context
+from dossier.html_report.charts import quarter_range
+from dossier.util.formats import fmt_wan, wan
 
 ZERO = Decimal(0)
 INDICATORS_PER_SLIDE = 8

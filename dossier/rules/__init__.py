@@ -2,7 +2,7 @@
 
 Each module holds the rules of one area and lists them in ``RULES``; :func:`run_rules` runs
 them all. Rules read derived figures from ``ctx.figures`` (computed once in
-:mod:`dossier.figures`) and never recompute them. Codes are stable: tests and scripts key on them.
+:mod:`dossier.application.figures`) and never recompute them. Codes are stable: tests and scripts key on them.
 
 | code prefix | area |
 |---|---|
@@ -22,8 +22,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from dossier.findings import Finding, sort_key
 from dossier.rules.context import RuleContext
+from dossier.util.findings import Finding, sort_key
 
 Rule = Callable[[RuleContext], Iterable[Finding]]
 

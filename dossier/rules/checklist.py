@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dossier.findings import Finding
-from dossier.formats import fmt_date
 from dossier.rules.context import RuleContext
+from dossier.util.findings import Finding
+from dossier.util.formats import fmt_date
 
 
 def reminders(ctx: RuleContext) -> Iterator[Finding]:

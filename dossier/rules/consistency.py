@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dossier.findings import Finding
 from dossier.rules.context import RuleContext
+from dossier.util.findings import Finding
 
 SOFTWARE_CATEGORIES = {"industrial_software", "it_hardware"}
 

@@ -6,11 +6,11 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from dossier.figures import Figures
-from dossier.findings import Finding, Severity
-from dossier.load import LineIndex
-from dossier.model import Application
-from dossier.programme import Programme
+from dossier.application.figures import Figures
+from dossier.application.load import LineIndex
+from dossier.application.model import Application
+from dossier.application.programme import Programme
+from dossier.util.findings import Finding, Severity
 
 
 _DEFAULT_CLAUSE = {1: "materials_1", 2: "materials_3", 3: "materials_3", 4: "materials_3", 5: "materials_3",

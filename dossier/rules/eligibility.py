@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dossier.findings import Finding
-from dossier.formats import fmt_wan, uscc_problem
 from dossier.rules.context import RuleContext
+from dossier.util.findings import Finding
+from dossier.util.formats import fmt_wan, uscc_problem
 
 
 def uscc(ctx: RuleContext) -> Iterator[Finding]:

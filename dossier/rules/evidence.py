@@ -7,9 +7,9 @@ from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
-from dossier import paths
-from dossier.findings import Finding
+from dossier.application import paths
 from dossier.rules.context import RuleContext
+from dossier.util.findings import Finding
 
 EVIDENCE_SUFFIXES = {".pdf", ".ofd", ".jpg", ".jpeg", ".png", ".tif", ".tiff"}
 
@@ -73,7 +73,7 @@ def files_exist(ctx: RuleContext) -> Iterator[Finding]:
 def _pdf_problem(target: Path, password: str | None) -> str | None:
     """Why a PDF cannot be opened, in Chinese, or None; cached by content (and password), so that a
     repeated check neither imports pikepdf (~0.1 s) nor opens every evidence PDF again."""
-    from dossier.cache import cached_json
+    from dossier.util.cache import cached_json
 
     def compute():
         import pikepdf
@@ -111,11 +111,11 @@ def kinds_present(ctx: RuleContext) -> Iterator[Finding]:
 
 def _ofd_problem(target: Path, shown: str) -> str | None:
     """Why an OFD cannot be bound, in Chinese, or None; cached by content like the invoice text."""
-    from dossier.cache import cached_json
-    from dossier.errors import InputError
+    from dossier.util.cache import cached_json
+    from dossier.util.errors import InputError
 
     def compute():
-        from dossier.ofd import read_ofd
+        from dossier.evidence.ofd import read_ofd
 
         try:
             read_ofd(target, shown)
@@ -141,8 +141,8 @@ def _invoice_files(ctx: RuleContext):
 
 def invoices_match(ctx: RuleContext) -> Iterator[Finding]:
     """数电发票 PDFs: the 发票号码, 开票日期 and 价税合计 printed on them agree with the row."""
-    from dossier.errors import InputError
-    from dossier.formats import TEN_THOUSAND, fmt_date
+    from dossier.util.errors import InputError
+    from dossier.util.formats import TEN_THOUSAND, fmt_date
 
     for i, row, path, target, shown in _invoice_files(ctx):
         try:
@@ -187,8 +187,8 @@ def _einvoices(target: Path):
     import datetime as dt
     from decimal import Decimal
 
-    from dossier.cache import cached_json
-    from dossier.media.einvoice import EInvoiceFacts, read_einvoices
+    from dossier.evidence.einvoice import EInvoiceFacts, read_einvoices
+    from dossier.util.cache import cached_json
 
     def compute():
         facts = read_einvoices(target)
@@ -215,7 +215,7 @@ def _einvoices(target: Path):
 def invoice_parties(ctx: RuleContext) -> Iterator[Finding]:
     """The buyer on each invoice is the applicant; construction and service lines are named
     (the notice counts productive equipment, not works or services)."""
-    from dossier.errors import InputError
+    from dossier.util.errors import InputError
 
     applicant = (ctx.app.enterprise.uscc or "").strip()
     for i, row, path, target, shown in _invoice_files(ctx):
@@ -245,11 +245,11 @@ def invoice_parties(ctx: RuleContext) -> Iterator[Finding]:
 
 def _invoice_parties(target: Path) -> dict:
     """Buyer and service lines of an invoice, cached by content."""
-    from dossier.cache import cached_json
-    from dossier.errors import InputError
+    from dossier.util.cache import cached_json
+    from dossier.util.errors import InputError
 
     def compute():
-        from dossier.invoices import read_invoice  # only when not cached: ~20 ms to import
+        from dossier.evidence.invoices import read_invoice  # only when not cached: ~20 ms to import
 
         try:
             d = read_invoice(target)

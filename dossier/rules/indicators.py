@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from dossier.findings import Finding
-from dossier.formats import fmt_date, parse_period
 from dossier.rules.context import RuleContext
+from dossier.util.findings import Finding
+from dossier.util.formats import fmt_date, parse_period
 
 HUNDRED = Decimal(100)
 

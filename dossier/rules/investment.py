@@ -7,10 +7,10 @@ from collections import defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
 
-from dossier.figures import BASIS_LABEL, DATE_LABEL
-from dossier.findings import Finding
-from dossier.formats import fmt_date, fmt_unit_price, fmt_wan, printed_unit_price, uscc_problem, wan
+from dossier.application.figures import BASIS_LABEL, DATE_LABEL
 from dossier.rules.context import RuleContext
+from dossier.util.findings import Finding
+from dossier.util.formats import fmt_date, fmt_unit_price, fmt_wan, printed_unit_price, uscc_problem, wan
 
 TOLERANCE = Decimal("0.01")  # 万元: forms round each figure to two decimals
 

@@ -1,14 +1,14 @@
 """Materials item 9 in the project: the media files named under ``media:`` (V11, V12), checked
-with :mod:`dossier.media` under the programme's limits. Kept apart from the pure rules because
+with :mod:`dossier.media_inspection` under the programme's limits. Kept apart from the pure rules because
 it opens files."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dossier import paths
-from dossier.findings import Finding
+from dossier.application import paths
 from dossier.rules.context import RuleContext
+from dossier.util.findings import Finding
 
 
 def media_findings(ctx: RuleContext) -> Iterator[Finding]:
@@ -24,7 +24,7 @@ def media_findings(ctx: RuleContext) -> Iterator[Finding]:
             "M-PHOTO-COUNT", "error", f"典型图片应恰好 {limit} 张，填写了 {len(m.photos)} 张",
             ("media", "photos") if m.photos else ("media",), clause="materials_9", item=9,
         )
-    from dossier.media import MediaLimits, inspect_media
+    from dossier.media_inspection import MediaLimits, inspect_media
     limits = MediaLimits.from_mapping(ctx.programme.media)
     for path, rel in entries:
         target = paths.resolve(ctx.lines.folder(path, ctx.root), rel, source=ctx.lines.file(path), line=ctx.lines.line(path))

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 from pydantic import BaseModel
 
-from dossier.findings import Finding
 from dossier.rules.context import RuleContext
+from dossier.util.findings import Finding
 
 # Where a missing value shows up in the dossier, for grouping.
 _ATTACHMENT_OF = {"enterprise": 1, "project": 1, "indicators": 2, "scenarios": 3, "investments": 6, "systems": 7, "equipment": 8}

@@ -6,10 +6,10 @@ from collections.abc import Iterator
 
 from dataclasses import replace
 
-from dossier import narrative
-from dossier.findings import Finding
-from dossier.formats import raw_length, word_count
+from dossier.application import narrative
 from dossier.rules.context import RuleContext
+from dossier.util.findings import Finding
+from dossier.util.formats import raw_length, word_count
 
 MIN_PART_CHARS = 200  # a report part shorter than this reads as a placeholder
 

@@ -35,13 +35,13 @@ from pathlib import Path
 from typing import Any
 
 
-from dossier.errors import InputError
-from dossier.findings import Finding, Severity
 from dossier.scan.align import Matching, fingerprint, match, refine, similarity
 from dossier.scan.ink import MM_PER_PT, PageCells, printed_mm2, red_mm2
-from dossier.scan.manifest import Manifest, PageSpec, Rect, load_manifest, parse_manifest
+from dossier.scan.manifest import Manifest, PageSpec, SealRect, load_manifest, parse_manifest
 from dossier.scan.measure import PageMeasure, measure_pages, scanned_image_pages
 from dossier.scan.register import Transform, register
+from dossier.util.errors import InputError
+from dossier.util.findings import Finding, Severity
 
 BINDING_CLAUSE = "企业应将申报资料装订成册，盖封面章、骑缝章，一式七份。"
 
@@ -76,7 +76,7 @@ __all__ = [
 ]
 
 
-def seam_min_mm2(rect: Rect) -> float:
+def seam_min_mm2(rect: SealRect) -> float:
     """Least seal ink (mm²) that shows a slice of width ``rect`` was stamped (see above)."""
     return SEAM_SHARE * 2 * (rect.x1 - rect.x0) * MM_PER_PT * RING_MM
 
@@ -125,7 +125,7 @@ class _Out:
 
 
 def _pages(numbers: list[int]) -> str:
-    from dossier.formats import page_ranges
+    from dossier.util.formats import page_ranges
 
     return page_ranges(numbers)
 
@@ -194,7 +194,7 @@ def scan_against(
 
 
 def _not_a_scan(scan_pdf: Path, volume_pdf: str | Path | None, manifest_sha256: str | None) -> InputError:
-    from dossier.cache import file_digest
+    from dossier.util.cache import file_digest
 
     digest = file_digest(scan_pdf)
     same = (manifest_sha256 is not None and digest == manifest_sha256) or (
@@ -304,12 +304,12 @@ def _where(scan: int, volume: int) -> str:
     return f"扫描件第 {scan} 页" if scan == volume else f"扫描件第 {scan} 页（成册第 {volume} 页）"
 
 
-def _mm(rect: Rect, height_pt: float) -> tuple[float, float, float, float]:
+def _mm(rect: SealRect, height_pt: float) -> tuple[float, float, float, float]:
     """A manifest rect (points, bottom-left origin) in mm from the top-left."""
     return rect.x0 * MM_PER_PT, (height_pt - rect.y1) * MM_PER_PT, rect.x1 * MM_PER_PT, (height_pt - rect.y0) * MM_PER_PT
 
 
-def _seam_window(rect: Rect, page: PageSpec, t: Transform, cells: PageCells) -> tuple[float, float, float, float]:
+def _seam_window(rect: SealRect, page: PageSpec, t: Transform, cells: PageCells) -> tuple[float, float, float, float]:
     box = _mm(rect, page.height)
     x0, y0, x1, y1 = t.rect(*box)
     extra = 0.0 if t.scaled else UNREGISTERED_MM
@@ -326,7 +326,7 @@ def _seam_window(rect: Rect, page: PageSpec, t: Transform, cells: PageCells) -> 
     return left, y0 - SLACK_Y_MM - extra, right, y1 + SLACK_Y_MM + extra
 
 
-def _cover_window(rect: Rect, page: PageSpec, t: Transform) -> tuple[float, float, float, float]:
+def _cover_window(rect: SealRect, page: PageSpec, t: Transform) -> tuple[float, float, float, float]:
     x0, y0, x1, y1 = t.rect(*_mm(rect, page.height))
     s = SLACK_Y_MM + (0.0 if t.scaled else UNREGISTERED_MM)
     return x0 - s, y0 - s, x1 + s, y1 + s
@@ -457,6 +457,6 @@ def check_scan_files(
 
 
 def _sha256(path: Path) -> str:
-    from dossier.cache import file_digest
+    from dossier.util.cache import file_digest
 
     return file_digest(path)

@@ -20,7 +20,7 @@ A4 = (595.276, 841.89)
 
 
 @dataclass(frozen=True)
-class Rect:
+class SealRect:
     x0: float
     y0: float
     x1: float
@@ -32,7 +32,7 @@ class PageSpec:
     number: int
     width: float
     height: float
-    seams: tuple[Rect, ...] = ()
+    seams: tuple[SealRect, ...] = ()
     blank: bool = False
 
 
@@ -40,7 +40,7 @@ class PageSpec:
 class Manifest:
     pages: tuple[PageSpec, ...]
     cover_page: int | None = None
-    cover_seal: Rect | None = None
+    cover_seal: SealRect | None = None
     volume: str | None = None
 
     @property
@@ -53,14 +53,14 @@ class Manifest:
 
 def parse_manifest(data: VolumeManifest | Mapping[str, Any], *, file: str | Path | None = None) -> Manifest:
     """The scan's view of a volume manifest. A mapping is read with ``VolumeManifest.from_json``,
-    which raises :class:`~dossier.errors.InputError` (naming ``file``) for anything else."""
+    which raises :class:`~dossier.util.errors.InputError` (naming ``file``) for anything else."""
     volume = data if isinstance(data, VolumeManifest) else VolumeManifest.from_json(data, file=file)
     pages = tuple(
-        PageSpec(p.number, *A4, seams=(Rect(*p.seam),) if p.seam else ()) for p in volume.pages
+        PageSpec(p.number, *A4, seams=(SealRect(*p.seam),) if p.seam else ()) for p in volume.pages
     )
     cover = next((p for p in volume.pages if p.cover_seal), None)
     return Manifest(
-        pages, cover.number if cover else None, Rect(*cover.cover_seal) if cover and cover.cover_seal else None,
+        pages, cover.number if cover else None, SealRect(*cover.cover_seal) if cover and cover.cover_seal else None,
         volume.volume,
     )
 

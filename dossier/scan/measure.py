@@ -17,9 +17,9 @@ from pathlib import Path
 import pikepdf
 from PIL import Image
 
-from dossier.errors import InputError
 from dossier.scan.ink import PageCells, is_blank, page_cells
 from dossier.scan.pages import _displayed_size, _extract, _render, open_scan
+from dossier.util.errors import InputError
 
 PARALLEL_FROM = 24  # pages; below this, starting worker processes costs more than it saves
 CHUNK = 12

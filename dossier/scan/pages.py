@@ -19,7 +19,7 @@ from pathlib import Path
 import pikepdf
 from PIL import Image
 
-from dossier.errors import InputError, PasswordError, ToolError
+from dossier.util.errors import InputError, PasswordError, ToolError
 
 # Seal ink is found reliably from about 75 dpi; decoding at ≥ 100 dpi keeps 1 mm ring lines whole.
 ANALYSIS_DPI = 100

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from dossier.errors import InputError, ToolError
+from dossier.util.errors import InputError, ToolError
 
 CELLS_DPI = 25.4
 

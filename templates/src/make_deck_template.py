@@ -27,7 +27,7 @@ HERE = Path(__file__).resolve().parent
 OUT = HERE.parent
 sys.path.insert(0, str(OUT.parent))
 
-from dossier.render import normalise_docx  # noqa: E402  (a generic OOXML zip normaliser)
+from dossier.documents.render import normalise_docx  # noqa: E402  (a generic OOXML zip normaliser)
 
 WIDTH, HEIGHT = Emu(12192000), Emu(6858000)  # 13.333 × 7.5 in
 FIXED_TIME = dt.datetime(2025, 9, 30, 0, 0, 0)

@@ -38,7 +38,7 @@ HERE = Path(__file__).resolve().parent
 OUT = HERE.parent
 sys.path.insert(0, str(OUT.parent))
 
-from dossier.render import normalise_docx  # noqa: E402
+from dossier.documents.render import normalise_docx  # noqa: E402
 
 XBS = "方正小标宋简体"
 FANGSONG = "仿宋_GB2312"
@@ -267,7 +267,7 @@ def new_document(title: str, landscape: bool = False, *, page_numbers: bool = Tr
 
 
 # Title styles and their size in points: a title in them is re-broken into balanced lines at render
-# time (dossier.render.balanced), so it never ends with a line of one or two characters.
+# time (dossier.documents.render.balanced), so it never ends with a line of one or two characters.
 BALANCED_STYLES = {"公文标题": 22, "封面标题": 26, "一级标题": 16, "二级标题": 16}
 _FIELD = re.compile(r"{{\s*(.*?)\s*}}")
 

@@ -16,8 +16,8 @@ from hostile.hostile_util import FOUND, assert_refused, files_under, run_cli, ta
 from PIL import Image
 
 from dossier.bind import bind_files
-from dossier.errors import InputError
-from dossier.media import inspect_media
+from dossier.media_inspection import inspect_media
+from dossier.util.errors import InputError
 
 
 def _jpeg_claiming(w: int, h: int) -> bytes:

@@ -12,7 +12,7 @@ from conftest import dump_yaml, tiny_pdf, valid_application
 from hostile.hostile_util import assert_refused, files_under, run_cli, snapshot, tally
 
 from dossier.check import check_project
-from dossier.errors import InputError
+from dossier.util.errors import InputError
 
 TODAY = dt.date(2025, 10, 15)
 CONTRACT = ("investments", 0, "evidence", "contract")

@@ -17,7 +17,7 @@ from hostile.hostile_util import FOUND, assert_refused, files_under, run_cli, ta
 from pikepdf import Array, Dictionary, Name
 
 from dossier.bind import bind_files
-from dossier.errors import InputError
+from dossier.util.errors import InputError
 
 ACTIVE_KEYS = {"/JS", "/JavaScript", "/AA", "/OpenAction", "/EmbeddedFiles", "/EF", "/Launch", "/URI", "/A", "/Annots"}
 

@@ -13,10 +13,10 @@ from hostile.hostile_util import tally
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dossier.figures import compute
-from dossier.formats import daxie_yuan, fmt_wan, wan, word_count
-from dossier.model import Application
-from dossier.programme import load_programme
+from dossier.application.figures import compute
+from dossier.application.model import Application
+from dossier.application.programme import load_programme
+from dossier.util.formats import daxie_yuan, fmt_wan, wan, word_count
 
 _DIGIT = {c: i for i, c in enumerate("零壹贰叁肆伍陆柒捌玖")}
 _SMALL = {"拾": 10, "佰": 100, "仟": 1000}

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dossier.check import check_project
-from dossier.errors import InputError
+from dossier.util.errors import InputError
 
 TODAY = dt.date(2025, 10, 15)
 

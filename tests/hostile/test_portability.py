@@ -75,7 +75,7 @@ def test_no_posix_only_calls_in_runtime_code():
 
 
 def test_soffice_found_in_its_usual_windows_place(monkeypatch):
-    from dossier import convert
+    from dossier.documents import convert
 
     target = convert.WINDOWS_PATHS[0]
     monkeypatch.delenv("DOSSIER_SOFFICE", raising=False)
@@ -88,7 +88,7 @@ def test_soffice_found_in_its_usual_windows_place(monkeypatch):
 
 
 def test_soffice_on_path_wins(monkeypatch, tmp_path):
-    from dossier import convert
+    from dossier.documents import convert
 
     exe = tmp_path / "soffice.exe"
     exe.write_bytes(b"")
@@ -123,7 +123,7 @@ def test_windows_font_folder_is_searched(monkeypatch, tmp_path):
 
 @pytest.mark.parametrize("rel", ["evidence\\A-01\\合同.pdf", "evidence/A-01/合同.pdf", ".\\evidence\\A-01\\合同.pdf"])
 def test_windows_paths_normalise_to_one_form(rel):
-    from dossier.paths import normalise
+    from dossier.application.paths import normalise
 
     tally("portability")
     assert normalise(rel) == "evidence/A-01/合同.pdf"

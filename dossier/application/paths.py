@@ -1,0 +1,110 @@
+"""Paths named in ``enterprise.yaml``: confined to the project folder, whatever the user typed.
+
+Accepted: ``evidence/合同.pdf``, Windows-style ``evidence\\合同.pdf``, names stored on disk in NFC
+or NFD (macOS). Refused: absolute paths, drive letters, ``..`` leading out, and symlinks whose
+target lies outside the project.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from pathlib import Path, PurePosixPath
+
+from dossier.util.errors import InputError
+
+_DRIVE = re.compile(r"^[A-Za-z]:")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def normalise(rel: str) -> str:
+    """``.\\evidence\\合同.pdf`` → ``evidence/合同.pdf`` (the form shown in messages and manifests)."""
+    text = unicodedata.normalize("NFC", rel.strip()).replace("\\", "/")
+    while text.startswith("./"):
+        text = text[2:]
+    return str(PurePosixPath(text)) if text else text
+
+
+def escape_problem(rel: str) -> str | None:
+    """Why ``rel`` would lead outside the project, or None. Pure: looks at the text only."""
+    text = rel.strip().replace("\\", "/")
+    if not text:
+        return "路径为空"
+    if _CONTROL.search(text):
+        # A NUL makes every OS call raise ValueError; other control characters are typing accidents.
+        return "含有不可见的控制字符"
+    if text.startswith("/") or _DRIVE.match(text) or text.startswith("//"):
+        return "不能使用绝对路径"
+    depth = 0
+    for part in PurePosixPath(text).parts:
+        if part == "..":
+            depth -= 1
+            if depth < 0:
+                return "路径经“..”指向了项目文件夹之外"
+        elif part not in (".", ""):
+            depth += 1
+    return None
+
+
+def resolve(root: Path, rel: str, *, source: str, line: int | None = None, must_exist: bool = False) -> Path:
+    """The file ``rel`` names inside ``root``; an :class:`InputError` if it would lead outside.
+
+    ``source``/``line`` say where the path was written, for the message. Symlinks are resolved
+    and the target must stay inside the project. A name that exists on disk only in the other
+    Unicode normal form (NFD from a Mac, NFC elsewhere) is found all the same.
+    """
+    problem = escape_problem(rel)
+    if problem:
+        raise InputError(
+            f"路径“{rel}”{problem}",
+            file=source,
+            line=line,
+            hint="所有佐证材料和媒体文件都应放在项目文件夹内（如 evidence/、media/），并写相对路径。",
+        )
+    candidate = root / normalise(rel)
+    if not os.path.lexists(candidate):
+        alt = _other_form(root, normalise(rel))
+        if alt is not None:
+            candidate = alt
+    _probe(candidate, rel, source, line)
+    real_root = root.resolve()
+    real = candidate.resolve()
+    if real != real_root and real_root not in real.parents:
+        raise InputError(
+            f"路径“{rel}”是指向项目文件夹之外的链接",
+            file=source,
+            line=line,
+            hint="请把文件本身复制到项目文件夹内，不要使用指向外部的快捷方式或符号链接。",
+        )
+    if must_exist and not real.is_file():
+        raise InputError(f"找不到文件“{rel}”", file=source, line=line, hint="请检查文件名和所在文件夹。")
+    return candidate
+
+
+def _probe(candidate: Path, rel: str, source: str, line: int | None) -> None:
+    """Raise InputError when the OS refuses to even look at the path (name too long, symlink loop)."""
+    try:
+        os.stat(candidate)
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    except OSError as exc:
+        import errno
+
+        reason = {
+            errno.ENAMETOOLONG: "文件名或路径过长",
+            errno.ELOOP: "是循环的符号链接",
+            errno.EACCES: "没有访问权限",
+        }.get(exc.errno or 0, f"无法访问（{exc.strerror or exc}）")
+        raise InputError(
+            f"路径“{rel}”{reason}", file=source, line=line,
+            hint="请把文件改成较短的名字、放在项目文件夹内，并写相对路径。",
+        ) from None
+
+
+def _other_form(root: Path, rel: str) -> Path | None:
+    for form in ("NFD", "NFC"):
+        other = root / unicodedata.normalize(form, rel)
+        if os.path.lexists(other):
+            return other
+    return None

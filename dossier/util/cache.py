@@ -1,0 +1,188 @@
+"""A small on-disk cache of values derived from file contents (keyed by SHA-256).
+
+Used where computing is slow and the input rarely changes: converted PDFs and rendered .docx of
+``build``, LibreOffice's profile, the text of e-invoice PDFs, font subsets, thumbnails. A cached
+value is exactly what a fresh computation gives, so output never depends on the cache; a broken or
+unwritable cache is ignored. Location: ``$DOSSIER_CACHE_DIR`` or the platform's user cache folder
+(platformdirs: ``~/.cache/dossier`` on Linux, ``%LOCALAPPDATA%\\dossier\\Cache`` on Windows,
+``~/Library/Caches/dossier`` on macOS) — never inside an output folder a user zips or emails.
+Its size is capped (``$DOSSIER_CACHE_MAX_MB``, default 1024): :func:`prune` removes the entries used
+least recently first. ``dossier cache info`` / ``dossier cache clear`` show and empty it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from dossier.util import atomic
+
+VERSION = "1"
+DEFAULT_MAX_MB = 1024
+
+
+def root() -> Path:
+    """The cache folder: ``$DOSSIER_CACHE_DIR`` or the platform's user cache folder for dossier."""
+    if os.environ.get("DOSSIER_CACHE_DIR"):
+        return Path(os.environ["DOSSIER_CACHE_DIR"])
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("dossier", appauthor=False))
+
+
+def cache_dir(kind: str) -> Path:
+    return root() / kind
+
+
+def max_bytes() -> int:
+    try:
+        return max(0, int(float(os.environ.get("DOSSIER_CACHE_MAX_MB", DEFAULT_MAX_MB)) * 1024 * 1024))
+    except ValueError:
+        return DEFAULT_MAX_MB * 1024 * 1024
+
+
+def touch(path: Path) -> None:
+    """Mark an entry as just used (eviction goes by modification time, oldest first)."""
+    with contextlib.suppress(OSError):
+        os.utime(path)
+
+
+@dataclass(frozen=True)
+class Entry:
+    path: Path  # a file, or a folder kept as one entry (LibreOffice's profile)
+    kind: str
+    size: int
+    mtime: float
+
+
+def entries(base: Path | None = None) -> list[Entry]:
+    """The cache's entries: the files and folders directly inside each kind's folder."""
+    base = base or root()
+    out: list[Entry] = []
+    with contextlib.suppress(OSError):
+        for kind in sorted(p for p in base.iterdir() if p.is_dir()):
+            for item in kind.iterdir():
+                with contextlib.suppress(OSError):
+                    st = item.stat()
+                    size = _tree_size(item) if item.is_dir() else st.st_size
+                    out.append(Entry(item, kind.name, size, st.st_mtime))
+    return out
+
+
+def _tree_size(folder: Path) -> int:
+    total = 0
+    for dirpath, _dirs, files in os.walk(folder):
+        for name in files:
+            with contextlib.suppress(OSError):
+                total += os.stat(os.path.join(dirpath, name)).st_size
+    return total
+
+
+def prune(limit: int | None = None, base: Path | None = None) -> list[Entry]:
+    """Remove the oldest entries until the cache holds at most ``limit`` bytes; return those removed.
+
+    Entries younger than a minute are kept whatever their size: a build running right now may be
+    about to read them back. Temporary files that killed runs left behind are removed first.
+    """
+    limit = max_bytes() if limit is None else limit
+    folder = root() if base is None else base
+    for kind in [folder, *(p for p in folder.glob("*") if p.is_dir())] if folder.is_dir() else []:
+        atomic.sweep(kind)  # temporary files of killed runs, an hour old
+    items = entries(base)
+    total = sum(e.size for e in items)
+    removed = []
+    now = time.time()
+    for e in sorted(items, key=lambda e: (e.mtime, str(e.path))):
+        if total <= limit:
+            break
+        if now - e.mtime < 60:
+            continue
+        remove(e.path)
+        total -= e.size
+        removed.append(e)
+    return removed
+
+
+def remove(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink()
+
+
+def clear(base: Path | None = None) -> int:
+    """Empty the cache; the number of bytes freed."""
+    items = entries(base)
+    for e in items:
+        remove(e.path)
+    return sum(e.size for e in items)
+
+
+def file_digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def cached_json(
+    kind: str, path: Path, compute: Callable[[], Any], extra: str = "", digest: str | None = None
+) -> Any:
+    """``compute()`` for the file at ``path``, remembered by the file's content hash (and by
+    ``extra``, for whatever else the result depends on).
+
+    ``compute`` must return JSON-serialisable data (strings for Decimals and dates). ``digest``
+    is the file's SHA-256 (:func:`file_digest`) when the caller has it already.
+    """
+    key = f"{VERSION}-{digest or file_digest(path)}"
+    if extra:
+        key += "-" + hashlib.sha256(extra.encode("utf-8")).hexdigest()[:16]
+    target = cache_dir(kind) / f"{key}.json"
+    with contextlib.suppress(OSError, ValueError):
+        value = json.loads(target.read_text(encoding="utf-8"))["value"]
+        touch(target)
+        return value
+    value = compute()
+    with contextlib.suppress(OSError):
+        store(target, json.dumps({"value": value}, ensure_ascii=False).encode("utf-8"))
+    return value
+
+
+def module_fingerprint(name: str) -> bytes:
+    """The source of an installed package's ``__init__.py`` (which states its version), found
+    without importing the package: part of the key of entries that package's behaviour made."""
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec(name)
+        return Path(spec.origin).read_bytes() if spec and spec.origin else name.encode()
+    except (ImportError, OSError, ValueError):
+        return name.encode()
+
+
+def store(target: Path, data: bytes) -> None:
+    """Write a cache entry: to a temporary file renamed onto ``target`` (a reader never sees half
+    an entry), but not fsynced as outputs are. A cold build writes hundreds of small entries and
+    the syncs took seconds of it; an entry that a power cut leaves empty or cut short does not
+    parse, and is computed again (callers read entries with a check, as :func:`cached_json` does)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)  # swept like atomic's
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
