@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from dossier.application.paths import refuse_protected
 from dossier.check import CheckResult, check_project
 from dossier.documents.context import DocumentSpec, document_contexts, document_specs
 from dossier.documents.convert import convert_all, find_soffice
@@ -42,7 +43,6 @@ OLD_CACHE = ".cache"  # where earlier versions cached, inside OUT; removed when 
 VOLUME = "申报材料装订本.pdf"
 REPORT = "report.html"
 GUIDE = "盖章指引.pdf"
-PROTECTED = ("evidence", "media")
 RENDER_PIPELINE = "dossier-docx-8"  # bump when rendering changes, to invalidate cached .docx
 TEXT_PIPELINE = "dossier-pdftext-1"  # bump when the cached page texts or fidelity findings change form
 
@@ -89,16 +89,8 @@ class BuildResult:
 def output_dir(root: Path, out: str | Path | None) -> Path:
     """``OUT`` (default ``root/build``); refused when it would write into evidence/ or media/."""
     target = Path(out) if out is not None else root / "build"
-    real_root, real_out = root.resolve(), target.resolve()
-    for name in PROTECTED:
-        protected = real_root / name
-        if real_out == protected or protected in real_out.parents:
-            raise InputError(
-                f"输出文件夹不能位于项目的 {name}/ 中",
-                file=str(target),
-                hint="用 -o 指定其他文件夹，例如项目下的 build/。",
-            )
-    if real_out == real_root:
+    refuse_protected(root, target, what="输出文件夹", hint="用 -o 指定其他文件夹，例如项目下的 build/。")
+    if target.resolve() == root.resolve():
         raise InputError("输出文件夹不能是项目文件夹本身", file=str(target), hint="用 -o 指定其他文件夹，例如 build/。")
     if target.exists() and not target.is_dir():
         raise InputError("输出路径已存在且不是文件夹", file=str(target), hint="请换一个输出文件夹。")

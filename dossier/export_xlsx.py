@@ -263,8 +263,11 @@ def fixed_zip(data: bytes) -> bytes:
 def export_project(root: Path, out: Path | None) -> Path:
     from dossier.application.figures import compute
     from dossier.application.load import load_project
+    from dossier.application.paths import refuse_protected
     from dossier.application.programme import DEFAULT_PROGRAMME, load_programme
 
+    target = out or root / "build" / "附件6-9明细表.xlsx"
+    refuse_protected(root, target, what="输出文件", hint="用 -o 指定其他位置。")
     project = load_project(root)
     if project.app is None:
         first = project.findings[0]
@@ -273,7 +276,6 @@ def export_project(root: Path, out: Path | None) -> Path:
     app = project.app
     programme = load_programme(app.programme or DEFAULT_PROGRAMME, base=root)
     figures = compute(app, programme)
-    target = out or root / "build" / "附件6-9明细表.xlsx"
     target.parent.mkdir(parents=True, exist_ok=True)
     from dossier.site import page_index
 

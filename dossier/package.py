@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dossier.application.load import load_project
+from dossier.application.paths import refuse_protected
 from dossier.application.programme import DEFAULT_PROGRAMME, chinese_count, load_programme
 from dossier.util.atomic import staged_folder
 from dossier.util.cache import file_digest
@@ -83,6 +84,8 @@ def package_project(
     from dossier.media_inspection import MediaLimits, inspect_media
 
     root = Path(root)
+    out = Path(out) if out is not None else root / "build" / "package"
+    refuse_protected(root, out, what="输出文件夹", hint="用 -o 指定其他文件夹。")
     progress = progress or silent
     progress("读取项目和扫描件", 0, None)
     project = load_project(root)
@@ -112,7 +115,6 @@ def package_project(
     if app.media.video:
         entries.append(("建设成果视频", project.resolve(("media", "video"), app.media.video), None, ("media", "video")))
 
-    out = Path(out) if out is not None else root / "build" / "package"
     findings: list[Finding] = []
     files: list[dict] = []
     with staged_folder(out) as tmp:

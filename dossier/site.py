@@ -285,7 +285,7 @@ def build_site(root: str | Path, out: str | Path | None = None, *, build_dir: st
     :class:`InputError` for an unusable project or an output inside ``evidence/``/``media/``, and
     :class:`ToolError` when LibreOffice is missing or fails.
     """
-    from dossier.build import PROTECTED
+    from dossier.application.paths import refuse_protected
     from dossier.check import check_project
     from dossier.documents.convert import convert_all, find_soffice
     from dossier.documents.render import render_docx, template_path
@@ -296,10 +296,7 @@ def build_site(root: str | Path, out: str | Path | None = None, *, build_dir: st
     pdf = Path(out) if out is not None else default_output(root)
     if pdf.suffix.lower() != ".pdf":
         raise InputError("现场核验清单的文件名应以 .pdf 结尾", file=str(pdf), hint=f"例如 -o {DOCUMENT}.pdf")
-    for name in PROTECTED:
-        protected = (root / name).resolve()
-        if protected == pdf.resolve().parent or protected in pdf.resolve().parents:
-            raise InputError(f"输出文件不能位于项目的 {name}/ 中", file=str(pdf), hint="用 -o 指定其他位置。")
+    refuse_protected(root, pdf, what="输出文件", hint="用 -o 指定其他位置。")
     check = check_project(root, today=today, media=False)
     app, programme, figures = check.project.app, check.programme, check.figures
     if app is None or programme is None or figures is None:

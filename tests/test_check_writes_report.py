@@ -49,7 +49,7 @@ def test_report_into_evidence_is_refused(tmp_path):
     root = write_project(tmp_path / "p", valid_application())
     proc = run("check", str(root), "--report", str(root / "evidence" / "r.html"))
     assert proc.returncode == 2
-    assert "报告不能写入项目的 evidence/ 文件夹" in proc.stderr and "Traceback" not in proc.stderr
+    assert "报告不能位于项目的 evidence/ 中" in proc.stderr and "Traceback" not in proc.stderr
     assert not (root / "evidence" / "r.html").exists()
 
 

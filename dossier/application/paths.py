@@ -3,6 +3,10 @@
 Accepted: ``evidence/合同.pdf``, Windows-style ``evidence\\合同.pdf``, names stored on disk in NFC
 or NFD (macOS). Refused: absolute paths, drive letters, ``..`` leading out, and symlinks whose
 target lies outside the project.
+
+The other way round, :func:`refuse_protected` is the one rule that keeps outputs out of the
+project's ``evidence/`` and ``media/`` (:data:`PROTECTED`): ``build`` (and ``watch``), the report
+``check`` writes, ``site``, ``deck``, ``package`` and ``export xlsx`` call it before writing.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from pathlib import Path, PurePosixPath
 
 from dossier.util.errors import InputError
 
+PROTECTED = ("evidence", "media")  # the user's inputs: no output goes in there
 _DRIVE = re.compile(r"^[A-Za-z]:")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -108,3 +113,21 @@ def _other_form(root: Path, rel: str) -> Path | None:
         if os.path.lexists(other):
             return other
     return None
+
+
+def protected_folder(root: Path, target: Path) -> str | None:
+    """``"evidence"`` or ``"media"`` when ``target`` is that folder of project ``root`` or lies inside
+    it, else None. Both are resolved first: a ``..`` or a symlinked folder leads nowhere else."""
+    real = Path(target).resolve()
+    for name in PROTECTED:
+        folder = (Path(root) / name).resolve()
+        if real == folder or folder in real.parents:
+            return name
+    return None
+
+
+def refuse_protected(root: Path, target: Path, *, what: str, hint: str) -> None:
+    """:class:`InputError` ``{what}不能位于项目的 evidence/ 中`` when ``target`` is in a protected folder."""
+    name = protected_folder(root, target)
+    if name is not None:
+        raise InputError(f"{what}不能位于项目的 {name}/ 中（dossier 从不写入 {name}/）", file=str(target), hint=hint)

@@ -48,6 +48,8 @@ class Source:
 
 
 def sniff_input(head: bytes) -> str | None:
+    """What a bind input's first bytes announce: pdf, jpeg, png, tiff or zip (an OFD when it holds
+    OFD.xml). Item-9 files have a sniffer of their own, :func:`dossier.media_inspection.kinds.sniff`."""
     if b"%PDF-" in head[:1024]:
         return "pdf"
     if head.startswith(b"\xff\xd8\xff"):

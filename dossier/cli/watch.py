@@ -41,7 +41,7 @@ def watch(directory: Path, out: Path | None, ui: Ui) -> None:
 
 
 def _report(ui: Ui, r, first: bool = False) -> None:  # noqa: ANN001 - dossier.watch.Round
-    from dossier.util.findings import SEVERITY_LABEL, count, exit_code
+    from dossier.util.findings import count, exit_code
 
     if ui.json:
         ui.emit(envelope("watch", 2 if r.error else exit_code(r.findings), r.findings, added=[f.to_dict() for f in r.added],
@@ -52,12 +52,13 @@ def _report(ui: Ui, r, first: bool = False) -> None:  # noqa: ANN001 - dossier.w
         ui.echo(f"错误：{r.error}", err=True)
         ui.echo("输入无法使用，保留上次生成的文件。", err=True)
         return
-    if not ui.quiet:
-        for f in (r.findings if first else r.added):
-            ui.echo(f"  {'检查结果' if first else '新增'}·{SEVERITY_LABEL[f.severity]}  {f.where()}  {f.message}")
-        if not first:
-            for f in r.removed:
-                ui.echo(f"  已消除·{SEVERITY_LABEL[f.severity]}  {f.where()}  {f.message}")
+    if first:
+        ui.print_findings(r.findings, summary=False)  # the one findings printer, as `check` prints them
+    else:
+        for label, items in (("新增", r.added), ("已消除", r.removed)):
+            if items and not ui.quiet:
+                ui.echo(f"{label}：")
+                ui.print_findings(items, summary=False)
     c = count(r.findings)
     change = "" if first else f"新增 {len(r.added)} 个、消除 {len(r.removed)} 个问题；"
     ui.echo(f"{change}当前共 {c['error']} 个错误、{c['warning']} 个警告、{c['info']} 个提示。")

@@ -84,7 +84,7 @@ def build_deck(root: str | Path, out: str | Path | None = None, *, minutes: Deci
     Raises :class:`InputError` when the project is unusable (no model), the template cannot be read,
     or ``out`` would land in ``evidence/`` or ``media/``.
     """
-    from dossier.build import PROTECTED
+    from dossier.application.paths import refuse_protected
     from dossier.deck.draw import Deck, draw, normalise, paginate_scenarios
     from dossier.deck.slides import clock, deck_slides, seconds_per_slide
     from dossier.media_inspection import inspect_media, limits_for_programme
@@ -93,11 +93,8 @@ def build_deck(root: str | Path, out: str | Path | None = None, *, minutes: Deci
     target = Path(out) if out is not None else default_output(root)
     if target.suffix.lower() != ".pptx":
         raise InputError("演示文稿的文件名应以 .pptx 结尾", file=str(target), hint="例如 -o 路演.pptx")
-    for name in PROTECTED:
-        protected = (root / name).resolve()
-        if protected == target.resolve().parent or protected in target.resolve().parents:
-            raise InputError(f"输出文件不能位于项目的 {name}/ 中（dossier 从不写入 {name}/）", file=str(target),
-                             hint="用 -o 指定其他位置；草稿完善后，由您自己另存到 media/ 并在 media.presentation 中引用。")
+    refuse_protected(root, target, what="输出文件",
+                     hint="用 -o 指定其他位置；草稿完善后，由您自己另存到 media/ 并在 media.presentation 中引用。")
     check = check_project(root, today=today)
     app, programme, figures = check.project.app, check.programme, check.figures
     if app is None or programme is None or figures is None:

@@ -28,6 +28,7 @@ from typing import Any
 import jinja2
 
 from dossier import __version__
+from dossier.application.paths import refuse_protected
 from dossier.html_report.charts import category_chart, indicator_chart_size, indicator_rows, quarter_chart
 from dossier.html_report.media import MediaItem, collect_media
 from dossier.html_report.volume import guide_items, page_map, volume_manifest
@@ -256,18 +257,8 @@ def write_project_report(result, out_html: str | Path | None = None, *, out_dir:
     root = result.project.root
     out_dir = Path(out_dir) if out_dir is not None else root / "build"
     target = Path(out_html) if out_html is not None else out_dir / REPORT_NAME
-    refuse_inputs(root, target)
+    refuse_protected(root, target, what="报告",
+                     hint="用 --report 指定其他位置，或不指定（默认写入项目下的 build/report.html）。")
     note = f"页码图和盖章指引取自上次 dossier build 的结果（{out_dir / 'manifest.json'}）；材料有改动时请重新运行 dossier build。"
     return write_report(result, target, manifest=load_manifest(out_dir), manifest_note=note)
 
-
-def refuse_inputs(root: Path, target: Path) -> None:
-    """Refuse a report path inside the project's evidence/ or media/ (inputs are never written)."""
-    real = target.resolve()
-    for name in ("evidence", "media"):
-        protected = (root / name).resolve()
-        if real == protected or protected in real.parents:
-            raise InputError(
-                f"报告不能写入项目的 {name}/ 文件夹", file=str(target),
-                hint="用 --report 指定其他位置，或不指定（默认写入项目下的 build/report.html）。",
-            )
