@@ -122,8 +122,12 @@ def test_site_findings_stale_build_and_rows_without_location_or_asset_card(proje
     build = tmp_path / "build"
     build.mkdir()
     contract = root / "evidence" / "A-01" / "合同.pdf"
-    manifest = {"volume": "申报材料装订本.pdf", "page_count": 1, "pages": [{"number": 1, "label": "1"}],
-                "inputs": [{"file": str(contract), "first_page": 1, "pages": 1, "sha256": "changed since"}]}
+    volume = VolumeManifest(
+        volume="申报材料装订本.pdf", sha256="0" * 64, page_count=1, sheets=1, duplex=False,
+        pages=(PageEntry(1, "1"),), inputs=(InputEntry(str(contract), "pdf", "changed since", 1, 1, 1),),
+        seal_groups=(), seal_diameter=119.06,
+    )
+    manifest = {"volume": "申报材料装订本.pdf", "binding": volume.to_json()}
     (build / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
     result = build_site(root, tmp_path / "out" / "清单.pdf", build_dir=build)
     (stale,) = [f for f in result.findings if f.code == "S-STALE-BUILD"]

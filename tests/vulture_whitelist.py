@@ -61,3 +61,8 @@ seal_diameter_mm; hundred_billion; photo_megabyte; city; district_directory; gui
 scenario_guide; tax_rates; max_chars; min_bytes; max_seconds; notice; issuer; published
 investment_window; key_industries; district_deadline; mailbox_limit_mb; seals; clauses; roadshow
 _._titled; _._no_float; _._references
+
+# --- bind/volume.py: the hashing writer handed to pikepdf's save, which calls the file protocol
+# (writable, seekable, tell); the seal group's center_mm is written to manifest.json for readers
+# outside dossier (to_json takes the dataclass fields by name).
+_.writable; _.seekable; _.tell; center_mm
