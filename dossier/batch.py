@@ -215,7 +215,7 @@ def run_project(root: str | Path, out_dir: str | Path, build: bool = True, name:
 
 def _run_project(root: Path, out_dir: Path, build: bool, name: str) -> ProjectRow:
     from dossier.check import check_project
-    from dossier.html_report import load_manifest, write_report
+    from dossier.html_report import read_build_manifest, write_report
 
     failure = ""
     check = None
@@ -233,7 +233,7 @@ def _run_project(root: Path, out_dir: Path, build: bool, name: str) -> ProjectRo
         check = check_project(root)
     # A refused build writes nothing: a manifest in out_dir would be an earlier build's.
     built = build and not failure and not refused
-    manifest = load_manifest(out_dir) if built else None
+    manifest = read_build_manifest(out_dir) if built else None
     if not built:  # a build wrote this very report inside its output folder already
         write_report(check, out_dir / REPORT, manifest=manifest)
     app, figures, programme = check.project.app, check.figures, check.programme

@@ -186,7 +186,7 @@ def test_the_volume_is_read_from_the_build_manifest_and_old_shapes_are_refused(g
     level, no schema_version) gets no page map but a note saying to build again."""
     import json
 
-    from dossier.html_report import load_manifest
+    from dossier.html_report import read_build_manifest
 
     pdf = pikepdf.new()
     for _ in range(3):
@@ -194,7 +194,7 @@ def test_the_volume_is_read_from_the_build_manifest_and_old_shapes_are_refused(g
     pdf.save(tmp_path / "a.pdf")
     bound = bind_files([tmp_path / "a.pdf"], tmp_path / "out" / "卷.pdf").manifest.to_json()
     (tmp_path / "out" / "manifest.json").write_text(json.dumps({"volume": "卷.pdf", "binding": bound}), "utf-8")
-    loaded = load_manifest(tmp_path / "out")
+    loaded = read_build_manifest(tmp_path / "out")
     result = check_project(good)
     for manifest in (loaded, bound):
         html = render_report(result, manifest=manifest, media=None)
@@ -202,4 +202,4 @@ def test_the_volume_is_read_from_the_build_manifest_and_old_shapes_are_refused(g
     old = {"volume": "卷.pdf", "documents": [], **{k: v for k, v in bound.items() if k != "schema_version"}}
     html = render_report(result, manifest=old, media=None)
     assert 'class="pg' not in html and html.count("清单是旧版 dossier 生成的") == 2 and "重新运行 dossier build" in html
-    assert load_manifest(tmp_path / "nothing") is None
+    assert read_build_manifest(tmp_path / "nothing") is None

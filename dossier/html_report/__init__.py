@@ -5,7 +5,7 @@ Public API::
     render_report(result, *, manifest=None, media=None) -> str     # pure: data → HTML
     collect_media(result, pictures=True) -> list[MediaItem]         # reads the photos and video
     write_report(result, out_html, *, manifest=None, media=True) -> Path   # collect + render + write
-    load_manifest(out_dir) -> dict | None        # OUT/manifest.json (its volume under "binding")
+    read_build_manifest(out_dir) -> dict | None        # OUT/manifest.json (its volume under "binding")
     write_project_report(result, out_html=None, *, out_dir=None) -> Path   # what check calls
     default_report_path(project_root) -> Path                       # <project>/build/report.html
 
@@ -40,7 +40,7 @@ from dossier.util.formats import fmt_percent, fmt_wan
 REPORT_NAME = "report.html"
 
 __all__ = [
-    "MediaItem", "collect_media", "default_report_path", "environment", "load_manifest", "render_report",
+    "MediaItem", "collect_media", "default_report_path", "environment", "read_build_manifest", "render_report",
     "write_project_report", "write_report",
 ]
 
@@ -235,7 +235,7 @@ def write_report(
     return write_text(out_html, html)
 
 
-def load_manifest(out_dir: str | Path) -> dict[str, Any] | None:
+def read_build_manifest(out_dir: str | Path) -> dict[str, Any] | None:
     """The build manifest in ``out_dir`` (``manifest.json``), or None when there is none or it
     cannot be read. Its volume manifest is read by :func:`dossier.html_report.volume.volume_manifest`."""
     return _read_json(Path(out_dir) / "manifest.json")
@@ -260,5 +260,5 @@ def write_project_report(result, out_html: str | Path | None = None, *, out_dir:
     refuse_protected(root, target, what="报告",
                      hint="用 --report 指定其他位置，或不指定（默认写入项目下的 build/report.html）。")
     note = f"页码图和盖章指引取自上次 dossier build 的结果（{out_dir / 'manifest.json'}）；材料有改动时请重新运行 dossier build。"
-    return write_report(result, target, manifest=load_manifest(out_dir), manifest_note=note)
+    return write_report(result, target, manifest=read_build_manifest(out_dir), manifest_note=note)
 

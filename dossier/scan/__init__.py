@@ -35,9 +35,10 @@ from pathlib import Path
 from typing import Any
 
 
+from dossier.bind.manifest import load_volume_manifest
 from dossier.scan.align import Matching, fingerprint, match, refine, similarity
 from dossier.scan.ink import MM_PER_PT, PageCells, printed_mm2, red_mm2
-from dossier.scan.manifest import Manifest, PageSpec, SealRect, load_manifest, parse_manifest
+from dossier.scan.manifest import Manifest, PageSpec, SealRect, parse_manifest
 from dossier.scan.measure import PageMeasure, measure_pages, scanned_image_pages
 from dossier.scan.register import Transform, register
 from dossier.util.errors import InputError
@@ -71,7 +72,7 @@ GREY_CHROMA = 4.0  # colour spread (levels) of the most colourful 1 % of a page;
 Progress = Callable[[str, int, int], None]
 
 __all__ = [
-    "BINDING_CLAUSE", "Manifest", "PageResult", "ScanReport", "check_scan_files", "load_manifest",
+    "BINDING_CLAUSE", "Manifest", "PageResult", "ScanReport", "check_scan_files",
     "parse_manifest", "scan_against", "seam_min_mm2",
 ]
 
@@ -430,7 +431,7 @@ def check_scan_files(
     and, when the manifest records its ``sha256``, unchanged since binding.
     """
     manifest_json = Path(manifest_json)
-    data = load_manifest(manifest_json)
+    data = load_volume_manifest(manifest_json)
     spec = parse_manifest(data)
     extra: list[Finding] = []
     if volume_pdf is None and spec.volume:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dossier.bind.manifest import VolumeManifest, load_volume_manifest
+from dossier.bind.manifest import VolumeManifest
 
 A4 = (595.276, 841.89)
 
@@ -63,9 +63,3 @@ def parse_manifest(data: VolumeManifest | Mapping[str, Any], *, file: str | Path
         pages, cover.number if cover else None, SealRect(*cover.cover_seal) if cover and cover.cover_seal else None,
         volume.volume,
     )
-
-
-def load_manifest(path: Path) -> VolumeManifest:
-    """The volume manifest in ``path``; :class:`InputError` naming it when missing, not JSON, or
-    not a current volume manifest."""
-    return load_volume_manifest(path)
