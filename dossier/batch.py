@@ -236,7 +236,7 @@ def _run_project(root: Path, out_dir: Path, build: bool, name: str) -> ProjectRo
     manifest = read_build_manifest(out_dir) if built else None
     if not built:  # a build wrote this very report inside its output folder already
         write_report(check, out_dir / REPORT, manifest=manifest)
-    app, figures, programme = check.project.app, check.figures, check.programme
+    app, figures, programme = check.folder.app, check.figures, check.programme
     counts = check.counts()
     if failure:
         status, reason = FAILED, failure

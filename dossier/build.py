@@ -138,7 +138,7 @@ def build_project(
     if errors and not force:
         result.refused = True
         return result
-    app, programme, figures = check.project.app, check.programme, check.figures
+    app, programme, figures = check.folder.app, check.programme, check.figures
     if app is None or programme is None or figures is None:
         raise InputError(
             "enterprise.yaml 的结构有错误，无法生成文书（--force 也不能跳过）",
@@ -173,7 +173,7 @@ def _build_into(
     progress: Progress, converter: Callable[[list[Path], dict[str, str]], list[bytes]] | None = None,
 ) -> None:
     """Everything a build writes, written into ``stage`` (which replaces ``target`` afterwards)."""
-    app, programme = check.project.app, check.programme
+    app, programme = check.folder.app, check.programme
     result.out = stage
     jobs = []
     progress("生成 Word 文书", 0, len(specs))
@@ -320,7 +320,7 @@ def bind_project_volume(
     from dossier.bind import bind_volume, write_stamping_guide
     from dossier.documents.assemble import cover_date, cover_for, relative_source, volume_parts
 
-    app, programme, project = check.project.app, check.programme, check.project
+    app, programme, project = check.folder.app, check.programme, check.folder
     assert app is not None and programme is not None
     out = result.out
     documents = {d.name: (d.title, _rel(d.pdf, out)) for d in result.documents}
@@ -477,7 +477,7 @@ def manifest_data(result: BuildResult, enterprise: str | None, mtype: str, progr
                 "docx": _rel(d.docx, out),
                 "pdf": _rel(d.pdf, out),
                 "pdf_sha256": _sha256(d.pdf),
-                "template": "project" if d.template.resolve().parent.parent == result.check.project.root.resolve() else "builtin",
+                "template": "project" if d.template.resolve().parent.parent == result.check.folder.root.resolve() else "builtin",
             }
             for d in result.documents
         ],

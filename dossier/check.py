@@ -18,7 +18,7 @@ from dossier.util.findings import Finding, count, exit_code, sort_key
 
 @dataclass
 class CheckResult:
-    project: ProjectFolder
+    folder: ProjectFolder  # the loaded project folder; its YAML section is folder.app.project
     programme: Programme | None
     figures: Figures | None
     findings: list[Finding] = field(default_factory=list)
@@ -31,12 +31,12 @@ class CheckResult:
         return count(self.findings)
 
     def to_json(self) -> dict[str, Any]:
-        app = self.project.app
+        app = self.folder.app
         return {
-            "project": self.project.name,
+            "project": self.folder.name,
             "enterprise": (app.enterprise.name if app else None),
-            "type": (app.type if app else self.project.raw.get("type")),
-            "programme": self.programme.id if self.programme else self.project.raw.get("programme"),
+            "type": (app.type if app else self.folder.raw.get("type")),
+            "programme": self.programme.id if self.programme else self.folder.raw.get("programme"),
             "reading": self.figures.readings.describe() if self.figures else None,
             "counts": self.counts(),
             "findings": [f.to_dict() for f in self.findings],

@@ -42,7 +42,7 @@ CSV_HEADER = ("序号", "企业", "统一社会信用代码", "类型", "行业"
 
 def applicant_summary(check) -> dict[str, Any]:
     """The facts a district needs from one application, for ``manifest.json`` (strings, no floats)."""
-    app, programme, figures = check.project.app, check.programme, check.figures
+    app, programme, figures = check.folder.app, check.programme, check.figures
     if app is None or programme is None or figures is None:
         return {}
     district = programme.districts.find(app.enterprise.district)

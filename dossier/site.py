@@ -298,7 +298,7 @@ def build_site(root: str | Path, out: str | Path | None = None, *, build_dir: st
         raise InputError("现场核验清单的文件名应以 .pdf 结尾", file=str(pdf), hint=f"例如 -o {DOCUMENT}.pdf")
     refuse_protected(root, pdf, what="输出文件", hint="用 -o 指定其他位置。")
     check = check_project(root, today=today, media=False)
-    app, programme, figures = check.project.app, check.programme, check.figures
+    app, programme, figures = check.folder.app, check.programme, check.figures
     if app is None or programme is None or figures is None:
         raise InputError("enterprise.yaml 的结构有错误，无法生成现场核验清单", file="enterprise.yaml",
                          hint="先运行 dossier check 并修正其中的结构错误。")

@@ -169,7 +169,7 @@ def test_every_finding_of_a_line_rule_names_file_and_line(project):
     result = check_project(project(_set("investments.1.invoice.number", "24420000000123450001")), media=False)
     (dup,) = [f for f in result.findings if f.code == "I-DUPLICATE-INVOICE"]
     assert dup.file == "enterprise.yaml"
-    lines = (result.project.root / "enterprise.yaml").read_text(encoding="utf-8").splitlines()
+    lines = (result.folder.root / "enterprise.yaml").read_text(encoding="utf-8").splitlines()
     assert "24420000000123450001" in lines[dup.line - 1]
     assert dup.rule and "发票" in dup.rule
 

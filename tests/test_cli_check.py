@@ -180,8 +180,8 @@ def test_scaffold_matches_the_model(tmp_path, mtype):
 
     init_project(tmp_path / "p", mtype)
     result = check_project(tmp_path / "p", media=False)
-    assert result.project.app is not None, [f.message for f in result.findings]
-    assert result.project.app.type == mtype
+    assert result.folder.app is not None, [f.message for f in result.findings]
+    assert result.folder.app.type == mtype
     kinds = {f.code for f in result.findings}
     assert not kinds & {"Y-UNKNOWN-KEY", "Y-SCHEMA", "Q-COUNT-UNKNOWN", "Q-COUNT-TYPE"}
     assert "R-REQUIRED" in kinds and "Q-COUNT-MISSING" in kinds

@@ -95,7 +95,7 @@ def test_a_programme_file_drives_the_findings(xiangyang):
 
 def test_a_programme_file_drives_the_documents_titles_and_wording(xiangyang):
     result = check_project(xiangyang, media=False)
-    app, programme, figures = result.project.app, result.programme, result.figures
+    app, programme, figures = result.folder.app, result.programme, result.figures
     contexts = document_contexts(app, programme, figures, draft=False)
     texts = {name: _docx_text(render_docx(template_path(name), ctx)) for name, ctx in contexts.items()}
     assert list(texts) == [s.name for s in document_specs(programme, "discrete")]

@@ -79,7 +79,7 @@ SAMPLE_DIRS = sorted(p.parent for p in SAMPLES.glob("*/enterprise.yaml"))
 @pytest.mark.parametrize("sample", SAMPLE_DIRS, ids=[p.name for p in SAMPLE_DIRS])
 def test_sample_report_screenshot(sample, tmp_path):
     result = check_project(sample)
-    photos = result.project.app.media.photos if result.project.app else []
+    photos = result.folder.app.media.photos if result.folder.app else []
     if not photos or not all((sample / p).is_file() for p in photos):
         pytest.skip(f"{sample.name} 的媒体文件尚未生成（python -m samples.generate）")
     media = collect_media(result)

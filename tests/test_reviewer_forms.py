@@ -57,7 +57,7 @@ def test_figures_that_do_not_reconcile_on_paper_name_the_row(project):
 
 def test_valid_rows_print_figures_that_multiply_out(project):
     result = check_project(project(), media=False)
-    rows = document_contexts(result.project.app, result.programme, result.figures)["investment_detail"]["equipment_rows"]
+    rows = document_contexts(result.folder.app, result.programme, result.figures)["investment_detail"]["equipment_rows"]
     for r in rows:
         qty = Decimal(re.match(r"[\d.]+", r["quantity"])[0])
         assert (qty * Decimal(r["unit_price"].replace(",", ""))).quantize(CENT, ROUND_HALF_UP) == Decimal(r["amount"].replace(",", ""))
@@ -70,14 +70,14 @@ def test_placeholder_renders_the_computed_total_in_the_forms(project):
     result = check_project(project(lambda d: d["project"].update(summary="两年投入设备与研发资金{合计投资}万元，建成{场景数}个场景。")),
                            media=False)
     assert not [f for f in result.findings if f.code.startswith("X-")]
-    ctx = document_contexts(result.project.app, result.programme, result.figures)
+    ctx = document_contexts(result.folder.app, result.programme, result.figures)
     total = ctx["application_form"]["totals"]["total"]
     assert ctx["application_form"]["project"]["summary"] == f"两年投入设备与研发资金{total}万元，建成1个场景。"
 
 
 def test_full_width_braces_work_like_ascii_ones(project):
     result = check_project(project(lambda d: d["project"].update(summary="建成｛场景数｝个场景，合计｛合计投资｝万元。")), media=False)
-    ctx = document_contexts(result.project.app, result.programme, result.figures)
+    ctx = document_contexts(result.folder.app, result.programme, result.figures)
     total = ctx["application_form"]["totals"]["total"]
     assert ctx["application_form"]["project"]["summary"] == f"建成1个场景，合计{total}万元。"
 
@@ -309,7 +309,7 @@ def test_samples_have_proof_for_every_claim_and_bind_each_file_once(built_sample
     manifest = json.loads(built.manifest.read_text(encoding="utf-8"))
     files = [i["file"] for i in manifest["binding"]["inputs"]]
     assert len(files) == len(set(files))
-    app = result.project.app
+    app = result.folder.app
     mentions = [f for ind in app.indicators for f in ind.evidence] + [f for sc in app.scenarios for f in sc.evidence]
     import pikepdf
 
@@ -360,7 +360,7 @@ def test_a_late_commissioning_date_is_one_finding_naming_how_many_indicators_it_
 
 def test_wording_a_reviewer_reads(project):
     result = check_project(project(), media=False)
-    ctx = document_contexts(result.project.app, result.programme, result.figures)
+    ctx = document_contexts(result.folder.app, result.programme, result.figures)
     ranking = ctx["operations_statement"]["operations"]["ranking"]
     assert "全市全市" not in ranking and "在全市武汉市光电子器件制造业中排名第3位" in ranking
     kpis = {k["name"].rstrip("★"): k["change"] for k in ctx["kpi_selftest"]["kpis"]}
@@ -379,7 +379,7 @@ def test_photo_captions_come_from_the_yaml_or_the_file_name(project):
                          "presentation": "media/汇报.pptx", "video": "media/视频.mp4"}
 
     result = check_project(project(mutate), media=False)
-    assert photo_captions(result.project.app) == ["共晶贴片产线", "智能立体仓库"]
+    assert photo_captions(result.folder.app) == ["共晶贴片产线", "智能立体仓库"]
 
 
 def test_scenario_form_lists_the_whole_catalogue_and_counts_each_investment_row_once(project):
@@ -389,7 +389,7 @@ def test_scenario_form_lists_the_whole_catalogue_and_counts_each_investment_row_
                                   "evidence": ["evidence/场景/SC09.pdf"]})
 
     result = check_project(project(mutate), media=False)
-    ctx = document_contexts(result.project.app, result.programme, result.figures)["scenario_selftest"]["scenarios"]
+    ctx = document_contexts(result.folder.app, result.programme, result.figures)["scenario_selftest"]["scenarios"]
     rows = {r["code"]: r for r in ctx["rows"]}
     discrete = [e.key for e in result.programme.scenarios if e.get("discrete")]
     assert list(rows) == discrete  # every scenario of the type, in catalogue order
@@ -405,8 +405,8 @@ def test_equipment_form_says_what_its_ledger_covers_and_cites_its_reference_valu
                                        {"id": "E2", "name": "测试系统", "quantity": 1, "domestic": False}]
 
     result = check_project(project(mutate), media=False)
-    eq = document_contexts(result.project.app, result.programme, result.figures)["equipment_indicators"]["equipment"]
-    total = result.project.app.equipment.counts["equipment_total"]
+    eq = document_contexts(result.folder.app, result.programme, result.figures)["equipment_indicators"]["equipment"]
+    total = result.folder.app.equipment.counts["equipment_total"]
     assert f"本表列出生产设备5台（套），占生产设备总数{total}台（套）" in eq["coverage"]
     assert "占所列设备的80.00%（仅就所列设备而言）" in eq["coverage"]
     assert all("minimum" not in r for r in eq["rates"])  # no 参考要求 column: references go in a cited note
@@ -415,5 +415,5 @@ def test_equipment_form_says_what_its_ledger_covers_and_cites_its_reference_valu
     assert eq["references"].startswith("参考值：") and "出处：" in eq["references"]
     from dossier.application.figures import rate_figures
 
-    process = rate_figures(result.project.app, result.programme, "process")
+    process = rate_figures(result.folder.app, result.programme, "process")
     assert all(r.minimum is None for r in process)  # no source for a process-type minimum: none is shown

@@ -21,14 +21,14 @@ SAMPLES = [REPO / "samples" / "guangxin-optics", REPO / "samples" / "huaxin-mate
 
 def context(root: Path, pages: PageIndex | None = None) -> tuple[dict, object]:
     result = check_project(root, media=False)
-    return site_context(result.project.app, result.programme, result.figures, root, pages, volume_note=""), result
+    return site_context(result.folder.app, result.programme, result.figures, root, pages, volume_note=""), result
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("root", SAMPLES, ids=lambda p: p.name)
 def test_every_investment_row_once_grouped_by_location_in_walk_order(root):
     ctx, result = context(root)
-    app = result.project.app
+    app = result.folder.app
     listed = [r["id"] for s in ctx["stops"] for r in s["rows"]]
     assert sorted(listed) == sorted(r.id for r in app.investments)
     names = [s["name"] for s in ctx["stops"]]
@@ -48,7 +48,7 @@ def test_every_investment_row_once_grouped_by_location_in_walk_order(root):
 @pytest.mark.parametrize("root", SAMPLES, ids=lambda p: p.name)
 def test_every_implemented_scenario_and_indicator_is_listed(root):
     ctx, result = context(root)
-    app = result.project.app
+    app = result.folder.app
     done = [s for s in app.scenarios if s.implemented in ("yes", "partial")]
     assert sorted(c["code"] for c in ctx["scenarios"]) == sorted(s.code for s in done)
     for c, sc in ((c, next(s for s in done if s.code == c["code"])) for c in ctx["scenarios"]):
@@ -199,5 +199,5 @@ def test_the_exported_workbook_has_the_walk_as_a_sheet(tmp_path):
     rows = list(book["现场核验"].iter_rows(min_row=3, values_only=True))
     ctx, result = context(root)
     assert [r[4] for r in rows] == [r["id"] for s in ctx["stops"] for r in s["rows"]]
-    assert sorted(r[4] for r in rows) == sorted(i.id for i in result.project.app.investments)
+    assert sorted(r[4] for r in rows) == sorted(i.id for i in result.folder.app.investments)
     assert all(r[0] == "□" for r in rows)

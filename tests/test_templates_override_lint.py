@@ -26,7 +26,7 @@ def project(tmp_path):
 
 def contexts(root):
     r = check_project(root, media=False)
-    return document_contexts(r.project.app, r.programme, r.figures)
+    return document_contexts(r.folder.app, r.programme, r.figures)
 
 
 def own_template(root, name: str, extra: str):

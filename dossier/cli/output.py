@@ -23,9 +23,9 @@ def to_fill_line(findings: Iterable[Finding]) -> str:
 
 
 def print_check(ui: Ui, result) -> None:  # noqa: ANN001 - a CheckResult
-    app = result.project.app
+    app = result.folder.app
     if not ui.quiet:
-        head = f"项目：{result.project.name}"
+        head = f"项目：{result.folder.name}"
         if app is not None and app.enterprise.name:
             head += f"　企业：{app.enterprise.name}"
         if app is not None and app.type and result.programme:

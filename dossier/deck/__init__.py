@@ -96,7 +96,7 @@ def build_deck(root: str | Path, out: str | Path | None = None, *, minutes: Deci
     refuse_protected(root, target, what="输出文件",
                      hint="用 -o 指定其他位置；草稿完善后，由您自己另存到 media/ 并在 media.presentation 中引用。")
     check = check_project(root, today=today)
-    app, programme, figures = check.project.app, check.programme, check.figures
+    app, programme, figures = check.folder.app, check.programme, check.figures
     if app is None or programme is None or figures is None:
         raise InputError("enterprise.yaml 的结构有错误，无法生成演示文稿", file="enterprise.yaml",
                          hint="先运行 dossier check 并修正其中的结构错误。")

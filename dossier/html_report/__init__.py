@@ -179,7 +179,7 @@ def render_report(
     empty list means the project names none. ``manifest_note`` says where the manifest came
     from when it is not this run's (``check`` showing the last build's volume).
     """
-    project = result.project
+    project = result.folder
     app = project.app
     programme = result.programme
     figures = result.figures
@@ -254,7 +254,7 @@ def write_project_report(result, out_html: str | Path | None = None, *, out_dir:
     taken from the last build in ``out_dir`` (default ``<project>/build``) when there is one,
     labelled as such. Written to ``out_html`` (default ``out_dir/report.html``), atomically.
     ``build`` calls :func:`write_report` with its own fresh manifest instead."""
-    root = result.project.root
+    root = result.folder.root
     out_dir = Path(out_dir) if out_dir is not None else root / "build"
     target = Path(out_html) if out_html is not None else out_dir / REPORT_NAME
     refuse_protected(root, target, what="报告",

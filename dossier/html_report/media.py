@@ -29,7 +29,7 @@ def collect_media(result, *, pictures: bool = True) -> list[MediaItem]:
     ``pictures=False`` skips thumbnails and poster frames (facts only). Files are read in a few
     threads (Pillow decodes and ffmpeg runs outside the GIL); the order is that of the YAML.
     """
-    app = result.project.app
+    app = result.folder.app
     if app is None or result.programme is None:
         return []
     from concurrent.futures import ThreadPoolExecutor
@@ -54,7 +54,7 @@ def _item(result, limits, where: tuple, rel: str, kind: str, *, pictures: bool) 
     from dossier.html_report.pictures import photo_facts, poster_uri, thumbnail_uri
     from dossier.media_inspection.result import fmt_bytes
 
-    lines, root = result.project.lines, result.project.root
+    lines, root = result.folder.lines, result.folder.root
     shown = paths.normalise(rel)
     try:
         target = paths.resolve(lines.folder(where, root), rel, source=lines.file(where), line=lines.line(where))
