@@ -197,3 +197,10 @@ def test_a_programme_path_is_relative_to_the_project_and_may_use_backslashes(tmp
     assert load_programme("..\\xy.yaml", base=tmp_path / "proj").id == "xiangyang-2026"
     with pytest.raises(InputError, match="绝对路径"):
         load_programme(str(tmp_path / "xy.yaml"), base=tmp_path / "proj")
+
+
+def test_dossier_binds_any_files_with_the_default_programmes_seal_group_and_copies():
+    from dossier.application.programme import DEFAULT_PROGRAMME, default_binding, load_programme
+
+    programme = load_programme(DEFAULT_PROGRAMME)
+    assert default_binding() == (programme.seam_group_sheets, programme.copies) == (20, 7)

@@ -61,9 +61,9 @@ def bind_files(
     ``copies`` left None are the default programme's.
     """
     if seal_group is None:
-        from dossier.application.programme import default_programme
+        from dossier.application.programme import default_binding
 
-        seal_group = default_programme().seam_group_sheets
+        seal_group = default_binding()[0]
     out_pdf = Path(out_pdf)
     parts = [Part(Path(str(f)).name, source=str(f)) for f in inputs]
     cover = Cover(cover_title) if cover_title else None

@@ -38,9 +38,9 @@ def guide_lines(manifest: VolumeManifest, *, copies: int | None = None) -> list[
     ``row`` (table cells); figures as the manifest records them. ``copies``: how many copies the
     notice asks for; None takes the default programme's ``copies``."""
     if copies is None:
-        from dossier.application.programme import default_programme
+        from dossier.application.programme import default_binding
 
-        copies = default_programme().copies
+        copies = default_binding()[1]
     m = manifest
     labels = m.labels
     mode = "双面打印（沿长边翻转）" if m.duplex else "单面打印"
