@@ -58,3 +58,17 @@ def write_full_project(root: Path, data: dict) -> Path:
     pptx_file(media / "汇报.pptx")
     video(media / "视频.mp4", "3")
     return root
+
+
+def processes_mentioning(needle: str) -> list[int]:
+    """PIDs of the processes whose command line contains ``needle`` (Linux: reads /proc), e.g. the
+    LibreOffice started with a test's own profile folder."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if needle.encode() in (entry / "cmdline").read_bytes():
+                    pids.append(int(entry.name))
+            except OSError:
+                pass
+    return pids

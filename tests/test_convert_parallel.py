@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from build_fixtures import processes_mentioning
 from dossier.documents.convert import _groups, workers
 
 
@@ -45,18 +46,6 @@ def test_workers_one_per_core_unless_told(monkeypatch):
     assert workers() == max(1, min(os.cpu_count() or 1, 4))
 
 
-def _processes_mentioning(needle: str) -> list[int]:
-    pids = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if needle.encode() in (entry / "cmdline").read_bytes():
-                    pids.append(int(entry.name))
-            except OSError:
-                pass
-    return pids
-
-
 @pytest.mark.slow
 @pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
 def test_ctrl_c_during_parallel_conversion_leaves_no_office(tmp_path):
@@ -86,7 +75,7 @@ def test_ctrl_c_during_parallel_conversion_leaves_no_office(tmp_path):
         deadline = time.monotonic() + 120
         profiles: set[str] = set()
         while len(profiles) < 2 and time.monotonic() < deadline and proc.poll() is None:
-            for pid in _processes_mentioning(str(scratch)):
+            for pid in processes_mentioning(str(scratch)):
                 try:
                     cmd = Path(f"/proc/{pid}/cmdline").read_bytes().decode("utf-8", "replace")
                 except OSError:
@@ -102,7 +91,7 @@ def test_ctrl_c_during_parallel_conversion_leaves_no_office(tmp_path):
             proc.wait()
     assert proc.returncode != 0
     deadline = time.monotonic() + 10
-    while _processes_mentioning(str(scratch)) and time.monotonic() < deadline:
+    while processes_mentioning(str(scratch)) and time.monotonic() < deadline:
         time.sleep(0.2)
-    assert not _processes_mentioning(str(scratch)), "Ctrl-C 之后不应留下 LibreOffice 进程"
+    assert not processes_mentioning(str(scratch)), "Ctrl-C 之后不应留下 LibreOffice 进程"
     assert not list(scratch.glob("dossier-lo-*")), "Ctrl-C 之后不应留下临时配置文件夹"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from build_fixtures import discrete_data, write_full_project
+from build_fixtures import discrete_data, processes_mentioning, write_full_project
 from dossier.build import VOLUME
 from dossier.util.findings import Finding
 from dossier.watch import VERSION_JS, add_reload, diff, watched
@@ -91,18 +91,6 @@ class _Lines:
         raise AssertionError(f"没有等到“{text}”；输出：\n{''.join(self.seen)}")
 
 
-def _processes_mentioning(needle: str) -> list[int]:
-    pids = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if needle.encode() in (entry / "cmdline").read_bytes():
-                    pids.append(int(entry.name))
-            except OSError:
-                pass
-    return pids
-
-
 @pytest.mark.slow
 @pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
 def test_watch_rebuilds_keeps_last_good_output_and_stops_cleanly(tmp_path):
@@ -121,7 +109,7 @@ def test_watch_rebuilds_keeps_last_good_output_and_stops_cleanly(tmp_path):
         out.wait_for("正在监视")
         volume = root / "build" / VOLUME
         assert volume.is_file()
-        assert _processes_mentioning(str(scratch)), "后台 LibreOffice 应当在运行"
+        assert processes_mentioning(str(scratch)), "后台 LibreOffice 应当在运行"
         first = volume.stat().st_mtime_ns
 
         # A one-field save: the documents showing it are converted again and the volume rewritten.
@@ -145,7 +133,7 @@ def test_watch_rebuilds_keeps_last_good_output_and_stops_cleanly(tmp_path):
             proc.kill()
             proc.wait()
     deadline = time.monotonic() + 10
-    while _processes_mentioning(str(scratch)) and time.monotonic() < deadline:
+    while processes_mentioning(str(scratch)) and time.monotonic() < deadline:
         time.sleep(0.2)
-    assert not _processes_mentioning(str(scratch)), "Ctrl-C 之后不应留下 LibreOffice 进程"
+    assert not processes_mentioning(str(scratch)), "Ctrl-C 之后不应留下 LibreOffice 进程"
     assert not list(scratch.glob("dossier-watch-lo-*")), "Ctrl-C 之后不应留下临时配置文件夹"
