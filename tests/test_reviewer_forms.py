@@ -63,6 +63,23 @@ def test_valid_rows_print_figures_that_multiply_out(project):
         assert (qty * Decimal(r["unit_price"].replace(",", ""))).quantize(CENT, ROUND_HALF_UP) == Decimal(r["amount"].replace(",", ""))
 
 
+@pytest.mark.parametrize("sample", SAMPLES)
+def test_paid_and_unpaid_in_the_remark_add_up_to_the_printed_amount(sample):
+    """A reviewer adds 已付款 and 未付 of the 备注 and compares with the 金额（含税） beside it; a payment
+    entered to the yuan (461.605) must not print 461.61 + 24.30 beside 485.90."""
+    root = Path(__file__).resolve().parents[1] / "samples" / sample
+    result = check_project(root, media=False)
+    ctx = document_contexts(result.folder.app, result.programme, result.figures)["investment_detail"]
+    split = 0
+    for r in ctx["equipment_rows"]:
+        m = re.search(r"已付款([\d,.]+)，未付([\d,.]+)", r["remark"])
+        if m:
+            split += 1
+            paid, unpaid = (Decimal(x.replace(",", "")) for x in m.groups())
+            assert paid + unpaid == Decimal(r["amount"].replace(",", "")), (r["seq"], r["remark"], r["amount"])
+    assert split  # both samples have rows paid in part
+
+
 # ---------------------------------------------------------------- narrative and figures
 
 

@@ -25,7 +25,7 @@ from dossier.application.figures import DATE_LABEL, Figures, IndicatorFigures, R
 from dossier.application.model import Application
 from dossier.application.programme import Programme
 from dossier.util.errors import InputError
-from dossier.util.formats import daxie_yuan, fmt_date, fmt_percent, fmt_unit_price, fmt_wan, word_count
+from dossier.util.formats import daxie_yuan, fmt_date, fmt_percent, fmt_unit_price, fmt_wan, wan, word_count
 
 BLANK = "—"
 MISSING = "（未填写）"
@@ -372,7 +372,9 @@ def remark(inv, fig: RowFigures) -> str:
         reasons.append(f"{fig.non_productive_mark}，{counted}")
     paid = inv.payment.amount_wan
     if fig.counted and paid is not None and fig.gross is not None and paid < fig.gross:
-        reasons.append(f"已付款{fmt_wan(paid)}，未付{fmt_wan(fig.gross - paid)}")
+        # From the two figures as printed: a payment of 461.605 prints 461.61, and the unpaid part
+        # must be 24.29 beside 485.90, not the 24.30 that rounding 24.295 gives.
+        reasons.append(f"已付款{fmt_wan(paid)}，未付{fmt_wan(wan(fig.gross) - wan(paid))}")
     if inv.note:
         reasons.append(inv.note.strip())
     return "；".join(reasons) if reasons else BLANK
