@@ -10,7 +10,9 @@ Public API::
 The notice's 四、遴选程序 2: "各区经信部门对申报企业的资格条件、项目真实性和合规性、项目纳统情况进行审核并出具意见，
 正式行文报市经信局". The officer runs this on the folders the enterprises' ``dossier build`` wrote: every
 figure (合计投资, 研发占比, findings, pages and sheets) is read from each ``manifest.json``, the same
-computation as the applicant's own documents; nothing is recomputed from enterprise.yaml. Applicants
+computation as the applicant's own documents; nothing is recomputed from enterprise.yaml. The letter's
+programme wording (title, notice, issuer) is read from the manifests too, so a project built with its
+own programme file needs no copy of that file here. Applicants
 are listed in the order the folders are given (a folder holding several builds: sorted by path), or
 by total investment with ``order="total"``. The letter leaves the district's opinion to the officer.
 Outputs are written atomically; the same manifests give the same bytes.
@@ -53,6 +55,20 @@ def applicant_summary(check) -> dict[str, Any]:
         "industry": industry.label if industry else app.enterprise.key_industry,
         "project": app.project.name,
         "totals": figures.as_totals(),
+        # The letter's wording, so that `dossier district` needs no programme file: a project may use
+        # its own (``programme: ../襄阳-2026.yaml``), which the district officer does not have.
+        "programme": programme_wording(programme),
+    }
+
+
+def programme_wording(programme) -> dict[str, Any]:
+    """What the district letter quotes from a programme: its id, title, notice, issuer and type labels."""
+    return {
+        "id": programme.id,
+        "title": programme.title,
+        "notice": programme.raw.get("notice", ""),
+        "issuer": programme.raw.get("issuer", ""),
+        "type_labels": {t: programme.type_label(t) for t in sorted(programme.raw["types"])},
     }
 
 
@@ -69,6 +85,7 @@ class Applicant:
     district: str
     project: str
     programme: str
+    wording: dict[str, Any]  # programme_wording() as the build wrote it; {} in older manifests
     total_wan: Decimal | None
     rd_ratio: str  # "7.35%" or "—"
     findings: dict[str, int]
@@ -152,6 +169,7 @@ def read_applicant(manifest: Path) -> tuple[Applicant, list[Finding]]:
         district=app.get("district") or "",
         project=app.get("project") or "",
         programme=data.get("programme") or "",
+        wording=app.get("programme") if isinstance(app.get("programme"), dict) else {},
         total_wan=_decimal(totals.get("qualifying_wan")),
         rd_ratio=f"{ratio}%" if ratio is not None else "—",
         findings=counts,
@@ -202,21 +220,31 @@ def table_csv(applicants: list[Applicant], out: Path) -> str:
     return "\ufeff" + buf.getvalue()  # BOM: Excel on Chinese Windows then reads UTF-8
 
 
-def letter_context(applicants: list[Applicant]) -> dict[str, Any]:
+def letter_wording(applicants: list[Applicant]) -> dict[str, Any]:
+    """The programme wording of the letter: from the first manifest that carries it (the build wrote it),
+    else the packaged programme named by the manifests (older builds), else the default programme."""
     from dossier.application.programme import DEFAULT_PROGRAMME, load_programme
 
+    for a in applicants:
+        if a.wording.get("title"):
+            return a.wording
     ids = sorted({a.programme for a in applicants if a.programme}) or [DEFAULT_PROGRAMME]
-    programme = load_programme(ids[0])
+    return programme_wording(load_programme(ids[0]))
+
+
+def letter_context(applicants: list[Applicant]) -> dict[str, Any]:
+    wording = letter_wording(applicants)
+    labels = wording.get("type_labels") or {}
     districts = list(dict.fromkeys(a.district for a in applicants if a.district))
     total = sum((a.total_wan or Decimal(0) for a in applicants), Decimal(0))
     return {
-        "title": f"关于推荐{programme.title}申报企业的报告",
-        "issuer": programme.raw.get("issuer", ""),
-        "notice": programme.raw.get("notice", ""),
-        "programme_title": programme.title,
+        "title": f"关于推荐{wording['title']}申报企业的报告",
+        "issuer": wording.get("issuer", ""),
+        "notice": wording.get("notice", ""),
+        "programme_title": wording["title"],
         "count": str(len(applicants)),
-        "discrete": str(sum(1 for a in applicants if a.type_label == programme.type_label("discrete"))),
-        "process": str(sum(1 for a in applicants if a.type_label == programme.type_label("process"))),
+        "discrete": str(sum(1 for a in applicants if a.type_label == labels.get("discrete"))),
+        "process": str(sum(1 for a in applicants if a.type_label == labels.get("process"))),
         "total": _wan(total),
         "draft": False,
         "bound": False,
@@ -260,6 +288,11 @@ def build_district(roots: list[str | Path], out: str | Path, *, order: str = "gi
         findings.append(Finding("DIST-DUPLICATE", "warning", f"统一社会信用代码 {u} 出现在多份 manifest.json 中（重复申报或重复的输出文件夹）。"))
     if len({a.district for a in applicants if a.district}) > 1:
         findings.append(Finding("DIST-SEVERAL-DISTRICTS", "info", "这些企业分属不同的区；推荐报告通常由企业所在区分别报送。"))
+    titles = list(dict.fromkeys(a.wording["title"] for a in applicants if a.wording.get("title")))
+    if len(titles) > 1:
+        findings.append(Finding("DIST-SEVERAL-PROGRAMMES", "warning",
+                                f"这些企业申报的不是同一遴选项目（{'、'.join(titles)}）；推荐报告按“{titles[0]}”起草，"
+                                "请按项目分别运行 dossier district。"))
     out.mkdir(parents=True, exist_ok=True)
     table = write_text(out / TABLE, table_csv(applicants, out))
     letter = out / LETTER

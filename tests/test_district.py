@@ -22,7 +22,7 @@ SAMPLES = [REPO / "samples" / "guangxin-optics", REPO / "samples" / "huaxin-mate
 
 
 def manifest(folder: Path, name: str, total: str | None, *, mtype: str = "离散型", errors: int = 0,
-             uscc: str = "91420100MA4KXR2L7K", district: str = "江汉区") -> Path:
+             uscc: str = "91420100MA4KXR2L7K", district: str = "江汉区", wording: dict | None = None) -> Path:
     folder.mkdir(parents=True)
     data = {
         "enterprise": name, "type": "discrete", "type_label": mtype, "programme": "wuhan-2025", "draft": bool(errors),
@@ -35,6 +35,8 @@ def manifest(folder: Path, name: str, total: str | None, *, mtype: str = "离散
     if total is not None:
         data["application"] = {"uscc": uscc, "district": district, "industry": "高端装备", "project": f"{name}项目",
                                "totals": {"qualifying_wan": total, "rd_ratio_percent": "12.50"}}
+        if wording is not None:
+            data["application"]["programme"] = wording
     (folder / "manifest.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     return folder
 
@@ -106,3 +108,18 @@ def test_district_view_of_the_two_built_samples(tmp_path):
         assert check["totals"]["qualifying_wan"] == m["application"]["totals"]["qualifying_wan"]
     text = letter_text(Path(data["letter"]))
     assert text.index("武汉光芯精密光电科技有限公司") < text.index("武汉华昕新材料科技有限公司")
+
+
+def test_applicants_of_different_programmes_are_flagged_and_the_letter_quotes_the_first(tmp_path):
+    xy = {"id": "xiangyang-2026", "title": "2026年襄阳标杆智能工厂遴选", "notice": "襄阳的通知", "issuer": "襄阳市经济和信息化局",
+          "type_labels": {"discrete": "离散型", "process": "流程型"}}
+    a = manifest(tmp_path / "a", "甲公司", "5200.00", uscc="91420100MA4K00000A", wording=xy)
+    b = manifest(tmp_path / "b", "乙公司", "6000.00", uscc="91420100MA4K00000B")  # an older manifest: wuhan-2025 by id
+    c = manifest(tmp_path / "c", "丙公司", "7000.00", uscc="91420100MA4K00000C",
+                 wording={**xy, "id": "wuhan-2025", "title": "2025年武汉标杆智能工厂遴选"})
+    result = build_district([a, b, c], tmp_path / "out")
+    (several,) = [f for f in result.findings if f.code == "DIST-SEVERAL-PROGRAMMES"]
+    assert "2026年襄阳标杆智能工厂遴选、2025年武汉标杆智能工厂遴选" in several.message
+    text = letter_text(tmp_path / "out" / LETTER).replace("\n", "").replace("\u2060", "")  # the title's line break, digit joiners
+    assert "关于推荐2026年襄阳标杆智能工厂遴选申报企业的报告" in text and "襄阳市经济和信息化局" in text
+    assert "辖区共有3家企业申报2026年襄阳标杆智能工厂遴选，其中离散型3家、流程型0家" in text

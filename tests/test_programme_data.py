@@ -123,6 +123,31 @@ def test_a_programme_file_drives_the_documents_titles_and_wording(xiangyang):
         assert "2023年10月1日至2025年9月30日" not in text and "2025年武汉" not in text, name
 
 
+def test_a_district_letter_for_a_project_with_its_own_programme_file_quotes_that_programme(xiangyang, tmp_path):
+    """The officer has the build outputs, not the applicant's programme file: the manifest carries the wording."""
+    import json
+
+    from dossier.bind.manifest import PageEntry, VolumeManifest
+    from dossier.district import LETTER, applicant_summary, build_district
+
+    result = check_project(xiangyang, media=False)
+    build = tmp_path / "build"
+    build.mkdir()
+    binding = VolumeManifest(volume="装订本.pdf", sha256="0" * 64, page_count=2, sheets=1, duplex=True,
+                             pages=(PageEntry(1, "1"), PageEntry(2, "2")),
+                             inputs=(), seal_groups=(), seal_diameter=119.06).to_json()
+    (build / "manifest.json").write_text(json.dumps({
+        "enterprise": "甲公司", "type": "discrete", "type_label": result.programme.type_label("discrete"),
+        "programme": result.programme.id, "draft": False, "findings": {"error": 0, "warning": 0, "info": 0},
+        "application": applicant_summary(result), "binding": binding}, ensure_ascii=False), encoding="utf-8")
+    district = build_district([build], tmp_path / "out")
+    doc = Document(str(tmp_path / "out" / LETTER))
+    text = "".join([p.text for p in doc.paragraphs] + [c.text for t in doc.tables for r in t.rows for c in r.cells])
+    text = text.replace("\n", "")  # the title's line break
+    assert "关于推荐2026年襄阳标杆智能工厂遴选申报企业的报告" in text and "襄阳市经济和信息化局" in text
+    assert "武汉" not in text and district.findings == []
+
+
 def test_the_packaged_programme_keeps_its_documents():
     programme = load_programme(DEFAULT_PROGRAMME)
     assert programme.attachments_for("discrete") == [1, 2, 3, 6, 7, 8]
