@@ -61,12 +61,14 @@ def test_forgiving_numbers_with_a_word(project):
         data["enterprise"]["revenue_prev_year_wan"] = "12,345.6万元"
         data["enterprise"]["output_prev_year_wan"] = "很多"  # a type error ...
         data["enterprise"]["uscc"] = "123"  # ... does not hide this rule's finding
+        data["investments"][0]["amount_wan"] = "11,18.7"  # a misplaced comma is an error, never 1118.7
 
     result = CliRunner().invoke(main, ["check", str(project(mutate)), "--no-report"])
     out = result.stdout
     assert "Y-NUMBER-READ 提示：enterprise.employees（从业人员数（人））：“１２６０”按 1260 读取" in out
     assert "“12,345.6万元”按 12345.6 读取" in out
     assert "Y-SCHEMA 错误：enterprise.output_prev_year_wan" in out
+    assert "Y-SCHEMA 错误：investments[0].amount_wan" in out and "11,18.7”按" not in out
     assert "E-USCC" in out or "统一社会信用代码" in out.split("Y-SCHEMA")[0] + out.split("Y-SCHEMA")[1]
     assert "未填写“上年度工业总产值" not in out  # the schema finding already says it
 

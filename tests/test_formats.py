@@ -38,6 +38,9 @@ def test_money_refuses_float():
     with pytest.raises(TypeError):
         to_decimal(0.1)
     assert to_decimal("1,234.50") == Decimal("1234.50")
+    for misplaced in ("12,34", "11,18.7", "1,2345"):
+        with pytest.raises(ValueError):
+            to_decimal(misplaced)  # not a thousands grouping: never read as 1234 or 1118.7
     assert fmt_wan(Decimal("1234.5")) == "1,234.50"
     assert fmt_wan(Decimal("0.005")) == "0.01"  # half up, as accountants round
 

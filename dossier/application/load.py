@@ -720,7 +720,6 @@ def _prune(data: Any, locs: list[tuple]) -> Any:
 
 # ---------------------------------------------------------------- forgiving numbers
 
-_GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _PLAIN = re.compile(r"^[+-]?\d+(\.\d+)?$")
 
 
@@ -732,6 +731,8 @@ def read_number(text: str, *, money: bool, integer: bool) -> tuple[str, list[str
     """
     import unicodedata
 
+    from dossier.util.formats import without_grouping
+
     changes = []
     t = unicodedata.normalize("NFKC", text).strip()
     if t != text.strip():
@@ -742,8 +743,8 @@ def read_number(text: str, *, money: bool, integer: bool) -> tuple[str, list[str
                 t = t[: -len(unit)].strip()
                 changes.append(f"去掉了单位“{unit}”（本项以万元为单位）")
                 break
-    if _GROUPED.match(t):
-        t = t.replace(",", "")
+    if without_grouping(t) != t:
+        t = without_grouping(t)
         changes.append("去掉了千分位逗号")
     if not _PLAIN.match(t) or (integer and "." in t):
         return None

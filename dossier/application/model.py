@@ -61,7 +61,9 @@ def _decimal(value: Any) -> Any:
         # Never reached through the loader (it reads YAML floats as Decimal); code must not pass floats.
         raise ValueError("金额不能是浮点数")
     if isinstance(value, str):
-        return value.strip().replace(",", "").replace("，", "")
+        from dossier.util.formats import without_grouping
+
+        return without_grouping(value)
     return value
 
 

@@ -16,6 +16,16 @@ CENT = Decimal("0.01")
 TEN_THOUSAND = Decimal(10000)
 
 
+_GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+
+
+def without_grouping(text: str) -> str:
+    """``"1,234.50"`` → ``"1234.50"``; a comma anywhere else (``"11,18.7"``, ``"12,34"``) is left in
+    place, so that the text fails as a number instead of silently becoming 1118.7 or 1234."""
+    t = text.strip().replace("，", ",")
+    return t.replace(",", "") if _GROUPED.match(t) else text.strip()
+
+
 def to_decimal(value: object) -> Decimal:
     """Parse a YAML scalar into Decimal; floats are refused (they arrive only from code)."""
     if isinstance(value, Decimal):
@@ -26,7 +36,7 @@ def to_decimal(value: object) -> Decimal:
         raise TypeError("金额不能用浮点数传入，请用字符串或 Decimal")
     if isinstance(value, int):
         return Decimal(value)
-    text = str(value).strip().replace(",", "").replace("，", "")
+    text = without_grouping(str(value))
     try:
         result = Decimal(text)
     except InvalidOperation as exc:
