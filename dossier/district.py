@@ -62,13 +62,15 @@ def applicant_summary(check) -> dict[str, Any]:
 
 
 def programme_wording(programme) -> dict[str, Any]:
-    """What the district letter quotes from a programme: its id, title, notice, issuer and type labels."""
+    """What is quoted from a programme after the build: its id, title, notice, issuer and type labels
+    (the district letter) and its binding clause (``dossier scan``)."""
     return {
         "id": programme.id,
         "title": programme.title,
         "notice": programme.raw.get("notice", ""),
         "issuer": programme.raw.get("issuer", ""),
         "type_labels": {t: programme.type_label(t) for t in sorted(programme.raw["types"])},
+        "binding_clause": programme.clause("binding"),  # what `dossier scan` cites beside its findings
     }
 
 

@@ -9,6 +9,7 @@ from click.testing import CliRunner
 from scan_fixtures import make_scan, make_volume
 
 from dossier.cli import main
+from dossier.scan import BINDING_CLAUSE
 
 pytestmark = pytest.mark.slow  # each case renders and scans a volume, most through a dossier process
 
@@ -88,3 +89,19 @@ def test_progress_is_a_rich_bar_on_a_terminal(bound, tmp_path, monkeypatch):
     result = run(make_scan(volume, tmp_path / "s.pdf"), "--against", manifest)
     assert result.exit_code == 0
     assert "4/4" in result.stderr and "读取扫描页（共" not in result.stderr  # the bar, not plain lines
+
+
+def test_findings_cite_the_binding_clause_of_the_programme_the_build_wrote(bound, tmp_path):
+    """A build for a programme of five copies writes its clause into manifest.json; scan cites that one."""
+    volume, manifest = bound
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    clause = "企业应将申报资料装订成册，盖封面章、骑缝章，一式五份。"
+    data["application"] = {"programme": {"id": "xiangyang-2026", "binding_clause": clause}}
+    own = tmp_path / manifest.name
+    own.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    (tmp_path / volume.name).write_bytes(volume.read_bytes())
+    out = json.loads(run(make_scan(volume, tmp_path / "s.pdf", blank=frozenset({3})), "--against", own, "--json").output)
+    rules = {f["rule"] for f in out["findings"] if f["code"] == "S-PAGE-BLANK"}
+    assert rules == {clause}
+    before = json.loads(run(make_scan(volume, tmp_path / "t.pdf", blank=frozenset({3})), "--against", manifest, "--json").output)
+    assert {f["rule"] for f in before["findings"] if f["code"] == "S-PAGE-BLANK"} == {BINDING_CLAUSE}

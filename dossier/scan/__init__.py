@@ -44,6 +44,8 @@ from dossier.scan.register import Transform, register
 from dossier.util.errors import InputError
 from dossier.util.findings import Finding, Severity
 
+# The 2025 notice's sentence: cited when the manifest does not carry its programme's own (a manifest of
+# `dossier bind`, or of a build older than the programme wording in manifest.json).
 BINDING_CLAUSE = "企业应将申报资料装订成册，盖封面章、骑缝章，一式七份。"
 
 # A company seal's outer ring is at least RING_MM wide (GA 241: 1.0–1.5 mm; 0.8 allows for a
@@ -448,13 +450,28 @@ def check_scan_files(
                 )
             else:
                 volume_pdf = candidate
-    report = scan_against(scan_pdf, spec, volume_pdf=volume_pdf, progress=progress, manifest_sha256=data.sha256)
+    report = scan_against(scan_pdf, spec, volume_pdf=volume_pdf, progress=progress, manifest_sha256=data.sha256,
+                          clause=binding_clause(manifest_json))
     if extra:
         report = ScanReport(
             report.file, report.scan_pages, report.volume_pages, report.dpi_min, report.dpi_max, report.pages,
             (*extra, *report.findings),
         )
     return report
+
+
+def binding_clause(manifest_json: Path) -> str:
+    """The binding clause of the programme the volume was built for, as ``dossier build`` wrote it into
+    manifest.json (``application.programme.binding_clause``: 一式五份 for a programme with five copies);
+    :data:`BINDING_CLAUSE` otherwise."""
+    import json
+
+    try:
+        data = json.loads(manifest_json.read_text(encoding="utf-8"))
+        clause = data["application"]["programme"]["binding_clause"]
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
+        return BINDING_CLAUSE
+    return clause if isinstance(clause, str) and clause.strip() else BINDING_CLAUSE
 
 
 def _sha256(path: Path) -> str:
