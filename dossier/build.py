@@ -14,6 +14,7 @@ The same input gives byte-identical .docx and PDF files (see :mod:`dossier.docum
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -43,7 +44,10 @@ OLD_CACHE = ".cache"  # where earlier versions cached, inside OUT; removed when 
 VOLUME = "申报材料装订本.pdf"
 REPORT = "report.html"
 GUIDE = "盖章指引.pdf"
-RENDER_PIPELINE = "dossier-docx-8"  # bump when rendering changes, to invalidate cached .docx
+# Part of the key of a cached .docx, with the source of the modules that render and of docxtpl and
+# python-docx: a change to any of them renders again without a bump here.
+RENDER_PIPELINE = "dossier-docx-8"
+RENDER_MODULES = ("dossier.documents.render", "dossier.documents.tablefit")  # tests/test_render_cache_key.py
 TEXT_PIPELINE = "dossier-pdftext-1"  # bump when the cached page texts or fidelity findings change form
 
 
@@ -280,13 +284,27 @@ def _moved(result: BuildResult, stage: Path, out: Path) -> None:
 _TEMPLATE_TEXTS: dict[bytes, str] = {}
 
 
+@functools.cache
+def _render_code() -> bytes:
+    """What a cached .docx depends on besides its template and context: the rendering code."""
+    import importlib
+
+    from dossier.util.cache import module_fingerprint
+
+    h = hashlib.sha256(RENDER_PIPELINE.encode())
+    for name in RENDER_MODULES:
+        h.update(Path(importlib.import_module(name).__file__).read_bytes())
+    h.update(module_fingerprint("docxtpl") + module_fingerprint("docx"))
+    return h.digest()
+
+
 def _rendered(template: Path, context: dict[str, Any], cache: Path) -> bytes:
     """The .docx for ``template`` + ``context``, from the cache when the template and the part of
     the context it reads are unchanged."""
     from dossier.documents.render import template_text, used_context
 
     data = template.read_bytes()
-    h = hashlib.sha256(RENDER_PIPELINE.encode())
+    h = hashlib.sha256(_render_code())
     h.update(data)
     digest = hashlib.sha256(data).digest()
     text = _TEMPLATE_TEXTS.get(digest)

@@ -84,6 +84,30 @@ def test_a_token_that_cannot_get_the_width_is_set_smaller_and_short_label_column
     assert ems("2309-420118-04-02-573816") * max(sizes) <= 120
 
 
+def test_a_closing_bracket_counts_with_its_code_so_the_opening_one_is_not_left_alone():
+    """是（SECS/GEM） in a 68 pt column: the width of （SECS/GEM） including its closing bracket, which
+    may not start a line; counted without it, LibreOffice printed 是 / （ / SECS/GEM）."""
+    from dossier.documents.tablefit import TOKEN
+
+    assert [m.group(0) for m in TOKEN.finditer("是（SECS/GEM）")] == ["（SECS/GEM）"]
+    tbl = _tbl([["联网（协议）"], ["是（SECS/GEM）"]], [68], header=1)
+    fit_table(tbl)
+    (size,) = {int(sz.get(f"{W}val")) / 2 for sz in tbl.iter(f"{W}sz")}
+    assert ems("（SECS/GEM）") * size + 8.3 <= 68 < ems("（SECS/GEM）") * 9 + 8.3
+
+
+def test_dates_of_one_column_are_set_in_one_size():
+    tbl = _tbl([["上线时间"], ["2019年7月1日"], ["2024年11月25日"], ["本项目新建"]], [72], header=1)
+    fit_table(tbl)
+    runs = {"".join(t.text for t in r.iter(f"{W}t")).replace(WJ, ""): r.find(f"{W}rPr/{W}sz") for r in tbl.iter(f"{W}r")}
+    assert runs["本项目新建"] is None  # no token: its size is the style's
+    sizes = {runs[d].get(f"{W}val") for d in ("2019年7月1日", "2024年11月25日")}
+    assert len(sizes) == 1 and int(sizes.pop()) / 2 < 9
+    form = _tbl([["上线时间", "2019年7月1日"], ["竣工投产日期", "2024年11月25日"]], [60, 80], header=0)
+    fit_table(form)  # a form, not a list: only the value that does not fit is smaller
+    assert [r.find(f"{W}rPr/{W}sz") is not None for r in form.iter(f"{W}r")] == [False, False, False, True]
+
+
 def _body(xml: str):
     return etree.fromstring(f'<w:body xmlns:w="{W_NS}">{xml}</w:body>')
 

@@ -4,7 +4,8 @@ A rendered document's tables keep the template's total width, but each column is
 hold its longest unbreakable token — an invoice, voucher or contract number, a USCC, a 备案代码,
 an amount, a date such as 2023年10月12日 — and at least two Chinese characters (so 序号 is not
 printed 序/号); the width comes from the columns of free text (which wrap anyway), each giving
-at most a fifth of its width. A token that still does not fit is set a little smaller. Inside a table cell each such token is tied together with WORD JOINERs (U+2060, zero
+at most a fifth of its width. A token that still does not fit is set a little smaller; in a list
+(a table with a header row) every token of its column alike. Inside a table cell each such token is tied together with WORD JOINERs (U+2060, zero
 width, LibreOffice's "no-width no break"), so even a line that could break there does not.
 
 Widths are estimated from character classes (CJK 1 em, Latin letters and digits 0.55 em, a
@@ -22,10 +23,12 @@ TWIPS_PER_PT = 20
 CELL_PADDING_PT = 2 * 1.2 / 25.4 * 72 + 1.5  # the templates' cell margins and a little air
 SMALL, NORMAL = 9.0, 10.5
 # A date (2023年10月12日, 2025年1-9月) or a run of Latin letters, digits and the marks inside codes
-# and amounts; an opening bracket before it goes with it (never left alone at a line end).
+# and amounts; an opening bracket before it goes with it (never left alone at a line end), and so
+# does a closing bracket after it (never put at a line start): 是（SECS/GEM） needs the width of
+# （SECS/GEM）, or LibreOffice breaks it as 是 / （ / SECS/GEM）.
 TOKEN = re.compile(
-    r"\d{4}年\d{1,2}(?:[-–—~至]\d{1,2})?月(?:\d{1,2}日)?"
-    r"|[（(《“‘【]?[A-Za-z0-9][A-Za-z0-9\-_/.:,%+#±μ]*[A-Za-z0-9%]|[A-Za-z0-9]"
+    r"(?:\d{4}年\d{1,2}(?:[-–—~至]\d{1,2})?月(?:\d{1,2}日)?"
+    r"|[（(《“‘【]?[A-Za-z0-9][A-Za-z0-9\-_/.:,%+#±μ]*[A-Za-z0-9%]|[A-Za-z0-9])[）)》”’】]?"
 )
 DONOR_SHARE = 0.2  # a donor column gives at most a fifth of its width
 FREE_TEXT = 1.5  # a column whose cells' text averages more than 1.5 lines is free text (a donor)
@@ -99,25 +102,46 @@ def fit_table(tbl) -> None:
     new = _widen(widths, need, free)
     for c, w in zip(cols, new, strict=True):
         c.set(f"{W}w", str(round(w * TWIPS_PER_PT)))
+    # In a list (a table with a header row), a column whose widest token still does not fit is set
+    # smaller, every cell of it holding a token alike: dates of one column in one size, not 9 pt in
+    # one row and 8 pt in the next. A form (label, value, label, value) has no such columns: there
+    # only the cell that does not fit is set smaller.
+    smaller: dict[int, float] = {}
+    listing = any(tr.find(f"{W}trPr/{W}tblHeader") is not None for tr in rows)
+    for tr in rows if listing else ():
+        for col, span, tc in _spans(tr):
+            if span == 1 and col < len(new):
+                fit = _fit_size(tc, new[col])
+                if fit is not None:
+                    smaller[col] = min(fit, smaller.get(col, fit))
     for tr in rows:
         for col, span, tc in _spans(tr):
             width = sum(new[col:col + span])
             tcw = tc.find(f"{W}tcPr/{W}tcW")
             if new != widths and tcw is not None and tcw.get(f"{W}type") == "dxa":
                 tcw.set(f"{W}w", str(round(width * TWIPS_PER_PT)))
-            _shrink(tc, width)
+            fit = smaller.get(col) if listing and span == 1 else _fit_size(tc, width)
+            if fit is not None and _widest(tc) and fit < _size(tc):
+                _set_size(tc, fit)
             _tie(tc)
 
 
-def _shrink(tc, width: float) -> None:
-    """A token still wider than its cell: the cell's text a little smaller (not below MIN_SIZE)."""
-    widest = max((ems(m.group(0)) for m in TOKEN.finditer(_text(tc)) if len(m.group(0)) <= MAX_TOKEN), default=0.0)
+def _widest(tc) -> float:
+    return max((ems(m.group(0)) for m in TOKEN.finditer(_text(tc)) if len(m.group(0)) <= MAX_TOKEN), default=0.0)
+
+
+def _fit_size(tc, width: float) -> float | None:
+    """The size (half points, not below MIN_SIZE) at which a cell's widest token fits ``width``; None
+    when it fits at its own size or would need less than MIN_SIZE (it then breaks instead)."""
+    widest = _widest(tc)
     size = _size(tc)
     if not widest or widest * size + CELL_PADDING_PT <= width:
-        return
+        return None
     fit = math.floor((width - CELL_PADDING_PT) / widest * 2) / 2  # half points
-    if fit < MIN_SIZE:
-        return
+    return fit if fit >= MIN_SIZE else None
+
+
+def _set_size(tc, fit: float) -> None:
     from docx.oxml import OxmlElement
 
     for r in tc.iter(f"{W}r"):
