@@ -65,14 +65,26 @@ class ToolError(DossierError):
     """An external tool (LibreOffice, ffmpeg) is missing, failed or timed out."""
 
 
+class ResourceError(DossierError):
+    """A file dossier ships with is missing: the installation is incomplete, not the user's input."""
+
+
+def missing(name: str, where: Path | str | None = None) -> ResourceError:
+    """The error for a shipped file (template, asset) that is not where the installation put it."""
+    return ResourceError(
+        f"找不到 dossier 自带的资源文件“{name}”：dossier 的安装不完整",
+        file=str(where) if where is not None else None,
+        hint="重新安装 dossier（pip install --force-reinstall dossier，或在源码目录运行 pip install .）；"
+        "从源码运行时请确认仓库中的 templates/ 和 assets/ 文件夹完整。",
+    )
+
+
 def os_error(exc: OSError) -> DossierError:
     """A Chinese :class:`DossierError` for an operating-system error, naming the file it concerns."""
     import errno
 
     if type(exc).__name__ in ("TemplateNotFound", "TemplatesNotFound"):
         # jinja2's missing template is an OSError, but the cause is an incomplete install, not the disk.
-        from dossier.util.resources import missing
-
         return missing(f"templates/…/{getattr(exc, 'name', exc)}")
 
     reasons = {

@@ -12,13 +12,9 @@ from __future__ import annotations
 import importlib.resources
 from pathlib import Path
 
-from dossier.util.errors import DossierError
+from dossier.util.errors import missing
 
 KINDS = ("templates", "assets")
-
-
-class ResourceError(DossierError):
-    """A file dossier ships with is missing: the installation is incomplete, not the user's input."""
 
 
 def _package_dir() -> Path:
@@ -45,15 +41,6 @@ def resource(kind: str, *parts: str) -> Path:
     if not path.is_file():
         raise missing(f"{kind}/{'/'.join(parts)}", path)
     return path
-
-
-def missing(name: str, where: Path | str | None = None) -> ResourceError:
-    return ResourceError(
-        f"找不到 dossier 自带的资源文件“{name}”：dossier 的安装不完整",
-        file=str(where) if where is not None else None,
-        hint="重新安装 dossier（pip install --force-reinstall dossier，或在源码目录运行 pip install .）；"
-        "从源码运行时请确认仓库中的 templates/ 和 assets/ 文件夹完整。",
-    )
 
 
 def shipped_files() -> list[str]:
