@@ -82,6 +82,11 @@ def test_chart_data_equal_the_figures_of_check_json(sample_deck):
     assert sum(category_chart.values()) == Decimal(data["totals"]["qualifying_wan"])
     quarters = {f"{k[:4]}年\n{k[-1]}季度": Decimal(v) for k, v in breakdown["by_quarter_wan"].items()}
     assert {k: v for k, v in quarter_chart.items() if v} == quarters
+    assert any(not v for v in quarter_chart.values())  # the sample has quarters without investment ...
+    with zipfile.ZipFile(sample_deck.out) as z:  # ... whose bars carry no "0.00" label (empty zero section)
+        xml = [z.read(n).decode() for n in z.namelist() if re.fullmatch(r"ppt/charts/chart\d+\.xml", n)]
+    (quarter_xml,) = [x for x in xml if "季度" in x]
+    assert 'formatCode="#,##0.00;-#,##0.00;"' in quarter_xml.split("<c:dLbls>")[1]
     (rates,) = by_name["改善幅度（%）"]
     assert rates == {i["name"]: Decimal(i["change_rate_percent"]) for i in breakdown["indicators"]}
     for ind in breakdown["indicators"]:

@@ -479,7 +479,9 @@ def draw_investment(deck: Deck, slide: Slide):
     if d["by_quarter"]:
         deck.chart(s, XL_CHART_TYPE.COLUMN_CLUSTERED, deck.left + left_w + gap, y, right_w, h,
                    [k.replace("年", "年\n", 1) for k, _ in d["by_quarter"]],
-                   [("计入投资（万元）", [v for _, v in d["by_quarter"]])], number_format="#,##0.00",
+                   # A quarter with no investment shows its empty bar, not a "0.00" label (the empty
+                   # third section of the format is the zero case).
+                   [("计入投资（万元）", [v for _, v in d["by_quarter"]])], number_format="#,##0.00;-#,##0.00;",
                    title=f"按季度（万元，按{d['quarter_basis']}）", font=11 if len(d["by_quarter"]) > 6 else 12)
     return s
 
