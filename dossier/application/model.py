@@ -115,7 +115,7 @@ class Contact(Strict):
 
 
 class Award(Strict):
-    benchmark_year: int | None = opt("往年获评武汉标杆智能工厂的年份")
+    benchmark_year: int | None = opt("往年获评本市标杆智能工厂的年份")
     demonstration_this_year: Bool = opt("当年度已获评工业智能化改造示范项目", False)
     note: Text | None = opt("说明")
 
@@ -158,9 +158,9 @@ class Project(Strict):
     filing_code: Text | None = opt("项目备案代码")
     in_stats: Bool | None = req("是否纳入工业技改投资统计")
     stats_project_code: Text | None = opt("统计项目代码")
-    guidance_catalog_item: Text | None = req("对应《武汉市工业投资和技术改造指导目录清单》条目")
+    guidance_catalog_item: Text | None = req("对应的工业投资和技术改造指导目录清单条目")
     total_investment_wan: Money | None = req("项目总投资（万元）")
-    summary: Text | None = req("建设情况简介（150字以内）")
+    summary: Text | None = req("建设情况简介")
 
 
 # ---------------------------------------------------------------- application report
