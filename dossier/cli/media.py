@@ -14,11 +14,12 @@ from dossier.cli.common import Ui, common_options, envelope
 
 @main.command("media")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="路径...")
-@click.option("--set", "as_set", is_flag=True, help="把这些文件当作完整的第 9 项材料，同时检查数量（3 张图片、1 个 PPT、1 个视频、1 份简介）。")
+@click.option("--set", "as_set", is_flag=True, help="把这些文件当作完整的第 9 项材料，同时检查数量（按遴选项目的规定；wuhan-2025：3 张图片、1 个 PPT、1 个视频、1 份简介）。")
 @click.option("--programme", default=DEFAULT_PROGRAMME, show_default=True, metavar="项目代号", help="遴选项目（决定限额）。")
 @common_options
 def media(paths: tuple[Path, ...], as_set: bool, programme: str, ui: Ui) -> None:
-    """检查第 9 项材料：图片（JPEG/PNG，每张不小于 1M）、视频（3 分钟以内）、PPT（.pptx）、文字简介（.txt，150 字以内）。
+    """检查第 9 项材料：图片（JPEG/PNG）、视频、PPT（.pptx）、文字简介（.txt），限额按 --programme 的规定
+    （wuhan-2025：图片每张不小于 1M，视频 3 分钟以内，简介 150 字以内）。
 
     路径可以是文件或文件夹。退出码：0 通过（可有警告），1 有错误，2 文件无法使用。
     """
