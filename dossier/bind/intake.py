@@ -78,7 +78,7 @@ def _open_ofd(path: Path, file: str, tmpdir: Path):
     data = ofd_to_pdf(path, file)  # InputError naming `file` when it cannot be read
     out = tmpdir / f"{hashlib.sha256(str(path).encode()).hexdigest()[:16]}.pdf"
     out.write_bytes(data)
-    return pikepdf.open(out, access_mode=pikepdf.AccessMode.stream)
+    return open_lazily(out)
 
 
 def file_sha256(path: Path) -> str:
@@ -129,7 +129,7 @@ def _open_pdf(path: Path, file: str, password: str | None, notes: list[str]):
     import pikepdf
 
     try:
-        pdf = pikepdf.open(path, password=password or "", access_mode=pikepdf.AccessMode.stream)
+        pdf = open_lazily(path, password)
     except pikepdf.PasswordError:
         if password:
             raise PasswordError(
@@ -164,6 +164,54 @@ def _open_pdf(path: Path, file: str, password: str | None, notes: list[str]):
                     f"PDF 页面内容损坏，无法修复（{_short(exc)}）。", file=file, page=number, hint="重新导出这份 PDF。"
                 ) from None
     return pdf
+
+
+_INHERITABLE = ("/Resources", "/MediaBox", "/CropBox", "/Rotate")
+
+
+def open_lazily(path: Path, password: str | None = None):
+    """``path`` opened read-only for copying from, its stream data read only when the volume is
+    written; raises as ``pikepdf.open``.
+
+    ``pikepdf.open`` marks every ``Pdf`` it opens for qpdf's "immediate copy": ``copy_foreign``
+    then reads each copied stream into memory at once, so binding 120 MB of scans held 120 MB.
+    A ``Pdf`` made by qpdf's own job machinery (``pikepdf.Job``, the code behind ``qpdf
+    --pages``) is not marked: qpdf copies a reference to the source's bytes and streams them
+    from disk at save time. The written bytes are the same either way.
+
+    ``pikepdf.open`` also pushes attributes a page inherits from its page tree (/Resources,
+    /MediaBox, /CropBox, /Rotate) down to the page, which the binder's page wrapping relies
+    on; a file whose page tree holds any is opened by ``pikepdf.open`` instead (rare: it
+    costs memory, not correctness).
+    """
+    import pikepdf
+
+    spec = {"inputFile": str(Path(path).absolute()), "password": password or "", "outputFile": "-", "noWarn": ""}
+    pdf = pikepdf.Job(spec).create_pdf()
+    if _inherits(pdf):
+        pdf.close()
+        return pikepdf.open(path, password=password or "", access_mode=pikepdf.AccessMode.stream)
+    return pdf
+
+
+def _inherits(pdf) -> bool:
+    """Whether a /Pages node of ``pdf`` (not a page) holds an attribute its pages inherit."""
+    import pikepdf
+
+    todo, seen = [pdf.Root.get("/Pages")], set()
+    while todo:
+        node = todo.pop()
+        if not isinstance(node, pikepdf.Dictionary) or node.objgen in seen and node.objgen != (0, 0):
+            continue
+        seen.add(node.objgen)
+        kids = node.get("/Kids")
+        if not isinstance(kids, pikepdf.Array):
+            continue  # a page (or a damaged node): its own attributes are not inherited
+        keys = node.keys()
+        if any(k in keys for k in _INHERITABLE):
+            return True
+        todo.extend(kids)
+    return False
 
 
 def _open_image(path: Path, file: str, kind: str, tmpdir: Path):
@@ -201,7 +249,7 @@ def _open_image(path: Path, file: str, kind: str, tmpdir: Path):
                 img2pdf.convert(str(path), outputstream=fh, nodate=True, rotation=img2pdf.Rotation.ifvalid)
     except Exception as exc:  # noqa: BLE001 - img2pdf raises many types for bad images
         raise InputError(f"图片无法转换为 PDF 页（{_short(exc)}）。", file=file, hint="另存为 JPEG 或 PNG 后再试。") from None
-    return pikepdf.open(out, access_mode=pikepdf.AccessMode.stream)
+    return open_lazily(out)
 
 
 def _bomb(file: str, w: int, h: int) -> InputError:
