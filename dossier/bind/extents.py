@@ -240,7 +240,7 @@ def covered_pages(
     the file or None): pages hit (1-based)."""
     import json
 
-    from dossier.util.cache import cached_json
+    from dossier.bind.remember import facts
 
     out = []
     for file, path, password, pages, digest in jobs:
@@ -256,7 +256,7 @@ def covered_pages(
         # so the answer is remembered by the file's content and the rectangles asked about.
         asked = json.dumps([[i, [round(v, 2) for v in rect]] for i, rect in pages])
         try:
-            hit = cached_json("coverage", Path(path), compute, extra=asked, digest=digest)
+            hit = facts("coverage", Path(path), compute, extra=asked, digest=digest)
         except Exception:  # noqa: BLE001 - a warning check must never fail the binding
             continue
         if hit:

@@ -83,9 +83,9 @@ def _open_ofd(path: Path, file: str, tmpdir: Path, lazy: bool = True):
 
 
 def file_sha256(path: Path) -> str:
-    from dossier.util.cache import file_digest
+    from dossier.bind.remember import file_sha256 as remembered
 
-    return file_digest(path)
+    return remembered(path)
 
 
 def open_source(
@@ -119,7 +119,11 @@ def open_source(
             file=file,
             hint="把材料另存为 PDF，或扫描为 JPEG/PNG/TIFF 后再装订。",
         )
-    digest: Future[str] | str = executor.submit(file_sha256, path) if executor else file_sha256(path)
+    from dossier.bind.remember import known_sha256
+
+    digest: Future[str] | str | None = known_sha256(path)
+    if digest is None:
+        digest = executor.submit(file_sha256, path) if executor else file_sha256(path)
     notes: list[str] = []
     if kind == "pdf":
         pdf = _open_pdf(path, file, password, notes, lazy)

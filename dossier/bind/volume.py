@@ -663,7 +663,7 @@ def _check_content_decodes(src: Source) -> None:
     """
     import pikepdf
 
-    from dossier.util.cache import cached_json
+    from dossier.bind.remember import facts
 
     def decode_all() -> bool:
         for number, page in enumerate(src.pdf.pages, 1):
@@ -676,7 +676,7 @@ def _check_content_decodes(src: Source) -> None:
                         raise _damaged(src.file, exc, number) from None
         return True
 
-    cached_json("content-decodes", src.path, decode_all, digest=src.sha256)
+    facts("content-decodes", src.path, decode_all, digest=src.sha256)
 
 
 def _single_filters_as_names(pdf) -> None:

@@ -1,0 +1,79 @@
+"""What the binder learns about a source file, remembered within the process.
+
+A long-running process (``dossier watch``) binds the same evidence again after every save. Two
+things are remembered here, in memory only:
+
+- a file's SHA-256, under its path and ``stat`` (device, inode, size, modification and change
+  times in nanoseconds). A change to the file changes its change time, which no program can set
+  back; only a file whose times were at least :data:`SETTLED` seconds old when it was hashed is
+  remembered, so a write in the same clock tick as the hashing cannot go unnoticed (git's "racy
+  clean" rule);
+- facts derived from a file's content (:func:`facts`), under the content's SHA-256: what
+  :func:`dossier.util.cache.cached_json` keeps on disk, without reading the disk again.
+
+A changed file has a new ``stat`` and so a new SHA-256, and nothing learnt about its old content
+is served for it.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+SETTLED = 2.0  # seconds
+_LIMIT = 20_000  # entries of each table; past it the table starts again empty
+
+_digests: dict[tuple, str] = {}
+_facts: dict[tuple[str, str, str], Any] = {}
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of the file at ``path`` (hex), read again only when its ``stat`` changed."""
+    from dossier.util.cache import file_digest
+
+    st = os.stat(path)
+    key = (os.fspath(path), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+    found = _digests.get(key)
+    if found is not None:
+        return found
+    digest = file_digest(path)
+    if time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) >= SETTLED * 1e9:
+        if len(_digests) >= _LIMIT:
+            _digests.clear()
+        _digests[key] = digest
+    return digest
+
+
+def known_sha256(path: Path) -> str | None:
+    """The remembered SHA-256 of ``path`` if its ``stat`` is unchanged, else None (nothing is read)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return _digests.get((os.fspath(path), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns))
+
+
+def facts(kind: str, path: Path, compute: Callable[[], Any], *, digest: str | None, extra: str = "") -> Any:
+    """``cached_json(kind, path, compute, extra, digest)``, remembered in memory too when the
+    file's ``digest`` is given. The value is shared: callers must not change it."""
+    from dossier.util.cache import cached_json
+
+    if digest is None:
+        return cached_json(kind, path, compute, extra=extra)
+    key = (kind, digest, extra)
+    if key in _facts:
+        return _facts[key]
+    value = cached_json(kind, path, compute, extra=extra, digest=digest)
+    if len(_facts) >= _LIMIT:
+        _facts.clear()
+    _facts[key] = value
+    return value
+
+
+def forget() -> None:
+    """Empty both tables (tests)."""
+    _digests.clear()
+    _facts.clear()
