@@ -526,14 +526,16 @@ def _save(
     try:
         with open(target, "wb") as fh:
             sink = _HashingWriter(fh)
-            out.save(
-                sink,
-                static_id=True,  # keeps the first /ID word set above; see _volume_id
-                object_stream_mode=pikepdf.ObjectStreamMode.generate,
-                compress_streams=True,
-                min_version=max(versions, key=_version_key),
-                fix_metadata_version=False,
-            )
+            # qpdf writes a few kB at a time: buffered here (in C), the hashing sees 1 MB blocks.
+            with io.BufferedWriter(sink, 1 << 20) as buffered:
+                out.save(
+                    buffered,
+                    static_id=True,  # keeps the first /ID word set above; see _volume_id
+                    object_stream_mode=pikepdf.ObjectStreamMode.generate,
+                    compress_streams=True,
+                    min_version=max(versions, key=_version_key),
+                    fix_metadata_version=False,
+                )
     except (pikepdf.PdfError, *_DAMAGE) as exc:
         # Page content is streamed from the sources only now: find the one that cannot be read.
         raise _damaged(_unreadable_source(sources), exc, None) from None
@@ -541,7 +543,7 @@ def _save(
 
 
 class _HashingWriter(io.RawIOBase):
-    """A write-only, unseekable stream that passes bytes on to ``fh`` and hashes them."""
+    """A write-only, unseekable raw stream that passes bytes on to ``fh`` and hashes them."""
 
     def __init__(self, fh) -> None:
         super().__init__()
