@@ -150,3 +150,23 @@ def test_inputs_opened_lazily_or_not_give_the_same_volume(tmp_path, monkeypatch,
     monkeypatch.setattr(volume, "_EAGER_BYTES", eager_bytes)
     bind_volume(parts, tmp_path / "v.pdf", base_dir=tmp_path)
     assert (tmp_path / "v.pdf").read_bytes() == (tmp_path / "default.pdf").read_bytes()
+
+
+def test_a_large_files_digest_kept_on_disk_is_used_by_the_next_process_until_the_file_changes(tmp_path, monkeypatch):
+    monkeypatch.setattr(remember, "SETTLED", 0.0)
+    monkeypatch.setattr(remember, "ON_DISK", 10)
+    f = tmp_path / "扫描.pdf"
+    f.write_bytes(b"%PDF-1.7 scanned pages one")
+    first = remember.file_sha256(f)
+    (entry,) = (tmp_path / "cache" / "digests").iterdir()
+    assert entry.read_text() == first
+    entry.write_text("0" * 64)  # what a later process finds there is what it uses: it does not hash again
+    remember.forget()
+    assert remember.file_sha256(f) == "0" * 64
+
+    st = f.stat()
+    time.sleep(0.05)
+    f.write_bytes(b"%PDF-1.7 scanned pages two")  # same size, modification time set back
+    os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns))
+    remember.forget()
+    assert remember.file_sha256(f) == hashlib.sha256(b"%PDF-1.7 scanned pages two").hexdigest()
