@@ -526,8 +526,8 @@ def _save(
     out.trailer.ID = pikepdf.Array([doc_id, doc_id])
     progress("装订：写出 PDF", 0, None)
     try:
-        with open(target, "wb") as fh:
-            sink = _HashingWriter(fh)
+        with open(target, "wb") as fh, ThreadPoolExecutor(max_workers=1) as hasher:
+            sink = _HashingWriter(fh, hasher)
             # qpdf writes a few kB at a time: buffered here (in C), the hashing sees 1 MB blocks.
             with io.BufferedWriter(sink, 1 << 20) as buffered:
                 out.save(
@@ -541,22 +541,37 @@ def _save(
     except (pikepdf.PdfError, *_DAMAGE) as exc:
         # Page content is streamed from the sources only now: find the one that cannot be read.
         raise _damaged(_unreadable_source(sources), exc, None) from None
-    return sink.digest.hexdigest()
+    return sink.hexdigest()
 
 
 class _HashingWriter(io.RawIOBase):
-    """A write-only, unseekable raw stream that passes bytes on to ``fh`` and hashes them."""
+    """A write-only, unseekable raw stream that passes bytes on to ``fh`` and hashes them.
 
-    def __init__(self, fh) -> None:
+    The hashing runs on ``hasher`` (one thread: blocks are hashed in order), beside qpdf's
+    writing: hashlib lets go of the GIL, so on two cores the volume's SHA-256 (~0.08 s per
+    100 MB) costs no time. One block is hashed while the next is written.
+    """
+
+    def __init__(self, fh, hasher: ThreadPoolExecutor) -> None:
         super().__init__()
-        self.fh, self.digest = fh, hashlib.sha256()
+        self.fh, self.hasher, self.digest = fh, hasher, hashlib.sha256()
+        self.pending = None
 
     def writable(self) -> bool:
         return True
 
     def write(self, data) -> int:
-        self.digest.update(data)
-        return self.fh.write(data)
+        block = bytes(data)  # the caller reuses its buffer
+        self.fh.write(block)
+        if self.pending is not None:
+            self.pending.result()
+        self.pending = self.hasher.submit(self.digest.update, block)
+        return len(block)
+
+    def hexdigest(self) -> str:
+        if self.pending is not None:
+            self.pending.result()
+        return self.digest.hexdigest()
 
     def seekable(self) -> bool:
         return False
