@@ -69,6 +69,10 @@ class Canvas:
         """Draw ``s`` with its baseline at ``y``; ``align`` is left / center / right of ``x``."""
         if not s:
             return self
+        return self.raw(self.text_op(x, y, s, size, align))
+
+    def text_op(self, x: float, y: float, s: str, size: float, align: str = "left") -> str:
+        """The operators :meth:`text` adds, for drawing the same text twice (a halo, then ink)."""
         assert self.font is not None, "text needs a font"
         w = self.font.width(s, size)
         if align == "center":
@@ -76,7 +80,7 @@ class Canvas:
         elif align == "right":
             x -= w
         code = self.font.encode(s).hex().upper()
-        return self.raw(f"BT {FONT_RES} {fmt(size)} Tf {fmt(x)} {fmt(y)} Td <{code}> Tj ET")
+        return f"BT {FONT_RES} {fmt(size)} Tf {fmt(x)} {fmt(y)} Td <{code}> Tj ET"
 
     def text_rotated(self, m: Matrix, s: str, size: float) -> Canvas:
         assert self.font is not None

@@ -9,6 +9,8 @@ area's edge — right on a front page, left on the back of a duplex sheet — cl
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from dossier.bind.draw import ALPHA_RES, SEAL_RES, Canvas
 from dossier.bind.geometry import A4_H, A4_W, MM
 from dossier.bind.seal import Slice
@@ -32,9 +34,9 @@ def page_number(c: Canvas, label: str, page: int, duplex: bool) -> None:
         x, align = NUMBER_LEFT, "left"
     else:
         x, align = NUMBER_RIGHT, "right"
-    text = number_text(label)
-    c.save().raw("1 Tr 1 G 2 w 1 j").text(x, NUMBER_BASELINE, text, NUMBER_SIZE, align).restore()
-    c.gray(fill=0).text(x, NUMBER_BASELINE, text, NUMBER_SIZE, align)
+    show = c.text_op(x, NUMBER_BASELINE, number_text(label), NUMBER_SIZE, align)
+    c.save().raw("1 Tr 1 G 2 w 1 j").raw(show).restore()
+    c.gray(fill=0).raw(show)
 
 
 def seal_slice(c: Canvas, s: Slice) -> None:
@@ -43,14 +45,22 @@ def seal_slice(c: Canvas, s: Slice) -> None:
     The strip's inner edge and ends are marked with a light dotted line so that even the middle
     slices (where the seal's outline runs almost parallel to the strip's ends) stay visible.
     """
-    x0, y0, x1, y1 = s.rect
+    c.ops.extend(_slice_ops(s.rect, s.seal_x, s.seal_y))
+
+
+@lru_cache(maxsize=1024)
+def _slice_ops(rect, seal_x: float, seal_y: float) -> tuple[str, ...]:
+    """The operators of :func:`seal_slice`: the same slice recurs in every seal group."""
+    x0, y0, x1, y1 = rect
+    c = Canvas()
     c.save().clip(x0, y0, x1, y1)
-    c.save().cm((1.0, 0.0, 0.0, 1.0, s.seal_x, s.seal_y)).xobject(SEAL_RES).restore()
+    c.save().cm((1.0, 0.0, 0.0, 1.0, seal_x, seal_y)).xobject(SEAL_RES).restore()
     c.gray(stroke=0.55).line_style(0.6, (1, 1.5))
     c.line(x0 + 0.3, y0, x0 + 0.3, y1)
     c.line(x0, y0 + 0.3, x1, y0 + 0.3)
     c.line(x0, y1 - 0.3, x1, y1 - 0.3)
     c.restore()
+    return tuple(c.ops)
 
 
 def draft(c: Canvas) -> None:
