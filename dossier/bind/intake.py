@@ -132,7 +132,13 @@ def open_source(
     else:
         digest = digest if isinstance(digest, str) else digest.result()
         pdf = _open_image(path, file, kind, tmpdir, digest, lazy)
-    return Source(file, path, kind, pdf, _describe(pdf, file), digest, notes, password)
+    if isinstance(digest, str):  # known already: the same content was described before
+        from dossier.bind.remember import in_memory
+
+        pages = in_memory(f"pages-{kind}", digest, lambda: tuple(_describe(pdf, file)))
+    else:
+        pages = _describe(pdf, file)
+    return Source(file, path, kind, pdf, list(pages), digest, notes, password)
 
 
 def _open_pdf(path: Path, file: str, password: str | None, notes: list[str], lazy: bool = True):

@@ -9,8 +9,9 @@ every save. Two things are remembered:
   set back; only a file whose times were at least :data:`SETTLED` seconds old when it was
   looked at is remembered, so a write in the same clock tick cannot go unnoticed (git's "racy
   clean" rule);
-- facts derived from a file's content (:func:`facts`), under the content's SHA-256, in memory:
-  what :func:`dossier.util.cache.cached_json` keeps on disk, without reading the disk again.
+- facts derived from a file's content, under the content's SHA-256, in memory: what
+  :func:`dossier.util.cache.cached_json` keeps on disk (:func:`facts`: content decodes, seam
+  coverage), without reading the disk again, and an input's page boxes (:func:`in_memory`).
 
 A changed file has a new ``stat`` and so a new SHA-256, and nothing learnt about its old
 content is served for it.
@@ -41,9 +42,9 @@ def file_sha256(path: Path) -> str:
     """
     from dossier.util.cache import file_digest
 
-    path = Path(os.path.abspath(path))
+    path = os.path.abspath(path)
     st = os.stat(path)
-    key = (os.fspath(path), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+    key = (path, st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
     found = _digests.get(key)
     if found is not None:
         return found
@@ -99,12 +100,12 @@ def _write_entry(entry: Path, digest: str) -> None:
 
 def known_sha256(path: Path) -> str | None:
     """The remembered SHA-256 of ``path`` if its ``stat`` is unchanged, else None (nothing is read)."""
-    path = Path(os.path.abspath(path))
+    path = os.path.abspath(path)
     try:
         st = os.stat(path)
     except OSError:
         return None
-    return _digests.get((os.fspath(path), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns))
+    return _digests.get((path, st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns))
 
 
 def facts(kind: str, path: Path, compute: Callable[[], Any], *, digest: str | None, extra: str = "") -> Any:
@@ -122,6 +123,18 @@ def facts(kind: str, path: Path, compute: Callable[[], Any], *, digest: str | No
         _facts.clear()
     _facts[key] = value
     return value
+
+
+def in_memory(kind: str, digest: str, compute: Callable[[], Any]) -> Any:
+    """``compute()``, remembered in memory only under ``kind`` and a file's ``digest`` (for
+    values that are not JSON, such as the page boxes of an opened input). Shared: callers must
+    not change it."""
+    key = (kind, digest, "")
+    if key not in _facts:
+        if len(_facts) >= _LIMIT:
+            _facts.clear()
+        _facts[key] = compute()
+    return _facts[key]
 
 
 def forget() -> None:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
+import os
 import zlib
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -294,11 +295,17 @@ def build_volume(
     final = (final_path or target).resolve()
 
     resolved: dict[str | Path, Path] = {}
+    folders: dict[str, str] = {}
 
     def where(source: str | Path) -> Path:
-        # Asked four times per file; resolving walks every folder of the path (~0.5 ms a file).
+        """``(base / source).resolve()``: asked four times per file, and resolving walks every
+        folder of the path, which most files share; so each folder is resolved once."""
         if source not in resolved:
-            resolved[source] = (base / source).resolve()
+            folder, name = os.path.split(os.path.join(base, source))
+            if folder not in folders:
+                folders[folder] = os.path.realpath(folder)
+            path = os.path.join(folders[folder], name)
+            resolved[source] = Path(os.path.realpath(path) if name in ("", ".", "..") or os.path.islink(path) else path)
         return resolved[source]
 
     files = bound_files(parts, key=where)
