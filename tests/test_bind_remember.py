@@ -170,3 +170,14 @@ def test_a_large_files_digest_kept_on_disk_is_used_by_the_next_process_until_the
     os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns))
     remember.forget()
     assert remember.file_sha256(f) == hashlib.sha256(b"%PDF-1.7 scanned pages two").hexdigest()
+
+
+def test_a_rebinding_in_the_same_process_sees_a_changed_page_size(tmp_path, monkeypatch):
+    monkeypatch.setattr(remember, "SETTLED", 0.0)  # remember even files written just now
+    parts = [Part("图纸", "图纸.pdf")]
+    make_pdf(tmp_path / "图纸.pdf", [{"text": "drawing"}])
+    sizes = [bind_volume(parts, tmp_path / "v.pdf", base_dir=tmp_path).manifest.pages[0].original_size for _ in range(2)]
+    time.sleep(0.05)
+    make_pdf(tmp_path / "图纸.pdf", [{"text": "drawing", "size": (A4[1], A4[0])}])
+    sizes.append(bind_volume(parts, tmp_path / "v.pdf", base_dir=tmp_path).manifest.pages[0].original_size)
+    assert sizes == [(595.28, 841.89), (595.28, 841.89), (841.89, 595.28)]
