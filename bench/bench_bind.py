@@ -5,8 +5,9 @@ sys) and its ratio are printed beside, with the load average: on a shared machin
 than wall-clock alone. Inputs are generated once,
 deterministically, into bench/out/bind-inputs/ (git-ignored): A4 and Letter portrait, landscape,
 /Rotate 90/180/270, offset CropBox, 120 scanned JPEG pages, one AES-256 file with an empty user
-password. Each command runs once to warm caches (page cache, font subset cache), then the best
-of three runs is taken, as whole processes.
+password. Each command runs once to warm caches (page cache; dossier's font subset and the
+digests of large inputs, kept in the user cache), then the best of three runs is taken, as whole
+processes.
 
     .venv/bin/python bench/bench_bind.py
 """

@@ -1,8 +1,9 @@
 """Evidence intake: open each input (PDF, OFD or scan image) read-only and describe its pages.
 
 Inputs are never written. PDFs are repaired in memory by qpdf when damaged; encrypted PDFs need
-their password. Images become a one-page-per-frame PDF through img2pdf (JPEG embedded as is) in a
-private temporary folder, so pixel data is streamed from disk at save time, not held in memory.
+their password. Images become a one-page-per-frame PDF through img2pdf (JPEG embedded as is),
+kept in the user cache by the image's content; pixel data is streamed from disk at save time,
+not held in memory (:func:`open_for_copy`).
 
 Pitfall (pikepdf #465): every :class:`Source` ``pdf`` must stay open until the volume is saved.
 """
@@ -187,8 +188,8 @@ _INHERITABLE = ("/Resources", "/MediaBox", "/CropBox", "/Rotate")
 
 def open_for_copy(path: Path, password: str | None = None, *, lazy: bool = True):
     """``path`` opened read-only for copying from; raises as ``pikepdf.open``. With ``lazy``, its
-    stream data is read only when the volume is written; without, ``pikepdf.open`` opens it
-    (~0.3 ms a file faster: the binder opens small files so until they add up).
+    stream data is read only when the volume is written; without, ``pikepdf.open`` opens it,
+    ~0.3 ms a file faster (the binder opens inputs so until they add up to 16 MB).
 
     ``pikepdf.open`` marks every ``Pdf`` it opens for qpdf's "immediate copy": ``copy_foreign``
     then reads each copied stream into memory at once, so binding 120 MB of scans held 120 MB.

@@ -16,8 +16,11 @@ The binder works in four steps, each a function of its own:
 Guarantees: same inputs → same bytes (/ID derived from the inputs, no dates); the volume appears
 only when complete (atomic rename); inputs are opened read-only and never saved (wrapping changes
 their pages in memory only). Page content and images are copied into the volume still
-compressed, so peak memory is about the size of the inputs (sources stay open until the volume
-is saved: pikepdf #465).
+compressed and, past the first 16 MB of inputs, by reference: qpdf reads them from the source
+files while it writes the volume (:func:`dossier.bind.intake.open_for_copy`), so peak memory
+stays well below the size of the inputs (sources stay open until the volume is saved: pikepdf
+#465). What is learnt about an input is remembered by its content
+(:mod:`dossier.bind.remember`, the user cache), so binding the same evidence again is cheaper.
 """
 
 from __future__ import annotations
