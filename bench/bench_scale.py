@@ -265,7 +265,7 @@ def timed_build(root: Path, out: Path, cache: Path, profile: Path | None = None)
     if profiler:
         profiler.disable()
         profiler.dump_stats(str(profile))
-    pages = int((result.binding or {}).get("page_count") or 0)
+    pages = result.binding.page_count if result.binding else 0
     return times, pages, len(check.findings)
 
 
