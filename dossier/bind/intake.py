@@ -204,14 +204,23 @@ def open_for_copy(path: Path, password: str | None = None, *, lazy: bool = True)
     """
     import pikepdf
 
-    if not lazy:
+    name = str(Path(path).absolute())
+    if not lazy or not _utf8(name):  # qpdf's job takes UTF-8 names (JSON)
         return pikepdf.open(path, password=password or "", access_mode=pikepdf.AccessMode.stream)
-    spec = {"inputFile": str(Path(path).absolute()), "password": password or "", "outputFile": "-", "noWarn": ""}
+    spec = {"inputFile": name, "password": password or "", "outputFile": "-", "noWarn": ""}
     pdf = pikepdf.Job(spec).create_pdf()
     if _inherits(pdf):
         pdf.close()
         return pikepdf.open(path, password=password or "", access_mode=pikepdf.AccessMode.stream)
     return pdf
+
+
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a file name of bytes that are not UTF-8 (surrogate escapes)
+        return False
+    return True
 
 
 def _inherits(pdf) -> bool:
