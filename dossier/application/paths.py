@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import unicodedata
 from pathlib import Path, PurePosixPath
 
@@ -59,32 +60,81 @@ def resolve(root: Path, rel: str, *, source: str, line: int | None = None, must_
     and the target must stay inside the project. A name that exists on disk only in the other
     Unicode normal form (NFD from a Mac, NFC elsewhere) is found all the same.
     """
-    problem = escape_problem(rel)
-    if problem:
-        raise InputError(
-            f"路径“{rel}”{problem}",
-            file=source,
-            line=line,
-            hint="所有佐证材料和媒体文件都应放在项目文件夹内（如 evidence/、media/），并写相对路径。",
-        )
-    candidate = root / normalise(rel)
-    if not os.path.lexists(candidate):
-        alt = _other_form(root, normalise(rel))
-        if alt is not None:
-            candidate = alt
-    _probe(candidate, rel, source, line)
-    real_root = root.resolve()
-    real = candidate.resolve()
-    if real != real_root and real_root not in real.parents:
-        raise InputError(
-            f"路径“{rel}”是指向项目文件夹之外的链接",
-            file=source,
-            line=line,
-            hint="请把文件本身复制到项目文件夹内，不要使用指向外部的快捷方式或符号链接。",
-        )
-    if must_exist and not real.is_file():
-        raise InputError(f"找不到文件“{rel}”", file=source, line=line, hint="请检查文件名和所在文件夹。")
-    return candidate
+    return Resolver().resolve(root, rel, source=source, line=line, must_exist=must_exist)
+
+
+class Resolver:
+    """:func:`resolve` for one run over files that do not change meanwhile (a check): each
+    distinct path is resolved once, and each folder on the way is looked at once.
+
+    A check resolves every evidence path in several rules (~200 paths, ~400 ``Path.resolve``
+    calls, each a ``lstat`` of every folder from ``/`` down). Containment needs less: a path
+    without ``..`` whose components below ``root`` are no symlinks lies inside ``root`` (``root``
+    itself may be a link); only a path that has a symlink or a ``..`` below ``root`` is resolved
+    in full and its target compared with the real ``root``. Errors are raised afresh each time.
+    """
+
+    def __init__(self) -> None:
+        self._done: dict[tuple[Path, str, bool], Path] = {}
+        self._links: dict[Path, bool] = {}  # path below a root → is a symlink
+
+    def resolve(self, root: Path, rel: str, *, source: str, line: int | None = None, must_exist: bool = False) -> Path:
+        key = (root, rel, must_exist)
+        if key not in self._done:
+            self._done[key] = self._resolve(root, rel, source, line, must_exist)
+        return self._done[key]
+
+    def _resolve(self, root: Path, rel: str, source: str, line: int | None, must_exist: bool) -> Path:
+        problem = escape_problem(rel)
+        if problem:
+            raise InputError(
+                f"路径“{rel}”{problem}",
+                file=source,
+                line=line,
+                hint="所有佐证材料和媒体文件都应放在项目文件夹内（如 evidence/、media/），并写相对路径。",
+            )
+        candidate = root / normalise(rel)
+        if not os.path.lexists(candidate):
+            alt = _other_form(root, normalise(rel))
+            if alt is not None:
+                candidate = alt
+        _probe(candidate, rel, source, line)
+        if self._plainly_inside(root, candidate):
+            real = candidate
+        else:
+            real_root = root.resolve()
+            real = candidate.resolve()
+            if real != real_root and real_root not in real.parents:
+                raise InputError(
+                    f"路径“{rel}”是指向项目文件夹之外的链接",
+                    file=source,
+                    line=line,
+                    hint="请把文件本身复制到项目文件夹内，不要使用指向外部的快捷方式或符号链接。",
+                )
+        if must_exist and not real.is_file():
+            raise InputError(f"找不到文件“{rel}”", file=source, line=line, hint="请检查文件名和所在文件夹。")
+        return candidate
+
+    def _plainly_inside(self, root: Path, candidate: Path) -> bool:
+        """True when no component of ``candidate`` below ``root`` is a symlink or ``..``: it then
+        names the same file as its real path, inside ``root``'s real path."""
+        parts = candidate.parts[len(root.parts):]
+        if candidate.parts[: len(root.parts)] != root.parts or ".." in parts:
+            return False
+        here = root
+        for part in parts:
+            here = here / part
+            link = self._links.get(here)
+            if link is None:
+                try:
+                    link = self._links[here] = stat.S_ISLNK(os.lstat(here).st_mode)
+                except (FileNotFoundError, NotADirectoryError):
+                    return True  # absent: nothing below it exists, so no link either
+                except OSError:
+                    return False  # cannot tell: resolve in full
+            if link:
+                return False
+        return True
 
 
 def _probe(candidate: Path, rel: str, source: str, line: int | None) -> None:

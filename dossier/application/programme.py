@@ -295,6 +295,46 @@ def _from_file(path: str, display: str, _mtime_ns: int, _size: int) -> Programme
     return _build(raw, display)
 
 
+def _validated(raw: Any, display: str) -> None:
+    """:func:`dossier.application.programme_schema.validate`, remembered in the user cache when it
+    passes: validating costs ~50 ms and importing the schema's pydantic models more, on every
+    ``check``. The key is the programme's data (its ``repr``: dates, numbers and key order
+    included), the source of the schema module and pydantic's ``version.py``,
+    so an edited programme or schema is validated again. A programme that fails is never
+    remembered: its error is raised afresh each time."""
+    import hashlib
+
+    from dossier.util import cache
+
+    schema = resources.files("dossier").joinpath("application", "programme_schema.py").read_bytes()
+    digest = hashlib.sha256(repr(raw).encode("utf-8"))
+    for part in (schema, _pydantic_version()):
+        digest.update(b"\0" + part)
+    marker = cache.cache_dir("programme-valid") / f"{cache.VERSION}-{digest.hexdigest()}"
+    if marker.is_file():
+        cache.touch(marker)
+        return
+    from dossier.application.programme_schema import validate
+
+    validate(raw, display)
+    try:
+        cache.store(marker, b"valid\n")
+    except OSError:
+        pass  # a read-only cache only costs the validation next time
+
+
+def _pydantic_version() -> bytes:
+    """pydantic's ``version.py`` (which states its version and pydantic-core's), read without
+    importing pydantic."""
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec("pydantic")
+        return (Path(spec.origin).parent / "version.py").read_bytes() if spec and spec.origin else b"pydantic"
+    except (ImportError, OSError, ValueError):
+        return b"pydantic"
+
+
 def merged(base: Any, override: Any) -> Any:
     """``override`` over ``base``, mapping by mapping; any other value (a list too) replaces whole."""
     if isinstance(base, dict) and isinstance(override, dict):
@@ -306,9 +346,7 @@ def merged(base: Any, override: Any) -> Any:
 
 
 def _build(raw: Any, display: str) -> Programme:
-    from dossier.application.programme_schema import validate
-
-    validate(raw, display)
+    _validated(raw, display)
     cat = raw["catalogues"]
     ref = resources.files("dossier").joinpath("data", "catalogues", cat)
     if not ref.is_dir():

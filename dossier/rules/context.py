@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from dossier.application.figures import Figures
 from dossier.application.load import LineIndex
+from dossier.application.paths import Resolver
 from dossier.application.model import Application
 from dossier.application.programme import Programme
 from dossier.util.findings import Finding, Severity
@@ -25,6 +26,13 @@ class RuleContext:
     lines: LineIndex
     root: Path
     today: dt.date
+    # Paths named in the YAML, each resolved once for all the rules of this check.
+    paths: Resolver = field(default_factory=Resolver, repr=False, compare=False)
+
+    def resolve(self, path: tuple, rel: str) -> Path:
+        """The file ``rel`` (written at ``path``) names, confined to its declaring file's folder:
+        :func:`dossier.application.paths.resolve`, once per distinct path in a check."""
+        return self.paths.resolve(self.lines.folder(path, self.root), rel, source=self.lines.file(path), line=self.lines.line(path))
 
     @property
     def mtype(self) -> str | None:

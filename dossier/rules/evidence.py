@@ -34,8 +34,7 @@ def files_exist(ctx: RuleContext) -> Iterator[Finding]:
     by_file: dict[str, list[tuple]] = defaultdict(list)
     for path, rel, password in referenced_files(ctx):
         attachment = 6 if path[0] == "investments" else ctx.form(2, 4) if path[0] == "indicators" else ctx.form(3, 5)
-        line = ctx.lines.line(path)
-        target = paths.resolve(ctx.lines.folder(path, ctx.root), rel, source=ctx.lines.file(path), line=line)
+        target = ctx.resolve(path, rel)
         shown = paths.normalise(rel)
         by_file[shown].append(path)
         if not target.is_file():
@@ -134,7 +133,7 @@ def _invoice_files(ctx: RuleContext):
             path = ("investments", i, "evidence", "invoice", j)
             if not ref.file or not ref.file.lower().endswith((".pdf", ".ofd")):
                 continue
-            target = paths.resolve(ctx.lines.folder(path, ctx.root), ref.file, source=ctx.lines.file(path), line=ctx.lines.line(path))
+            target = ctx.resolve(path, ref.file)
             if target.is_file():
                 yield i, row, path, target, paths.normalise(ref.file)
 

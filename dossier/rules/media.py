@@ -27,7 +27,7 @@ def media_findings(ctx: RuleContext) -> Iterator[Finding]:
     from dossier.media_inspection import MediaLimits, inspect_media
     limits = MediaLimits.from_mapping(ctx.programme.media)
     for path, rel in entries:
-        target = paths.resolve(ctx.lines.folder(path, ctx.root), rel, source=ctx.lines.file(path), line=ctx.lines.line(path))
+        target = ctx.resolve(path, rel)
         shown = paths.normalise(rel)
         if not target.is_file():
             yield ctx.finding("M-MISSING", "error", f"找不到媒体文件“{shown}”", path, clause="materials_9", item=9)
