@@ -162,7 +162,11 @@ def read_einvoices(pdf_path: str | Path) -> list[EInvoiceFacts] | None:
     None when no page has a text layer (a scan). Raises :class:`InputError` / :class:`PasswordError`
     for a PDF that cannot be opened.
     """
-    texts = _page_texts(Path(pdf_path))
+    return facts_of_pages(_page_texts(Path(pdf_path)))
+
+
+def facts_of_pages(texts: list[str]) -> list[EInvoiceFacts] | None:
+    """:func:`read_einvoices` of the pages' texts, already extracted."""
     if not any(t.strip() for t in texts):
         return None
     merged: dict[str, EInvoiceFacts] = {}

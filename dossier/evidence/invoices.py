@@ -101,7 +101,7 @@ def read_invoice(path: str | Path, file: str | None = None) -> InvoiceDetails:
     else:
         raise InputError("不是发票文件（应为 PDF、OFD 或 XML）。", file=file)
     if details.number is None:
-        raise InputError("文件里找不到发票号码，不像电子发票。", file=file, hint="扫描件无法自动读取，请手工填写。")
+        raise _no_number(file)
     return details
 
 
@@ -160,6 +160,105 @@ def _from_xml(path: Path, file: str) -> InvoiceDetails:
     )
 
 
+# ---------------------------------------------------------------- one reading for the rules
+
+
+@dataclass(frozen=True)
+class InvoiceReading:
+    """An invoice PDF or OFD read once for both cross-checks of ``check``: what
+    :func:`dossier.evidence.einvoice.read_einvoices` and :func:`read_invoice` give for it (their
+    value, or the :class:`InputError` they raise), from a single text extraction."""
+
+    einvoices: list[einvoice.EInvoiceFacts] | None  # None: no text layer (a scan)
+    einvoices_error: InputError | None
+    details: InvoiceDetails | None
+    details_error: InputError | None
+
+
+def read_invoice_evidence(path: str | Path) -> InvoiceReading:
+    """Read the invoice at ``path`` (an existing .pdf or .ofd) once, and parse it both ways.
+
+    Text extraction is most of the cost of an invoice (~20 ms a page), and each of the two used to
+    extract it again. A PDF's first page is extracted with positions (for :func:`read_invoice`),
+    the others as text only, and only up to :data:`~dossier.evidence.einvoice.MAX_PAGES`, as
+    ``read_einvoices`` does; an error on one side is kept for that side alone.
+    """
+    path = Path(path)
+    file = str(path)
+    if path.suffix.lower() == ".ofd":
+        from dossier.evidence.ofd import read_ofd
+
+        try:
+            pages = read_ofd(path, file)
+        except InputError as exc:
+            return InvoiceReading(None, exc, None, exc)
+        texts = [p.text() for p in pages]
+        pieces = _ofd_pieces(pages[0]) if pages else None
+    else:
+        texts, pieces, failure = _pdf_layer(path, file)
+        if failure is not None:
+            return InvoiceReading(None, failure[0], None, failure[1])
+    einvoices, einvoices_error = None, None
+    if isinstance(texts, InputError):
+        einvoices_error = texts
+    else:
+        einvoices = einvoice.facts_of_pages(texts)
+    if isinstance(pieces, InputError):
+        return InvoiceReading(einvoices, einvoices_error, None, pieces)
+    if pieces is None:
+        return InvoiceReading(einvoices, einvoices_error, None, _unreadable(IndexError(), file))
+    details = _details_of_pieces(pieces, file)
+    if details.number is None:
+        return InvoiceReading(einvoices, einvoices_error, None, _no_number(file))
+    return InvoiceReading(einvoices, einvoices_error, details, None)
+
+
+def _pdf_layer(path: Path, file: str):
+    """(every page's text or the error reading them, the first page's pieces or the error, the
+    errors of both sides when the PDF cannot be opened at all), from one pass over the PDF. Each
+    error is the one ``read_einvoices`` / :func:`read_invoice` raises."""
+    import pypdf
+    from pypdf.errors import FileNotDecryptedError, PdfReadError
+
+    from dossier.util.errors import PasswordError
+
+    def unreadable(exc: BaseException) -> InputError:  # read_einvoices' words
+        return InputError(f"发票 PDF 无法读取（{type(exc).__name__}）", file=file, hint="请确认文件完整，可从开票平台重新下载")
+
+    try:
+        reader = pypdf.PdfReader(path, strict=False)
+        if reader.is_encrypted and not reader.decrypt(""):
+            return None, None, (
+                PasswordError("发票 PDF 已加密，无法读取", file=file, hint="请提供未加密的原始发票文件"),
+                InputError("发票 PDF 已加密，无法读取。", file=file, hint="请提供未加密的原始发票文件。"),
+            )
+        count = len(reader.pages)
+    except FileNotDecryptedError as exc:
+        return None, None, (PasswordError("发票 PDF 已加密，无法读取", file=file), _unreadable(exc, file))
+    except (PdfReadError, *_PDF_ERRORS) as exc:
+        return None, None, (unreadable(exc), _unreadable(exc, file))
+    if count == 0:
+        return [], None, None
+    pieces: list[_Piece] | InputError
+    try:
+        first, pieces = _page_pieces(reader.pages[0])
+    except (PdfReadError, *_PDF_ERRORS) as exc:
+        pieces, first = _unreadable(exc, file), None
+    if count > einvoice.MAX_PAGES:
+        return InputError(f"发票 PDF 有 {count} 页，不像发票文件", file=file), pieces, None
+    try:
+        if first is None:  # the positions failed: the plain text may not
+            first = reader.pages[0].extract_text() or ""
+        texts = [first] + [page.extract_text() or "" for page in list(reader.pages)[1:]]
+    except (PdfReadError, *_PDF_ERRORS) as exc:
+        return unreadable(exc), pieces, None
+    return texts, pieces, None
+
+
+def _no_number(file: str) -> InputError:
+    return InputError("文件里找不到发票号码，不像电子发票。", file=file, hint="扫描件无法自动读取，请手工填写。")
+
+
 # ---------------------------------------------------------------- OFD / PDF
 
 
@@ -173,34 +272,51 @@ class _Piece:
 def _pieces(path: Path, file: str) -> list[_Piece]:
     """The first page's text pieces with their positions."""
     if path.suffix.lower() == ".ofd":
-        from dossier.evidence.ofd import Glyphs, read_ofd
+        from dossier.evidence.ofd import read_ofd
 
-        page = read_ofd(path, file)[0]
-        return [_Piece(g.positions[0][0], g.positions[0][1], g.text) for g in page.items if isinstance(g, Glyphs) and g.text.strip()]
+        return _ofd_pieces(read_ofd(path, file)[0])
     import pypdf
     from pypdf.errors import PdfReadError
 
-    out: list[_Piece] = []
     try:
         reader = pypdf.PdfReader(path, strict=False)
         if reader.is_encrypted and not reader.decrypt(""):
             raise InputError("发票 PDF 已加密，无法读取。", file=file, hint="请提供未加密的原始发票文件。")
-        page = reader.pages[0]
-        height = float(page.mediabox.top)
-        mm = 72 / 25.4
-
-        def visit(text, cm, tm, _font, _size):
-            if text.strip():
-                x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
-                y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
-                out.append(_Piece(x / mm, (height - y) / mm, text))
-
-        page.extract_text(visitor_text=visit)
+        return _page_pieces(reader.pages[0])[1]
     except InputError:
         raise
-    except (PdfReadError, OSError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError) as exc:
-        raise InputError(f"发票 PDF 无法读取（{type(exc).__name__}）。", file=file, hint="请确认文件完整，可从开票平台重新下载。") from None
-    return out
+    except (PdfReadError, *_PDF_ERRORS) as exc:
+        raise _unreadable(exc, file) from None
+
+
+# What a damaged PDF makes pypdf raise, besides its own PdfReadError.
+_PDF_ERRORS = (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError)
+
+
+def _unreadable(exc: BaseException, file: str) -> InputError:
+    return InputError(f"发票 PDF 无法读取（{type(exc).__name__}）。", file=file, hint="请确认文件完整，可从开票平台重新下载。")
+
+
+def _page_pieces(page) -> tuple[str, list[_Piece]]:
+    """A pypdf page's text (as ``extract_text()`` gives it) and its pieces with their positions."""
+    out: list[_Piece] = []
+    height = float(page.mediabox.top)
+    mm = 72 / 25.4
+
+    def visit(text, cm, tm, _font, _size):
+        if text.strip():
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            out.append(_Piece(x / mm, (height - y) / mm, text))
+
+    text = page.extract_text(visitor_text=visit)
+    return text or "", out
+
+
+def _ofd_pieces(page) -> list[_Piece]:
+    from dossier.evidence.ofd import Glyphs
+
+    return [_Piece(g.positions[0][0], g.positions[0][1], g.text) for g in page.items if isinstance(g, Glyphs) and g.text.strip()]
 
 
 def _norm(s: str) -> str:
@@ -211,7 +327,11 @@ def _norm(s: str) -> str:
 
 
 def _from_layout(path: Path, file: str) -> InvoiceDetails:
-    pieces = [_Piece(p.x, p.y, _norm(p.text)) for p in _pieces(path, file)]
+    return _details_of_pieces(_pieces(path, file), file)
+
+
+def _details_of_pieces(raw: list[_Piece], file: str) -> InvoiceDetails:
+    pieces = [_Piece(p.x, p.y, _norm(p.text)) for p in raw]
     flat = "\n".join(p.text for p in sorted(pieces, key=lambda p: (round(p.y), p.x)))
     head = einvoice.parse_invoice_text(flat)
     names = [p for p in pieces if re.match(r"\s*名\s*称\s*[:：]", p.text)]

@@ -181,25 +181,16 @@ def invoices_match(ctx: RuleContext) -> Iterator[Finding]:
 
 
 def _einvoices(target: Path):
-    """The invoices printed in ``target`` (None for a scan), cached by content: text extraction
-    costs ~20 ms a page and a dossier has dozens of invoices."""
+    """The invoices printed in ``target`` (None for a scan); InputError when it cannot be read."""
     import datetime as dt
     from decimal import Decimal
 
-    from dossier.evidence.einvoice import EInvoiceFacts, read_einvoices
-    from dossier.util.cache import cached_json
+    from dossier.evidence.einvoice import EInvoiceFacts
+    from dossier.util.errors import InputError
 
-    def compute():
-        facts = read_einvoices(target)
-        if facts is None:
-            return None
-        return [
-            {"number": f.number, "issue_date": f.issue_date.isoformat() if f.issue_date else None,
-             "total": str(f.total) if f.total is not None else None, "code": f.code, "page": f.page}
-            for f in facts
-        ]
-
-    rows = cached_json("einvoice", target, compute)
+    rows = _reading(target)["einvoices"]
+    if rows == "unreadable":
+        raise InputError("发票无法读取", file=str(target))
     if rows is None:
         return None
     return [
@@ -209,6 +200,38 @@ def _einvoices(target: Path):
         )
         for r in rows
     ]
+
+
+def _reading(target: Path) -> dict:
+    """What both invoice rules need of ``target``, from one reading of it
+    (:func:`dossier.evidence.invoices.read_invoice_evidence`), cached by content: text extraction
+    costs ~20 ms a page and a dossier has dozens of invoices. ``einvoices``: the invoices printed
+    (None for a scan, ``"unreadable"``); ``parties``: buyer and service lines (None when unreadable
+    or no e-invoice)."""
+    from dossier.util.cache import cached_json
+
+    def compute():
+        from dossier.evidence.invoices import read_invoice_evidence  # only when not cached: ~20 ms to import
+
+        reading = read_invoice_evidence(target)
+        if reading.einvoices_error is not None:
+            einvoices = "unreadable"
+        elif reading.einvoices is None:
+            einvoices = None
+        else:
+            einvoices = [
+                {"number": f.number, "issue_date": f.issue_date.isoformat() if f.issue_date else None,
+                 "total": str(f.total) if f.total is not None else None, "code": f.code, "page": f.page}
+                for f in reading.einvoices
+            ]
+        d = reading.details
+        parties = None if d is None else {
+            "buyer_uscc": d.buyer_uscc, "buyer_name": d.buyer_name,
+            "services": [f"“*{ln.category}*{ln.name}”" for ln in d.lines if ln.is_service],
+        }
+        return {"einvoices": einvoices, "parties": parties}
+
+    return cached_json("invoice-reading", target, compute)
 
 
 def invoice_parties(ctx: RuleContext) -> Iterator[Finding]:
@@ -243,21 +266,10 @@ def invoice_parties(ctx: RuleContext) -> Iterator[Finding]:
 
 
 def _invoice_parties(target: Path) -> dict:
-    """Buyer and service lines of an invoice, cached by content."""
-    from dossier.util.cache import cached_json
+    """Buyer and service lines of an invoice; InputError when it cannot be read."""
     from dossier.util.errors import InputError
 
-    def compute():
-        from dossier.evidence.invoices import read_invoice  # only when not cached: ~20 ms to import
-
-        try:
-            d = read_invoice(target)
-        except InputError:
-            return None
-        return {"buyer_uscc": d.buyer_uscc, "buyer_name": d.buyer_name,
-                "services": [f"“*{ln.category}*{ln.name}”" for ln in d.lines if ln.is_service]}
-
-    found = cached_json("invoice-parties", target, compute)
+    found = _reading(target)["parties"]
     if found is None:
         raise InputError("发票无法读取", file=str(target))
     return found
