@@ -1,7 +1,7 @@
 """``dossier check`` loads only what the run needs: once the facts of the evidence PDFs, photos and
 video are in the user cache, a check of a sample imports none of the heavy libraries (moviepy
-and numpy, pikepdf, Pillow's image module, python-docx, rich...), and says exactly what it said
-when it had to open every file.
+and numpy, pikepdf, Pillow's image module, python-docx, rich...) nor the programme's schema
+models, and says exactly what it said when it had to open every file.
 
 The CLI runs in a subprocess through a small harness that prints the modules loaded at exit.
 """
@@ -68,5 +68,8 @@ def test_a_cached_check_imports_no_heavy_module_and_finds_the_same(tmp_path, sam
     assert {"pikepdf", "PIL.Image", "moviepy"} <= set(_loaded(first_modules))
     again, modules = _check(tmp_path, cache, 2)
     assert _loaded(modules) == []
+    # The programme's validation is remembered: its pydantic schema is not even imported.
+    assert "dossier.application.programme_schema" in first_modules
+    assert "dossier.application.programme_schema" not in modules
     assert again == first
     assert first["counts"]["error"] == 0 and first["findings"]  # the sample passes, with warnings and notes
