@@ -31,6 +31,8 @@ TODAY = dt.date(2025, 9, 1)
 def own_cache(tmp_path, monkeypatch) -> Path:
     folder = tmp_path / "cache"
     monkeypatch.setenv("DOSSIER_CACHE_DIR", str(folder))
+    monkeypatch.setattr(cache, "_DIGESTS", None)  # this process's remembered digests, as in a new process
+    monkeypatch.setattr(cache, "_DIGESTS_NEW", {})
     return folder
 
 
@@ -91,6 +93,13 @@ def test_remembered_digests_are_written_for_the_next_process(tmp_path, own_cache
     cache._save_digests()
     monkeypatch.setattr(cache, "_DIGESTS", None)  # as a new process: read from disk
     assert digest in cache._digest_index().values()
+    st = f.stat()
+    f.write_bytes(b"new")
+    os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns - 10**10))  # an older mtime: old enough to remember
+    changed = cache.content_digest(f)
+    cache._save_digests()
+    monkeypatch.setattr(cache, "_DIGESTS", None)
+    assert list(cache._digest_index().values()) == [changed] != [digest]  # the file's older state is dropped
 
 
 # ---------------------------------------------------------------- paths resolved once

@@ -66,3 +66,8 @@ _._titled; _._no_float; _._references
 # (writable, seekable, tell); the seal group's center_mm is written to manifest.json for readers
 # outside dossier (to_json takes the dataclass fields by name).
 _.writable; _.seekable; _.tell; center_mm
+
+# --- evidence/invoices.py: InvoiceReading.details_error is read_invoice's error for the file, kept
+# beside einvoices_error so a reading says why each side failed (the rules need only that it did;
+# test_check_remembered compares it with read_invoice's).
+_.details_error

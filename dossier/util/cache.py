@@ -139,7 +139,7 @@ def file_digest(path: Path) -> str:
 # A file's digest, remembered by what ``stat`` says of it (see content_digest). Loaded once per process.
 _DIGESTS: dict[str, str] | None = None
 _DIGESTS_NEW: dict[str, str] = {}
-MAX_DIGESTS = 20_000  # entries kept in the index; past that it starts afresh
+MAX_DIGESTS = 5_000  # entries kept in the index (~0.7 MB); past that it starts afresh
 # A file changed this recently is hashed and not remembered: the kernel stamps writes with a
 # coarse clock (a timer tick), so a second write within the same tick could leave stat unchanged.
 SETTLE_NS = 2_000_000_000
@@ -186,7 +186,7 @@ def _digest_index() -> dict[str, str]:
 
 def _save_digests() -> None:
     """Add this process's new digests to the index on disk (another process's, written
-    meanwhile, are kept: the file is read again first)."""
+    meanwhile, are kept: the file is read again first; the older states of a file are dropped)."""
     if not _DIGESTS_NEW:
         return
     target = _digest_file()
@@ -194,6 +194,8 @@ def _save_digests() -> None:
         on_disk = dict(json.loads(target.read_text(encoding="utf-8")))
     except (OSError, ValueError, TypeError):
         on_disk = {}
+    paths = {key.split("\0", 1)[0] for key in _DIGESTS_NEW}  # a file's older states are dropped
+    on_disk = {k: v for k, v in on_disk.items() if k.split("\0", 1)[0] not in paths}
     if len(on_disk) + len(_DIGESTS_NEW) > MAX_DIGESTS:
         on_disk = {}
     on_disk.update(_DIGESTS_NEW)
