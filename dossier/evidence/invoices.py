@@ -6,6 +6,9 @@ their text: header fields with the patterns of :mod:`dossier.evidence.einvoice`,
 headers and ``合计`` by their horizontal position: the 项目名称 column starts with ``*类别*``, a
 specification is text at another position, and the row ends with 单位, 数量, 单价, 金额, 税率 and
 税额. Amounts are yuan, as printed (callers convert to 万元).
+
+``check`` reads each invoice PDF or OFD once for both of its invoice rules
+(:func:`read_invoice_evidence`): the e-invoice facts and the full content from one text extraction.
 """
 
 from __future__ import annotations
