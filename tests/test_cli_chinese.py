@@ -113,3 +113,22 @@ def test_no_verb_shows_the_help():
     result = CliRunner().invoke(main, [])
     assert result.stderr.startswith("用法：dossier") and "命令：" in result.stderr
     assert "错误" not in result.stderr and not english_in(result.stderr)
+
+
+def test_a_damaged_pdf_gets_a_chinese_finding_and_no_english_library_note(tmp_path):
+    """pypdf logs "EOF marker not found" for a cut-off PDF; the user reads dossier's Chinese finding only."""
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    sample = Path(__file__).resolve().parent.parent / "samples" / "guangxin-optics"
+    root = tmp_path / "p"
+    shutil.copytree(sample, root, ignore=shutil.ignore_patterns("build"))
+    invoice = root / "evidence" / "A02" / "发票.pdf"
+    invoice.write_bytes(invoice.read_bytes()[:3000])
+    run = subprocess.run([sys.executable, "-m", "dossier", "check", str(root), "--no-report"], capture_output=True,
+                         text=True, timeout=120, env={**__import__("os").environ, "DOSSIER_CACHE_DIR": str(tmp_path / "c")})
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "evidence/A02/发票.pdf”无法作为 PDF 打开" in run.stdout
+    assert run.stderr == "", run.stderr

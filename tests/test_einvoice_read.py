@@ -78,6 +78,24 @@ def test_digital_invoice_fields(tmp_path):
     assert facts.total == Decimal("1130000.00")
 
 
+def test_an_aes_encrypted_invoice_without_an_open_password_reads_like_the_plain_one(tmp_path):
+    """Platforms hand out PDFs with an owner password only (printing allowed, editing not), often AES:
+    pypdf needs the cryptography package for them; without it, check stopped with an internal error."""
+    import pikepdf
+
+    from dossier.evidence.invoices import read_invoice_evidence
+
+    plain = invoice_pdf(tmp_path / "发票.pdf", [dict(number=NUMBER, date_text="2025年03月15日", total="1130000.00")])
+    locked = tmp_path / "加密发票.pdf"
+    with pikepdf.open(plain) as pdf:
+        pdf.save(locked, encryption=pikepdf.Encryption(owner="owner-only", user="", R=6))  # AES-256
+    with pikepdf.open(locked) as pdf:
+        assert pdf.is_encrypted
+    a, b = read_invoice_evidence(plain), read_invoice_evidence(locked)
+    assert b.einvoices == a.einvoices and b.einvoices_error is None
+    assert [f.number for f in b.einvoices] == [NUMBER]
+
+
 def test_labels_extracted_apart_from_values(tmp_path):
     pdf = invoice_pdf(tmp_path / "f.pdf", [dict(number=NUMBER, date_text="2024年11月02日", total="1130000.00", labels_apart=True)])
     facts = read_einvoice(pdf)

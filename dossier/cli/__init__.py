@@ -57,8 +57,10 @@ def main() -> None:
     """
     import logging
 
-    # qpdf's English repair notes ("Pages tree includes …"): dossier reports repairs itself, in Chinese.
+    # qpdf's and pypdf's English repair notes ("Pages tree includes …", "EOF marker not found"):
+    # dossier reports an unusable or repaired file itself, in Chinese.
     logging.getLogger("pikepdf").setLevel(logging.CRITICAL)
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL)
 
 
 # Verbs register themselves on `main` when imported.
