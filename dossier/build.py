@@ -133,6 +133,10 @@ def build_project(
     """
     root = Path(root)
     progress = progress or silent
+    if converter is None:
+        from dossier.documents.kept_office import warm_up
+
+        warm_up(root, soffice)  # starts LibreOffice meanwhile, when none is kept running
     progress("检查材料", 0, None)
     if check is None:
         check = check_project(root, today=today, media=media)

@@ -23,6 +23,9 @@ from dossier.util.formats import make_uscc
 
 # Tests never read or fill the user's cache (font subsets, e-invoice text).
 os.environ.setdefault("DOSSIER_CACHE_DIR", tempfile.mkdtemp(prefix="dossier-test-cache-"))
+# No LibreOffice outlives a test: builds start their own office, as with DOSSIER_OFFICE_IDLE=0 by a
+# user (tests/test_kept_office.py sets an idle time of its own and waits for the office to go).
+os.environ["DOSSIER_OFFICE_IDLE"] = "0"
 
 
 def _hypothesis_keeps_no_database() -> None:

@@ -100,6 +100,18 @@ def tool_identity(soffice: Path) -> str:
     return "|".join(parts)
 
 
+def font_conf(conf_path: Path, font_pairs: dict[str, str]) -> bytes:
+    """What of the font set-up goes into the cache key: fonts.conf and the replacement table."""
+    import json
+
+    return conf_path.read_bytes() + json.dumps(font_pairs, ensure_ascii=False, sort_keys=True).encode()
+
+
+def seed_profile(cache_dir: Path, identity: str, conf: bytes) -> Path:
+    """Where a LibreOffice profile for this install and font set-up is kept (see :func:`_run_soffice`)."""
+    return cache_dir / f"profile-{hashlib.sha256(identity.encode() + conf).hexdigest()[:16]}"
+
+
 def cache_key(docx: bytes, identity: str, conf: bytes) -> str:
     h = hashlib.sha256()
     for part in (PIPELINE.encode(), identity.encode(), conf, docx):
@@ -160,15 +172,15 @@ def convert_all(
     :func:`dossier.documents.fontmap.plan_for` of these documents).
     ``runner(docs, font_pairs)``: converts the documents (default export only) instead of a fresh soffice
     call (``dossier watch`` passes :meth:`dossier.documents.warm_office.WarmOffice.convert`).
+    Without a ``runner``, the documents go to the office kept running between builds
+    (:mod:`dossier.documents.kept_office`) when there is one or one can be started.
     """
-    import json
-
     from dossier.documents.fontmap import plan_for
 
     if font_pairs is None:
         font_pairs = plan_for([d for d, _ in jobs]).pairs
     conf_path = fonts_conf()
-    conf = conf_path.read_bytes() + json.dumps(font_pairs, ensure_ascii=False, sort_keys=True).encode()
+    conf = font_conf(conf_path, font_pairs)
     todo: list[tuple[Path, Path, str]] = []
     done: list[Conversion] = []
     identity: str | None = None
@@ -194,7 +206,7 @@ def convert_all(
         todo.append((docx, target, key))
     if todo:
         exe = exe or find_soffice(soffice)
-        seed = cache_dir / f"profile-{hashlib.sha256((identity or tool_identity(exe)).encode() + conf).hexdigest()[:16]}" if cache_dir else None
+        seed = seed_profile(cache_dir, identity or tool_identity(exe), conf) if cache_dir else None
 
         def finish(group: list[tuple[Path, Path, str]], pdfs: list[bytes]) -> None:
             for (docx, target, key), data in zip(group, pdfs, strict=True):
@@ -207,8 +219,16 @@ def convert_all(
                 write_bytes(target, data)
                 done.append(Conversion(docx, target, False))
 
+        office = None
+        if runner is None:
+            from dossier.documents.kept_office import kept_office
+
+            identity = identity or tool_identity(exe)
+            office = kept_office(exe, identity, conf, conf_path, font_pairs, seed, timeout)
         if runner is not None and export == "pdf:writer_pdf_Export":
             finish(todo, runner([d for d, _, _ in todo], font_pairs))
+        elif office is not None and _kept(office, todo, export, finish):
+            pass
         else:
             # Another office only for a share of several documents: each start costs ~1.5 s of CPU.
             groups = _groups(todo, min(workers(), len(todo) // MIN_PER_OFFICE))
@@ -239,6 +259,21 @@ def convert_all(
                     pool.shutdown(wait=True)
     order = {d: i for i, (d, _) in enumerate(jobs)}
     return sorted(done, key=lambda c: order[c.docx])
+
+
+def _kept(office, todo: list[tuple[Path, Path, str]], export: str, finish: Callable) -> bool:
+    """Convert ``todo`` in the kept office (:mod:`dossier.documents.kept_office`); False when it went
+    away or hung (the caller then starts an office of its own)."""
+    docs = [d for d, _, _ in todo]
+    if len({d.stem for d in docs}) != len(docs):
+        raise ValueError("documents converted together need distinct names")
+    with temporary_folder("dossier-lo-") as tmp:
+        try:
+            office.convert(docs, tmp, export)
+        except OSError:
+            return False
+        finish(todo, _outputs(docs, tmp, "", None))
+    return True
 
 
 def workers() -> int:
@@ -272,8 +307,6 @@ def _run_soffice(
 ) -> list[bytes]:
     """One soffice call for ``docs``. ``seed``: a profile kept from an earlier run; it is *copied* into
     this call's private folder (LibreOffice's first start, which builds a profile, costs ~0.8 s)."""
-    import pikepdf
-
     stems = [d.stem for d in docs]
     if len(set(stems)) != len(stems):
         raise ValueError("documents converted together need distinct names")
@@ -336,30 +369,39 @@ def _run_soffice(
                 file=str(exe),
                 hint="关闭正在运行的 LibreOffice 后重试；文书很多或机器很慢时可稍后再试。",
             ) from None
-        results = []
-        for doc in docs:
-            pdf = outdir / f"{doc.stem}.pdf"
-            if not pdf.is_file() or pdf.stat().st_size == 0:
-                detail = (err or out or b"").decode("utf-8", "replace").strip().splitlines()
-                raise ToolError(
-                    f"LibreOffice 未能生成“{doc.name}”的 PDF（退出码 {proc.returncode}）"
-                    + (f"：{detail[-1][:200]}" if detail else ""),
-                    file=str(doc),
-                    hint="确认该 .docx 能在 Word 中打开；若使用了自己的模板，请先运行 dossier templates lint。",
-                )
-            data = pdf.read_bytes()
-            try:
-                with pikepdf.open(pdf) as check:
-                    if len(check.pages) == 0:
-                        raise ValueError("no pages")
-            except Exception:  # noqa: BLE001 - any unreadable output is the tool's failure
-                raise ToolError(
-                    f"LibreOffice 生成的“{pdf.name}”无法打开", file=str(doc), hint="请重试；如仍失败，请升级 LibreOffice。"
-                ) from None
-            results.append(data)
+        results = _outputs(docs, outdir, (err or out or b"").decode("utf-8", "replace"), proc.returncode)
         if seed is not None and not seed.is_dir() and profile.is_dir():
             _keep_seed(profile, seed)
         return results
+
+
+def _outputs(docs: list[Path], outdir: Path, detail: str, returncode: int | None) -> list[bytes]:
+    """The PDF bytes LibreOffice wrote into ``outdir`` for each of ``docs``, each checked to exist and
+    to open (LibreOffice exits 0 even when a file could not be loaded)."""
+    import pikepdf
+
+    results = []
+    for doc in docs:
+        pdf = outdir / f"{doc.stem}.pdf"
+        if not pdf.is_file() or pdf.stat().st_size == 0:
+            lines = detail.strip().splitlines()
+            raise ToolError(
+                f"LibreOffice 未能生成“{doc.name}”的 PDF" + (f"（退出码 {returncode}）" if returncode is not None else "")
+                + (f"：{lines[-1][:200]}" if lines else ""),
+                file=str(doc),
+                hint="确认该 .docx 能在 Word 中打开；若使用了自己的模板，请先运行 dossier templates lint。",
+            )
+        data = pdf.read_bytes()
+        try:
+            with pikepdf.open(pdf) as check:
+                if len(check.pages) == 0:
+                    raise ValueError("no pages")
+        except Exception:  # noqa: BLE001 - any unreadable output is the tool's failure
+            raise ToolError(
+                f"LibreOffice 生成的“{pdf.name}”无法打开", file=str(doc), hint="请重试；如仍失败，请升级 LibreOffice。"
+            ) from None
+        results.append(data)
+    return results
 
 
 def _keep_seed(profile: Path, seed: Path) -> None:

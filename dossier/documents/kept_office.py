@@ -1,0 +1,270 @@
+"""One LibreOffice kept running between builds, so that a rebuild skips LibreOffice's cold start.
+
+A build that must convert asks :func:`kept_office` for the user's office: one per soffice install
+and font-replacement table (its folder, ``<cache>/office/<key>``, is named by a hash of both and of
+the server's code), holding the office's profile, a Unix socket and the server's pid. If none is
+running, one is started: :mod:`dossier.documents.office_server`, run by a Python that has
+LibreOffice's UNO bridge (``$DOSSIER_UNO_PYTHON``, LibreOffice's own ``program/python``, or
+``/usr/bin/python3`` with Debian's python3-uno), starts ``soffice`` and converts over UNO, one
+request at a time (a second build at once waits for the first one's documents). The server, and the
+office with it, exit after ``$DOSSIER_OFFICE_IDLE`` seconds without a request (default 600; 0: no
+kept office, every build starts its own as before).
+
+Safety: starting is serialised by a lock file (two builds never start two servers for one folder);
+a server that does not answer a ping within :data:`PING_TIMEOUT` is killed with its process group
+and replaced; a dead office is restarted by the server itself; a conversion that takes longer than
+the timeout kills the server. The PDFs are written by the office into the build's own temporary
+folder and reach the build's output only through its atomic writes, so an interrupted build leaves
+no half-written output and the office goes on serving the next one.
+
+Not available (the build then starts its own office as before): on Windows (no Unix sockets in
+Python's ``socket`` there), without a Python that can ``import uno``, or when the cache folder's
+path is too long for a Unix socket.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+from dossier.util.errors import ToolError
+
+DEFAULT_IDLE = 600.0
+PING_TIMEOUT = 10.0
+START_TIMEOUT = 90.0
+SERVER = Path(__file__).with_name("office_server.py")
+SOCKET_PATH_MAX = 100  # sun_path holds 108 bytes on Linux, 104 on macOS
+
+
+def idle_seconds() -> float:
+    """``$DOSSIER_OFFICE_IDLE``: how long a kept office waits for the next build (0: no kept office)."""
+    try:
+        return max(0.0, float(os.environ.get("DOSSIER_OFFICE_IDLE", DEFAULT_IDLE)))
+    except ValueError:
+        return DEFAULT_IDLE
+
+
+def uno_python(soffice: Path) -> str | None:
+    """A Python that has LibreOffice's UNO bridge, or None. Not checked here: a server that cannot
+    ``import uno`` exits at once, and the folder remembers it (see :func:`kept_office`)."""
+    if os.environ.get("DOSSIER_UNO_PYTHON"):
+        return os.environ["DOSSIER_UNO_PYTHON"]
+    program = soffice.resolve().parent
+    for candidate in (program / "python", program / "python.exe", Path("/usr/bin/python3")):
+        if candidate.is_file() and os.access(candidate, os.X_OK):
+            return str(candidate)
+    return None
+
+
+class KeptOffice:
+    """A client of a running server (see the module's docstring)."""
+
+    def __init__(self, root: Path, timeout: float) -> None:
+        self.root = root
+        self.timeout = timeout
+
+    @property
+    def socket_path(self) -> Path:
+        return self.root / "socket"
+
+    def _request(self, request: dict, timeout: float) -> dict:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+            conn.settimeout(timeout)
+            conn.connect(str(self.socket_path))
+            conn.sendall(json.dumps(request).encode() + b"\n")
+            with conn.makefile("rb") as fh:
+                line = fh.readline()
+        if not line:
+            raise ConnectionError("the kept office closed the connection")
+        return json.loads(line)
+
+    def ping(self) -> bool:
+        try:
+            return bool(self._request({"ping": True}, PING_TIMEOUT).get("ok"))
+        except (OSError, ValueError):
+            return False
+
+    def convert(self, docs: list[Path], outdir: Path, export: str) -> None:
+        """Write ``outdir/<stem>.pdf`` for each of ``docs``. Raises :class:`OSError` when the server
+        is gone or does not answer in time (it is killed then), :class:`ToolError` when the office
+        could not load a document."""
+        filt = export.split(":", 1)[1] if ":" in export else export
+        request = {"docs": [str(Path(d).resolve()) for d in docs], "outdir": str(outdir.resolve()), "filter": filt}
+        try:
+            reply = self._request(request, self.timeout)
+        except TimeoutError:
+            stop(self.root)  # hung: the next build starts a new one
+            raise
+        except ValueError as exc:
+            raise ConnectionError(str(exc)) from None
+        if not reply.get("ok"):
+            doc = reply.get("doc")
+            raise ToolError(
+                f"LibreOffice 未能生成“{Path(doc).name if doc else '文书'}”的 PDF" + (f"：{reply.get('error')}" if not doc else ""),
+                file=doc, hint="确认该 .docx 能在 Word 中打开；若使用了自己的模板，请先运行 dossier templates lint。",
+            )
+
+
+def folder_for(identity: str, conf: bytes) -> Path:
+    from dossier.util.cache import root
+
+    h = hashlib.sha256()
+    for part in (identity.encode(), conf, SERVER.read_bytes()):
+        h.update(len(part).to_bytes(8, "big"))
+        h.update(part)
+    return root() / "office" / h.hexdigest()[:16]
+
+
+def kept_office(soffice: Path, identity: str, conf: bytes, conf_path: Path, font_pairs: dict[str, str],
+                seed: Path | None, timeout: float) -> KeptOffice | None:
+    """The running kept office for this install and font table, started when none runs; None when a
+    kept office is off (``$DOSSIER_OFFICE_IDLE=0``) or not available here."""
+    idle = idle_seconds()
+    if idle <= 0 or os.name != "posix" or not hasattr(socket, "AF_UNIX"):
+        return None
+    python = uno_python(soffice)
+    if python is None:
+        return None
+    root = folder_for(identity, conf)
+    office = KeptOffice(root, timeout)
+    if len(os.fsencode(office.socket_path)) > SOCKET_PATH_MAX:
+        return None
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(OSError):
+            os.utime(root)  # recently used: the cache's pruning evicts it last
+        unavailable = root / "unavailable"
+        if unavailable.is_file() and unavailable.read_text(encoding="utf-8") == _identity_of(python):
+            return None
+        with _locked(root / "lock"):
+            if office.ping():
+                return office
+            stop(root)
+            if _start(root, python, soffice, conf_path, font_pairs, seed, idle) and office.ping():
+                return office
+            unavailable.write_text(_identity_of(python), encoding="utf-8")
+            return None
+    except OSError:
+        return None  # an unwritable cache: the build starts its own office
+
+
+def warm_up(project_root: Path, soffice: str | os.PathLike | None = None) -> None:
+    """Start the kept office in a background thread, so that its cold start overlaps the check and the
+    rendering of a build (a build's conversions ask for it again and wait for this start to finish).
+    The font table is that of every template the build may use; when the build's documents need
+    another one, the build asks for another office and this one goes after its idle time."""
+    if idle_seconds() <= 0 or os.name != "posix":
+        return
+    import threading
+
+    def run() -> None:
+        from dossier.documents.convert import DEFAULT_TIMEOUT, find_soffice, font_conf, fonts_conf, seed_profile, tool_identity
+        from dossier.documents.fontmap import plan_for
+        from dossier.util.cache import cache_dir
+        from dossier.util.resources import resource_dir
+
+        templates = [*sorted(resource_dir("templates").glob("*.docx")), *sorted((project_root / "templates").glob("*.docx"))]
+        pairs = plan_for(templates).pairs
+        conf_path = fonts_conf()
+        conf = font_conf(conf_path, pairs)
+        exe = find_soffice(soffice)
+        identity = tool_identity(exe)
+        kept_office(exe, identity, conf, conf_path, pairs, seed_profile(cache_dir("pdf"), identity, conf), DEFAULT_TIMEOUT)
+
+    def guarded() -> None:
+        with contextlib.suppress(Exception):  # only time is at stake: the build's conversion tries again
+            run()
+
+    threading.Thread(target=guarded, name="dossier-office-warm-up", daemon=True).start()
+
+
+def _identity_of(python: str) -> str:
+    try:
+        st = os.stat(python)
+        return f"{python}:{st.st_size}:{st.st_mtime_ns}"
+    except OSError:
+        return python
+
+
+@contextlib.contextmanager
+def _locked(path: Path):
+    import fcntl
+
+    with open(path, "a+b") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)  # released when the file is closed, even by a killed process
+        yield
+
+
+def _start(root: Path, python: str, soffice: Path, conf_path: Path, font_pairs: dict[str, str],
+           seed: Path | None, idle: float) -> bool:
+    """Start the server and wait until its socket appears; False when it exits first."""
+    from dossier.documents.fontmap import write_replacement_table
+
+    profile = root / "profile"
+    if not profile.is_dir() and seed is not None and seed.is_dir():
+        with contextlib.suppress(OSError):
+            shutil.copytree(seed, profile, ignore=shutil.ignore_patterns(".lock", "*.lock"))
+    write_replacement_table(profile, font_pairs)
+    (root / "home").mkdir(exist_ok=True)
+    (root / "tmp").mkdir(exist_ok=True)
+    env = dict(os.environ)
+    env["HOME"] = str(root / "home")  # LibreOffice may write to $HOME; keep the user's untouched
+    env["TMPDIR"] = env["TMP"] = env["TEMP"] = str(root / "tmp")
+    if conf_path.is_file():
+        env["FONTCONFIG_FILE"] = str(conf_path)
+    for var in ("PYTHONHOME", "PYTHONPATH", "VIRTUAL_ENV"):  # the virtualenv's, not the UNO Python's
+        env.pop(var, None)
+    with open(root / "server.log", "wb") as log:
+        proc = subprocess.Popen(
+            [python, str(SERVER), str(root), str(soffice), str(idle)], env=env, cwd=str(root),
+            stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+            start_new_session=True,  # its own session and group, outliving this build; one killpg ends it
+        )
+    deadline = time.monotonic() + START_TIMEOUT
+    sock = root / "socket"
+    while not sock.exists():
+        if proc.poll() is not None or time.monotonic() > deadline:
+            _kill_group(proc.pid)
+            return False
+        time.sleep(0.02)
+    return True
+
+
+def stop(root: Path) -> None:
+    """Kill the folder's server and its office (a hung or dead one), and remove its socket."""
+    try:
+        pid = int((root / "pid").read_text())
+    except (OSError, ValueError):
+        pid = None
+    if pid is not None and _is_server(pid):
+        _kill_group(pid)
+    with contextlib.suppress(OSError):
+        (root / "socket").unlink()
+    with contextlib.suppress(OSError):
+        (root / "pid").unlink()
+
+
+def _is_server(pid: int) -> bool:
+    """Is ``pid`` still a kept office's server (and not a process that got its number since)?"""
+    try:
+        if os.getpgid(pid) != pid:
+            return False
+    except OSError:
+        return False
+    try:
+        return str(SERVER.name) in Path(f"/proc/{pid}/cmdline").read_bytes().decode("utf-8", "replace")
+    except OSError:
+        return True  # no /proc (macOS): the group leader with the recorded pid
+
+
+def _kill_group(pid: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pid, signal.SIGKILL)

@@ -1,0 +1,161 @@
+"""The kept office's server: run by a Python that has LibreOffice's UNO bridge, never imported by dossier.
+
+``python3 office_server.py DIR SOFFICE IDLE`` (Debian: /usr/bin/python3 with python3-uno) starts
+``soffice`` with the profile ``DIR/profile`` and a UNO pipe, connects to it, then serves
+conversions on the Unix socket ``DIR/socket``, one request at a time: a JSON line
+``{"docs": [...], "outdir": "...", "filter": "writer_pdf_Export"}`` is answered by a JSON line
+``{"ok": true}`` or ``{"ok": false, "doc": ..., "error": ...}`` once the PDFs are written
+(``outdir/<stem>.pdf``, as ``soffice --convert-to`` names them). ``{"ping": true}`` is answered with
+this server's pid. When no request came for IDLE seconds the server ends the office and exits,
+removing its socket and pid file.
+
+Only the standard library and ``uno``: this file runs outside dossier's virtualenv. The document is
+loaded and stored with the arguments ``soffice --convert-to`` uses (LibreOffice's
+desktop/source/app/dispatchwatcher.cxx), so the PDFs are the ones a fresh office writes.
+An office that died (crash, killed) is started again for the next request.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+START_TIMEOUT = 60.0
+
+
+def main(folder: str, soffice: str, idle: float) -> None:
+    import uno
+    from com.sun.star.beans import PropertyValue
+
+    root = Path(folder)
+    pipe = "dossier-" + root.name
+    sock_path = root / "socket"
+
+    def props(**kw):
+        out = []
+        for k, v in kw.items():
+            p = PropertyValue()
+            p.Name, p.Value = k, v
+            out.append(p)
+        return tuple(out)
+
+    state: dict = {}
+    (root / "pid").write_text(str(os.getpid()))
+
+    def start_office() -> None:
+        env = dict(os.environ)
+        cmd = [soffice, f"-env:UserInstallation={(root / 'profile').as_uri()}", "--headless", "--invisible",
+               "--norestore", "--nologo", "--nodefault", "--nolockcheck",
+               f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"]
+        # Same process group as this server (its session leader): one killpg ends both.
+        state["proc"] = subprocess.Popen(cmd, env=env, cwd=str(root), stdin=subprocess.DEVNULL,
+                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        local = uno.getComponentContext()
+        resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
+        deadline = time.monotonic() + START_TIMEOUT
+        while True:
+            try:
+                ctx = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
+                break
+            except Exception:  # noqa: BLE001 - NoConnectException until the office listens
+                if state["proc"].poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("LibreOffice did not start") from None
+                time.sleep(0.05)
+        state["desktop"] = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
+
+    def convert(docs: list[str], outdir: str, filt: str) -> dict:
+        for doc in docs:
+            src = uno.systemPathToFileUrl(doc)
+            dst = uno.systemPathToFileUrl(str(Path(outdir) / (Path(doc).stem + ".pdf")))
+            component = state["desktop"].loadComponentFromURL(
+                src, "_blank", 0,
+                props(Referer="private:OpenEvent", ReadOnly=True, OpenNewView=True, Hidden=True, Silent=True))
+            if component is None:
+                return {"ok": False, "doc": doc, "error": "not loaded"}
+            try:
+                component.storeToURL(dst, props(Overwrite=True, FilterName=filt))
+            finally:
+                component.close(True)
+        return {"ok": True}
+
+    def serve(conn: socket.socket) -> None:
+        with conn, conn.makefile("rwb") as fh:
+            line = fh.readline()
+            if not line:
+                return
+            req = json.loads(line)
+            if req.get("ping"):
+                reply = {"ok": True, "pid": os.getpid()}
+            else:
+                if state["proc"].poll() is not None:
+                    start_office()
+                try:
+                    reply = convert(req["docs"], req["outdir"], req.get("filter", "writer_pdf_Export"))
+                except Exception as exc:  # noqa: BLE001 - a dead office: once more with a new one
+                    if state["proc"].poll() is None and "DisposedException" not in type(exc).__name__:
+                        reply = {"ok": False, "doc": None, "error": f"{type(exc).__name__}: {exc}"}
+                    else:
+                        _end(state["proc"])
+                        start_office()
+                        reply = convert(req["docs"], req["outdir"], req.get("filter", "writer_pdf_Export"))
+            try:
+                fh.write(json.dumps(reply).encode() + b"\n")
+                fh.flush()
+            except OSError:
+                pass  # the client went away (Ctrl-C): its PDFs are its own business
+
+    start_office()
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    tmp = root / f"socket.{os.getpid()}"
+    tmp.unlink(missing_ok=True)
+    server.bind(str(tmp))
+    server.listen(8)
+    os.replace(tmp, sock_path)  # the socket appears only once the office is ready
+    server.settimeout(idle)
+    try:
+        while True:
+            try:
+                conn, _ = server.accept()
+            except TimeoutError:
+                break
+            conn.settimeout(None)
+            serve(conn)
+    finally:
+        # The socket goes first, so that a new client starts a new server rather than wait for this one.
+        if _owner(root) == os.getpid():
+            sock_path.unlink(missing_ok=True)
+            (root / "pid").unlink(missing_ok=True)
+        server.close()
+        try:
+            state["desktop"].terminate()
+        except Exception:  # noqa: BLE001 - a dead or hung office is killed below
+            pass
+        _end(state["proc"])
+        if os.getpgid(0) == os.getpid():
+            os.killpg(0, signal.SIGKILL)  # whatever of the office is left (soffice.bin), and this server
+
+
+def _owner(root: Path) -> int | None:
+    try:
+        return int((root / "pid").read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def _end(proc: subprocess.Popen) -> None:
+    try:
+        proc.wait(timeout=3)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    main(sys.argv[1], sys.argv[2], float(sys.argv[3]))
