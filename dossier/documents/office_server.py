@@ -2,12 +2,13 @@
 
 ``python3 office_server.py DIR SOFFICE IDLE`` (Debian: /usr/bin/python3 with python3-uno) starts
 ``soffice`` with the profile ``DIR/profile`` and a UNO pipe, connects to it, then serves
-conversions on the Unix socket ``DIR/socket``, one request at a time: a JSON line
+conversions on the Unix socket ``DIR/socket``, one conversion at a time (pings are answered meanwhile): a JSON line
 ``{"docs": [...], "outdir": "...", "filter": "writer_pdf_Export"}`` is answered by a JSON line
 ``{"ok": true}`` or ``{"ok": false, "doc": ..., "error": ...}`` once the PDFs are written
 (``outdir/<stem>.pdf``, as ``soffice --convert-to`` names them). ``{"ping": true}`` is answered with
 this server's pid. When no request came for IDLE seconds the server ends the office and exits,
-removing its socket and pid file.
+removing its socket and pid file. A client that goes away (an interrupted build) is noticed between
+two documents: the rest of its documents are not converted.
 
 Only the standard library and ``uno``: this file runs outside dossier's virtualenv. The document is
 loaded and stored with the arguments ``soffice --convert-to`` uses (LibreOffice's
@@ -19,10 +20,12 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -69,8 +72,10 @@ def main(folder: str, soffice: str, idle: float) -> None:
                 time.sleep(0.05)
         state["desktop"] = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
 
-    def convert(docs: list[str], outdir: str, filt: str) -> dict:
+    def convert(docs: list[str], outdir: str, filt: str, gone) -> dict:
         for doc in docs:
+            if gone():  # the build was interrupted: the rest of its documents are not wanted
+                return {"ok": False, "doc": None, "error": "client gone"}
             src = uno.systemPathToFileUrl(doc)
             dst = uno.systemPathToFileUrl(str(Path(outdir) / (Path(doc).stem + ".pdf")))
             component = state["desktop"].loadComponentFromURL(
@@ -84,59 +89,82 @@ def main(folder: str, soffice: str, idle: float) -> None:
                 component.close(True)
         return {"ok": True}
 
-    def serve(conn: socket.socket) -> None:
-        with conn, conn.makefile("rwb") as fh:
-            line = fh.readline()
-            if not line:
-                return
-            req = json.loads(line)
-            if req.get("ping"):
-                reply = {"ok": True, "pid": os.getpid()}
-            else:
+    def convert_request(req: dict, gone) -> dict:
+        with busy:  # one conversion at a time; pings are answered meanwhile
+            state["last"] = time.monotonic()
+            try:
                 if state["proc"].poll() is not None:
                     start_office()
                 try:
-                    reply = convert(req["docs"], req["outdir"], req.get("filter", "writer_pdf_Export"))
+                    return convert(req["docs"], req["outdir"], req.get("filter", "writer_pdf_Export"), gone)
                 except Exception as exc:  # noqa: BLE001 - a dead office: once more with a new one
                     if state["proc"].poll() is None and "DisposedException" not in type(exc).__name__:
-                        reply = {"ok": False, "doc": None, "error": f"{type(exc).__name__}: {exc}"}
-                    else:
-                        _end(state["proc"])
-                        start_office()
-                        reply = convert(req["docs"], req["outdir"], req.get("filter", "writer_pdf_Export"))
+                        return {"ok": False, "doc": None, "error": f"{type(exc).__name__}: {exc}"}
+                    _end(state["proc"])
+                    start_office()
+                    return convert(req["docs"], req["outdir"], req.get("filter", "writer_pdf_Export"), gone)
+            finally:
+                state["last"] = time.monotonic()
+
+    def serve(conn: socket.socket) -> None:
+        def gone() -> bool:
+            readable, _, _ = select.select([conn], [], [], 0)
+            try:
+                return bool(readable) and conn.recv(1, socket.MSG_PEEK) == b""
+            except OSError:
+                return True
+
+        with conn, conn.makefile("rwb") as fh:
+            try:
+                line = fh.readline()
+                if not line:
+                    return
+                req = json.loads(line)
+                if req.get("ping"):
+                    reply = {"ok": True, "pid": os.getpid()}
+                    state["last"] = time.monotonic()
+                else:
+                    reply = convert_request(req, gone)
+            except Exception as exc:  # noqa: BLE001 - the office could not be started again
+                reply = {"ok": False, "doc": None, "error": f"{type(exc).__name__}: {exc}"}
             try:
                 fh.write(json.dumps(reply).encode() + b"\n")
                 fh.flush()
             except OSError:
                 pass  # the client went away (Ctrl-C): its PDFs are its own business
 
+    busy = threading.Lock()
     start_office()
+    state["last"] = time.monotonic()
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     tmp = root / f"socket.{os.getpid()}"
     tmp.unlink(missing_ok=True)
     server.bind(str(tmp))
-    server.listen(8)
+    server.listen(16)
     os.replace(tmp, sock_path)  # the socket appears only once the office is ready
-    server.settimeout(idle)
+    server.settimeout(min(1.0, idle))
     try:
         while True:
             try:
                 conn, _ = server.accept()
             except TimeoutError:
-                break
+                if not busy.locked() and time.monotonic() - state["last"] >= idle:
+                    break
+                continue
             conn.settimeout(None)
-            serve(conn)
+            threading.Thread(target=serve, args=(conn,), daemon=True).start()
     finally:
         # The socket goes first, so that a new client starts a new server rather than wait for this one.
         if _owner(root) == os.getpid():
             sock_path.unlink(missing_ok=True)
             (root / "pid").unlink(missing_ok=True)
         server.close()
-        try:
-            state["desktop"].terminate()
-        except Exception:  # noqa: BLE001 - a dead or hung office is killed below
-            pass
-        _end(state["proc"])
+        if busy.acquire(timeout=5):  # a request that came in at the last moment gets no answer
+            try:
+                state["desktop"].terminate()
+            except Exception:  # noqa: BLE001 - a dead or hung office is killed below
+                pass
+            _end(state["proc"])
         if os.getpgid(0) == os.getpid():
             os.killpg(0, signal.SIGKILL)  # whatever of the office is left (soffice.bin), and this server
 

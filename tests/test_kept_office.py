@@ -1,0 +1,184 @@
+"""The LibreOffice kept running between builds (dossier.documents.kept_office): reused, replaced when
+dead or hung, shared by two conversions at once, unharmed by an interrupted build, gone after its
+idle time — and its PDFs are byte for byte those of a fresh office."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import textwrap
+import threading
+import time
+from pathlib import Path
+
+import pikepdf
+import pytest
+from docx import Document
+
+from build_fixtures import processes_mentioning
+from dossier.documents import kept_office
+from dossier.documents.convert import convert_all
+
+pytestmark = pytest.mark.slow
+
+
+def _docx(path: Path, text: str, paragraphs: int = 1) -> Path:
+    doc = Document()
+    for i in range(paragraphs):
+        doc.add_paragraph(f"{text}（第{i + 1}段）")
+    doc.save(path)
+    return path
+
+
+def _servers(cache: Path) -> list[int]:
+    return processes_mentioning(str(cache / "office"))
+
+
+def _wait_gone(cache: Path, seconds: float) -> list[int]:
+    deadline = time.monotonic() + seconds
+    while _servers(cache) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return _servers(cache)
+
+
+@pytest.fixture
+def cache(monkeypatch):
+    """A cache of the test's own (short path: the office's Unix socket lives in it), an idle time of
+    30 s, and no office of the test's left afterwards."""
+    folder = Path(tempfile.mkdtemp(prefix="dk-"))
+    monkeypatch.setenv("DOSSIER_CACHE_DIR", str(folder))
+    monkeypatch.setenv("DOSSIER_OFFICE_IDLE", "30")
+    try:
+        yield folder
+    finally:
+        for root in (folder / "office").glob("*"):
+            kept_office.stop(root)
+        left = _wait_gone(folder, 10)
+        shutil.rmtree(folder, ignore_errors=True)
+        assert not left, f"kept office processes left behind: {left}"
+
+
+def _pid(cache: Path) -> int:
+    (root,) = (cache / "office").glob("*")
+    return int((root / "pid").read_text())
+
+
+def test_a_second_conversion_reuses_the_office_and_gives_the_fresh_office_bytes(cache, tmp_path, monkeypatch):
+    a = _docx(tmp_path / "a.docx", "企业智能工厂建设情况文字简介：高速光模块。")
+    b = _docx(tmp_path / "b.docx", "企业提供资料真实性承诺书：本企业承诺所提供资料真实。")
+    first = convert_all([(a, tmp_path / "a1.pdf")], cache_dir=None)
+    server = _pid(cache)
+    convert_all([(a, tmp_path / "a2.pdf"), (b, tmp_path / "b2.pdf")], cache_dir=None)
+    assert _pid(cache) == server, "the second conversion should go to the running office"
+    assert [c.cached for c in first] == [False]
+    monkeypatch.setenv("DOSSIER_OFFICE_IDLE", "0")  # a fresh office of its own, as before
+    convert_all([(a, tmp_path / "a0.pdf"), (b, tmp_path / "b0.pdf")], cache_dir=None)
+    assert (tmp_path / "a1.pdf").read_bytes() == (tmp_path / "a2.pdf").read_bytes() == (tmp_path / "a0.pdf").read_bytes()
+    assert (tmp_path / "b2.pdf").read_bytes() == (tmp_path / "b0.pdf").read_bytes()
+
+
+def test_the_office_exits_after_its_idle_time(cache, tmp_path, monkeypatch):
+    monkeypatch.setenv("DOSSIER_OFFICE_IDLE", "3")
+    a = _docx(tmp_path / "a.docx", "申请报告")
+    convert_all([(a, tmp_path / "a.pdf")], cache_dir=None)
+    (root,) = (cache / "office").glob("*")
+    assert _servers(cache), "a kept office should be running right after the conversion"
+    assert not _wait_gone(cache, 20), "the kept office should exit by itself after 3 s without a request"
+    assert not (root / "socket").exists() and not (root / "pid").exists()
+
+
+def test_idle_zero_keeps_no_office(cache, tmp_path, monkeypatch):
+    monkeypatch.setenv("DOSSIER_OFFICE_IDLE", "0")
+    a = _docx(tmp_path / "a.docx", "申请报告")
+    convert_all([(a, tmp_path / "a.pdf")], cache_dir=None)
+    assert not (cache / "office").exists() and not _servers(cache)
+
+
+def test_two_conversions_at_once_share_one_office(cache, tmp_path):
+    docs = [_docx(tmp_path / f"{i}.docx", f"文书{i}", paragraphs=20) for i in range(4)]
+    errors: list[BaseException] = []
+
+    def convert(part: str) -> None:
+        try:
+            convert_all([(d, tmp_path / f"{d.stem}-{part}.pdf") for d in docs], cache_dir=None)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=convert, args=(p,)) for p in ("x", "y")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert len(list((cache / "office").glob("*"))) == 1 and len(_servers(cache)) >= 1
+    for d in docs:
+        assert (tmp_path / f"{d.stem}-x.pdf").read_bytes() == (tmp_path / f"{d.stem}-y.pdf").read_bytes()
+
+
+def test_a_killed_office_or_server_is_replaced(cache, tmp_path):
+    a = _docx(tmp_path / "a.docx", "申请报告")
+    convert_all([(a, tmp_path / "a1.pdf")], cache_dir=None)
+    server = _pid(cache)
+    offices = [p for p in _servers(cache) if p != server]
+    assert offices
+    for pid in offices:
+        os.kill(pid, signal.SIGKILL)  # LibreOffice crashed: the server starts it again
+    convert_all([(a, tmp_path / "a2.pdf")], cache_dir=None)
+    assert _pid(cache) == server
+    os.killpg(server, signal.SIGKILL)  # the whole kept office killed: the next build starts a new one
+    convert_all([(a, tmp_path / "a3.pdf")], cache_dir=None)
+    assert _pid(cache) != server
+    assert (tmp_path / "a1.pdf").read_bytes() == (tmp_path / "a2.pdf").read_bytes() == (tmp_path / "a3.pdf").read_bytes()
+
+
+def test_a_hung_office_is_replaced(cache, tmp_path, monkeypatch):
+    monkeypatch.setattr(kept_office, "PING_TIMEOUT", 1.0)
+    a = _docx(tmp_path / "a.docx", "申请报告")
+    convert_all([(a, tmp_path / "a1.pdf")], cache_dir=None)
+    server = _pid(cache)
+    os.killpg(server, signal.SIGSTOP)  # neither the server nor its office answers any more
+    try:
+        convert_all([(a, tmp_path / "a2.pdf")], cache_dir=None)
+    finally:
+        try:
+            os.killpg(server, signal.SIGCONT)
+        except ProcessLookupError:
+            pass
+    assert _pid(cache) != server
+    assert server not in _servers(cache), "the hung server should have been killed"
+    assert (tmp_path / "a1.pdf").read_bytes() == (tmp_path / "a2.pdf").read_bytes()
+
+
+def test_ctrl_c_of_a_conversion_leaves_no_half_written_pdf_and_a_healthy_office(cache, tmp_path):
+    docs = [_docx(tmp_path / f"{i}.docx", f"文书{i}", paragraphs=300) for i in range(6)]
+    out = tmp_path / "out"
+    out.mkdir()
+    script = textwrap.dedent(f"""
+        import sys
+        from pathlib import Path
+        from dossier.documents.convert import convert_all
+        docs = [Path(p) for p in {[str(d) for d in docs]!r}]
+        try:
+            convert_all([(d, Path({str(out)!r}) / (d.stem + ".pdf")) for d in docs], cache_dir=None)
+        except KeyboardInterrupt:
+            sys.exit(130)
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", script], env=os.environ.copy())
+    deadline = time.monotonic() + 120
+    while not list((cache / "office").glob("*/socket")) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(1.0)  # the office is converting now
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(timeout=60) == 130
+    for pdf in out.glob("*"):  # written whole or not at all
+        assert pdf.suffix == ".pdf", f"a temporary file left: {pdf.name}"
+        with pikepdf.open(pdf) as check:
+            assert len(check.pages) > 0
+    server = _pid(cache)
+    assert kept_office.KeptOffice((cache / "office").glob("*").__next__(), 60).ping()
+    convert_all([(docs[0], tmp_path / "after.pdf")], cache_dir=None)
+    assert _pid(cache) == server, "the interrupted conversion should have left the office running"
