@@ -182,3 +182,30 @@ def test_ctrl_c_of_a_conversion_leaves_no_half_written_pdf_and_a_healthy_office(
     assert kept_office.KeptOffice((cache / "office").glob("*").__next__(), 60).ping()
     convert_all([(docs[0], tmp_path / "after.pdf")], cache_dir=None)
     assert _pid(cache) == server, "the interrupted conversion should have left the office running"
+
+
+@pytest.mark.parametrize("uno", [True, False], ids=["uno-server", "pipe-hand-off"])
+def test_the_watch_office_gives_the_fresh_office_bytes_and_leaves_nothing(tmp_path, monkeypatch, uno):
+    from dossier.documents.warm_office import WarmOffice
+
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr(tempfile, "tempdir", None)  # mkdtemp reads TMPDIR again
+    a = _docx(tmp_path / "a.docx", "企业智能工厂建设情况文字简介：高速光模块。")
+    b = _docx(tmp_path / "b.docx", "企业提供资料真实性承诺书：本企业承诺所提供资料真实。")
+    convert_all([(a, tmp_path / "a0.pdf"), (b, tmp_path / "b0.pdf")], cache_dir=None)  # a fresh office
+    office = WarmOffice()
+    office.uno = uno
+    try:
+        convert_all([(a, tmp_path / "a1.pdf")], cache_dir=None, runner=office.convert)
+        assert office.uno is uno, "the UNO server should have started (python3-uno installed)"
+        convert_all([(b, tmp_path / "b1.pdf"), (a, tmp_path / "a2.pdf")], cache_dir=None, runner=office.convert)
+        assert processes_mentioning(str(office.tmp))
+        folder = office.tmp
+    finally:
+        office.close()
+    assert (tmp_path / "a0.pdf").read_bytes() == (tmp_path / "a1.pdf").read_bytes() == (tmp_path / "a2.pdf").read_bytes()
+    assert (tmp_path / "b0.pdf").read_bytes() == (tmp_path / "b1.pdf").read_bytes()
+    deadline = time.monotonic() + 10
+    while processes_mentioning(str(folder)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not processes_mentioning(str(folder)) and not folder.exists()

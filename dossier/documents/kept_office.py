@@ -148,7 +148,7 @@ def kept_office(soffice: Path, identity: str, conf: bytes, conf_path: Path, font
             if office.ping():
                 return office
             stop(root)
-            if _start(root, python, soffice, conf_path, font_pairs, seed, idle) and office.ping():
+            if start_server(root, python, soffice, conf_path, font_pairs, seed, idle) and office.ping():
                 return office
             unavailable.write_text(_identity_of(python), encoding="utf-8")
             return None
@@ -203,9 +203,10 @@ def _locked(path: Path):
         yield
 
 
-def _start(root: Path, python: str, soffice: Path, conf_path: Path, font_pairs: dict[str, str],
+def start_server(root: Path, python: str, soffice: Path, conf_path: Path, font_pairs: dict[str, str],
            seed: Path | None, idle: float) -> bool:
-    """Start the server and wait until its socket appears; False when it exits first."""
+    """Start the server for the folder ``root`` and wait until its socket appears; False when it
+    exits first (no UNO bridge in ``python``, LibreOffice did not start)."""
     from dossier.documents.fontmap import write_replacement_table
 
     profile = root / "profile"
@@ -230,11 +231,15 @@ def _start(root: Path, python: str, soffice: Path, conf_path: Path, font_pairs: 
         )
     deadline = time.monotonic() + START_TIMEOUT
     sock = root / "socket"
-    while not sock.exists():
-        if proc.poll() is not None or time.monotonic() > deadline:
-            _kill_group(proc.pid)
-            return False
-        time.sleep(0.02)
+    try:
+        while not sock.exists():
+            if proc.poll() is not None or time.monotonic() > deadline:
+                _kill_group(proc.pid)
+                return False
+            time.sleep(0.02)
+    except BaseException:
+        _kill_group(proc.pid)  # Ctrl-C while it starts: no half-started office is left
+        raise
     return True
 
 
