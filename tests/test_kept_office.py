@@ -154,7 +154,7 @@ def test_a_hung_office_is_replaced(cache, tmp_path, monkeypatch):
 
 
 def test_ctrl_c_of_a_conversion_leaves_no_half_written_pdf_and_a_healthy_office(cache, tmp_path):
-    docs = [_docx(tmp_path / f"{i}.docx", f"文书{i}", paragraphs=300) for i in range(6)]
+    docs = [_docx(tmp_path / f"{i}.docx", f"文书{i}", paragraphs=400) for i in range(10)]
     out = tmp_path / "out"
     out.mkdir()
     script = textwrap.dedent(f"""
@@ -169,11 +169,11 @@ def test_ctrl_c_of_a_conversion_leaves_no_half_written_pdf_and_a_healthy_office(
     """)
     proc = subprocess.Popen([sys.executable, "-c", script], env=os.environ.copy())
     deadline = time.monotonic() + 120
-    while not list((cache / "office").glob("*/socket")) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    time.sleep(1.0)  # the office is converting now
-    proc.send_signal(signal.SIGINT)
+    while not list(out.glob("*.pdf")) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGINT)  # the first PDF is there: the office converts the next ones
     assert proc.wait(timeout=60) == 130
+    assert len(list(out.glob("*.pdf"))) < len(docs), "the conversion should have been interrupted"
     for pdf in out.glob("*"):  # written whole or not at all
         assert pdf.suffix == ".pdf", f"a temporary file left: {pdf.name}"
         with pikepdf.open(pdf) as check:

@@ -219,17 +219,17 @@ def convert_all(
                 write_bytes(target, data)
                 done.append(Conversion(docx, target, False))
 
-        office = None
-        if runner is None:
+        if runner is not None and export == "pdf:writer_pdf_Export":
+            finish(todo, runner([d for d, _, _ in todo], font_pairs))
+            todo = []
+        elif runner is None:
             from dossier.documents.kept_office import kept_office
 
             identity = identity or tool_identity(exe)
             office = kept_office(exe, identity, conf, conf_path, font_pairs, seed, timeout)
-        if runner is not None and export == "pdf:writer_pdf_Export":
-            finish(todo, runner([d for d, _, _ in todo], font_pairs))
-        elif office is not None and _kept(office, todo, export, finish):
-            pass
-        else:
+            if office is not None:
+                todo = _kept(office, todo, export, finish)  # what is left if the kept office went away
+        if todo:
             # Another office only for a share of several documents: each start costs ~1.5 s of CPU.
             groups = _groups(todo, min(workers(), len(todo) // MIN_PER_OFFICE))
 
@@ -261,19 +261,26 @@ def convert_all(
     return sorted(done, key=lambda c: order[c.docx])
 
 
-def _kept(office, todo: list[tuple[Path, Path, str]], export: str, finish: Callable) -> bool:
-    """Convert ``todo`` in the kept office (:mod:`dossier.documents.kept_office`); False when it went
-    away or hung (the caller then starts an office of its own)."""
+def _kept(office, todo: list[tuple[Path, Path, str]], export: str, finish: Callable) -> list[tuple[Path, Path, str]]:
+    """Convert ``todo`` in the kept office (:mod:`dossier.documents.kept_office`); returns what is
+    left when it went away or hung (the caller then starts an office of its own for those)."""
     docs = [d for d, _, _ in todo]
     if len({d.stem for d in docs}) != len(docs):
         raise ValueError("documents converted together need distinct names")
+    finished: list[int] = []
+
+    def done(i: int) -> None:  # post-processed while the office converts the next document
+        finish([todo[i]], _outputs([docs[i]], tmp, "", None))
+        finished.append(i)
+
     with temporary_folder("dossier-lo-") as tmp:
         try:
-            office.convert(docs, tmp, export)
+            office.convert(docs, tmp, export, done)
         except OSError:
-            return False
-        finish(todo, _outputs(docs, tmp, "", None))
-    return True
+            return [job for i, job in enumerate(todo) if i not in finished]
+        rest = [i for i in range(len(docs)) if i not in finished]
+        finish([todo[i] for i in rest], _outputs([docs[i] for i in rest], tmp, "", None))
+    return []
 
 
 def workers() -> int:

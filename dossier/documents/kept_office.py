@@ -33,6 +33,7 @@ import signal
 import socket
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from dossier.util.errors import ToolError
@@ -75,16 +76,24 @@ class KeptOffice:
     def socket_path(self) -> Path:
         return self.root / "socket"
 
-    def _request(self, request: dict, timeout: float) -> dict:
+    def _request(self, request: dict, timeout: float, on_done: Callable[[Path], None] | None = None) -> dict:
+        """Send ``request``; the final reply. ``on_done(doc)`` is called as each document's PDF is written."""
+        deadline = time.monotonic() + timeout
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
             conn.settimeout(timeout)
             conn.connect(str(self.socket_path))
             conn.sendall(json.dumps(request).encode() + b"\n")
             with conn.makefile("rb") as fh:
-                line = fh.readline()
-        if not line:
-            raise ConnectionError("the kept office closed the connection")
-        return json.loads(line)
+                while True:
+                    conn.settimeout(max(0.001, deadline - time.monotonic()))
+                    line = fh.readline()
+                    if not line:
+                        raise ConnectionError("the kept office closed the connection")
+                    reply = json.loads(line)
+                    if "done" not in reply:
+                        return reply
+                    if on_done is not None:
+                        on_done(Path(reply["done"]))
 
     def ping(self) -> bool:
         try:
@@ -92,14 +101,17 @@ class KeptOffice:
         except (OSError, ValueError):
             return False
 
-    def convert(self, docs: list[Path], outdir: Path, export: str) -> None:
-        """Write ``outdir/<stem>.pdf`` for each of ``docs``. Raises :class:`OSError` when the server
-        is gone or does not answer in time (it is killed then), :class:`ToolError` when the office
-        could not load a document."""
+    def convert(self, docs: list[Path], outdir: Path, export: str, on_done: Callable[[int], None] | None = None) -> None:
+        """Write ``outdir/<stem>.pdf`` for each of ``docs``; ``on_done(i)`` is called as ``docs[i]``'s PDF
+        is written (the caller post-processes it while the office converts the next one). Raises
+        :class:`OSError` when the server is gone or does not answer in time (it is killed then),
+        :class:`ToolError` when the office could not load a document."""
         filt = export.split(":", 1)[1] if ":" in export else export
-        request = {"docs": [str(Path(d).resolve()) for d in docs], "outdir": str(outdir.resolve()), "filter": filt}
+        paths = [str(Path(d).resolve()) for d in docs]
+        request = {"docs": paths, "outdir": str(outdir.resolve()), "filter": filt}
+        done = None if on_done is None else lambda doc: on_done(paths.index(str(doc)))
         try:
-            reply = self._request(request, self.timeout)
+            reply = self._request(request, self.timeout, done)
         except TimeoutError:
             stop(self.root)  # hung: the next build starts a new one
             raise

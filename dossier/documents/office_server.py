@@ -3,9 +3,9 @@
 ``python3 office_server.py DIR SOFFICE IDLE`` (Debian: /usr/bin/python3 with python3-uno) starts
 ``soffice`` with the profile ``DIR/profile`` and a UNO pipe, connects to it, then serves
 conversions on the Unix socket ``DIR/socket``, one conversion at a time (pings are answered meanwhile): a JSON line
-``{"docs": [...], "outdir": "...", "filter": "writer_pdf_Export"}`` is answered by a JSON line
-``{"ok": true}`` or ``{"ok": false, "doc": ..., "error": ...}`` once the PDFs are written
-(``outdir/<stem>.pdf``, as ``soffice --convert-to`` names them). ``{"ping": true}`` is answered with
+``{"docs": [...], "outdir": "...", "filter": "writer_pdf_Export"}`` is answered by a line
+``{"done": doc}`` as each PDF is written (``outdir/<stem>.pdf``, as ``soffice --convert-to`` names
+them), then ``{"ok": true}`` or ``{"ok": false, "doc": ..., "error": ...}``. ``{"ping": true}`` is answered with
 this server's pid. When no request came for IDLE seconds the server ends the office and exits,
 removing its socket and pid file. A client that goes away (an interrupted build) is noticed between
 two documents: the rest of its documents are not converted.
@@ -72,7 +72,7 @@ def main(folder: str, soffice: str, idle: float) -> None:
                 time.sleep(0.05)
         state["desktop"] = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
 
-    def convert(docs: list[str], outdir: str, filt: str, gone) -> dict:
+    def convert(docs: list[str], outdir: str, filt: str, gone, tell) -> dict:
         for doc in docs:
             if gone():  # the build was interrupted: the rest of its documents are not wanted
                 return {"ok": False, "doc": None, "error": "client gone"}
@@ -87,22 +87,23 @@ def main(folder: str, soffice: str, idle: float) -> None:
                 component.storeToURL(dst, props(Overwrite=True, FilterName=filt))
             finally:
                 component.close(True)
+            tell({"done": doc})
         return {"ok": True}
 
-    def convert_request(req: dict, gone) -> dict:
+    def convert_request(req: dict, gone, tell) -> dict:
         with busy:  # one conversion at a time; pings are answered meanwhile
             state["last"] = time.monotonic()
             try:
                 if state["proc"].poll() is not None:
                     start_office()
                 try:
-                    return convert(req["docs"], req["outdir"], req.get("filter", "writer_pdf_Export"), gone)
+                    return convert(req["docs"], req["outdir"], req.get("filter", "writer_pdf_Export"), gone, tell)
                 except Exception as exc:  # noqa: BLE001 - a dead office: once more with a new one
                     if state["proc"].poll() is None and "DisposedException" not in type(exc).__name__:
                         return {"ok": False, "doc": None, "error": f"{type(exc).__name__}: {exc}"}
                     _end(state["proc"])
                     start_office()
-                    return convert(req["docs"], req["outdir"], req.get("filter", "writer_pdf_Export"), gone)
+                    return convert(req["docs"], req["outdir"], req.get("filter", "writer_pdf_Export"), gone, tell)
             finally:
                 state["last"] = time.monotonic()
 
@@ -115,6 +116,14 @@ def main(folder: str, soffice: str, idle: float) -> None:
                 return True
 
         with conn, conn.makefile("rwb") as fh:
+
+            def tell(reply: dict) -> None:
+                try:
+                    fh.write(json.dumps(reply).encode() + b"\n")
+                    fh.flush()
+                except OSError:
+                    pass  # the client went away (Ctrl-C): its PDFs are its own business
+
             try:
                 line = fh.readline()
                 if not line:
@@ -124,14 +133,10 @@ def main(folder: str, soffice: str, idle: float) -> None:
                     reply = {"ok": True, "pid": os.getpid()}
                     state["last"] = time.monotonic()
                 else:
-                    reply = convert_request(req, gone)
+                    reply = convert_request(req, gone, tell)
             except Exception as exc:  # noqa: BLE001 - the office could not be started again
                 reply = {"ok": False, "doc": None, "error": f"{type(exc).__name__}: {exc}"}
-            try:
-                fh.write(json.dumps(reply).encode() + b"\n")
-                fh.flush()
-            except OSError:
-                pass  # the client went away (Ctrl-C): its PDFs are its own business
+            tell(reply)
 
     busy = threading.Lock()
     start_office()
