@@ -209,3 +209,14 @@ def test_the_watch_office_gives_the_fresh_office_bytes_and_leaves_nothing(tmp_pa
     while processes_mentioning(str(folder)) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not processes_mentioning(str(folder)) and not folder.exists()
+
+
+def test_without_a_uno_python_a_build_starts_its_own_office_and_the_folder_remembers(cache, tmp_path, monkeypatch):
+    monkeypatch.setenv("DOSSIER_UNO_PYTHON", sys.executable)  # the project's Python: no `import uno`
+    a = _docx(tmp_path / "a.docx", "申请报告")
+    convert_all([(a, tmp_path / "a1.pdf")], cache_dir=None)
+    (root,) = (cache / "office").glob("*")
+    assert (root / "no-uno").is_file() and not _servers(cache)
+    monkeypatch.setattr(kept_office, "start_server", lambda *a, **k: pytest.fail("tried again"))
+    convert_all([(a, tmp_path / "a2.pdf")], cache_dir=None)
+    assert (tmp_path / "a1.pdf").read_bytes() == (tmp_path / "a2.pdf").read_bytes()

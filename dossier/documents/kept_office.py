@@ -43,6 +43,8 @@ PING_TIMEOUT = 10.0
 START_TIMEOUT = 90.0
 SERVER = Path(__file__).with_name("office_server.py")
 SOCKET_PATH_MAX = 100  # sun_path holds 108 bytes on Linux, 104 on macOS
+NO_UNO = 3  # the server's exit status when its Python has no UNO bridge (office_server.NO_UNO)
+NO_UNO_RETRY_S = 86400.0
 
 
 def idle_seconds() -> float:
@@ -54,8 +56,8 @@ def idle_seconds() -> float:
 
 
 def uno_python(soffice: Path) -> str | None:
-    """A Python that has LibreOffice's UNO bridge, or None. Not checked here: a server that cannot
-    ``import uno`` exits at once, and the folder remembers it (see :func:`kept_office`)."""
+    """A Python that may have LibreOffice's UNO bridge, or None. Not checked here: a server that
+    cannot ``import uno`` exits at once, and the folder remembers that for a day (see :func:`kept_office`)."""
     if os.environ.get("DOSSIER_UNO_PYTHON"):
         return os.environ["DOSSIER_UNO_PYTHON"]
     program = soffice.resolve().parent
@@ -153,16 +155,22 @@ def kept_office(soffice: Path, identity: str, conf: bytes, conf_path: Path, font
         root.mkdir(parents=True, exist_ok=True)
         with contextlib.suppress(OSError):
             os.utime(root)  # recently used: the cache's pruning evicts it last
-        unavailable = root / "unavailable"
-        if unavailable.is_file() and unavailable.read_text(encoding="utf-8") == _identity_of(python):
+        unavailable = root / "no-uno"
+        if unavailable.is_file() and unavailable.read_text(encoding="utf-8") == _identity_of(python) \
+                and time.time() - unavailable.stat().st_mtime < NO_UNO_RETRY_S:
             return None
         with _locked(root / "lock"):
             if office.ping():
                 return office
             stop(root)
-            if start_server(root, python, soffice, conf_path, font_pairs, seed, idle) and office.ping():
+            status = start_server(root, python, soffice, conf_path, font_pairs, seed, idle)
+            if status is None and office.ping():
                 return office
-            unavailable.write_text(_identity_of(python), encoding="utf-8")
+            stop(root)
+            if status == NO_UNO:  # remembered for a day: not a failed start per build
+                unavailable.write_text(_identity_of(python), encoding="utf-8")
+            else:
+                shutil.rmtree(root / "profile", ignore_errors=True)  # the next start gets a fresh one
             return None
     except OSError:
         return None  # an unwritable cache: the build starts its own office
@@ -216,9 +224,10 @@ def _locked(path: Path):
 
 
 def start_server(root: Path, python: str, soffice: Path, conf_path: Path, font_pairs: dict[str, str],
-           seed: Path | None, idle: float) -> bool:
-    """Start the server for the folder ``root`` and wait until its socket appears; False when it
-    exits first (no UNO bridge in ``python``, LibreOffice did not start)."""
+                 seed: Path | None, idle: float) -> int | None:
+    """Start the server for the folder ``root`` and wait until its socket appears: None then, else
+    its exit status (:data:`NO_UNO`: no UNO bridge in ``python``; -9: killed after
+    :data:`START_TIMEOUT`)."""
     from dossier.documents.fontmap import write_replacement_table
 
     profile = root / "profile"
@@ -247,12 +256,12 @@ def start_server(root: Path, python: str, soffice: Path, conf_path: Path, font_p
         while not sock.exists():
             if proc.poll() is not None or time.monotonic() > deadline:
                 _kill_group(proc.pid)
-                return False
+                return proc.wait()
             time.sleep(0.02)
     except BaseException:
         _kill_group(proc.pid)  # Ctrl-C while it starts: no half-started office is left
         raise
-    return True
+    return None
 
 
 def stop(root: Path) -> None:

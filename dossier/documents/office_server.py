@@ -32,9 +32,15 @@ from pathlib import Path
 START_TIMEOUT = 60.0
 
 
+NO_UNO = 3  # exit status: this Python has no UNO bridge
+
+
 def main(folder: str, soffice: str, idle: float) -> None:
-    import uno
-    from com.sun.star.beans import PropertyValue
+    try:
+        import uno
+        from com.sun.star.beans import PropertyValue
+    except ImportError:
+        sys.exit(NO_UNO)
 
     root = Path(folder)
     pipe = "dossier-" + root.name

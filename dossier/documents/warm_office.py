@@ -101,7 +101,7 @@ class WarmOffice:
         root.mkdir()
         # An hour without a save and the server goes by itself (a watch killed with SIGKILL cannot
         # stop it); the next conversion starts it again.
-        if start_server(root, python, self.exe, fonts_conf(), self.pairs, None, 3600.0) and self._server().ping():
+        if start_server(root, python, self.exe, fonts_conf(), self.pairs, None, 3600.0) is None and self._server().ping():
             return True
         stop(root)
         return False
