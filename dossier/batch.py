@@ -9,8 +9,10 @@ Public API::
     run_batch(roots, out, *, build=True, workers=None, on_done=None) -> BatchResult
     write_outputs(result) -> None                      # OUT/index.html and OUT/summary.csv
 
-Each project runs in its own process (one per core): LibreOffice gets a fresh profile per call
-(:mod:`dossier.documents.convert`), so parallel builds never share one. Whatever goes wrong in one project
+Each project runs in its own process (one per core): their conversions go one after the other to
+the LibreOffice kept running between builds (:mod:`dossier.documents.kept_office`), or, without
+one, to offices with a fresh profile per call (:mod:`dossier.documents.convert`): parallel builds
+never share a profile. Whatever goes wrong in one project
 — unusable input, errors, a tool failure, a bug — becomes that project's row; the others go on.
 Each project's build is all or nothing (:func:`dossier.build.build_project`). Ctrl-C or SIGTERM
 stops the batch: the workers ignore SIGINT and are sent SIGTERM, which each turns into an

@@ -1,5 +1,10 @@
 """docx → PDF through LibreOffice headless, batched, isolated, cached, verified, deterministic.
 
+- First choice: the **office kept running** between builds (:mod:`dossier.documents.kept_office`),
+  which converts every document of the build one after the other (ten documents: about half the
+  CPU of two cold offices, and no start-up); each PDF is post-processed as soon as it is written.
+  What follows is the path without one (``DOSSIER_OFFICE_IDLE=0``, no UNO Python, Windows), and for
+  the documents left if the kept office goes away mid-build.
 - Documents are converted in batches: one ``soffice --convert-to pdf`` call for all of them, or,
   from six documents on (:data:`MIN_PER_OFFICE` each), one call per core (:func:`workers`) run at
   once. A call per document would pay LibreOffice's start-up each time (ten files: ~18 s instead
