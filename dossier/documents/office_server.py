@@ -47,12 +47,7 @@ def main(folder: str, soffice: str, idle: float) -> None:
     sock_path = root / "socket"
 
     def props(**kw):
-        out = []
-        for k, v in kw.items():
-            p = PropertyValue()
-            p.Name, p.Value = k, v
-            out.append(p)
-        return tuple(out)
+        return tuple(PropertyValue(Name=k, Value=v) for k, v in kw.items())
 
     state: dict = {}
     (root / "pid").write_text(str(os.getpid()))
