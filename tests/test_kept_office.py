@@ -220,3 +220,16 @@ def test_without_a_uno_python_a_build_starts_its_own_office_and_the_folder_remem
     monkeypatch.setattr(kept_office, "start_server", lambda *a, **k: pytest.fail("tried again"))
     convert_all([(a, tmp_path / "a2.pdf")], cache_dir=None)
     assert (tmp_path / "a1.pdf").read_bytes() == (tmp_path / "a2.pdf").read_bytes()
+
+
+def test_a_document_the_office_cannot_load_is_named(cache, tmp_path):
+    from dossier.util.errors import ToolError
+
+    good = _docx(tmp_path / "good.docx", "申请报告")
+    broken = tmp_path / "broken.docx"
+    broken.write_bytes(good.read_bytes()[: len(good.read_bytes()) // 2])  # a zip cut in half
+    with pytest.raises(ToolError) as err:
+        convert_all([(good, tmp_path / "good.pdf"), (broken, tmp_path / "broken.pdf")], cache_dir=None)
+    assert err.value.file and err.value.file.endswith("broken.docx")
+    assert not (tmp_path / "broken.pdf").exists()
+    assert _servers(cache), "the kept office should still be running"

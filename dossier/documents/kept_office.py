@@ -106,8 +106,8 @@ class KeptOffice:
     def convert(self, docs: list[Path], outdir: Path, export: str, on_done: Callable[[int], None] | None = None) -> None:
         """Write ``outdir/<stem>.pdf`` for each of ``docs``; ``on_done(i)`` is called as ``docs[i]``'s PDF
         is written (the caller post-processes it while the office converts the next one). Raises
-        :class:`OSError` when the server is gone or does not answer in time (it is killed then),
-        :class:`ToolError` when the office could not load a document."""
+        :class:`OSError` when the server is gone, failed, or does not answer in time (it is killed
+        then), :class:`ToolError` when the office could not load a document."""
         filt = export.split(":", 1)[1] if ":" in export else export
         paths = [str(Path(d).resolve()) for d in docs]
         request = {"docs": paths, "outdir": str(outdir.resolve()), "filter": filt}
@@ -121,9 +121,11 @@ class KeptOffice:
             raise ConnectionError(str(exc)) from None
         if not reply.get("ok"):
             doc = reply.get("doc")
+            if not doc:  # the office failed, not a document: the build's own office tries the rest
+                raise ConnectionError(str(reply.get("error")))
             raise ToolError(
-                f"LibreOffice 未能生成“{Path(doc).name if doc else '文书'}”的 PDF" + (f"：{reply.get('error')}" if not doc else ""),
-                file=doc, hint="确认该 .docx 能在 Word 中打开；若使用了自己的模板，请先运行 dossier templates lint。",
+                f"LibreOffice 未能生成“{Path(doc).name}”的 PDF", file=doc,
+                hint="确认该 .docx 能在 Word 中打开；若使用了自己的模板，请先运行 dossier templates lint。",
             )
 
 

@@ -79,9 +79,14 @@ def main(folder: str, soffice: str, idle: float) -> None:
                 return {"ok": False, "doc": None, "error": "client gone"}
             src = uno.systemPathToFileUrl(doc)
             dst = uno.systemPathToFileUrl(str(Path(outdir) / (Path(doc).stem + ".pdf")))
-            component = state["desktop"].loadComponentFromURL(
-                src, "_blank", 0,
-                props(Referer="private:OpenEvent", ReadOnly=True, OpenNewView=True, Hidden=True, Silent=True))
+            try:
+                component = state["desktop"].loadComponentFromURL(
+                    src, "_blank", 0,
+                    props(Referer="private:OpenEvent", ReadOnly=True, OpenNewView=True, Hidden=True, Silent=True))
+            except Exception as exc:  # noqa: BLE001 - the document's fault while the office lives
+                if state["proc"].poll() is not None or "DisposedException" in type(exc).__name__:
+                    raise
+                return {"ok": False, "doc": doc, "error": f"{type(exc).__name__}: {exc}"}
             if component is None:
                 return {"ok": False, "doc": doc, "error": "not loaded"}
             try:
