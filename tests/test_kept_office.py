@@ -233,3 +233,14 @@ def test_a_document_the_office_cannot_load_is_named(cache, tmp_path):
     assert err.value.file and err.value.file.endswith("broken.docx")
     assert not (tmp_path / "broken.pdf").exists()
     assert _servers(cache), "the kept office should still be running"
+
+
+def test_the_cache_pruning_leaves_a_running_office_alone(cache, tmp_path):
+    from dossier.util.cache import prune
+
+    a = _docx(tmp_path / "a.docx", "申请报告")
+    convert_all([(a, tmp_path / "a.pdf")], cache_dir=None)
+    (root,) = (cache / "office").glob("*")
+    os.utime(root, (time.time() - 3600, time.time() - 3600))  # old enough to go
+    prune(limit=0)
+    assert root.is_dir() and _servers(cache)

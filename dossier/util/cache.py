@@ -104,7 +104,7 @@ def prune(limit: int | None = None, base: Path | None = None) -> list[Entry]:
     for e in sorted(items, key=lambda e: (e.mtime, str(e.path))):
         if total <= limit:
             break
-        if now - e.mtime < 60:
+        if now - e.mtime < 60 or (e.path / "socket").exists():  # the kept office running (documents.kept_office)
             continue
         remove(e.path)
         total -= e.size
