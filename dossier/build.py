@@ -184,6 +184,10 @@ def _build_into(
     app, programme = check.folder.app, check.programme
     result.out = stage
     jobs = []
+    from dossier.documents.convert import EarlyConversions
+
+    # Each document goes to the kept LibreOffice as soon as it is written, while the next ones render.
+    early = EarlyConversions(root, cache_dir("pdf"), soffice) if converter is None else None
     progress("生成 Word 文书", 0, len(specs))
     for seq, spec in enumerate(specs, start=1):
         template = template_path(spec.name, root)
@@ -194,6 +198,8 @@ def _build_into(
         pdf = stage / f"{stem}.pdf"
         result.documents.append(BuiltDocument(spec.name, spec.title, spec.attachment, spec.item, docx, pdf, template))
         jobs.append((docx, pdf))
+        if early is not None:
+            early.add(docx)
         progress("生成 Word 文书", seq, len(specs))
 
     from dossier.documents.fontmap import plan_for
@@ -206,7 +212,8 @@ def _build_into(
 
     with ThreadPoolExecutor(max_workers=1) as pool:
         media = pool.submit(_prepare_report, check)
-        conversions = convert_all(jobs, cache_dir=cache_dir("pdf"), soffice=soffice, font_pairs=fonts.pairs, runner=converter)
+        conversions = convert_all(jobs, cache_dir=cache_dir("pdf"), soffice=soffice, font_pairs=fonts.pairs, runner=converter,
+                                  early=early)
     result.cached = sum(1 for c in conversions if c.cached)
     result.converted = len(conversions) - result.cached
     progress("核对 PDF 与 Word 文字一致", 0, None)

@@ -244,3 +244,24 @@ def test_the_cache_pruning_leaves_a_running_office_alone(cache, tmp_path):
     os.utime(root, (time.time() - 3600, time.time() - 3600))  # old enough to go
     prune(limit=0)
     assert root.is_dir() and _servers(cache)
+
+
+def test_a_build_with_the_kept_office_writes_the_bytes_of_a_build_without(cache, tmp_path, monkeypatch):
+    """Documents go to the kept office while the next ones render (EarlyConversions): same bytes,
+    nothing of it left in the output folder, and every document counted as converted."""
+    from build_fixtures import discrete_data, write_full_project
+    from dossier.build import build_project
+
+    root = write_full_project(tmp_path / "proj", discrete_data())
+    kept = build_project(root, tmp_path / "kept")
+    assert _servers(cache), "the build should have left its office running"
+    assert kept.converted == len(kept.documents) and kept.cached == 0
+    monkeypatch.setenv("DOSSIER_OFFICE_IDLE", "0")
+    monkeypatch.setenv("DOSSIER_CACHE_DIR", str(tmp_path / "fresh-cache"))
+    fresh = build_project(root, tmp_path / "fresh")
+    names = sorted(p.name for p in (tmp_path / "fresh").iterdir())
+    assert names == sorted(p.name for p in (tmp_path / "kept").iterdir())
+    for name in names:
+        if name.endswith((".pdf", ".docx")):
+            assert (tmp_path / "kept" / name).read_bytes() == (tmp_path / "fresh" / name).read_bytes(), name
+    assert fresh.volume is not None and kept.volume is not None

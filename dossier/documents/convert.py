@@ -166,6 +166,7 @@ def convert_all(
     font_pairs: dict[str, str] | None = None,
     export: str = "pdf:writer_pdf_Export",
     runner: Callable[[list[Path], dict[str, str]], list[bytes]] | None = None,
+    early: EarlyConversions | None = None,
 ) -> list[Conversion]:
     """Convert each ``(docx, pdf_target)``; the targets are written atomically.
 
@@ -178,7 +179,8 @@ def convert_all(
     ``runner(docs, font_pairs)``: converts the documents (default export only) instead of a fresh soffice
     call (``dossier watch`` passes :meth:`dossier.documents.warm_office.WarmOffice.convert`).
     Without a ``runner``, the documents go to the office kept running between builds
-    (:mod:`dossier.documents.kept_office`) when there is one or one can be started.
+    (:mod:`dossier.documents.kept_office`) when there is one or one can be started. ``early``: the
+    documents already sent to it while the build rendered the others (:class:`EarlyConversions`).
     """
     from dossier.documents.fontmap import plan_for
 
@@ -208,20 +210,21 @@ def convert_all(
                 continue
         else:
             key = ""
+        converted = early.take(docx, key) if early is not None and key else None
+        if converted is not None:
+            _store(cache_dir, key, target, converted)
+            done.append(Conversion(docx, target, False))
+            continue
         todo.append((docx, target, key))
+    if early is not None:
+        early.close()
     if todo:
         exe = exe or find_soffice(soffice)
         seed = seed_profile(cache_dir, identity or tool_identity(exe), conf) if cache_dir else None
 
         def finish(group: list[tuple[Path, Path, str]], pdfs: list[bytes]) -> None:
             for (docx, target, key), data in zip(group, pdfs, strict=True):
-                data = deterministic_pdf(data)
-                if cache_dir is not None:
-                    try:
-                        write_bytes(cache_dir / f"{key}.pdf", data)
-                    except OSError:
-                        pass  # an unwritable cache only costs time
-                write_bytes(target, data)
+                _store(cache_dir, key, target, deterministic_pdf(data))
                 done.append(Conversion(docx, target, False))
 
         if runner is not None and export == "pdf:writer_pdf_Export":
@@ -264,6 +267,115 @@ def convert_all(
                     pool.shutdown(wait=True)
     order = {d: i for i, (d, _) in enumerate(jobs)}
     return sorted(done, key=lambda c: order[c.docx])
+
+
+def _store(cache_dir: Path | None, key: str, target: Path, data: bytes) -> None:
+    if cache_dir is not None:
+        try:
+            write_bytes(cache_dir / f"{key}.pdf", data)
+        except OSError:
+            pass  # an unwritable cache only costs time
+    write_bytes(target, data)
+
+
+class EarlyConversions:
+    """Documents handed to the kept office while the build renders the next ones: each one :meth:`add`-ed
+    that is not in the cache is converted (and post-processed) by a background thread, one after the
+    other, with the font table of every template (:func:`dossier.documents.kept_office.template_pairs`).
+    :func:`convert_all` takes the PDFs whose cache key is the one it computes (same bytes, same
+    install, same font table) and converts anything else itself, errors included. Does nothing
+    without a kept office (``DOSSIER_OFFICE_IDLE=0``, no UNO Python, Windows).
+
+    The thread is a daemon: a build that fails or is interrupted does not wait for it; what it has
+    not converted yet is dropped when :func:`convert_all` (or :meth:`close`) is called.
+    """
+
+    def __init__(self, project_root: Path, cache_dir: Path | None, soffice: str | os.PathLike | None = None,
+                 timeout: float = DEFAULT_TIMEOUT) -> None:
+        import queue
+        import threading
+
+        from dossier.documents.kept_office import idle_seconds, template_pairs
+
+        self._jobs: dict[Path, tuple[str, object]] = {}
+        self._queue: queue.Queue = queue.Queue()
+        self._closed = False
+        self.on = idle_seconds() > 0 and os.name == "posix"
+        if not self.on:
+            return
+        self.exe = find_soffice(soffice)
+        self.identity = tool_identity(self.exe)
+        self.pairs = template_pairs(project_root)
+        self.conf_path = fonts_conf()
+        self.conf = font_conf(self.conf_path, self.pairs)
+        self.seed = seed_profile(cache_dir, self.identity, self.conf) if cache_dir else None
+        self.cache_dir, self.timeout = cache_dir, timeout
+        self._office = None
+        self._none = False  # no kept office to be had: the documents are left to convert_all
+        self._outdir: Path | None = None
+        self._thread = threading.Thread(target=self._work, name="dossier-early-conversions", daemon=True)
+        self._thread.start()
+
+    def add(self, docx: Path) -> None:
+        if not self.on or self._closed:
+            return
+        from concurrent.futures import Future
+
+        key = cache_key(docx.read_bytes(), self.identity, self.conf)
+        if self.cache_dir is not None and (self.cache_dir / f"{key}.pdf").is_file():
+            return  # convert_all copies it
+        future: Future = Future()
+        self._jobs[docx] = (key, future)
+        self._queue.put((docx, future))
+
+    def _work(self) -> None:
+        from dossier.documents.kept_office import kept_office
+
+        while True:
+            docx, future = self._queue.get()
+            if docx is None:
+                return
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                if self._office is None and not self._none:
+                    self._office = kept_office(self.exe, self.identity, self.conf, self.conf_path, self.pairs,
+                                               self.seed, self.timeout)
+                    self._none = self._office is None
+                if self._office is None:
+                    raise OSError("no kept office")
+                # Into the build's staging folder (not $TMPDIR): a build that fails or is interrupted
+                # removes it whole, even while this daemon thread is cut short.
+                self._outdir = docx.parent / ".dossier-early"
+                self._outdir.mkdir(exist_ok=True)
+                self._office.convert([docx], self._outdir, "pdf:writer_pdf_Export")
+                pdf = _outputs([docx], self._outdir, "", None)[0]
+                (self._outdir / f"{docx.stem}.pdf").unlink()
+                future.set_result(deterministic_pdf(pdf))
+            except BaseException as exc:  # noqa: BLE001 - convert_all converts it again and reports
+                future.set_exception(exc)
+
+    def take(self, docx: Path, key: str) -> bytes | None:
+        """The PDF converted early for ``docx`` if its cache key is ``key``, else None."""
+        job = self._jobs.get(docx)
+        if job is None or job[0] != key:
+            return None
+        try:
+            return job[1].result()  # type: ignore[attr-defined]
+        except Exception:  # noqa: BLE001 - converted again by the caller, which reports any error
+            return None
+
+    def close(self) -> None:
+        """Drop what is not converted yet, wait for the document being converted, remove the folder."""
+        if self._closed or not self.on:
+            return
+        self._closed = True
+        for _key, future in self._jobs.values():
+            future.cancel()  # type: ignore[attr-defined]
+        self._queue.put((None, None))
+        self._thread.join(self.timeout)
+        if self._outdir is not None:
+            shutil.rmtree(self._outdir, ignore_errors=True)
 
 
 def _kept(office, todo: list[tuple[Path, Path, str]], export: str, finish: Callable) -> list[tuple[Path, Path, str]]:

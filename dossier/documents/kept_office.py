@@ -189,12 +189,9 @@ def warm_up(project_root: Path, soffice: str | os.PathLike | None = None) -> Non
 
     def run() -> None:
         from dossier.documents.convert import DEFAULT_TIMEOUT, find_soffice, font_conf, fonts_conf, seed_profile, tool_identity
-        from dossier.documents.fontmap import plan_for
         from dossier.util.cache import cache_dir
-        from dossier.util.resources import resource_dir
 
-        templates = [*sorted(resource_dir("templates").glob("*.docx")), *sorted((project_root / "templates").glob("*.docx"))]
-        pairs = plan_for(templates).pairs
+        pairs = template_pairs(project_root)
         conf_path = fonts_conf()
         conf = font_conf(conf_path, pairs)
         exe = find_soffice(soffice)
@@ -206,6 +203,16 @@ def warm_up(project_root: Path, soffice: str | os.PathLike | None = None) -> Non
             run()
 
     threading.Thread(target=guarded, name="dossier-office-warm-up", daemon=True).start()
+
+
+def template_pairs(project_root: Path) -> dict[str, str]:
+    """The font replacements of every template a build of ``project_root`` may use: those of its
+    documents, known before they are rendered."""
+    from dossier.documents.fontmap import plan_for
+    from dossier.util.resources import resource_dir
+
+    templates = [*sorted(resource_dir("templates").glob("*.docx")), *sorted((project_root / "templates").glob("*.docx"))]
+    return plan_for(templates).pairs
 
 
 def _identity_of(python: str) -> str:
