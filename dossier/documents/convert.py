@@ -2,7 +2,8 @@
 
 - First choice: the **office kept running** between builds (:mod:`dossier.documents.kept_office`),
   which converts every document of the build one after the other (ten documents: about half the
-  CPU of two cold offices, and no start-up); each PDF is post-processed as soon as it is written.
+  CPU of two cold offices, and no start-up); a build hands each document over as soon as it is
+  rendered (:class:`EarlyConversions`), and each PDF is post-processed as soon as it is written.
   What follows is the path without one (``DOSSIER_OFFICE_IDLE=0``, no UNO Python, Windows), and for
   the documents left if the kept office goes away mid-build.
 - Documents are converted in batches: one ``soffice --convert-to pdf`` call for all of them, or,
