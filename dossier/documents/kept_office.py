@@ -212,7 +212,21 @@ def template_pairs(project_root: Path) -> dict[str, str]:
     from dossier.util.resources import resource_dir
 
     templates = [*sorted(resource_dir("templates").glob("*.docx")), *sorted((project_root / "templates").glob("*.docx"))]
-    return plan_for(templates).pairs
+    signature = []
+    for t in templates:
+        with contextlib.suppress(OSError):
+            st = t.stat()
+            signature.append((str(t), st.st_size, st.st_mtime_ns))
+    key = tuple(signature)
+    pairs = _TEMPLATE_PAIRS.get(key)
+    if pairs is None:  # asked twice per build (warm_up, EarlyConversions): ~0.1 s each
+        pairs = plan_for(templates).pairs
+        _TEMPLATE_PAIRS.clear()
+        _TEMPLATE_PAIRS[key] = pairs
+    return dict(pairs)
+
+
+_TEMPLATE_PAIRS: dict[tuple, dict[str, str]] = {}
 
 
 def _identity_of(python: str) -> str:
