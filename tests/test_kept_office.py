@@ -265,3 +265,11 @@ def test_a_build_with_the_kept_office_writes_the_bytes_of_a_build_without(cache,
         if name.endswith((".pdf", ".docx")):
             assert (tmp_path / "kept" / name).read_bytes() == (tmp_path / "fresh" / name).read_bytes(), name
     assert fresh.volume is not None and kept.volume is not None
+
+
+def test_the_office_exits_when_its_folder_is_removed(cache, tmp_path):
+    a = _docx(tmp_path / "a.docx", "申请报告")
+    convert_all([(a, tmp_path / "a.pdf")], cache_dir=None)
+    assert _servers(cache)
+    shutil.rmtree(cache / "office")  # dossier cache clear, or a temporary cache folder deleted
+    assert not _wait_gone(cache, 15), "the office should exit once nobody can reach it"

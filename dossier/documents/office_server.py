@@ -7,7 +7,8 @@ conversions on the Unix socket ``DIR/socket``, one conversion at a time (pings a
 ``{"done": doc}`` as each PDF is written (``outdir/<stem>.pdf``, as ``soffice --convert-to`` names
 them), then ``{"ok": true}`` or ``{"ok": false, "doc": ..., "error": ...}``. ``{"ping": true}`` is answered with
 this server's pid. When no request came for IDLE seconds the server ends the office and exits,
-removing its socket and pid file. A client that goes away (an interrupted build) is noticed between
+removing its socket and pid file; it exits within a second when its socket or folder is removed
+(``dossier cache clear``, a temporary cache folder deleted). A client that goes away (an interrupted build) is noticed between
 two documents: the rest of its documents are not converted.
 
 Only the standard library and ``uno``: this file runs outside dossier's virtualenv. The document is
@@ -161,6 +162,8 @@ def main(folder: str, soffice: str, idle: float) -> None:
             except TimeoutError:
                 if not busy.locked() and time.monotonic() - state["last"] >= idle:
                     break
+                if not sock_path.exists() or _owner(root) != os.getpid():
+                    break  # the folder was removed (dossier cache clear, a temporary cache): nobody can reach us
                 continue
             conn.settimeout(None)
             threading.Thread(target=serve, args=(conn,), daemon=True).start()
