@@ -239,10 +239,11 @@ def _identity_of(python: str) -> str:
 
 @contextlib.contextmanager
 def _locked(path: Path):
-    import fcntl
-
     with open(path, "a+b") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)  # released when the file is closed, even by a killed process
+        if os.name == "posix":  # kept_office() runs only there
+            import fcntl
+
+            fcntl.flock(fh, fcntl.LOCK_EX)  # released when the file is closed, even by a killed process
         yield
 
 
@@ -290,7 +291,7 @@ def start_server(root: Path, python: str, soffice: Path, conf_path: Path, font_p
 def stop(root: Path) -> None:
     """Kill the folder's server and its office (a hung or dead one), and remove its socket."""
     try:
-        pid = int((root / "pid").read_text())
+        pid = int((root / "pid").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         pid = None
     if pid is not None and _is_server(pid):
@@ -303,17 +304,20 @@ def stop(root: Path) -> None:
 
 def _is_server(pid: int) -> bool:
     """Is ``pid`` still a kept office's server (and not a process that got its number since)?"""
-    try:
-        if os.getpgid(pid) != pid:
+    if os.name == "posix":
+        try:
+            if os.getpgid(pid) != pid:
+                return False
+        except OSError:
             return False
-    except OSError:
-        return False
-    try:
-        return str(SERVER.name) in Path(f"/proc/{pid}/cmdline").read_bytes().decode("utf-8", "replace")
-    except OSError:
-        return True  # no /proc (macOS): the group leader with the recorded pid
+        try:
+            return str(SERVER.name) in Path(f"/proc/{pid}/cmdline").read_bytes().decode("utf-8", "replace")
+        except OSError:
+            return True  # no /proc (macOS): the group leader with the recorded pid
+    return False
 
 
 def _kill_group(pid: int) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(pid, signal.SIGKILL)
+    if os.name == "posix":
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(pid, signal.SIGKILL)

@@ -51,7 +51,7 @@ def main(folder: str, soffice: str, idle: float) -> None:
         return tuple(PropertyValue(Name=k, Value=v) for k, v in kw.items())
 
     state: dict = {}
-    (root / "pid").write_text(str(os.getpid()))
+    (root / "pid").write_text(str(os.getpid()), encoding="utf-8")
 
     def start_office() -> None:
         env = dict(os.environ)
@@ -179,13 +179,13 @@ def main(folder: str, soffice: str, idle: float) -> None:
             except Exception:  # noqa: BLE001 - a dead or hung office is killed below
                 pass
             _end(state["proc"])
-        if os.getpgid(0) == os.getpid():
+        if os.name == "posix" and os.getpgid(0) == os.getpid():
             os.killpg(0, signal.SIGKILL)  # whatever of the office is left (soffice.bin), and this server
 
 
 def _owner(root: Path) -> int | None:
     try:
-        return int((root / "pid").read_text())
+        return int((root / "pid").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
 
