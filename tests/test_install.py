@@ -70,6 +70,8 @@ def test_every_third_party_import_is_a_declared_dependency():
         for top in _top_imports(path):
             if top in sys.stdlib_module_names or top in ("dossier", "__future__"):
                 continue
+            if path.name == "office_server.py" and top in ("uno", "com"):
+                continue  # LibreOffice's UNO bridge: that file runs under the system Python (apt python3-uno)
             owners = {_norm(d) for d in dists.get(top, [top])}
             if not owners & declared:
                 undeclared.setdefault(top, []).append(path.relative_to(ROOT).as_posix())
