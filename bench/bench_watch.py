@@ -2,11 +2,16 @@
 (target: median of 5 ≤ 1 s). A whole ``dossier watch`` process, as a user runs it.
 
 The sample is copied to a temporary folder; the watch process builds it once (LibreOffice started
-and kept warm), then the 150-字 summary is changed five times, each change a new text so that the
-documents showing it are rendered and converted again. Prints each time, the median and the load
-average (the machine's load changes the result several-fold on 2 cores), and on Linux the CPU time
-the watch process and the processes it waited for (pdftotext, LibreOffice's hand-off client) used
-in each round; the warm LibreOffice's own CPU time is not in it.
+and kept warm), then the 150-字 summary is changed five times. Each change is a text never used
+before (a random nonce per run, so that neither this run's earlier rounds nor an earlier run left
+its .docx or PDF in the user cache): each round renders and converts what a real edit does, and the
+round's count of converted documents is printed. The clock starts when the new enterprise.yaml is
+written (prepared beforehand, in one write, as an editor saves) and stops when the volume's
+modification time changes. Prints each time, the documents converted, the watch's own stage times
+(``dossier watch -v``), the median and the load average (the machine's load changes the result
+several-fold on 2 cores), and on Linux the CPU time the watch process and the processes it waited
+for (pdftotext, LibreOffice's hand-off client) used in each round; the warm LibreOffice's own CPU
+time is not in it.
 Usage: ``.venv/bin/python bench/bench_watch.py [SAMPLE]``.
 """
 
@@ -14,6 +19,7 @@ from __future__ import annotations
 
 import os
 import queue
+import re
 import shutil
 import signal
 import statistics
@@ -22,21 +28,33 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_S = 1.0
 VOLUME = "申报材料装订本.pdf"
+STAGES = "各步用时"  # the line `dossier watch -v` prints after each round
 
 
-def change_one_field(yaml_path: Path, n: int) -> None:
+def changed_yaml(yaml_path: Path, original: str, mark: str) -> bytes:
+    """enterprise.yaml with the summary replaced by ``original`` + ``（修订MARK）``."""
+    import io
+
     from ruamel.yaml import YAML
 
     yaml = YAML()
     data = yaml.load(yaml_path.read_text(encoding="utf-8"))
-    data["project"]["summary"] = str(data["project"]["summary"]).rstrip() + f"（修订{n}）"
-    with open(yaml_path, "w", encoding="utf-8") as fh:
-        yaml.dump(data, fh)
+    data["project"]["summary"] = original + f"（修订{mark}）"
+    buf = io.StringIO()
+    yaml.dump(data, buf)
+    return buf.getvalue().encode("utf-8")
+
+
+def save(path: Path, data: bytes) -> None:
+    """Write ``data`` over ``path`` in one write, as an editor saves."""
+    with open(path, "wb") as fh:
+        fh.write(data)
 
 
 def cpu_seconds(pid: int) -> float | None:
@@ -53,12 +71,18 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-watch-") as tmp:
         project = Path(tmp) / sample.name
         shutil.copytree(sample, project, ignore=shutil.ignore_patterns("build"))
-        proc = subprocess.Popen([sys.executable, "-m", "dossier", "watch", str(project)], stdout=subprocess.PIPE,
+        yaml_path = project / "enterprise.yaml"
+        from ruamel.yaml import YAML
+
+        original = str(YAML().load(yaml_path.read_text(encoding="utf-8"))["project"]["summary"]).rstrip()
+        nonce = uuid.uuid4().hex[:6]
+        proc = subprocess.Popen([sys.executable, "-m", "dossier", "watch", "-v", str(project)], stdout=subprocess.PIPE,
                                 stderr=subprocess.STDOUT, text=True)
         lines: queue.Queue[str] = queue.Queue()
         threading.Thread(target=lambda: [lines.put(x) for x in proc.stdout], daemon=True).start()
 
-        def wait_for(text: str, timeout: float = 600) -> None:
+        def wait_for(text: str, timeout: float = 600) -> list[str]:
+            got: list[str] = []
             end = time.monotonic() + timeout
             while time.monotonic() < end:
                 try:
@@ -67,10 +91,11 @@ def main() -> None:
                     if proc.poll() is not None:
                         break
                     continue
-                if "错误" in line or text in line:
+                got.append(line)
+                if "错误" in line or text in line or line.startswith(STAGES):
                     print("  " + line.rstrip())
                 if text in line:
-                    return
+                    return got
             proc.kill()
             sys.exit(f"dossier watch 没有输出“{text}”")
 
@@ -79,19 +104,22 @@ def main() -> None:
             wait_for("正在监视")
             print(f"first build (LibreOffice started, all documents converted): {time.perf_counter() - start:.1f} s")
             volume = project / "build" / VOLUME
-            times, cpus = [], []
+            times, cpus, converted = [], [], []
             for n in range(1, 6):
+                data = changed_yaml(yaml_path, original, f"{nonce}-{n}")
                 before = volume.stat().st_mtime_ns
                 time.sleep(0.5)
                 cpu = cpu_seconds(proc.pid)
                 start = time.perf_counter()
-                change_one_field(project / "enterprise.yaml", n)
+                save(yaml_path, data)
                 while volume.stat().st_mtime_ns == before:
                     if time.perf_counter() - start > 120:
                         sys.exit("装订本在 120 秒内没有更新")
                     time.sleep(0.01)
                 times.append(time.perf_counter() - start)
-                wait_for("已重新生成")
+                done = wait_for("已重新生成")[-1]
+                m = re.search(r"转换 (\d+) 份", done)
+                converted.append(int(m[1]) if m else -1)
                 after = cpu_seconds(proc.pid)
                 if cpu is not None and after is not None:
                     cpus.append(after - cpu)
@@ -101,6 +129,8 @@ def main() -> None:
     median = statistics.median(times)
     load = os.getloadavg()
     print("save → volume rewritten: " + ", ".join(f"{t:.2f}" for t in times) + " s")
+    print("documents converted per round: " + ", ".join(str(c) for c in converted)
+          + ("" if all(c > 0 for c in converted) else "  (a round converted nothing: it did not do what an edit does)"))
     if cpus:
         print("CPU of the watch process per round: " + ", ".join(f"{c:.2f}" for c in cpus)
               + f" s (median {statistics.median(cpus):.2f} s)")

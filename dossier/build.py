@@ -211,6 +211,7 @@ def _build_into(
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(max_workers=1) as pool:
+        parts = pool.submit(_volume_parts, result, check)
         media = pool.submit(_prepare_report, check)
         conversions = convert_all(jobs, cache_dir=cache_dir("pdf"), soffice=soffice, font_pairs=fonts.pairs, runner=converter,
                                   early=early)
@@ -219,7 +220,7 @@ def _build_into(
     progress("核对 PDF 与 Word 文字一致", 0, None)
     result.findings.extend(_fidelity(result.documents))  # PDF text = .docx text
 
-    bind_project_volume(result, check, duplex=duplex, seal_group=seal_group, progress=progress)
+    bind_project_volume(result, check, duplex=duplex, seal_group=seal_group, progress=progress, parts=parts.result())
     if fonts.warning():
         result.bind_warnings.insert(0, fonts.warning())
 
@@ -247,6 +248,38 @@ def _prune() -> None:
         return
     prune()
     _PRUNED_AT[:] = [time.monotonic()]
+
+
+def early_documents(root: Path, folder, programme, figures) -> tuple[list[tuple[str, bytes]], dict[str, str]]:  # noqa: ANN001
+    """The .docx files a build of this loaded project (no errors, so no 草稿) writes whose PDF the
+    cache lacks, as (file name, bytes), and the font replacements they are converted with:
+    what ``dossier watch`` starts converting while the check's rules run. Rendered as the build
+    renders (and remembered in the same cache, so the build does not render them again)."""
+    from dossier.documents.convert import is_cached
+    from dossier.documents.fontmap import plan_for
+
+    app = folder.app
+    if app is None or programme is None or figures is None or app.type is None:
+        return [], {}
+    contexts = document_contexts(app, programme, figures, draft=False)
+    docs = []
+    for seq, spec in enumerate(document_specs(programme, app.type), start=1):
+        data = _rendered(template_path(spec.name, root), {**contexts[spec.name], "bound": True}, cache_dir("docx"))
+        docs.append((f"{file_stem(spec, seq)}.docx", data))
+    pairs = plan_for([data for _, data in docs]).pairs
+    return [(name, data) for name, data in docs if not is_cached(data, pairs, cache_dir("pdf"))], pairs
+
+
+def _volume_parts(result: BuildResult, check: CheckResult) -> tuple[list, list[str]]:
+    """The volume's parts (:func:`dossier.documents.assemble.volume_parts`) and the files not found:
+    they depend on the documents' names, not on their PDFs, so they are made while LibreOffice converts."""
+    from dossier.documents.assemble import relative_source, volume_parts
+
+    out = result.out
+    documents = {d.name: (d.title, _rel(d.pdf, out)) for d in result.documents}
+    missing: list[str] = []
+    parts = volume_parts(check.folder, check.programme, documents, relative_source(check.folder, out, missing))
+    return parts, missing
 
 
 def _prepare_report(check: CheckResult) -> list:
@@ -339,22 +372,21 @@ def _rendered(template: Path, context: dict[str, Any], cache: Path) -> bytes:
 
 def bind_project_volume(
     result: BuildResult, check: CheckResult, *, duplex: bool = False, seal_group: int | None = None,
-    progress: Progress | None = None,
+    progress: Progress | None = None, parts: tuple[list, list[str]] | None = None,
 ) -> None:
     """Bind the documents and the evidence into the print-ready volume and its stamping guide.
 
     The parts follow the notice's materials list (:mod:`dossier.documents.assemble`); sources are recorded
-    relative to the output folder, where manifest.json lives.
+    relative to the output folder, where manifest.json lives. ``parts``: :func:`_volume_parts` of
+    ``result`` and ``check``, when the caller has made them already.
     """
     from dossier.bind import bind_volume, write_stamping_guide
-    from dossier.documents.assemble import cover_date, cover_for, relative_source, volume_parts
+    from dossier.documents.assemble import cover_date, cover_for
 
-    app, programme, project = check.folder.app, check.programme, check.folder
+    app, programme = check.folder.app, check.programme
     assert app is not None and programme is not None
     out = result.out
-    documents = {d.name: (d.title, _rel(d.pdf, out)) for d in result.documents}
-    missing: list[str] = []
-    parts = volume_parts(project, programme, documents, relative_source(project, out, missing))
+    parts, missing = parts if parts is not None else _volume_parts(result, check)
     bound = bind_volume(
         parts,
         out / VOLUME,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,11 +46,16 @@ class CheckResult:
         }
 
 
-def check_project(root: str | Path, *, today: dt.date | None = None, media: bool = True) -> CheckResult:
+def check_project(
+    root: str | Path, *, today: dt.date | None = None, media: bool = True,
+    loaded: Callable[[ProjectFolder, Programme, Figures], None] | None = None,
+) -> CheckResult:
     """Check a project folder against its programme. Raises InputError when the input is unusable.
 
     ``today`` is the application date used when ``settings.application_date`` is not set.
-    ``media=False`` skips opening photos and videos (used by fast unit tests).
+    ``media=False`` skips opening photos and videos (used by fast unit tests). ``loaded`` is called
+    with the loaded project, its programme and figures before the rules run (``dossier watch``
+    starts converting the documents then).
     """
     project = load_project(root)
     if project.app is None:
@@ -63,6 +69,8 @@ def check_project(root: str | Path, *, today: dt.date | None = None, media: bool
         file, line = project.lines.at(("programme",))
         raise InputError(exc.message, file=file, line=line, hint=exc.hint) from None
     figures = compute(app, programme)
+    if loaded is not None:
+        loaded(project, programme, figures)
     ctx = RuleContext(
         app=app, programme=programme, figures=figures, lines=project.lines, root=project.root, today=today or dt.date.today()
     )

@@ -1,13 +1,20 @@
 """``dossier watch``: rebuild a project after each save, with one LibreOffice kept warm.
 
 Watched: ``enterprise.yaml``, ``evidence/``, ``media/`` and the project's ``templates/`` (through
-``watchdog``). Saves are debounced (editors write a file in several steps); then the project is
-checked, the findings that changed since the last run are reported, and — when the check has no
-errors — the build runs. What a change does not touch is not redone: the build's caches skip
-rendering an unchanged document, converting an unchanged .docx and comparing the text of an
-unchanged PDF with its .docx, so a one-field change renders and converts only the documents that
-show that field (the volume and the report are made again each time). A check with errors (or
-unusable input) keeps the last good output as it is.
+``watchdog``). Saves are debounced (:func:`events`); then the project is checked, the findings that
+changed since the last run are reported, and — when the check has no errors — the build runs. What
+a change does not touch is not redone: the build's caches skip rendering an unchanged document,
+converting an unchanged .docx and comparing the text of an unchanged PDF with its .docx, so a
+one-field change renders and converts only the documents that show that field (the volume and the
+report are made again each time). A check with errors (or unusable input) keeps the last good
+output as it is.
+
+The conversion is the longest wait of a round and LibreOffice is another process, so it starts as
+early as it can (:class:`EarlyConversions`): as soon as the project is loaded, before the check's
+rules run, the documents are rendered and those the PDF cache lacks are handed to the office; the
+rules, and the build's preparation, run while it converts. The build then takes a PDF from there
+only for a .docx of exactly the same bytes (and font replacements); anything else is converted as
+usual, so the output is the one a plain ``dossier build`` makes.
 
 In watch mode the HTML report reloads itself: a small script in ``report.html`` loads
 ``watch-version.js`` (written beside it after each rebuild) every second and reloads the page when
@@ -18,10 +25,12 @@ load a script from its own folder, but not to fetch a file.
 from __future__ import annotations
 
 import hashlib
+import json
 import queue
 import threading
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,7 +38,8 @@ from dossier.util.atomic import write_text
 from dossier.util.errors import DossierError
 from dossier.util.findings import Finding
 
-DEBOUNCE_S = 0.15  # an editor writes a file in several steps, milliseconds apart; part of each rebuild's wait
+DEBOUNCE_S = 0.15  # quiet time after a change whose end was not seen (see events())
+SETTLE_S = 0.03  # quiet time after every changed file was closed by its writer or renamed into place
 VERSION_JS = "watch-version.js"
 WATCHED_DIRS = ("evidence", "media", "templates")
 WATCHED_FILES = ("enterprise.yaml",)
@@ -69,6 +79,29 @@ class Round:
     error: str | None = None  # unusable input or tool failure (Chinese); the last good output is kept
     result: object | None = None  # the BuildResult when built
     seconds: float = 0.0
+    stages: dict[str, float] = field(default_factory=dict)  # step (Chinese) → seconds, in order
+
+
+class Clock:
+    """A progress callback (:mod:`dossier.util.progress`) that times each step of a round: a step
+    lasts until the next one starts. The binder's own steps (``装订：…``) count as one."""
+
+    def __init__(self) -> None:
+        self.stages: dict[str, float] = {}
+        self._step: str | None = None
+        self._since = time.perf_counter()
+
+    def __call__(self, step: str, done: int = 0, total: int | None = None) -> None:
+        name = step.split("：")[0].split("（")[0]
+        if name != self._step:
+            self.stop()
+            self._step = name
+
+    def stop(self) -> None:
+        now = time.perf_counter()
+        if self._step is not None:
+            self.stages[self._step] = self.stages.get(self._step, 0.0) + now - self._since
+        self._step, self._since = None, now
 
 
 def diff(before: Iterable[Finding], after: Iterable[Finding]) -> tuple[list[Finding], list[Finding]]:
@@ -79,44 +112,172 @@ def diff(before: Iterable[Finding], after: Iterable[Finding]) -> tuple[list[Find
     return sorted(new - old, key=sort_key), sorted(old - new, key=sort_key)
 
 
+def _docx_key(data: bytes, pairs: dict[str, str]) -> str:
+    return hashlib.sha256(data + json.dumps(pairs, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+class EarlyConversions:
+    """Conversions started before the build asks for them, remembered by the .docx's bytes.
+
+    :meth:`start` hands documents to ``convert`` (LibreOffice's raw PDF bytes, as
+    :func:`dossier.documents.convert.convert_all`'s ``runner``) on a thread of its own and returns at
+    once; :meth:`convert` is that ``runner`` for the build: a .docx whose bytes and font replacements
+    equal those of a started conversion gets its result, any other goes to ``convert`` then. Every
+    conversion runs on the one thread, one after another (the office takes one client at a time).
+    :meth:`forget` drops what a round did not use: nothing is served across rounds.
+    """
+
+    def __init__(self, convert: Callable[[list[Path], dict[str, str]], list[bytes]], folder: Path) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        self._convert = convert
+        self.folder = folder  # where started documents are written (a file name LibreOffice can read)
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dossier-convert")
+        self._started: dict[str, tuple[Future, int]] = {}
+        self.used = 0  # documents the last build took from here (for tests and the bench)
+
+    def start(self, docs: list[tuple[str, bytes]], pairs: dict[str, str]) -> None:
+        """Convert ``docs`` (file name, .docx bytes) with ``pairs`` now, on the conversion thread."""
+        if not docs:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        batch = self.folder / f"{len(self._started)}-{time.monotonic_ns()}"
+        batch.mkdir()
+        paths = []
+        for name, data in docs:
+            path = batch / name
+            path.write_bytes(data)
+            paths.append(path)
+
+        def run() -> list[bytes]:
+            try:
+                return self._convert(paths, dict(pairs))
+            finally:
+                import shutil
+
+                shutil.rmtree(batch, ignore_errors=True)
+
+        future = self._pool.submit(run)
+        for k, (_, data) in enumerate(docs):
+            self._started[_docx_key(data, pairs)] = (future, k)
+
+    def convert(self, docs: list[Path], font_pairs: dict[str, str] | None = None) -> list[bytes]:
+        """Raw PDF bytes for each of ``docs``: from a started conversion of the same bytes, else converted now."""
+        pairs = dict(font_pairs or {})
+        found: dict[int, bytes] = {}
+        rest: list[int] = []
+        for i, doc in enumerate(docs):
+            started = self._started.pop(_docx_key(doc.read_bytes(), pairs), None)
+            if started is None:
+                rest.append(i)
+            else:
+                future, k = started
+                found[i] = future.result()[k]
+        self.used = len(found)
+        if rest:
+            converted = self._pool.submit(self._convert, [docs[i] for i in rest], pairs).result()
+            found.update(zip(rest, converted, strict=True))
+        return [found[i] for i in range(len(docs))]
+
+    def forget(self) -> None:
+        """Drop the started conversions no build took (they finish on the thread, unread)."""
+        self._started.clear()
+
+    def cancel(self) -> None:
+        """Forget everything and start no further conversion (the one running goes on)."""
+        self.forget()
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def close(self) -> None:
+        """:meth:`cancel`, then wait for the running conversion to end."""
+        self.cancel()
+        self._pool.shutdown(wait=True)
+
+
 class Watcher:
     """Check and build ``root`` into ``out`` on demand, remembering the last findings."""
 
-    def __init__(self, root: Path, out: Path | None, convert: Callable[[list[Path]], list[bytes]] | None) -> None:
+    def __init__(self, root: Path, out: Path | None, convert: Callable[[list[Path], dict[str, str]], list[bytes]] | None,
+                 scratch: Path | None = None) -> None:
         from dossier.build import output_dir
 
         self.root = Path(root)
         self.out = output_dir(self.root, out)
         self.convert = convert
+        self.early: EarlyConversions | None = None
+        if convert is not None:
+            import tempfile
+
+            folder = Path(tempfile.mkdtemp(prefix="dossier-watch-docx-", dir=scratch))
+            self.early = EarlyConversions(convert, folder)
         self.last: list[Finding] = []
+
+    def close(self, stop_office: Callable[[], None] = lambda: None) -> None:
+        """Stop converting: no queued conversion starts, ``stop_office`` ends the one running (called
+        again once the conversion thread is done, for an office it may have restarted meanwhile),
+        and the scratch folder goes."""
+        if self.early is not None:
+            self.early.cancel()
+        stop_office()
+        if self.early is not None:
+            import shutil
+
+            self.early.close()
+            shutil.rmtree(self.early.folder, ignore_errors=True)
+            stop_office()
 
     def rebuild(self) -> Round:
         from dossier.build import build_project
         from dossier.check import check_project
 
         start = time.perf_counter()
+        clock = Clock()
         r = Round()
+        if self.early is not None:
+            self.early.forget()
         try:
-            check = check_project(self.root)
+            clock("检查")
+            check = check_project(self.root, loaded=self._convert_early if self.early is not None else None)
         except DossierError as exc:
             r.error = exc.render()
             r.seconds = time.perf_counter() - start
             return r
         if not any(f.severity == "error" for f in check.findings):
             try:
-                result = build_project(self.root, self.out, check=check, converter=self.convert)
+                result = build_project(self.root, self.out, check=check, progress=clock,
+                                       converter=self.early.convert if self.early is not None else self.convert)
             except DossierError as exc:
                 r.error = exc.render()
             else:
                 r.built, r.result = True, result
+                clock("报告自动刷新")
                 if result.report is not None:
                     add_reload(result.report)
+        clock.stop()
+        r.stages = clock.stages
         # After the build: it adds its own findings (a PDF whose text differs from its .docx).
         r.findings = list(r.result.findings if r.built else check.findings)
         r.added, r.removed = diff(self.last, r.findings)
         self.last = r.findings
         r.seconds = time.perf_counter() - start
         return r
+
+    def _convert_early(self, folder, programme, figures) -> None:  # noqa: ANN001 - check's loaded project
+        """Render the documents and start converting those the PDF cache lacks, before the rules run.
+
+        What the build will render when the check finds no errors (no 草稿: a check with errors
+        builds nothing in watch mode). A failure here is left for the build to report.
+        """
+        from dossier.build import early_documents
+
+        assert self.early is not None
+        if any(f.severity == "error" for f in folder.findings):
+            return
+        try:
+            docs, pairs = early_documents(self.root, folder, programme, figures)
+        except DossierError:
+            return
+        self.early.start(docs, pairs)
 
 
 def add_reload(report: Path) -> None:

@@ -52,3 +52,29 @@ def test_the_same_fonts_numbered_in_different_batches_come_out_identical():
     ids = _ids(alone)
     assert len(ids) == 2 and all(clear == private for clear, private in ids)  # both places rewritten alike
     assert all(4_000_000 <= int(clear.split()[1]) < 5_000_000 for clear, _ in ids)
+
+
+def test_eexec_matches_fonttools_on_any_bytes():
+    """The vectorised decryption and the plain encryption give fontTools' bytes (lengths around the
+    scan's powers of two, both keys)."""
+    import os
+
+    from dossier.documents.pdf_fonts import _decrypt, _encrypt
+
+    for n in (0, 1, 2, 3, 4, 5, 63, 64, 65, 1000, 4097, 65537):
+        data = os.urandom(n)
+        for key in (55665, 4330):
+            assert _decrypt(data, key) == eexec.decrypt(data, key)[0]
+            assert _encrypt(data, key) == eexec.encrypt(data, key)[0]
+
+
+def test_a_remembered_encryption_is_served_only_for_the_same_private_part():
+    from dossier.documents import pdf_fonts
+
+    pdf_fonts._ENCRYPTED.clear()
+    a = b"dup /Private 8 dict dup begin /UniqueID 4123456 def end" + bytes(range(256))
+    b = a.replace(b"end", b"End")
+    assert pdf_fonts._encrypt_remembered(a) == eexec.encrypt(a, 55665)[0]
+    assert pdf_fonts._encrypt_remembered(b) == eexec.encrypt(b, 55665)[0]  # not a's, though remembered
+    assert pdf_fonts._encrypt_remembered(a) == eexec.encrypt(a, 55665)[0]
+    assert len(pdf_fonts._ENCRYPTED) == 2

@@ -23,6 +23,7 @@ def watch(directory: Path, out: Path | None, ui: Ui) -> None:
 
     stop = threading.Event()
     office = WarmOffice()  # started by the first conversion, with that build's font replacements
+    watcher = None
     try:
         watcher = Watcher(directory, out, office.convert)
         _report(ui, watcher.rebuild(), first=True)
@@ -36,6 +37,8 @@ def watch(directory: Path, out: Path | None, ui: Ui) -> None:
         stop.set()
         ui.echo("\n已停止监视。", err=True)
     finally:
+        if watcher is not None:
+            watcher.close(office.close)
         office.close()
     sys.exit(0)
 
@@ -62,6 +65,8 @@ def _report(ui: Ui, r, first: bool = False) -> None:  # noqa: ANN001 - dossier.w
     c = count(r.findings)
     change = "" if first else f"新增 {len(r.added)} 个、消除 {len(r.removed)} 个问题；"
     ui.echo(f"{change}当前共 {c['error']} 个错误、{c['warning']} 个警告、{c['info']} 个提示。")
+    if ui.verbose and r.stages:
+        ui.echo("各步用时：" + "、".join(f"{k} {v:.2f}" for k, v in r.stages.items()) + " 秒")
     if r.built:
         res = r.result
         ui.echo(f"已重新生成（转换 {res.converted} 份，缓存复用 {res.cached} 份，用时 {r.seconds:.1f} 秒）：{res.out}")

@@ -151,6 +151,12 @@ def deterministic_pdf(data: bytes) -> bytes:
         return out.getvalue()
 
 
+def is_cached(docx: bytes, font_pairs: dict[str, str], cache_dir: Path, soffice: str | os.PathLike | None = None) -> bool:
+    """Whether :func:`convert_all` would take the PDF of ``docx`` from ``cache_dir`` without converting."""
+    key = cache_key(docx, tool_identity(find_soffice(soffice)), font_conf(fonts_conf(), font_pairs))
+    return (cache_dir / f"{key}.pdf").is_file()
+
+
 @dataclass(frozen=True)
 class Conversion:
     docx: Path

@@ -220,12 +220,12 @@ def document_fonts(docx: Path | bytes) -> set[str]:
     return names
 
 
-def plan_for(docs: Iterable[Path]) -> Plan:
-    """The plan for these documents on this machine."""
+def plan_for(docs: Iterable[Path | bytes]) -> Plan:
+    """The plan for these documents (files, or the bytes of .docx files) on this machine."""
     used: set[str] = set()
     for doc in docs:
         with contextlib.suppress(OSError, zipfile.BadZipFile, KeyError):
-            used |= document_fonts(Path(doc))
+            used |= document_fonts(doc if isinstance(doc, bytes) else Path(doc))
     if not used:
         return Plan()
     return plan(used, installed_families(), platform_key())

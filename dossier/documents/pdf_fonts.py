@@ -18,23 +18,60 @@ _EEXEC_KEY = 55665
 _UNIQUE_ID = re.compile(rb"/UniqueID\s+\d+\s+def")
 
 
+_A, _B = 52845, 22719  # eexec's state update: r' = (c + r) · A + B, mod 2^16
+
+
 def _decrypt(data: bytes, r: int = _EEXEC_KEY) -> bytes:
-    """Type 1 eexec decryption (Adobe Type 1 Font Format, 7.2). A plain loop: fontTools' version
-    goes through per-byte helpers and is ~5× slower on a CJK subset of 200 KB."""
-    out = bytearray(len(data))
-    for i, c in enumerate(data):
-        out[i] = c ^ (r >> 8)
-        r = ((c + r) * 52845 + 22719) & 0xFFFF
-    return bytes(out)
+    """Type 1 eexec decryption (Adobe Type 1 Font Format, 7.2), vectorised.
+
+    Decrypting, the state sequence depends on the cipher bytes only: r_{i+1} = A·r_i + (A·c_i + B)
+    (mod 2^16), an affine recurrence, so every r_i comes from a prefix scan in log2(n) numpy
+    passes; plain_i = c_i XOR (r_i >> 8). ~20× faster than a loop over a CJK subset of 80 KB.
+    """
+    import numpy as np
+
+    n = len(data)
+    if n == 0:
+        return b""
+    c = np.frombuffer(data, dtype=np.uint8)
+    # k_i: the constant term of r_{i+1} = A^(i+1)·r_0 + k_i, as k_i = A·k_{i-1} + (A·c_i + B).
+    k = c.astype(np.uint16) * np.uint16(_A) + np.uint16(_B)  # uint16 arithmetic wraps: mod 2^16
+    shift, power = 1, _A  # power = A^shift mod 2^16
+    while shift < n:
+        k[shift:] += np.uint16(power) * k[:-shift]
+        shift, power = shift * 2, power * power & 0xFFFF
+    powers = np.full(n, _A, dtype=np.uint16).cumprod(dtype=np.uint16)  # A^(i+1)
+    state = np.empty(n, dtype=np.uint16)
+    state[0] = r
+    state[1:] = powers[:-1] * np.uint16(r) + k[:-1]
+    return (c ^ (state >> 8).astype(np.uint8)).tobytes()
 
 
 def _encrypt(data: bytes, r: int = _EEXEC_KEY) -> bytes:
-    out = bytearray(len(data))
-    for i, p in enumerate(data):
+    """Type 1 eexec encryption: a loop (each state depends on the byte just encrypted)."""
+    out: list[int] = []
+    append = out.append
+    for p in data:
         c = p ^ (r >> 8)
-        out[i] = c
+        append(c)
         r = ((c + r) * 52845 + 22719) & 0xFFFF
     return bytes(out)
+
+
+_ENCRYPTED: dict[bytes, bytes] = {}  # SHA-256 of a private part → its encryption (most recently used last)
+
+
+def _encrypt_remembered(private: bytes) -> bytes:
+    """:func:`_encrypt`, remembered by content for the life of the process: ``dossier watch`` converts
+    the same document again and again, and its font subsets change only when its characters do."""
+    key = hashlib.sha256(private).digest()
+    found = _ENCRYPTED.pop(key, None)
+    if found is None:
+        found = _encrypt(private)
+    _ENCRYPTED[key] = found
+    while len(_ENCRYPTED) > 64:
+        del _ENCRYPTED[next(iter(_ENCRYPTED))]
+    return found
 
 
 def _stable_id(clear: bytes, private: bytes) -> bytes:
@@ -64,7 +101,7 @@ def normalise_type1_ids(pdf: pikepdf.Pdf) -> int:
         new_private = _UNIQUE_ID.sub(new_id, private)
         # Always rewritten (even when the number happens to be unchanged), so that every such stream
         # is compressed the same way, by qpdf, whatever LibreOffice wrote.
-        new_encrypted = _encrypt(new_private)
+        new_encrypted = _encrypt_remembered(new_private)
         stream.write(new_clear + new_encrypted + tail)
         stream.Length1, stream.Length2 = len(new_clear), len(new_encrypted)
         changed += 1
