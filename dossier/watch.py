@@ -302,19 +302,27 @@ def add_reload(report: Path) -> None:
 
 
 def events(root: Path, out: Path, stop: threading.Event) -> Iterable[set[str]]:
-    """Batches of changed paths, each after ``DEBOUNCE_S`` without a further change, until ``stop``."""
+    """Batches of changed paths, until ``stop``.
+
+    A batch ends after a quiet time that adapts to what was seen (:class:`Batch`): ``SETTLE_S`` once
+    every changed file has been closed by its writer or renamed into place — the save is complete,
+    and waiting longer only delays the rebuild — else ``DEBOUNCE_S`` (a file still being written, a
+    file deleted and perhaps about to come back, or a platform that reports no closing).
+    """
     from watchdog.events import FileSystemEventHandler
     from watchdog.observers import Observer
 
-    changes: queue.Queue[str] = queue.Queue()
+    changes: queue.Queue[tuple[str, str, bool]] = queue.Queue()
 
     class Handler(FileSystemEventHandler):
         def on_any_event(self, event) -> None:  # noqa: ANN001 - watchdog's event type
             if event.event_type in ("opened", "closed_no_write"):
                 return
-            for p in (event.src_path, getattr(event, "dest_path", "")):
-                if p and watched(root, p, out):
-                    changes.put(str(p))
+            src, dest = event.src_path, getattr(event, "dest_path", "")
+            if src and watched(root, src, out):
+                changes.put((str(src), "gone" if event.event_type == "moved" else event.event_type, event.is_directory))
+            if dest and watched(root, dest, out):
+                changes.put((str(dest), "closed", event.is_directory))  # renamed into place: complete
 
     # Not the whole folder recursively: the build replaces its output folder whole (a staged rename),
     # and watchdog's inotify thread dies on a watched folder that is renamed away.
@@ -331,13 +339,40 @@ def events(root: Path, out: Path, stop: threading.Event) -> Iterable[set[str]]:
                 first = changes.get(timeout=0.2)
             except queue.Empty:
                 continue
-            batch = {first}
+            batch = Batch()
+            batch.add(*first)
             while True:
                 try:
-                    batch.add(changes.get(timeout=DEBOUNCE_S))
+                    batch.add(*changes.get(timeout=batch.quiet()))
                 except queue.Empty:
                     break
-            yield batch
+            yield batch.paths
     finally:
         observer.stop()
         observer.join(timeout=5)
+
+
+class Batch:
+    """The changes of one save, and how long to wait for more (:func:`events`).
+
+    A file is *open* from its first change (modified, created, deleted, renamed away) until its
+    writer closes it (inotify's IN_CLOSE_WRITE, watchdog's ``closed``) or another file is renamed
+    onto it. Editors save in one of two ways: writing the file in place and closing it (a few
+    ``modified`` events, then ``closed``), or writing a temporary file and renaming it over the
+    original (vim, JetBrains' safe write, gedit); either way the last event says the file is whole.
+    A folder's own events (its listing changed) leave nothing open.
+    """
+
+    def __init__(self) -> None:
+        self.paths: set[str] = set()
+        self.open: set[str] = set()
+
+    def add(self, path: str, kind: str, is_directory: bool = False) -> None:
+        self.paths.add(path)
+        if kind == "closed":
+            self.open.discard(path)
+        elif kind == "deleted" or (kind == "gone") or not is_directory:
+            self.open.add(path)
+
+    def quiet(self) -> float:
+        return DEBOUNCE_S if self.open else SETTLE_S

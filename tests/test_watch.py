@@ -17,7 +17,7 @@ import pytest
 from build_fixtures import discrete_data, processes_mentioning, write_full_project
 from dossier.build import VOLUME
 from dossier.util.findings import Finding
-from dossier.watch import VERSION_JS, add_reload, diff, watched
+from dossier.watch import DEBOUNCE_S, SETTLE_S, VERSION_JS, Batch, EarlyConversions, Clock, add_reload, diff, events, watched
 
 
 def test_watched_paths(tmp_path):
@@ -53,6 +53,111 @@ def test_report_reloads_when_rebuilt(tmp_path):
     report.write_text("<html><body><p>二</p></body></html>", encoding="utf-8")
     add_reload(report)
     assert f"'{mine}'" not in (tmp_path / VERSION_JS).read_text(encoding="utf-8")
+
+
+def test_a_save_is_complete_when_every_changed_file_is_closed_or_renamed_into_place():
+    in_place = Batch()
+    in_place.add("/p/enterprise.yaml", "modified")
+    assert in_place.quiet() == DEBOUNCE_S  # still being written
+    in_place.add("/p/enterprise.yaml", "modified")
+    in_place.add("/p/enterprise.yaml", "closed")
+    assert in_place.quiet() == SETTLE_S
+
+    renamed = Batch()  # vim: the old file renamed away, the new one written and closed
+    renamed.add("/p/enterprise.yaml", "gone")
+    assert renamed.quiet() == DEBOUNCE_S
+    renamed.add("/p/enterprise.yaml", "created")
+    renamed.add("/p/enterprise.yaml", "closed")
+    assert renamed.quiet() == SETTLE_S
+
+    safe_write = Batch()  # JetBrains: a temporary file renamed over the original
+    safe_write.add("/p/enterprise.yaml", "gone")
+    safe_write.add("/p/enterprise.yaml", "closed")
+    assert safe_write.quiet() == SETTLE_S
+
+    two = Batch()  # one file closed, another still open: wait
+    two.add("/p/evidence/a.pdf", "created")
+    two.add("/p/evidence", "modified", is_directory=True)
+    two.add("/p/enterprise.yaml", "modified")
+    two.add("/p/enterprise.yaml", "closed")
+    assert two.quiet() == DEBOUNCE_S and two.paths == {"/p/evidence/a.pdf", "/p/evidence", "/p/enterprise.yaml"}
+
+    deleted = Batch()  # gone, perhaps to come back
+    deleted.add("/p/media/1.jpg", "deleted")
+    assert deleted.quiet() == DEBOUNCE_S
+
+
+@pytest.mark.parametrize("how", ["in place", "renamed over"])
+def test_events_report_a_save(tmp_path, how):
+    root = tmp_path
+    (root / "enterprise.yaml").write_text("a: 1\n", encoding="utf-8")
+    stop = threading.Event()
+    got: queue.Queue[set[str]] = queue.Queue()
+
+    def run() -> None:
+        for batch in events(root, root / "build", stop):
+            got.put(batch)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    try:
+        time.sleep(0.5)  # the observer is watching
+        if how == "in place":
+            with open(root / "enterprise.yaml", "w", encoding="utf-8") as fh:
+                fh.write("a: 2\n")
+        else:
+            (root / "enterprise.yaml.tmp").write_text("a: 3\n", encoding="utf-8")
+            os.replace(root / "enterprise.yaml.tmp", root / "enterprise.yaml")
+        batch = got.get(timeout=10)
+        assert str(root / "enterprise.yaml") in batch
+        assert not any(p.endswith(".tmp") for p in batch)
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+
+
+def test_clock_times_each_step_and_counts_the_binders_steps_as_one():
+    clock = Clock()
+    clock("检查")
+    clock("装订：读取材料", 0, 3)
+    clock("装订：读取材料", 1, 3)
+    clock("装订：写出 PDF", 0, None)
+    clock("转换为 PDF（LibreOffice）", 0, 2)
+    clock.stop()
+    assert list(clock.stages) == ["检查", "装订", "转换为 PDF"]
+    assert all(v >= 0 for v in clock.stages.values())
+
+
+def test_early_conversions_serve_only_the_same_bytes_and_fonts(tmp_path):
+    calls: list[list[bytes]] = []
+
+    def convert(docs: list[Path], pairs: dict[str, str]) -> list[bytes]:
+        datas = [d.read_bytes() for d in docs]
+        calls.append(datas)
+        return [b"PDF of " + d + b" with " + repr(sorted(pairs.items())).encode() for d in datas]
+
+    early = EarlyConversions(convert, tmp_path / "scratch")
+    try:
+        early.start([("01 a.docx", b"A1"), ("02 b.docx", b"B1")], {"SimSun": "Noto Serif CJK SC"})
+        a, b, c = tmp_path / "01 a.docx", tmp_path / "02 b.docx", tmp_path / "03 c.docx"
+        a.write_bytes(b"A1")
+        b.write_bytes(b"B2")  # changed after the conversion started: not served the old one
+        c.write_bytes(b"C1")
+        out = early.convert([a, b, c], {"SimSun": "Noto Serif CJK SC"})
+        assert out == [b"PDF of A1 with [('SimSun', 'Noto Serif CJK SC')]", b"PDF of B2 with [('SimSun', 'Noto Serif CJK SC')]",
+                       b"PDF of C1 with [('SimSun', 'Noto Serif CJK SC')]"]
+        assert early.used == 1 and calls == [[b"A1", b"B1"], [b"B2", b"C1"]]
+
+        early.start([("01 a.docx", b"A1")], {})
+        assert early.convert([a], {"SimSun": "Noto Serif CJK SC"}) == [b"PDF of A1 with [('SimSun', 'Noto Serif CJK SC')]"]
+        assert early.used == 0  # other font replacements: converted again
+
+        early.start([("01 a.docx", b"A1")], {})
+        early.forget()  # the round ended (the check had errors): not served to the next one
+        assert early.convert([a], {}) == [b"PDF of A1 with []"] and early.used == 0
+        assert not list((tmp_path / "scratch").rglob("*.docx"))  # the started documents are removed
+    finally:
+        early.close()
 
 
 def _change_summary(yaml_path: Path, suffix: str) -> None:
