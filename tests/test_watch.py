@@ -242,3 +242,67 @@ def test_watch_rebuilds_keeps_last_good_output_and_stops_cleanly(tmp_path):
         time.sleep(0.2)
     assert not processes_mentioning(str(scratch)), "Ctrl-C 之后不应留下 LibreOffice 进程"
     assert not list(scratch.glob("dossier-watch-lo-*")), "Ctrl-C 之后不应留下临时配置文件夹"
+
+
+def test_installed_fonts_are_asked_again_when_a_font_folder_changes(tmp_path, monkeypatch):
+    from dossier.documents import fontmap
+
+    monkeypatch.setattr(fontmap.Path, "home", staticmethod(lambda: tmp_path))
+    monkeypatch.setattr(fontmap, "_INSTALLED", {})
+    asked: list[int] = []
+    monkeypatch.setattr(fontmap, "installed_families", lambda platform=None: asked.append(1) or [f"F{len(asked)}"])
+    fonts = tmp_path / ".local" / "share" / "fonts"
+    fonts.mkdir(parents=True)
+    assert fontmap._installed_now() == ["F1"]
+    assert fontmap._installed_now() == ["F1"] and len(asked) == 1  # nothing changed: remembered
+    time.sleep(0.01)
+    (fonts / "simsun.ttc").write_bytes(b"font")  # a font installed: its folder's time changes
+    assert fontmap._installed_now() == ["F2"]
+
+
+def test_a_documents_fonts_are_remembered_by_its_bytes(tmp_path):
+    import io
+    import zipfile
+
+    from dossier.documents.fontmap import _fonts_of
+
+    def docx(font: str) -> bytes:
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w") as z:
+            z.writestr("word/document.xml", f'<w:document><w:rFonts w:eastAsia="{font}"/></w:document>')
+        return buf.getvalue()
+
+    assert _fonts_of(docx("仿宋_GB2312")) == {"仿宋_GB2312"}
+    assert _fonts_of(docx("方正小标宋简体")) == {"方正小标宋简体"}
+    assert _fonts_of(docx("仿宋_GB2312")) == {"仿宋_GB2312"}
+
+
+def test_a_rebuild_links_only_files_whose_bytes_are_unchanged(tmp_path):
+    from dossier.build import _reusing
+
+    old, stage = tmp_path / "build", tmp_path / "stage"
+    old.mkdir()
+    stage.mkdir()
+    (old / "01 a.pdf").write_bytes(b"same")
+    (old / "02 b.pdf").write_bytes(b"before")
+    write = _reusing(stage, old)
+    write(stage / "01 a.pdf", b"same")
+    write(stage / "02 b.pdf", b"after")
+    write(stage / "03 c.pdf", b"new")
+    assert os.path.samefile(stage / "01 a.pdf", old / "01 a.pdf")  # linked, not written again
+    assert not os.path.samefile(stage / "02 b.pdf", old / "02 b.pdf")
+    assert (stage / "02 b.pdf").read_bytes() == b"after" and (old / "02 b.pdf").read_bytes() == b"before"
+    assert (stage / "03 c.pdf").read_bytes() == b"new"
+
+
+def test_a_remembered_render_is_served_only_for_the_same_template_and_context(tmp_path, monkeypatch):
+    from dossier import build
+    from dossier.documents.render import template_path
+
+    rendered: list[dict] = []
+    monkeypatch.setattr(build, "render_docx", lambda template, context: rendered.append(context) or repr(context).encode())
+    monkeypatch.setattr(build, "_RENDERS", {})
+    template = template_path("summary")
+    first = build._rendered(template, {"summary": "一", "bound": True}, tmp_path)
+    assert build._rendered(template, {"summary": "一", "bound": True}, tmp_path) == first and len(rendered) == 1
+    assert build._rendered(template, {"summary": "二", "bound": True}, tmp_path) != first and len(rendered) == 2

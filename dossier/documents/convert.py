@@ -174,6 +174,7 @@ def convert_all(
     export: str = "pdf:writer_pdf_Export",
     runner: Callable[[list[Path], dict[str, str]], list[bytes]] | None = None,
     early: EarlyConversions | None = None,
+    write: Callable[[Path, bytes], Path] = write_bytes,
 ) -> list[Conversion]:
     """Convert each ``(docx, pdf_target)``; the targets are written atomically.
 
@@ -188,6 +189,7 @@ def convert_all(
     Without a ``runner``, the documents go to the office kept running between builds
     (:mod:`dossier.documents.kept_office`) when there is one or one can be started. ``early``: the
     documents already sent to it while the build rendered the others (:class:`EarlyConversions`).
+    ``write(target, data)`` writes a target (default :func:`dossier.util.atomic.write_bytes`).
     """
     from dossier.documents.fontmap import plan_for
 
@@ -208,7 +210,7 @@ def convert_all(
             key = cache_key(data, identity, conf)
             hit = cache_dir / f"{key}.pdf"
             if hit.is_file():
-                write_bytes(target, hit.read_bytes())
+                write(target, hit.read_bytes())
                 try:
                     os.utime(hit)  # recently used: evicted last (dossier.util.cache.prune)
                 except OSError:
@@ -219,7 +221,7 @@ def convert_all(
             key = ""
         converted = early.take(docx, key) if early is not None and key else None
         if converted is not None:
-            _store(cache_dir, key, target, converted)
+            _store(cache_dir, key, target, converted, write)
             done.append(Conversion(docx, target, False))
             continue
         todo.append((docx, target, key))
@@ -231,7 +233,7 @@ def convert_all(
 
         def finish(group: list[tuple[Path, Path, str]], pdfs: list[bytes]) -> None:
             for (docx, target, key), data in zip(group, pdfs, strict=True):
-                _store(cache_dir, key, target, deterministic_pdf(data))
+                _store(cache_dir, key, target, deterministic_pdf(data), write)
                 done.append(Conversion(docx, target, False))
 
         if runner is not None and export == "pdf:writer_pdf_Export":
@@ -276,13 +278,14 @@ def convert_all(
     return sorted(done, key=lambda c: order[c.docx])
 
 
-def _store(cache_dir: Path | None, key: str, target: Path, data: bytes) -> None:
+def _store(cache_dir: Path | None, key: str, target: Path, data: bytes,
+           write: Callable[[Path, bytes], Path] = write_bytes) -> None:
     if cache_dir is not None:
         try:
             write_bytes(cache_dir / f"{key}.pdf", data)
         except OSError:
             pass  # an unwritable cache only costs time
-    write_bytes(target, data)
+    write(target, data)
 
 
 class EarlyConversions:

@@ -225,10 +225,54 @@ def plan_for(docs: Iterable[Path | bytes]) -> Plan:
     used: set[str] = set()
     for doc in docs:
         with contextlib.suppress(OSError, zipfile.BadZipFile, KeyError):
-            used |= document_fonts(doc if isinstance(doc, bytes) else Path(doc))
+            used |= _fonts_of(doc if isinstance(doc, bytes) else Path(doc).read_bytes())
     if not used:
         return Plan()
-    return plan(used, installed_families(), platform_key())
+    return plan(used, _installed_now(), platform_key())
+
+
+# What a process that plans again and again (``dossier watch``, on every save) already knows:
+# each .docx's fonts by its SHA-256, and the installed families by the state of the font folders.
+_FONTS_OF: dict[bytes, frozenset[str]] = {}
+_INSTALLED: dict[tuple, list[str]] = {}
+
+
+def _fonts_of(data: bytes) -> frozenset[str]:
+    import hashlib
+
+    key = hashlib.sha256(data).digest()
+    found = _FONTS_OF.pop(key, None)
+    if found is None:
+        found = frozenset(document_fonts(data))
+    _FONTS_OF[key] = found  # most recently used last
+    while len(_FONTS_OF) > 64:
+        del _FONTS_OF[next(iter(_FONTS_OF))]
+    return found
+
+
+def _installed_now() -> list[str]:
+    """:func:`installed_families`, asked again only when a font folder changed: every folder under
+    fontconfig's usual places and the platform's font folders, by modification time (installing
+    or removing a font changes its folder's; fontconfig checks its own cache the same way)."""
+    import os
+
+    from dossier.bind.fonts import font_dirs
+
+    if platform_key() == "windows":
+        return installed_families()  # the registry: no folder tells when it changed
+    home = Path.home()
+    roots = [Path("/etc/fonts"), Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), home / ".fonts",
+             home / ".local" / "share" / "fonts", *font_dirs()]
+    state: list[tuple[str, int]] = []
+    for root in roots:
+        for dirpath, _dirs, _files in os.walk(root):
+            with contextlib.suppress(OSError):
+                state.append((dirpath, os.stat(dirpath).st_mtime_ns))
+    key = tuple(state)
+    if key not in _INSTALLED:
+        _INSTALLED.clear()
+        _INSTALLED[key] = installed_families()
+    return _INSTALLED[key]
 
 
 def replacement_items(pairs: dict[str, str]) -> str:
