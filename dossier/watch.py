@@ -16,6 +16,12 @@ rules, and the build's preparation, run while it converts. The build then takes 
 only for a .docx of exactly the same bytes (and font replacements); anything else is converted as
 usual, so the output is the one a plain ``dossier build`` makes.
 
+What the long-running process learns is kept between rounds, always keyed by content so that a
+changed input is never served an old result: rendered .docx files by template and the context
+they read, each .docx's fonts by its bytes, the installed fonts by the state of the font folders,
+the Type 1 font encryptions by the decrypted bytes, compiled templates by their XML; documents
+whose bytes did not change are hard-linked from the previous output instead of written again.
+
 In watch mode the HTML report reloads itself: a small script in ``report.html`` loads
 ``watch-version.js`` (written beside it after each rebuild) every second and reloads the page when
 the version differs from its own. A script file, not fetch(): browsers allow a ``file://`` page to
