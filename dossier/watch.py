@@ -281,7 +281,7 @@ class Watcher:
             return
         try:
             docs, pairs = early_documents(self.root, folder, programme, figures)
-        except DossierError:
+        except Exception:  # noqa: BLE001 - the build renders again and reports it
             return
         self.early.start(docs, pairs)
 
