@@ -12,6 +12,7 @@ with a fixed time so that the same input gives byte-identical files.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import math
 import re
@@ -86,19 +87,39 @@ def used_context(text: str, context: dict[str, Any]) -> dict[str, Any]:
     document whose context carries it (they all carry ``project``).
     """
     used: dict[str, Any] = {}
-    for name, value in context.items():
-        keys: set[str] | None = set()
-        for m in re.finditer(rf"(?<![\w.]){re.escape(name)}(?!\w)", text):
-            access = _ACCESS.match(text, m.end())
-            if access is None or not isinstance(value, dict):
-                keys = None
-                break
-            keys.add(access.group(1) or access.group(3))
+    for name, keys in usage(text, context).items():
+        value = context[name]
         if keys is None:
             used[name] = value
         elif keys:
             used[name] = {k: value[k] for k in sorted(keys) if k in value}
     return used
+
+
+def usage(text: str, context: dict[str, Any]) -> dict[str, frozenset[str] | None]:
+    """For each name of ``context``: the keys a template with source ``text`` reads of it, or None
+    when it may read all of it (see :func:`used_context`). It depends on the text, the names and
+    which values are dicts: remembered for those, as templates are rendered again and again."""
+    shape = (hashlib.sha256(text.encode("utf-8")).digest(), tuple((k, isinstance(v, dict)) for k, v in context.items()))
+    found = _USAGE.get(shape)
+    if found is None:
+        found = {}
+        for name, value in context.items():
+            keys: set[str] | None = set()
+            for m in re.finditer(rf"(?<![\w.]){re.escape(name)}(?!\w)", text):
+                access = _ACCESS.match(text, m.end())
+                if access is None or not isinstance(value, dict):
+                    keys = None
+                    break
+                keys.add(access.group(1) or access.group(3))
+            found[name] = None if keys is None else frozenset(keys)
+        if len(_USAGE) >= 256:
+            _USAGE.clear()
+        _USAGE[shape] = found
+    return found
+
+
+_USAGE: dict[tuple, dict[str, frozenset[str] | None]] = {}
 
 
 # A Chinese closing mark (、，。；：！？ and closing brackets/quotes) directly before a Latin letter or
