@@ -203,8 +203,7 @@ class EarlyConversions:
 class Watcher:
     """Check and build ``root`` into ``out`` on demand, remembering the last findings."""
 
-    def __init__(self, root: Path, out: Path | None, convert: Callable[[list[Path], dict[str, str]], list[bytes]] | None,
-                 scratch: Path | None = None) -> None:
+    def __init__(self, root: Path, out: Path | None, convert: Callable[[list[Path], dict[str, str]], list[bytes]] | None) -> None:
         from dossier.build import output_dir
 
         self.root = Path(root)
@@ -214,7 +213,7 @@ class Watcher:
         if convert is not None:
             import tempfile
 
-            folder = Path(tempfile.mkdtemp(prefix="dossier-watch-docx-", dir=scratch))
+            folder = Path(tempfile.mkdtemp(prefix="dossier-watch-docx-"))
             self.early = EarlyConversions(convert, folder)
         self.last: list[Finding] = []
 
@@ -377,7 +376,7 @@ class Batch:
         self.paths.add(path)
         if kind == "closed":
             self.open.discard(path)
-        elif kind == "deleted" or (kind == "gone") or not is_directory:
+        elif kind in ("deleted", "gone") or not is_directory:
             self.open.add(path)
 
     def quiet(self) -> float:
