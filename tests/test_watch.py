@@ -242,6 +242,7 @@ def test_watch_rebuilds_keeps_last_good_output_and_stops_cleanly(tmp_path):
         time.sleep(0.2)
     assert not processes_mentioning(str(scratch)), "Ctrl-C 之后不应留下 LibreOffice 进程"
     assert not list(scratch.glob("dossier-watch-lo-*")), "Ctrl-C 之后不应留下临时配置文件夹"
+    assert not list(scratch.glob("dossier-watch-docx-*")), "Ctrl-C 之后不应留下提前转换用的临时文件夹"
 
 
 def test_installed_fonts_are_asked_again_when_a_font_folder_changes(tmp_path, monkeypatch):
