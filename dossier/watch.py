@@ -185,6 +185,10 @@ class EarlyConversions:
             found.update(zip(rest, converted, strict=True))
         return [found[i] for i in range(len(docs))]
 
+    def later(self, fn: Callable[..., object], *args: object) -> None:
+        """Run ``fn(*args)`` on the conversion thread, after what is queued (its result is not read)."""
+        self._pool.submit(fn, *args)
+
     def forget(self) -> None:
         """Drop the started conversions no build took (they finish on the thread, unread)."""
         self._started.clear()
@@ -266,6 +270,16 @@ class Watcher:
         self.last = r.findings
         r.seconds = time.perf_counter() - start
         return r
+
+    def warm_up(self, start: Callable[[dict[str, str]], object], r: Round) -> None:
+        """After a round that built: ``start(font_pairs)`` on the conversion thread, so that the office
+        is running, with these documents' font replacements, before the next save needs it (a first
+        build whose PDFs all came from the cache converted nothing and started no office)."""
+        from dossier.documents.fontmap import plan_for
+
+        if self.early is None or not r.built:
+            return
+        self.early.later(start, plan_for([d.docx for d in r.result.documents]).pairs)
 
     def _convert_early(self, folder, programme, figures) -> None:  # noqa: ANN001 - check's loaded project
         """Render the documents and start converting those the PDF cache lacks, before the rules run.

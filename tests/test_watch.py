@@ -225,6 +225,16 @@ def test_watch_rebuilds_keeps_last_good_output_and_stops_cleanly(tmp_path):
         assert volume.stat().st_mtime_ns != first
         good = volume.read_bytes()
 
+        # What the round made (early conversions, files linked from the previous output) is what a
+        # plain build of the same input makes, byte for byte (report.html aside: watch adds its reload).
+        plain = root / "plain"
+        subprocess.run([sys.executable, "-m", "dossier", "build", str(root), "-o", str(plain), "-q"], env=env, check=True,
+                       capture_output=True)
+        made = sorted(p.name for p in plain.iterdir() if p.name != "report.html")
+        assert any(n.endswith(".docx") for n in made) and VOLUME in made
+        for name in made:
+            assert (plain / name).read_bytes() == (root / "build" / name).read_bytes(), name
+
         # A broken save: the findings are printed and the last good output stays.
         (root / "enterprise.yaml").write_text("enterprise: [未闭合\n", encoding="utf-8")
         lines = out.wait_for("保留上次生成的文件")

@@ -26,7 +26,10 @@ def watch(directory: Path, out: Path | None, ui: Ui) -> None:
     watcher = None
     try:
         watcher = Watcher(directory, out, office.convert)
-        _report(ui, watcher.rebuild(), first=True)
+        first = watcher.rebuild()
+        _report(ui, first, first=True)
+        # Started now, while the user edits, unless the first build started it already.
+        watcher.warm_up(lambda pairs: None if office.alive() and office.pairs == pairs else office.start(pairs), first)
         ui.echo(f"正在监视 {directory}（enterprise.yaml、evidence/、media/、templates/）；按 Ctrl-C 停止。")
         with contextlib.closing(events(watcher.root, watcher.out, stop)) as batches:  # closing stops the observer
             for batch in batches:
