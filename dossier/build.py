@@ -435,7 +435,6 @@ def bind_project_volume(
     stamping guide (default :func:`dossier.util.atomic.write_bytes`).
     """
     from dossier.bind import bind_volume
-    from dossier.bind.guide import render_guide
     from dossier.documents.assemble import cover_date, cover_for
 
     app, programme = check.folder.app, check.programme
@@ -453,10 +452,32 @@ def bind_project_volume(
         progress=progress,
     )
     manifest = bound.manifest.with_build_facts(signing_points=signing_points(bound, result, out), sections=_sections(bound))
-    result.guide = write(out / GUIDE, render_guide(manifest, copies=programme.copies))
+    result.guide = write(out / GUIDE, _guide(manifest, programme.copies))
     result.volume = out / VOLUME
     result.binding = manifest
     result.bind_warnings = [f"找不到“{m}”，装订本中未包含该文件（草稿）" for m in missing] + list(bound.warnings)
+
+
+_GUIDES: dict[str, bytes] = {}
+
+
+def _guide(manifest: VolumeManifest, copies: int | None) -> bytes:
+    """The stamping guide's bytes (:func:`dossier.bind.guide.render_guide`), remembered for the life of
+    the process by what it prints (its lines) and the font it is set in: a save that changes no
+    page number, seal or signing place (most of them) gives the same guide."""
+    from dossier.bind.fonts import find_font
+    from dossier.bind.guide import guide_lines, render_guide
+
+    font, face = find_font()
+    st = font.stat()
+    key = hashlib.sha256(repr((guide_lines(manifest, copies=copies), str(font), face, st.st_size, st.st_mtime_ns))
+                         .encode("utf-8")).hexdigest()
+    data = _GUIDES.get(key)
+    if data is None:
+        data = render_guide(manifest, copies=copies)
+        _GUIDES.clear()  # one guide per watched project is enough
+        _GUIDES[key] = data
+    return data
 
 
 # A place to sign or seal inside a document: "法定代表人（签字）", "企业（盖章）", "填报单位（盖章）".

@@ -317,3 +317,18 @@ def test_a_remembered_render_is_served_only_for_the_same_template_and_context(tm
     first = build._rendered(template, {"summary": "一", "bound": True}, tmp_path)
     assert build._rendered(template, {"summary": "一", "bound": True}, tmp_path) == first and len(rendered) == 1
     assert build._rendered(template, {"summary": "二", "bound": True}, tmp_path) != first and len(rendered) == 2
+
+
+def test_a_remembered_stamping_guide_is_served_only_for_the_same_lines(monkeypatch):
+    from dossier import build
+    from dossier.bind import guide
+
+    lines = {"now": [("p", "共 80 页")]}
+    renders: list[str] = []
+    monkeypatch.setattr(guide, "guide_lines", lambda manifest, copies=None: list(lines["now"]))
+    monkeypatch.setattr(guide, "render_guide", lambda manifest, copies=None: renders.append("x") or repr(lines["now"]).encode())
+    monkeypatch.setattr(build, "_GUIDES", {})
+    first = build._guide(object(), 7)
+    assert build._guide(object(), 7) == first and len(renders) == 1
+    lines["now"] = [("p", "共 81 页")]  # a page more: rendered again
+    assert build._guide(object(), 7) == repr([("p", "共 81 页")]).encode() and len(renders) == 2
