@@ -19,7 +19,8 @@ usual, so the output is the one a plain ``dossier build`` makes.
 What the long-running process learns is kept between rounds, always keyed by content so that a
 changed input is never served an old result: rendered .docx files by template and the context
 they read, each .docx's fonts by its bytes, the installed fonts by the state of the font folders,
-the Type 1 font encryptions by the decrypted bytes, compiled templates by their XML; documents
+the Type 1 font encryptions by the decrypted bytes, compiled templates by their XML, the stamping
+guide by its lines; documents
 whose bytes did not change are hard-linked from the previous output instead of written again.
 
 In watch mode the HTML report reloads itself: a small script in ``report.html`` loads
