@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 
 import pikepdf
 
@@ -58,19 +59,22 @@ def _encrypt(data: bytes, r: int = _EEXEC_KEY) -> bytes:
     return bytes(out)
 
 
-_ENCRYPTED: dict[bytes, bytes] = {}  # SHA-256 of a private part → its encryption (most recently used last)
+_ENCRYPTED: dict[bytes, bytes] = {}
+_LOCK = threading.Lock()  # SHA-256 of a private part → its encryption (most recently used last)
 
 
 def _encrypt_remembered(private: bytes) -> bytes:
     """:func:`_encrypt`, remembered by content for the life of the process: ``dossier watch`` converts
     the same document again and again, and its font subsets change only when its characters do."""
     key = hashlib.sha256(private).digest()
-    found = _ENCRYPTED.pop(key, None)
+    with _LOCK:  # parallel conversions post-process their PDFs on several threads
+        found = _ENCRYPTED.pop(key, None)
     if found is None:
         found = _encrypt(private)
-    _ENCRYPTED[key] = found
-    while len(_ENCRYPTED) > 64:
-        del _ENCRYPTED[next(iter(_ENCRYPTED))]
+    with _LOCK:
+        _ENCRYPTED[key] = found
+        while len(_ENCRYPTED) > 64:
+            del _ENCRYPTED[next(iter(_ENCRYPTED))]
     return found
 
 
