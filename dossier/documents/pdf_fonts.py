@@ -27,7 +27,7 @@ def _decrypt(data: bytes, r: int = _EEXEC_KEY) -> bytes:
 
     Decrypting, the state sequence depends on the cipher bytes only: r_{i+1} = A·r_i + (A·c_i + B)
     (mod 2^16), an affine recurrence, so every r_i comes from a prefix scan in log2(n) numpy
-    passes; plain_i = c_i XOR (r_i >> 8). ~20× faster than a loop over a CJK subset of 80 KB.
+    passes; plain_i = c_i XOR (r_i >> 8). A CJK subset of 80 KB: ~1 ms, against ~55 ms for a loop.
     """
     import numpy as np
 
