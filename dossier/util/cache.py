@@ -34,9 +34,17 @@ def root() -> Path:
     """The cache folder: ``$DOSSIER_CACHE_DIR`` or the platform's user cache folder for dossier."""
     if os.environ.get("DOSSIER_CACHE_DIR"):
         return Path(os.environ["DOSSIER_CACHE_DIR"])
-    import platformdirs
+    # Asked hundreds of times a build (every cached value); platformdirs' answer depends on these.
+    key = tuple(os.environ.get(k) for k in ("XDG_CACHE_HOME", "HOME", "LOCALAPPDATA", "USERPROFILE"))
+    found = _ROOTS.get(key)
+    if found is None:
+        import platformdirs
 
-    return Path(platformdirs.user_cache_dir("dossier", appauthor=False))
+        found = _ROOTS[key] = Path(platformdirs.user_cache_dir("dossier", appauthor=False))
+    return found
+
+
+_ROOTS: dict[tuple, Path] = {}
 
 
 def cache_dir(kind: str) -> Path:
