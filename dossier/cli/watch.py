@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import shutil
 import sys
 import threading
 from pathlib import Path
@@ -40,9 +41,14 @@ def watch(directory: Path, out: Path | None, ui: Ui) -> None:
         stop.set()
         ui.echo("\n已停止监视。", err=True)
     finally:
+        profile = office.tmp
         if watcher is not None:
             watcher.close(office.close)
         office.close()
+        if profile is not None:
+            # Removed again now that no conversion runs: one still running on the conversion
+            # thread when the office was stopped may have written into it meanwhile.
+            shutil.rmtree(profile, ignore_errors=True)
     sys.exit(0)
 
 
