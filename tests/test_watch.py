@@ -1,5 +1,7 @@
 """``dossier watch``: a save triggers a rebuild; a broken save keeps the last good output; Ctrl-C
-leaves no LibreOffice and no temporary profile behind."""
+(even in the middle of a round) leaves no LibreOffice and no temporary profile behind; what a
+round made equals a plain build's output; what the process remembers between rounds is never
+served for changed input."""
 
 from __future__ import annotations
 
@@ -236,11 +238,16 @@ def test_watch_rebuilds_keeps_last_good_output_and_stops_cleanly(tmp_path):
             assert (plain / name).read_bytes() == (root / "build" / name).read_bytes(), name
 
         # A broken save: the findings are printed and the last good output stays.
+        saved = (root / "enterprise.yaml").read_text(encoding="utf-8")
         (root / "enterprise.yaml").write_text("enterprise: [未闭合\n", encoding="utf-8")
         lines = out.wait_for("保留上次生成的文件")
         assert any("enterprise.yaml" in line and "错误" in line for line in lines), "".join(lines)
         assert volume.read_bytes() == good
 
+        # Ctrl-C in the middle of a round (a good save, its conversion likely running on the
+        # conversion thread): nothing of LibreOffice is left (checked below).
+        (root / "enterprise.yaml").write_text(saved.replace("（修订）", "（修订二）"), encoding="utf-8")
+        time.sleep(0.5)
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=60) == 0
     finally:
