@@ -130,7 +130,7 @@ class EarlyConversions:
     :func:`dossier.documents.convert.convert_all`'s ``runner``) on a thread of its own and returns at
     once; :meth:`convert` is that ``runner`` for the build: a .docx whose bytes and font replacements
     equal those of a started conversion gets its result, any other goes to ``convert`` then. Every
-    conversion runs on the one thread, one after another (the office takes one client at a time).
+    conversion runs on the one thread, one after another (the office is handed one job at a time).
     :meth:`forget` drops what a round did not use: nothing is served across rounds.
     """
 
