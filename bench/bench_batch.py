@@ -1,8 +1,8 @@
 """``dossier batch`` of the two samples on 2 workers vs building them one after the other
 (target: batch at most 0.7 × sequential).
 
-Both sides start cold: every build goes to a fresh output folder, so the PDF cache (kept in the
-output folder) is empty and LibreOffice converts every document. Usage:
+Both sides start cold: each side has its own empty user cache (``DOSSIER_CACHE_DIR``) and no kept
+LibreOffice (``DOSSIER_OFFICE_IDLE=0``), so LibreOffice converts every document on both. Usage:
 ``.venv/bin/python bench/bench_batch.py [PROJECT ...]`` (default: every folder of samples/ that
 holds an enterprise.yaml; run ``python -m samples.generate`` first).
 """
@@ -39,7 +39,9 @@ def main() -> None:
         sys.exit("需要至少两个项目（先运行 python -m samples.generate）")
     work = Path(tempfile.mkdtemp(prefix="bench-batch-"))
     load_before = os.getloadavg()[0]
+    os.environ["DOSSIER_OFFICE_IDLE"] = "0"
     try:
+        os.environ["DOSSIER_CACHE_DIR"] = str(work / "cache-sequential")
         cpu0 = cpu()
         start = time.perf_counter()
         for p in projects:
@@ -49,6 +51,7 @@ def main() -> None:
         sequential = time.perf_counter() - start
         cpu1 = cpu()
 
+        os.environ["DOSSIER_CACHE_DIR"] = str(work / "cache-batch")  # the workers inherit it
         start = time.perf_counter()
         result = run_batch(projects, work / "batch", workers=2)  # a project folder is a root too
         parallel = time.perf_counter() - start
