@@ -258,21 +258,15 @@ def _reusing(stage: Path, target: Path) -> Callable[[Path, bytes], Path]:
     return write
 
 
-_PRUNED_AT: list[float] = []
 PRUNE_EVERY_S = 600.0
 
 
 def _prune() -> None:
-    """Keep the user cache under its cap, oldest entries first: once per build, and in a process
-    that builds again and again (``dossier watch``) once every ten minutes — it reads every entry."""
-    import time
+    """Keep the user cache under its cap, oldest entries first, at most once every ten minutes
+    across builds (a prune stats every entry; a rebuild after each save should not pay it)."""
+    from dossier.util.cache import prune_due
 
-    from dossier.util.cache import prune
-
-    if _PRUNED_AT and time.monotonic() - _PRUNED_AT[-1] < PRUNE_EVERY_S:
-        return
-    prune()
-    _PRUNED_AT[:] = [time.monotonic()]
+    prune_due(PRUNE_EVERY_S)
 
 
 def early_documents(root: Path, folder, programme, figures) -> tuple[list[tuple[str, bytes]], dict[str, str]]:  # noqa: ANN001

@@ -86,3 +86,15 @@ def test_cache_info_and_clear(tmp_path, monkeypatch):
     res = CliRunner().invoke(main, ["cache", "clear"])
     assert res.exit_code == 0 and "释放 0.4 MB" in res.output
     assert cache.entries(tmp_path) == []
+
+
+def test_prune_due_prunes_at_most_once_in_its_interval_across_processes(tmp_path):
+    """Builds prune through prune_due: one stats every entry (~0.2 s), so not on every rebuild."""
+    old = _entry(tmp_path / "pdf" / "old.pdf", 4000, 3 * 86400)
+    assert [e.path for e in cache.prune_due(600, limit=0, base=tmp_path)] == [old]
+    again = _entry(tmp_path / "pdf" / "again.pdf", 4000, 2 * 86400)
+    assert cache.prune_due(600, limit=0, base=tmp_path) == [] and again.exists()  # pruned a moment ago
+    stamp = tmp_path / cache.PRUNE_STAMP
+    os.utime(stamp, (time.time() - 601,) * 2)  # as another process finds it ten minutes later
+    assert [e.path for e in cache.prune_due(600, limit=0, base=tmp_path)] == [again]
+    assert stamp.is_file() and not any(e.path == stamp for e in cache.entries(tmp_path))

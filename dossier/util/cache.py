@@ -6,7 +6,8 @@ value is exactly what a fresh computation gives, so output never depends on the 
 unwritable cache is ignored. Location: ``$DOSSIER_CACHE_DIR`` or the platform's user cache folder
 (platformdirs: ``~/.cache/dossier`` on Linux, ``%LOCALAPPDATA%\\dossier\\Cache`` on Windows,
 ``~/Library/Caches/dossier`` on macOS) — never inside an output folder a user zips or emails.
-Its size is capped (``$DOSSIER_CACHE_MAX_MB``, default 1024): :func:`prune` removes the entries used
+Its size is capped (``$DOSSIER_CACHE_MAX_MB``, default 1024): :func:`prune` (through :func:`prune_due`,
+at most every ten minutes after a build) removes the entries used
 least recently first. ``dossier cache info`` / ``dossier cache clear`` show and empty it.
 """
 
@@ -118,6 +119,26 @@ def prune(limit: int | None = None, base: Path | None = None) -> list[Entry]:
         total -= e.size
         removed.append(e)
     return removed
+
+
+PRUNE_STAMP = ".pruned"  # in the cache folder; its modification time is the last prune's
+
+
+def prune_due(every_s: float, limit: int | None = None, base: Path | None = None) -> list[Entry]:
+    """:func:`prune`, at most once every ``every_s`` seconds across all dossier processes (the mtime
+    of :data:`PRUNE_STAMP`): it stats every entry, ~0.2 s for a cache of a few thousand, which a
+    rebuild after each save should not pay. The cap is soft in between: a build may pass it until
+    the next prune."""
+    folder = root() if base is None else base
+    stamp = folder / PRUNE_STAMP
+    with contextlib.suppress(OSError):
+        if time.time() - stamp.stat().st_mtime < every_s:
+            return []
+    with contextlib.suppress(OSError):
+        folder.mkdir(parents=True, exist_ok=True)
+        stamp.touch()
+        os.utime(stamp)
+    return prune(limit, base)
 
 
 def remove(path: Path) -> None:
