@@ -5,6 +5,7 @@ a volume bound from remembered facts is the same file as one bound from scratch.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import time
 
@@ -16,14 +17,22 @@ from bind_make import A4, make_pdf
 
 from dossier.bind import Part, bind_volume, remember
 from dossier.bind.intake import open_for_copy
+from dossier.util import cache
 
 
 @pytest.fixture(autouse=True)
 def _fresh(tmp_path, monkeypatch):
     monkeypatch.setenv("DOSSIER_CACHE_DIR", str(tmp_path / "cache"))
-    remember.forget()
+    _new_process(monkeypatch)
     yield
     remember.forget()
+
+
+def _new_process(monkeypatch) -> None:
+    """Forget what this process remembers (facts, and the digests of util.cache), as a new process."""
+    remember.forget()
+    monkeypatch.setattr(cache, "_DIGESTS", None)
+    monkeypatch.setattr(cache, "_DIGESTS_NEW", {})
 
 
 def _photo(path, colour: str) -> bytes:
@@ -72,24 +81,24 @@ def test_a_volume_from_the_image_cache_is_byte_identical_and_a_damaged_entry_is_
 def test_a_digest_is_remembered_only_for_a_settled_file_and_never_across_a_change(tmp_path, monkeypatch):
     f = tmp_path / "合同.pdf"
     f.write_bytes(b"%PDF-1.7 version one")
-    assert remember.file_sha256(f) == hashlib.sha256(b"%PDF-1.7 version one").hexdigest()
-    assert remember.known_sha256(f) is None  # written just now: could change again in the same clock tick
+    assert cache.content_digest(f) == hashlib.sha256(b"%PDF-1.7 version one").hexdigest()
+    assert cache.known_digest(f) is None  # written just now: could change again in the same clock tick
 
-    monkeypatch.setattr(remember, "SETTLED", 0.0)
-    remember.file_sha256(f)
-    assert remember.known_sha256(f) == hashlib.sha256(b"%PDF-1.7 version one").hexdigest()
+    monkeypatch.setattr(cache, "SETTLE_NS", 0)
+    cache.content_digest(f)
+    assert cache.known_digest(f) == hashlib.sha256(b"%PDF-1.7 version one").hexdigest()
     st = f.stat()
     time.sleep(0.05)
     f.write_bytes(b"%PDF-1.7 version two")  # same size; modification time then set back
     os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns))
-    assert remember.known_sha256(f) is None  # the change time moved: no writer can set it back
-    assert remember.file_sha256(f) == hashlib.sha256(b"%PDF-1.7 version two").hexdigest()
+    assert cache.known_digest(f) is None  # the change time moved: no writer can set it back
+    assert cache.content_digest(f) == hashlib.sha256(b"%PDF-1.7 version two").hexdigest()
 
 
 def test_a_rebinding_in_the_same_process_sees_a_changed_page_under_the_seam(tmp_path, monkeypatch):
     """The seam-coverage answer is remembered by content: new content under the slice is warned
     about at once, and content moved away from it is no longer."""
-    monkeypatch.setattr(remember, "SETTLED", 0.0)  # remember even files written just now
+    monkeypatch.setattr(cache, "SETTLE_NS", 0)  # remember even files written just now
     w, _ = A4
     edge = f"0 g {w - 20:.1f} 300 20 300 re f\n".encode()
     margin = f"0 g {w - 220:.1f} 300 20 300 re f\n".encode()  # same length, away from the edge
@@ -152,28 +161,28 @@ def test_inputs_opened_lazily_or_not_give_the_same_volume(tmp_path, monkeypatch,
     assert (tmp_path / "v.pdf").read_bytes() == (tmp_path / "default.pdf").read_bytes()
 
 
-def test_a_large_files_digest_kept_on_disk_is_used_by_the_next_process_until_the_file_changes(tmp_path, monkeypatch):
-    monkeypatch.setattr(remember, "SETTLED", 0.0)
-    monkeypatch.setattr(remember, "ON_DISK", 10)
+def test_a_files_digest_kept_on_disk_is_used_by_the_next_process_until_the_file_changes(tmp_path, monkeypatch):
+    monkeypatch.setattr(cache, "SETTLE_NS", 0)
     f = tmp_path / "扫描.pdf"
     f.write_bytes(b"%PDF-1.7 scanned pages one")
-    first = remember.file_sha256(f)
+    first = cache.content_digest(f)
+    cache._save_digests()  # at the process's exit
     (entry,) = (tmp_path / "cache" / "digests").iterdir()
-    assert entry.read_text() == first
-    entry.write_text("0" * 64)  # what a later process finds there is what it uses: it does not hash again
-    remember.forget()
-    assert remember.file_sha256(f) == "0" * 64
+    assert list(json.loads(entry.read_text()).values()) == [first]
+    entry.write_text(json.dumps({k: "0" * 64 for k in json.loads(entry.read_text())}))
+    _new_process(monkeypatch)  # what a later process finds there is what it uses: it does not hash again
+    assert cache.content_digest(f) == "0" * 64
 
     st = f.stat()
     time.sleep(0.05)
     f.write_bytes(b"%PDF-1.7 scanned pages two")  # same size, modification time set back
     os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns))
-    remember.forget()
-    assert remember.file_sha256(f) == hashlib.sha256(b"%PDF-1.7 scanned pages two").hexdigest()
+    _new_process(monkeypatch)
+    assert cache.content_digest(f) == hashlib.sha256(b"%PDF-1.7 scanned pages two").hexdigest()
 
 
 def test_a_rebinding_in_the_same_process_sees_a_changed_page_size(tmp_path, monkeypatch):
-    monkeypatch.setattr(remember, "SETTLED", 0.0)  # remember even files written just now
+    monkeypatch.setattr(cache, "SETTLE_NS", 0)  # remember even files written just now
     parts = [Part("图纸", "图纸.pdf")]
     make_pdf(tmp_path / "图纸.pdf", [{"text": "drawing"}])
     sizes = [bind_volume(parts, tmp_path / "v.pdf", base_dir=tmp_path).manifest.pages[0].original_size for _ in range(2)]

@@ -83,12 +83,6 @@ def _open_ofd(path: Path, file: str, tmpdir: Path, lazy: bool = True):
     return open_for_copy(out, lazy=lazy)
 
 
-def file_sha256(path: Path) -> str:
-    from dossier.bind.remember import file_sha256 as remembered
-
-    return remembered(path)
-
-
 def open_source(
     path: Path,
     file: str,
@@ -120,11 +114,11 @@ def open_source(
             file=file,
             hint="把材料另存为 PDF，或扫描为 JPEG/PNG/TIFF 后再装订。",
         )
-    from dossier.bind.remember import known_sha256
+    from dossier.util.cache import content_digest, known_digest
 
-    digest: Future[str] | str | None = known_sha256(path)
+    digest: Future[str] | str | None = known_digest(path)
     if digest is None:
-        digest = executor.submit(file_sha256, path) if executor else file_sha256(path)
+        digest = executor.submit(content_digest, path) if executor else content_digest(path)
     notes: list[str] = []
     if kind == "pdf":
         pdf = _open_pdf(path, file, password, notes, lazy)

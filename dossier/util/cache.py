@@ -185,7 +185,7 @@ def content_digest(path: Path) -> str:
     write within the same clock tick is not missed.
     """
     st = os.stat(path)
-    key = f"{os.path.abspath(path)}\0{st.st_dev}\0{st.st_ino}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}"
+    key = _digest_key(path, st)
     index = _digest_index()
     if key in index:
         return index[key]
@@ -197,6 +197,20 @@ def content_digest(path: Path) -> str:
             atexit.register(_save_digests)
         index[key] = _DIGESTS_NEW[key] = digest
     return digest
+
+
+def known_digest(path: Path) -> str | None:
+    """:func:`content_digest`'s remembered answer for ``path`` while its ``stat`` is unchanged, else
+    None; the file is not read."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return _digest_index().get(_digest_key(path, st))
+
+
+def _digest_key(path: Path, st: os.stat_result) -> str:
+    return f"{os.path.abspath(path)}\0{st.st_dev}\0{st.st_ino}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}"
 
 
 def _digest_file() -> Path:
