@@ -743,8 +743,9 @@ def read_number(text: str, *, money: bool, integer: bool) -> tuple[str, list[str
                 t = t[: -len(unit)].strip()
                 changes.append(f"去掉了单位“{unit}”（本项以万元为单位）")
                 break
-    if without_grouping(t) != t:
-        t = without_grouping(t)
+    plain = without_grouping(t)
+    if plain != t:
+        t = plain
         changes.append("去掉了千分位逗号")
     if not _PLAIN.match(t) or (integer and "." in t):
         return None
