@@ -28,6 +28,7 @@ class DossierGroup(i18n.Group):
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):  # noqa: ANN001
         args = list(sys.argv[1:] if args is None else args)
         try:
+            _refuse_undecodable(args)
             rv = super().main(args, prog_name or "dossier", complete_var, standalone_mode=False, **extra)
         except click.ClickException as exc:
             if "--json" in args:
@@ -44,6 +45,15 @@ class DossierGroup(i18n.Group):
         if not standalone_mode:
             return rv
         sys.exit(rv if isinstance(rv, int) else 0)
+
+
+def _refuse_undecodable(args: list[str]) -> None:
+    """A path argument that is not UTF-8 would reach pikepdf and JSON and fail there: name it now."""
+    from dossier.util.filenames import is_undecodable, rename_advice
+
+    bad = [a for a in args if is_undecodable(a)]
+    if bad:
+        raise click.UsageError(rename_advice(bad))
 
 
 @click.group(name="dossier", cls=DossierGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -98,7 +98,8 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def polish(message: str) -> str:
     """click's punctuation in a Chinese sentence: ``'x'`` → “x”, a final ``.`` → 。"""
     text = re.sub(r"'([^']*)'", r"“\1”", message)
-    text = re.sub(r"(?<=[\u2e80-\uffef”])(?<!\.)\.(?!\.)\s*", "。", text)
+    # Only a dot that ends a sentence: the one in a file name (合同.pdf) stays.
+    text = re.sub(r"(?<=[\u2e80-\uffef”])(?<!\.)\.(?=\s|$)\s*", "。", text)
     text = text.replace("。 ", "。").replace("？)", "？）")
     return text
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from dossier.application import paths
 from dossier.rules.context import RuleContext
+from dossier.util.filenames import missing_hint
 from dossier.util.findings import Finding
 
 EVIDENCE_SUFFIXES = {".pdf", ".ofd", ".jpg", ".jpeg", ".png", ".tif", ".tiff"}
@@ -39,7 +40,7 @@ def files_exist(ctx: RuleContext) -> Iterator[Finding]:
         by_file[shown].append(path)
         if not target.is_file():
             yield ctx.finding(
-                "I-EVIDENCE-MISSING", "error", f"找不到佐证文件“{shown}”", path, clause="materials_4", attachment=attachment
+                "I-EVIDENCE-MISSING", "error", f"找不到佐证文件“{shown}”{missing_hint(target)}", path, clause="materials_4", attachment=attachment
             )
             continue
         if target.suffix.lower() not in EVIDENCE_SUFFIXES:

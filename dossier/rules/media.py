@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 from dossier.application import paths
 from dossier.rules.context import RuleContext
+from dossier.util.filenames import missing_hint
 from dossier.util.findings import Finding
 
 
@@ -30,7 +31,7 @@ def media_findings(ctx: RuleContext) -> Iterator[Finding]:
         target = ctx.resolve(path, rel)
         shown = paths.normalise(rel)
         if not target.is_file():
-            yield ctx.finding("M-MISSING", "error", f"找不到媒体文件“{shown}”", path, clause="materials_9", item=9)
+            yield ctx.finding("M-MISSING", "error", f"找不到媒体文件“{shown}”{missing_hint(target)}", path, clause="materials_9", item=9)
             continue
         report = inspect_media(target, limits, display=shown)
         for f in report.findings:

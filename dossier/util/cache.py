@@ -210,7 +210,9 @@ def known_digest(path: Path) -> str | None:
 
 
 def _digest_key(path: Path, st: os.stat_result) -> str:
-    return f"{os.path.abspath(path)}\0{st.st_dev}\0{st.st_ino}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}"
+    # A name that is not UTF-8 (a GBK zip unpacked) is written escaped: the index is UTF-8 JSON.
+    name = os.path.abspath(path).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return f"{name}\0{st.st_dev}\0{st.st_ino}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}"
 
 
 def _digest_file() -> Path:
