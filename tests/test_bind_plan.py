@@ -7,6 +7,7 @@ import pytest
 
 from dossier.bind import Cover, Part, plan_volume
 from dossier.bind.volume import bound_files
+from dossier.bind import frontmatter
 
 
 def _parts() -> list[Part]:
@@ -65,3 +66,30 @@ def test_files_are_the_same_by_the_key_given():
     assert same.total == 2 and [m.title for m in same.marks] == ["a", "again（见第1页）"]
     with pytest.raises(KeyError):
         plan_volume(parts, page_counts={"a.pdf": 2})  # by default the sources as given: two files
+
+
+def test_a_row_whose_every_file_was_bound_earlier_keeps_its_toc_line_and_bookmark():
+    # One contract and invoice covering two investment rows: A-02 has no pages of its own.
+    row = (Part("合同", source="合同.pdf"), Part("发票", source="发票.pdf"))
+    parts = [Part("四、投资明细表", children=(Part("A-01 数控机床", children=row), Part("A-02 数控机床", children=row)))]
+    plan = plan_volume(parts, page_counts=COUNTS, cover=Cover("申报材料"))
+    assert [(e.level, e.title, e.page_label) for e in plan.toc] == [
+        (1, "四、投资明细表", "3"), (2, "A-01 数控机床", "3"), (2, "A-02 数控机床（见第3页）", "3"),
+    ]
+    a02 = plan.marks[0].children[1]
+    assert (a02.title, a02.page_index) == ("A-02 数控机床（见第3页）", 2)
+    assert [(m.title, m.page_index) for m in a02.children] == [("合同（见第3页）", 2), ("发票（见第8页）", 7)]
+    assert plan.warnings == ()
+
+
+def test_the_toc_has_the_pages_its_final_titles_take():
+    # Titles one character short of a second TOC line: the page reference a later mention gets
+    # ("（见第12页）") wraps each of them, and the TOC needs more pages than its bare titles do.
+    width = 1
+    while len(frontmatter.toc_lines(1, "章" * (width + 1))) == 1:
+        width += 1
+    parts = [Part("申报表", source="申报表.pdf")]
+    parts += [Part(f"{i:02d}" + "章" * (width - 2), source="申报表.pdf") for i in range(frontmatter.TOC_ROWS - 2)]
+    plan = plan_volume(parts, page_counts=COUNTS, cover=Cover("申报材料"))
+    assert frontmatter.toc_page_count([(e.level, e.title) for e in plan.toc]) == plan.toc_pages == 2
+    assert plan.files[0].first == 1 + plan.toc_pages and plan.toc[0].page_label == str(plan.files[0].first + 1)

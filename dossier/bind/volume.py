@@ -171,14 +171,25 @@ def plan_volume(
         n.pages = page_counts[n.key]
     cover_pages = 1 if cover else 0
     toc = bool(cover) if toc is None else toc
-    listed = [n for n in _walk(roots) if n.depth <= 2 and _pages_under(n)]  # what the TOC lists
-    toc_pages = frontmatter.toc_page_count([(n.depth, n.part.title) for n in listed]) if toc else 0
-    _assign(roots, cover_pages + toc_pages)
-    warnings = [f"「{n.part.title}」没有任何页面，未列入目录和书签。" for n in _walk(roots) if _empty(n)]
-    labels = outline.labels(cover_pages, toc_pages, sum(n.pages for n in files))
-    _refer_to_first(roots, labels)
+    # The TOC's length depends on its titles, which quote page numbers ("（见第12页）") that
+    # depend on the TOC's length: start from none and lay out again until the count holds. More
+    # TOC pages only lengthen the numbers quoted, so the count never shrinks and this ends.
+    originals = [(n, n.part) for n in _walk(roots)]
+    toc_pages = 0
+    while True:
+        for n, part in originals:
+            n.part = part
+        _assign(roots, cover_pages + toc_pages)
+        labels = outline.labels(cover_pages, toc_pages, sum(n.pages for n in files))
+        _refer_to_first(roots, labels)
+        listed = [n for n in _walk(roots) if n.depth <= 2 and n.first is not None]  # what the TOC lists
+        needed = frontmatter.toc_page_count([(n.depth, n.part.title) for n in listed]) if toc else 0
+        if needed == toc_pages:
+            break
+        toc_pages = needed
+    warnings = [f"「{n.part.title}」没有任何页面，未列入目录和书签。" for n in _walk(roots) if n.first is None]
     layout = seal_layout(len(labels), duplex=duplex, group_size=seal_group)
-    entries = tuple(TocEntry(n.depth, n.part.title, labels[n.first]) for n in listed if n.first is not None)
+    entries = tuple(TocEntry(n.depth, n.part.title, labels[n.first]) for n in listed)
     if not toc:
         entries = ()
     return VolumePlan(
@@ -190,15 +201,26 @@ def plan_volume(
     )
 
 
-def _empty(n: _Node) -> bool:
-    return n.same_as is None and n.count == 0
-
-
 def _refer_to_first(roots: list[_Node], labels: list[str]) -> None:
-    """Point each later mention of a bound file at its pages: "title（见第 n 页）"."""
+    """Point each later mention of a bound file at its pages: "title（见第 n 页）"; and a heading
+    with nothing but such mentions below it (an investment row whose contract and invoice were
+    bound under an earlier row) at the first page they refer to, titled alike, so that it keeps
+    its line in the TOC and its bookmark."""
     for n in _walk(roots):
         if n.same_as is not None and n.same_as.first is not None:
             n.first = n.same_as.first
+            n.part = replace(n.part, title=f"{n.part.title}（见第{labels[n.first]}页）")
+    for n in roots:
+        _refer_heading(n, labels)
+
+
+def _refer_heading(n: _Node, labels: list[str]) -> None:
+    for child in n.children:
+        _refer_heading(child, labels)
+    if n.first is None and n.same_as is None:
+        firsts = [c.first for c in n.children if c.first is not None]
+        if firsts:
+            n.first = min(firsts)
             n.part = replace(n.part, title=f"{n.part.title}（见第{labels[n.first]}页）")
 
 
@@ -824,10 +846,6 @@ def _walk(nodes: list[_Node]):
     for n in nodes:
         yield n
         yield from _walk(n.children)
-
-
-def _pages_under(n: _Node) -> bool:
-    return any(m.part.source is not None for m in _walk([n]))
 
 
 def _assign(nodes: list[_Node], start: int) -> int:
