@@ -170,6 +170,12 @@ def load_volume_manifest(path: str | Path) -> VolumeManifest:
     Raises :class:`InputError` naming the file when it is missing, not JSON or not a current
     volume manifest (see :meth:`VolumeManifest.from_json`).
     """
+    return VolumeManifest.from_json(read_manifest_json(path), file=Path(path))
+
+
+def read_manifest_json(path: str | Path) -> Any:
+    """The JSON in ``path``, whatever it holds; :class:`InputError` naming the file when it is
+    missing, unreadable or not JSON."""
     import json
 
     path = Path(path)
@@ -185,7 +191,7 @@ def load_volume_manifest(path: str | Path) -> VolumeManifest:
         raise InputError(f"清单文件不是有效的 JSON（第 {exc.lineno} 行）", file=str(path), line=exc.lineno) from None
     except RecursionError:
         raise InputError("清单文件嵌套层级过深，不是 dossier bind 生成的清单", file=str(path)) from None
-    return VolumeManifest.from_json(data, file=path)
+    return data
 
 
 def _refuse(what: str, file: str | Path | None) -> InputError:

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 
-from dossier.bind.manifest import load_volume_manifest
+from dossier.bind.manifest import VolumeManifest, read_manifest_json
 from dossier.scan.align import Matching, fingerprint, match, refine, similarity
 from dossier.scan.ink import MM_PER_PT, PageCells, printed_mm2, red_mm2
 from dossier.scan.manifest import Manifest, PageSpec, SealRect, parse_manifest
@@ -433,7 +433,8 @@ def check_scan_files(
     and, when the manifest records its ``sha256``, unchanged since binding.
     """
     manifest_json = Path(manifest_json)
-    data = load_volume_manifest(manifest_json)
+    raw = read_manifest_json(manifest_json)
+    data = VolumeManifest.from_json(raw, file=manifest_json)
     spec = parse_manifest(data)
     extra: list[Finding] = []
     if volume_pdf is None and spec.volume:
@@ -451,7 +452,7 @@ def check_scan_files(
             else:
                 volume_pdf = candidate
     report = scan_against(scan_pdf, spec, volume_pdf=volume_pdf, progress=progress, manifest_sha256=data.sha256,
-                          clause=binding_clause(manifest_json))
+                          clause=binding_clause(raw))
     if extra:
         report = ScanReport(
             report.file, report.scan_pages, report.volume_pages, report.dpi_min, report.dpi_max, report.pages,
@@ -460,16 +461,13 @@ def check_scan_files(
     return report
 
 
-def binding_clause(manifest_json: Path) -> str:
+def binding_clause(manifest: Any) -> str:
     """The binding clause of the programme the volume was built for, as ``dossier build`` wrote it into
     manifest.json (``application.programme.binding_clause``: 一式五份 for a programme with five copies);
-    :data:`BINDING_CLAUSE` otherwise."""
-    import json
-
+    :data:`BINDING_CLAUSE` for a manifest without it (``dossier bind``'s, or an older build's)."""
     try:
-        data = json.loads(manifest_json.read_text(encoding="utf-8"))
-        clause = data["application"]["programme"]["binding_clause"]
-    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
+        clause = manifest["application"]["programme"]["binding_clause"]
+    except (KeyError, TypeError):
         return BINDING_CLAUSE
     return clause if isinstance(clause, str) and clause.strip() else BINDING_CLAUSE
 
