@@ -90,3 +90,13 @@ def test_stamping_guide_lists_groups_copies_and_duplex(volume, tmp_path):
     g = res.layout.groups[0]
     assert f"{g.first_page}–{g.last_page}" in text
     assert render_guide(res.manifest) == guide.read_bytes()  # deterministic
+
+
+def test_a_toc_longer_than_a_page_says_continued_in_real_glyphs(tmp_path):
+    for i in range(40):
+        make_pdf(tmp_path / f"{i:02d}.pdf", [{"text": f"DOC-{i}"}])
+    parts = [Part(f"证明材料{i:02d}", f"{i:02d}.pdf") for i in range(40)]
+    res = bind_volume(parts, tmp_path / "vol.pdf", cover=Cover("申报材料"), base_dir=tmp_path)
+    assert len(res.toc) == 40 and res.labels[1:3] == ["2", "3"] and res.toc[0].page_label == "4"  # cover, 2 TOC pages
+    first, second = (re.sub(r"\s+", "", _text(tmp_path / "vol.pdf", p)) for p in (2, 3))
+    assert first.startswith("目录证明材料00") and second.startswith("目录（续）证明材料27")  # 续 embedded, not a box

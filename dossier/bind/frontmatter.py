@@ -18,6 +18,7 @@ from dossier.bind.seal import SEAL_DIAMETER
 
 COVER_SEAL_LABEL = "此处加盖企业公章"
 TOC_TITLE = "目　录"
+TOC_CONTINUED = "（续）"  # after the title on the TOC's second and later pages
 _TOC_TOP = A4_H - 30 * MM
 _TOC_FIRST = A4_H - 48 * MM
 _TOC_LINE = 24.0
@@ -101,7 +102,7 @@ def toc_page_count(entries: list[tuple[int, str]]) -> int:
 
 
 def toc_chars(titles: list[str]) -> set[str]:
-    return set(TOC_TITLE + "0123456789ivxlcdm" + "".join(titles))
+    return set(TOC_TITLE + TOC_CONTINUED + "0123456789ivxlcdm" + "".join(titles))
 
 
 def cover_page(cover: Cover, font: FontSubset) -> tuple[bytes, Rect]:
@@ -137,7 +138,7 @@ def toc_pages(entries: list[TocEntry], font: FontSubset) -> list[bytes]:
     layout = toc_layout([(e.level, e.title) for e in entries])
     for p, indexes in enumerate(layout):
         c = Canvas(font)
-        c.gray(fill=0).text(A4_W / 2, _TOC_TOP, TOC_TITLE + ("（续）" if p else ""), 18, "center")
+        c.gray(fill=0).text(A4_W / 2, _TOC_TOP, TOC_TITLE + (TOC_CONTINUED if p else ""), 18, "center")
         y = _TOC_FIRST
         for e in (entries[i] for i in indexes):
             size = _entry_size(e.level)
