@@ -121,17 +121,19 @@ def build_workbook(app, programme, figures, *, root: Path | None = None, pages=N
     wb = Workbook()
     wb.remove(wb.active)
     enterprise = app.enterprise.name or ""
-    numbers = programme.attachments_for(app.type or "discrete")
+    mtype = app.type or "discrete"
+    # The forms' 附件 numbers are the programme's (2025: 附件6, 附件7, 附件8 or 9).
+    a6, a7, a89 = (f"附件{programme.attachment_of(name, mtype)}" for name in ("investment_detail", "systems_list", "equipment_indicators"))
     basis = "含税" if figures.readings.amount_basis == "gross" else "不含税"
 
     # 附件6 equipment rows
     eq_head = ["序号", "编号", "类别", "设备（项目）名称", "规格型号", "数量", "单位", "单价（万元）", "金额（含税，万元）",
                f"计入金额（{basis}，万元）", "国产/进口", "供应商", "合同编号", "合同日期", "发票号码", "开票日期",
                "付款日期", "付款金额（万元）", "计入说明"]
-    eq = _Sheet(wb, "附件6 设备投资", f"附件6 投资明细：设备购置与改造（{enterprise}）", eq_head)
+    eq = _Sheet(wb, f"{a6} 设备投资", f"{a6} 投资明细：设备购置与改造（{enterprise}）", eq_head)
     rd_head = ["序号", "编号", "类别", "名称", "研发项目", "研发费用科目", "金额（含税，万元）", f"计入金额（{basis}，万元）",
                "付款凭证号", "付款日期", "计入说明"]
-    rd = _Sheet(wb, "附件6 研发投入", f"附件6 投资明细：项目相关研发投入（{enterprise}）", rd_head)
+    rd = _Sheet(wb, f"{a6} 研发投入", f"{a6} 投资明细：项目相关研发投入（{enterprise}）", rd_head)
     detail = contexts["investment_detail"]
     eq_texts = iter(detail["equipment_rows"])
     rd_texts = iter(detail["rd_rows"])
@@ -160,16 +162,16 @@ def build_workbook(app, programme, figures, *, root: Path | None = None, pages=N
                        None, None, None], money={6, 7}, bold=True)
 
     # 附件6 summary: by category (SUMIF over the detail), equipment, R&D, total, ratio
-    summary = _Sheet(wb, "附件6 汇总", "附件6 投资汇总", ["项目", "金额（万元）", "说明"])
-    sheet_eq, sheet_rd = "'附件6 设备投资'", "'附件6 研发投入'"
+    summary = _Sheet(wb, f"{a6} 汇总", f"{a6} 投资汇总", ["项目", "金额（万元）", "说明"])
+    sheet_eq, sheet_rd = f"'{a6} 设备投资'", f"'{a6} 研发投入'"
     cat_rows = []
     for entry in detail["by_category"]:
         label = entry["label"]
         r = summary.row + 1
         summary.add([label, f'=SUMIF({sheet_eq}!C{eq_first}:C{eq_last},A{r},{sheet_eq}!J{eq_first}:J{eq_last})', "按类别"], money={1})
         cat_rows.append(r)
-    r_eq = summary.add(["设备购置与改造投资合计", f"={sheet_eq}!J{eq_total}", "附件6 设备投资表合计"], money={1}, bold=True)
-    r_rd = summary.add(["项目相关研发投入合计", f"={sheet_rd}!H{rd_total}", "附件6 研发投入表合计"], money={1}, bold=True)
+    r_eq = summary.add(["设备购置与改造投资合计", f"={sheet_eq}!J{eq_total}", f"{a6} 设备投资表合计"], money={1}, bold=True)
+    r_rd = summary.add(["项目相关研发投入合计", f"={sheet_rd}!H{rd_total}", f"{a6} 研发投入表合计"], money={1}, bold=True)
     summary.add(["计入投资总额", f"=B{r_eq}+B{r_rd}", figures.readings.describe()], money={1}, bold=True)
     summary.widths[2] = max(summary.widths[2], _width(figures.readings.describe()) + 2)
     ratio = summary.add(["研发投入占设备投资比例（%）", f'=IF(B{r_eq}=0,"",ROUND(B{r_rd}/B{r_eq}*100,2))', "研发投入 ÷ 设备投资 × 100"])
@@ -181,7 +183,7 @@ def build_workbook(app, programme, figures, *, root: Path | None = None, pages=N
     systems = contexts.get("systems_list", {}).get("systems") or contexts["application_form"]["systems"]
     sys_head = ["序号", "系统名称", "系统类型", "软件类别", "供应商", "产品名称与版本", "国产/进口", "部署方式", "上线时间",
                 "新建/升级/原有", "覆盖业务环节", "覆盖范围", "集成的系统", "数据采集点数"]
-    s7 = _Sheet(wb, "附件7 信息化系统", f"附件7 在用信息化系统清单（{enterprise}）", sys_head)
+    s7 = _Sheet(wb, f"{a7} 信息化系统", f"{a7} 在用信息化系统清单（{enterprise}）", sys_head)
     keys = ["seq", "name", "type", "class", "vendor", "product_version", "domestic", "deployment", "go_live", "status", "domains",
             "coverage", "integrates_with", "data_points"]
     for t, s in zip(systems["rows"], app.systems, strict=True):
@@ -195,10 +197,9 @@ def build_workbook(app, programme, figures, *, root: Path | None = None, pages=N
 
     # 附件8/9 equipment indicators
     equip = contexts["equipment_indicators"]["equipment"]
-    label89 = f"附件{numbers[-1]}" if numbers else "附件8/9"
-    s8 = _Sheet(wb, f"{label89} 装备指标", f"{label89} 装备指标（{enterprise}）",
+    s8 = _Sheet(wb, f"{a89} 装备指标", f"{a89} 装备指标（{enterprise}）",
                 ["序号", "编号", "设备名称", "型号", "数量", "所属产线或工序", "关键工序", "数控或数字化", "联网", "国产/进口",
-                 "购置年份", "原值（万元）", "对应附件6 编号"])
+                 "购置年份", "原值（万元）", f"对应{a6} 编号"])
     ledger_keys = ["seq", "id", "name", "model", "quantity", "line", "key_process", "digital", "networked", "domestic", "year",
                    "value", "investment"]
     for t, item in zip(equip["ledger"], app.equipment.ledger, strict=True):
@@ -234,7 +235,7 @@ def build_workbook(app, programme, figures, *, root: Path | None = None, pages=N
         sheet.finish()
     wb.properties.created = wb.properties.modified = FIXED
     wb.properties.creator = "dossier"
-    wb.properties.title = f"{enterprise} 附件6–9"
+    wb.properties.title = f"{enterprise} 投资、系统及装备明细表"
     buf = io.BytesIO()
     wb.save(buf)
     return fixed_zip(buf.getvalue())

@@ -229,3 +229,43 @@ def test_dossier_binds_any_files_with_the_default_programmes_seal_group_and_copi
 
     programme = load_programme(DEFAULT_PROGRAMME)
     assert default_binding() == (programme.seam_group_sheets, programme.copies) == (20, 7)
+
+
+def test_a_programme_that_renumbers_the_attachments_renumbers_the_findings(tmp_path):
+    # Next year's notice moves the investment table to 附件4 and the systems list to 附件5.
+    (tmp_path / "renumbered.yaml").write_text("""\
+extends: wuhan-2025
+id: renumbered-2026
+documents:
+  - {name: application_form, item: 1, attachment: 1}
+  - {name: report, item: 2, title: 申请报告}
+  - {name: kpi_selftest, item: 3, attachment: {discrete: 2, process: 6}}
+  - {name: scenario_selftest, item: 3, attachment: {discrete: 3, process: 7}}
+  - {name: investment_detail, item: 4, attachment: 4}
+  - {name: systems_list, item: 5, attachment: 5}
+  - {name: equipment_indicators, item: 6, attachment: {discrete: 8, process: 9}}
+  - {name: operations_statement, item: 7, title: 企业生产、经营情况说明及产值在全市同行业排名情况说明}
+  - {name: authenticity_pledge, item: 8, title: 企业提供资料真实性承诺书}
+  - {name: summary, item: 9, title: 企业智能工厂建设情况文字简介}
+attachments:
+  6: 流程型重点指标自测表
+  7: 流程型智能化场景自测表
+""", encoding="utf-8")
+    data = valid_application()
+    data["programme"] = "../renumbered.yaml"
+    data["systems"][0]["investments"] = ["A-99"]  # no such row
+    data["investments"][1]["amount_wan"] = "0"
+    result = check_project(write_project(tmp_path / "proj", data), media=False)
+    (ref,) = [f for f in result.findings if f.code == "Y-REF"]
+    assert "附件4 编号“A-99”" in ref.message and ref.attachment == 5
+    assert ref.rule == result.programme.clause("consistency")
+    arith = [f for f in result.findings if f.code == "I-ARITH"]
+    assert arith and {f.attachment for f in arith} == {4}
+    assert not [f for f in result.findings if f.attachment in (6, 7)]
+    # The workbook's sheets are named by the same numbers.
+    from openpyxl import load_workbook
+
+    from dossier.export_xlsx import build_workbook
+
+    book = load_workbook(io.BytesIO(build_workbook(result.folder.app, result.programme, result.figures)))
+    assert book.sheetnames[:4] == ["附件4 汇总", "附件4 设备投资", "附件4 研发投入", "附件5 信息化系统"]

@@ -198,6 +198,14 @@ class Programme:
     def type_label(self, mtype: str) -> str:
         return self.raw["types"][mtype]["label"]
 
+    def item_of_attachment(self, number: int) -> int | None:
+        """The 资料清单 item that 附件 ``number`` belongs to, whatever the type (附件4 → 3)."""
+        for doc in self.raw["documents"]:
+            numbers = doc.get("attachment")
+            if number in (numbers.values() if isinstance(numbers, dict) else [numbers]):
+                return int(doc["item"])
+        return None
+
     def attachments_for(self, mtype: str) -> list[int]:
         """The 附件 numbers of a type's documents, in binding order (离散型 1, 2, 3, 6, 7, 8)."""
         return [d["attachment"] for d in self.documents_for(mtype) if d["attachment"] is not None]

@@ -101,8 +101,9 @@ def toc_page_count(entries: list[tuple[int, str]]) -> int:
     return len(toc_layout(entries))
 
 
-def toc_chars(titles: list[str]) -> set[str]:
-    return set(TOC_TITLE + TOC_CONTINUED + "0123456789ivxlcdm" + "".join(titles))
+def toc_chars(titles: list[str], *, continued: bool) -> set[str]:
+    """What the TOC prints; ``continued`` when it runs to a second page (目录（续）)."""
+    return set(TOC_TITLE + (TOC_CONTINUED if continued else "") + "0123456789ivxlcdm" + "".join(titles))
 
 
 def cover_page(cover: Cover, font: FontSubset) -> tuple[bytes, Rect]:

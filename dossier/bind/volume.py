@@ -196,7 +196,7 @@ def plan_volume(
         cover=cover, cover_pages=cover_pages, toc_pages=toc_pages, labels=tuple(labels), layout=layout,
         toc=entries, marks=tuple(m for m in (_mark(r) for r in roots) if m is not None),
         files=tuple(PlannedFile(n.part, n.key, n.first, n.pages) for n in files),
-        chars=frozenset(_chars(labels[cover_pages:], cover, entries if toc else None, draft, page_numbers)),
+        chars=frozenset(_chars(labels[cover_pages:], cover, entries if toc else None, toc_pages, draft, page_numbers)),
         warnings=(*warnings, *layout.warnings), duplex=duplex, draft=draft, page_numbers=page_numbers,
     )
 
@@ -242,14 +242,14 @@ def _nodes(parts: Sequence[Part], key: Callable[[str | Path], Hashable]) -> tupl
     return roots, files
 
 
-def _chars(body_labels, cover: Cover | None, entries, draft: bool, page_numbers: bool) -> set[str]:
+def _chars(body_labels, cover: Cover | None, entries, toc_pages: int, draft: bool, page_numbers: bool) -> set[str]:
     chars: set[str] = set()
     if page_numbers:
         chars |= set("".join(stamps.number_text(x) for x in body_labels))
     if cover:
         chars |= cover.chars()
     if entries is not None:
-        chars |= frontmatter.toc_chars([e.title for e in entries])
+        chars |= frontmatter.toc_chars([e.title for e in entries], continued=toc_pages > 1)
     if draft:
         chars |= set(stamps.DRAFT_TEXT)
     return chars

@@ -28,7 +28,7 @@ def reminders(ctx: RuleContext) -> Iterator[Finding]:
             ("settings", "application_date"), clause="deadline",
         )
     yield ctx.finding(
-        "C-DISTRICT", "info", "申报表留有区经信部门审核意见栏，由区经信部门填写盖章并正式行文报市经信局", clause="district", attachment=1
+        "C-DISTRICT", "info", "申报表留有区经信部门审核意见栏，由区经信部门填写盖章并正式行文报市经信局", clause="district", document="application_form"
     )
 
 

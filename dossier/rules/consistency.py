@@ -16,7 +16,7 @@ def _ids(rows) -> set[str]:
 
 
 def scenarios(ctx: RuleContext) -> Iterator[Finding]:
-    att = ctx.form(3, 5)
+    att = ctx.attachment("scenario_selftest")
     system_ids = _ids(ctx.app.systems)
     system_types = {s.id: (ctx.programme.system_types.find(s.type).key if ctx.programme.system_types.find(s.type) else s.type) for s in ctx.app.systems}
     all_types = {t for t in system_types.values() if t}
@@ -38,9 +38,9 @@ def scenarios(ctx: RuleContext) -> Iterator[Finding]:
             yield ctx.finding("S-DUPLICATE", "error", f"场景“{entry.label}”重复填写", path + ("code",), attachment=att)
         seen.setdefault(entry.key, i)
         for name, refs, known, label in (
-            ("systems", sc.systems, system_ids, "附件7 系统"),
+            ("systems", sc.systems, system_ids, f"附件{ctx.attachment('systems_list')} 系统"),
             ("equipment", sc.equipment, equipment_ids, "装备台账"),
-            ("investments", sc.investments, investment_ids, "附件6 投资"),
+            ("investments", sc.investments, investment_ids, f"附件{ctx.attachment('investment_detail')} 投资"),
         ):
             for j, ref in enumerate(refs):
                 if ref not in known:
@@ -71,7 +71,7 @@ def scenarios(ctx: RuleContext) -> Iterator[Finding]:
         if groups and not any(all(t in all_types for t in group) for group in groups):
             need = " 或 ".join("+".join(g) for g in groups)
             yield ctx.finding(
-                "S-SYSTEMS", "warning", f"声明已建“{entry.label}”，但附件7 中没有 {need} 类系统",
+                "S-SYSTEMS", "warning", f"声明已建“{entry.label}”，但附件{ctx.attachment('systems_list')} 中没有 {need} 类系统",
                 path, clause="consistency", attachment=att,
             )
         if ctx.mtype and entry.get(ctx.mtype) == "possible":
@@ -89,34 +89,34 @@ def systems(ctx: RuleContext) -> Iterator[Finding]:
     for i, s in enumerate(ctx.app.systems):
         path = ("systems", i)
         if s.id in seen:
-            yield ctx.finding("Y-DUPLICATE-ID", "error", f"系统编号“{s.id}”重复", path + ("id",), attachment=7)
+            yield ctx.finding("Y-DUPLICATE-ID", "error", f"系统编号“{s.id}”重复", path + ("id",), document="systems_list")
         seen.add(s.id or "")
         if s.type and ctx.programme.system_types.find(s.type) is None:
             yield ctx.finding(
-                "Y-TYPE", "warning", f"系统类型“{s.type}”不在目录中，将按“其他”归类", path + ("type",), attachment=7
+                "Y-TYPE", "warning", f"系统类型“{s.type}”不在目录中，将按“其他”归类", path + ("type",), document="systems_list"
             )
         for j, ref in enumerate(s.investments):
             referenced.add(ref)
             if ref not in investment_ids:
                 yield ctx.finding(
-                    "Y-REF", "error", f"系统“{s.name}”引用的附件6 编号“{ref}”不存在", path + ("investments", j), clause="consistency", attachment=7
+                    "Y-REF", "error", f"系统“{s.name}”引用的附件{ctx.attachment('investment_detail')} 编号“{ref}”不存在", path + ("investments", j), clause="consistency", document="systems_list"
                 )
         for j, ref in enumerate(s.integrates_with):
             if ref not in system_ids:
                 yield ctx.finding(
-                    "Y-REF", "error", f"系统“{s.name}”集成的系统编号“{ref}”不存在", path + ("integrates_with", j), attachment=7
+                    "Y-REF", "error", f"系统“{s.name}”集成的系统编号“{ref}”不存在", path + ("integrates_with", j), document="systems_list"
                 )
         if s.status in ("new", "upgraded") and not s.investments:
             yield ctx.finding(
-                "Y-NO-INVESTMENT", "warning", f"本项目{'新建' if s.status == 'new' else '升级'}的系统“{s.name}”没有对应附件6 的投资行",
-                path, clause="consistency", attachment=7,
+                "Y-NO-INVESTMENT", "warning", f"本项目{'新建' if s.status == 'new' else '升级'}的系统“{s.name}”没有对应附件{ctx.attachment('investment_detail')} 的投资行",
+                path, clause="consistency", document="systems_list",
             )
     for i, row in enumerate(ctx.app.investments):
         entry = ctx.programme.investment_categories.find(row.category)
         if entry and entry.key in SOFTWARE_CATEGORIES and row.id not in referenced:
             yield ctx.finding(
-                "I-NO-SYSTEM", "warning", f"{row.id}：{entry.label}投资没有出现在附件7 任何新建或升级系统的关联投资中",
-                ("investments", i), clause="consistency", attachment=6,
+                "I-NO-SYSTEM", "warning", f"{row.id}：{entry.label}投资没有出现在附件{ctx.attachment('systems_list')} 任何新建或升级系统的关联投资中",
+                ("investments", i), clause="consistency", document="investment_detail",
             )
 
 
@@ -124,7 +124,7 @@ def equipment(ctx: RuleContext) -> Iterator[Finding]:
     mtype = ctx.mtype
     if not mtype:
         return
-    att = ctx.form(8, 9)
+    att = ctx.attachment("equipment_indicators")
     counts = ctx.app.equipment.counts
     other = "process" if mtype == "discrete" else "discrete"
     for entry in ctx.programme.equipment_counts:
@@ -163,7 +163,7 @@ def equipment(ctx: RuleContext) -> Iterator[Finding]:
     for i, item in enumerate(ctx.app.equipment.ledger):
         if item.investment and item.investment not in investment_ids:
             yield ctx.finding(
-                "Q-REF", "error", f"装备台账“{item.name}”对应的附件6 编号“{item.investment}”不存在",
+                "Q-REF", "error", f"装备台账“{item.name}”对应的附件{ctx.attachment('investment_detail')} 编号“{item.investment}”不存在",
                 ("equipment", "ledger", i, "investment"), clause="consistency", attachment=att,
             )
 

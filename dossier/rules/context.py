@@ -14,9 +14,6 @@ from dossier.application.programme import Programme
 from dossier.util.findings import Finding, Severity
 
 
-_DEFAULT_CLAUSE = {1: "materials_1", 2: "materials_3", 3: "materials_3", 4: "materials_3", 5: "materials_3",
-                   6: "materials_4", 7: "materials_5", 8: "materials_6", 9: "materials_6"}
-
 
 @dataclass
 class RuleContext:
@@ -52,10 +49,17 @@ class RuleContext:
         clause: str | None = None,
         attachment: int | None = None,
         item: int | None = None,
+        document: str | None = None,
     ) -> Finding:
+        """A finding at ``path`` of the YAML. ``document`` names the form it belongs to (see
+        :meth:`attachment`), or ``attachment`` gives its number."""
+        if document is not None:
+            attachment = self.attachment(document)
         if clause is None:
             # Every finding quotes the notice: by default, the materials-list sentence of its form.
-            clause = _DEFAULT_CLAUSE.get(attachment) or ({2: "report"}.get(item) or (f"materials_{item}" if item else None))
+            form_item = self.programme.item_of_attachment(attachment) if attachment is not None else None
+            clause = (f"materials_{form_item}" if form_item else None) or (
+                {2: "report"}.get(item) or (f"materials_{item}" if item else None))
         # No path: a reminder about the dossier as a whole, not about any line of the file.
         file, line = self.lines.at(path) if path is not None else (None, None)
         return Finding(
@@ -69,6 +73,10 @@ class RuleContext:
             item=item,
         )
 
-    def form(self, discrete: int, process: int) -> int:
-        """The attachment number for this application's type (2 or 4, 3 or 5, 8 or 9)."""
-        return process if self.mtype == "process" else discrete
+    def attachment(self, document: str) -> int | None:
+        """The 附件 number of ``document`` (a name in the programme's ``documents``: application_form,
+        kpi_selftest, scenario_selftest, investment_detail, systems_list, equipment_indicators) for
+        this application's type, or the programme's first type while the type is not given: the
+        numbers are the programme's data, so next year's renumbering is a new programme file."""
+        mtype = self.mtype if self.mtype in self.programme.raw["types"] else next(iter(self.programme.raw["types"]))
+        return self.programme.attachment_of(document, mtype)

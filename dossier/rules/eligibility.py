@@ -15,7 +15,7 @@ def uscc(ctx: RuleContext) -> Iterator[Finding]:
         problem = uscc_problem(code)
         if problem:
             yield ctx.finding(
-                "E-USCC", "error", f"企业统一社会信用代码 {code} 无效：{problem}", ("enterprise", "uscc"), clause="uscc", attachment=1
+                "E-USCC", "error", f"企业统一社会信用代码 {code} 无效：{problem}", ("enterprise", "uscc"), clause="uscc", document="application_form"
             )
 
 
@@ -29,7 +29,7 @@ def district(ctx: RuleContext) -> Iterator[Finding]:
             f"可填：{'、'.join(ctx.programme.districts.labels())}",
             ("enterprise", "district"),
             clause="eligibility",
-            attachment=1,
+            document="application_form",
         )
 
 
@@ -46,7 +46,7 @@ def industry(ctx: RuleContext) -> Iterator[Finding]:
             f"所属重点行业“{value}”无法识别；可填：{'、'.join(keys)}，或 其他行业",
             ("enterprise", "key_industry"),
             clause="industries",
-            attachment=1,
+            document="application_form",
         )
     elif not ctx.programme.is_key_industry(entry.key):
         yield ctx.finding(
@@ -56,7 +56,7 @@ def industry(ctx: RuleContext) -> Iterator[Finding]:
             "入选可能性较低",
             ("enterprise", "key_industry"),
             clause="industries",
-            attachment=1,
+            document="application_form",
         )
 
 
@@ -73,7 +73,7 @@ def scale_and_entity(ctx: RuleContext) -> Iterator[Finding]:
     ent = ctx.app.enterprise
     if ent.above_designated_size is False:
         yield ctx.finding(
-            "E-SCALE", "error", "申报企业应为规上工业企业", ("enterprise", "above_designated_size"), clause="eligibility", attachment=1
+            "E-SCALE", "error", "申报企业应为规上工业企业", ("enterprise", "above_designated_size"), clause="eligibility", document="application_form"
         )
     if ent.legal_entity == "non_independent":
         floor = ctx.programme.non_independent_min_output_wan
@@ -85,7 +85,7 @@ def scale_and_entity(ctx: RuleContext) -> Iterator[Finding]:
                 f"非独立法人企业须填写上一年度产值（prior_year_output_wan），且须{words}元",
                 ("enterprise", "legal_entity"),
                 clause="eligibility",
-                attachment=1,
+                document="application_form",
             )
         elif not _meets(ent.prior_year_output_wan, floor, reading := ctx.programme.readings.get("hundred_billion", "at_least")):
             word = READING_WORD[reading]
@@ -96,7 +96,7 @@ def scale_and_entity(ctx: RuleContext) -> Iterator[Finding]:
                 f"填写为 {fmt_wan(ent.prior_year_output_wan)} 万元",
                 ("enterprise", "prior_year_output_wan"),
                 clause="eligibility",
-                attachment=1,
+                document="application_form",
             )
         if ent.pays_tax_in_wuhan is not True:
             yield ctx.finding(
@@ -105,7 +105,7 @@ def scale_and_entity(ctx: RuleContext) -> Iterator[Finding]:
                 "非独立法人企业须对本市纳税（pays_tax_in_wuhan: true）",
                 ("enterprise", "pays_tax_in_wuhan") if ent.pays_tax_in_wuhan is not None else ("enterprise", "legal_entity"),
                 clause="eligibility",
-                attachment=1,
+                document="application_form",
             )
 
 
@@ -117,7 +117,7 @@ def incidents(ctx: RuleContext) -> Iterator[Finding]:
             "近两年发生过重大安全、环保、质量事故的企业不符合申报条件",
             ("enterprise", "no_major_incident_2y"),
             clause="eligibility",
-            attachment=1,
+            document="application_form",
         )
 
 
@@ -131,7 +131,7 @@ def repeat(ctx: RuleContext) -> Iterator[Finding]:
             f"企业已于 {awards.benchmark_year} 年获评{ctx.programme.wording('award')}，原则上本次不再重复申报",
             ("enterprise", "awards", "benchmark_year"),
             clause="repeat",
-            attachment=1,
+            document="application_form",
         )
     if awards.demonstration_this_year:
         yield ctx.finding(
@@ -140,7 +140,7 @@ def repeat(ctx: RuleContext) -> Iterator[Finding]:
             f"企业当年度已获评{ctx.programme.wording('demonstration')}，原则上本次不再重复申报",
             ("enterprise", "awards", "demonstration_this_year"),
             clause="repeat",
-            attachment=1,
+            document="application_form",
         )
 
 
@@ -148,7 +148,7 @@ def statistics(ctx: RuleContext) -> Iterator[Finding]:
     proj = ctx.app.project
     if proj.in_stats is False:
         yield ctx.finding(
-            "E-STATS", "error", "项目须纳入我市工业技改投资统计", ("project", "in_stats"), clause="catalogue", attachment=1
+            "E-STATS", "error", "项目须纳入我市工业技改投资统计", ("project", "in_stats"), clause="catalogue", document="application_form"
         )
     elif proj.in_stats and not proj.stats_project_code:
         yield ctx.finding(
@@ -157,7 +157,7 @@ def statistics(ctx: RuleContext) -> Iterator[Finding]:
             "已纳入工业技改投资统计的项目须填写统计项目代码（stats_project_code），便于区经信部门核查纳统情况",
             ("project", "in_stats"),
             clause="catalogue",
-            attachment=1,
+            document="application_form",
         )
 
 

@@ -31,10 +31,13 @@ def referenced_files(ctx: RuleContext) -> list[tuple[tuple, str, str | None]]:
     return refs
 
 
+_DOCUMENT_OF = {"investments": "investment_detail", "indicators": "kpi_selftest", "scenarios": "scenario_selftest"}
+
+
 def files_exist(ctx: RuleContext) -> Iterator[Finding]:
     by_file: dict[str, list[tuple]] = defaultdict(list)
     for path, rel, password in referenced_files(ctx):
-        attachment = 6 if path[0] == "investments" else ctx.form(2, 4) if path[0] == "indicators" else ctx.form(3, 5)
+        attachment = ctx.attachment(_DOCUMENT_OF[path[0]])
         target = ctx.resolve(path, rel)
         shown = paths.normalise(rel)
         by_file[shown].append(path)
@@ -66,7 +69,7 @@ def files_exist(ctx: RuleContext) -> Iterator[Finding]:
                 yield ctx.finding(
                     "I-EVIDENCE-REUSED", "warning",
                     f"同一佐证文件“{shown}”被 {'、'.join(rows)} 共同引用；若一份合同对应多行，请在备注中说明",
-                    places[1], clause="materials_4", attachment=6,
+                    places[1], clause="materials_4", document="investment_detail",
                 )
 
 
@@ -100,12 +103,12 @@ def kinds_present(ctx: RuleContext) -> Iterator[Finding]:
             if group in entry.get("required_for", []) and not getattr(row.evidence, entry.key):
                 yield ctx.finding(
                     "I-EVIDENCE-KIND", "error", f"{row.id}：缺少{entry.label}（evidence.{entry.key}）",
-                    ("investments", i, "evidence"), clause="materials_4", attachment=6,
+                    ("investments", i, "evidence"), clause="materials_4", document="investment_detail",
                 )
         if group == "rd" and not row.evidence.items():
             yield ctx.finding(
                 "I-EVIDENCE-KIND", "error", f"{row.id}：研发投入至少应提供付款凭证或研发辅助账等证明材料",
-                ("investments", i, "evidence"), clause="materials_4", attachment=6,
+                ("investments", i, "evidence"), clause="materials_4", document="investment_detail",
             )
 
 
@@ -152,7 +155,7 @@ def invoices_match(ctx: RuleContext) -> Iterator[Finding]:
         if facts is None:
             yield ctx.finding(
                 "I-INVOICE-SCAN", "info", f"{row.id}：发票“{shown}”没有文字层（扫描件），无法自动核对号码、日期和金额，请人工核对",
-                path, attachment=6,
+                path, document="investment_detail",
             )
             continue
         invoice = next((f for f in facts if f.number and f.number == (row.invoice.number or "").strip()), None)
@@ -161,14 +164,14 @@ def invoices_match(ctx: RuleContext) -> Iterator[Finding]:
             yield ctx.finding(
                 "I-INVOICE-NUMBER", "error",
                 f"{row.id}：发票“{shown}”上的发票号码（{numbers}）与填写的 {row.invoice.number or '（未填写）'} 不一致",
-                ("investments", i, "invoice", "number"), clause="materials_4", attachment=6,
+                ("investments", i, "invoice", "number"), clause="materials_4", document="investment_detail",
             )
             continue
         if invoice.issue_date and row.invoice.date and invoice.issue_date != row.invoice.date:
             yield ctx.finding(
                 "I-INVOICE-DATE", "error",
                 f"{row.id}：发票“{shown}”的开票日期为 {fmt_date(invoice.issue_date)}，填写为 {fmt_date(row.invoice.date)}",
-                ("investments", i, "invoice", "date"), clause="materials_4", attachment=6,
+                ("investments", i, "invoice", "date"), clause="materials_4", document="investment_detail",
             )
         stated = row.invoice.gross_wan if row.invoice.gross_wan is not None else row.amount_wan
         if invoice.total is not None and stated is not None and len(row.evidence.invoice) == 1:
@@ -177,7 +180,7 @@ def invoices_match(ctx: RuleContext) -> Iterator[Finding]:
                     "I-INVOICE-AMOUNT", "error",
                     f"{row.id}：发票“{shown}”的价税合计为 {invoice.total:,.2f} 元，填写为 {stated} 万元",
                     ("investments", i, "invoice", "gross_wan") if row.invoice.gross_wan is not None else ("investments", i, "amount_wan"),
-                    clause="materials_4", attachment=6,
+                    clause="materials_4", document="investment_detail",
                 )
 
 
@@ -252,7 +255,7 @@ def invoice_parties(ctx: RuleContext) -> Iterator[Finding]:
                 "I-INVOICE-BUYER", "error",
                 f"{row.id}：发票购买方不是申报企业：发票“{shown}”的购买方为 {facts['buyer_name'] or '—'}（{buyer}），"
                 f"申报企业统一社会信用代码为 {applicant}",
-                path, clause="materials_4", attachment=6,
+                path, clause="materials_4", document="investment_detail",
             )
         services = facts["services"]
         # R&D services are R&D input; a row I-NON-PRODUCTIVE-KIND already names is not named twice.
@@ -262,7 +265,7 @@ def invoice_parties(ctx: RuleContext) -> Iterator[Finding]:
                 "I-INVOICE-SERVICE", "info",
                 f"{row.id}：发票“{shown}”的项目{'、'.join(services)}按税收分类属建筑或服务类，不是设备；"
                 "请确认属于生产性设备的改造或配套，否则标 productive: false（不计入合计）",
-                ("investments", i, "productive"), attachment=6,
+                ("investments", i, "productive"), document="investment_detail",
             )
 
 
@@ -279,7 +282,7 @@ def _invoice_parties(target: Path) -> dict:
 def proof_for_claims(ctx: RuleContext) -> Iterator[Finding]:
     """资料清单第3项 asks for 证明材料 of the self-tests: every key indicator and every built or partly
     built scenario names at least one evidence file."""
-    kpi, scenario = ctx.form(2, 4), ctx.form(3, 5)
+    kpi, scenario = ctx.attachment("kpi_selftest"), ctx.attachment("scenario_selftest")
     for i, ind in enumerate(ctx.app.indicators):
         if not ind.evidence:
             name = ctx.figures.indicators[i].name if i < len(ctx.figures.indicators) else (ind.key or str(i + 1))

@@ -14,7 +14,7 @@ HUNDRED = Decimal(100)
 
 
 def catalogue_and_core(ctx: RuleContext) -> Iterator[Finding]:
-    att = ctx.form(2, 4)
+    att = ctx.attachment("kpi_selftest")
     present = set()
     for i, ind in enumerate(ctx.app.indicators):
         entry = ctx.programme.indicators.find(ind.key)
@@ -43,7 +43,7 @@ def catalogue_and_core(ctx: RuleContext) -> Iterator[Finding]:
 
 
 def rates(ctx: RuleContext) -> Iterator[Finding]:
-    att = ctx.form(2, 4)
+    att = ctx.attachment("kpi_selftest")
     for fig in ctx.figures.indicators:
         path = ("indicators", fig.index)
         if fig.baseline is not None and fig.baseline == 0 and fig.current is not None:
@@ -79,7 +79,7 @@ def rates(ctx: RuleContext) -> Iterator[Finding]:
 
 
 def periods(ctx: RuleContext) -> Iterator[Finding]:
-    att = ctx.form(2, 4)
+    att = ctx.attachment("kpi_selftest")
     commissioning = ctx.app.project.commissioning_date
     early = []
     for i, ind in enumerate(ctx.app.indicators):

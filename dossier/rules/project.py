@@ -19,7 +19,7 @@ def completion(ctx: RuleContext) -> Iterator[Finding]:
             f"竣工投产日期 {fmt_date(p.commissioning_date)} 晚于申报日期 {fmt_date(applied)}：申报时项目须已完工投产并取得实效",
             ("project", "commissioning_date"),
             clause="investment",
-            attachment=1,
+            document="application_form",
         )
     if p.construction_start and p.construction_end and p.construction_start > p.construction_end:
         yield ctx.finding(
@@ -27,7 +27,7 @@ def completion(ctx: RuleContext) -> Iterator[Finding]:
             "error",
             f"建设开始日期 {fmt_date(p.construction_start)} 晚于建设完成日期 {fmt_date(p.construction_end)}",
             ("project", "construction_start"),
-            attachment=1,
+            document="application_form",
         )
     if p.construction_end and p.commissioning_date and p.commissioning_date < p.construction_end:
         yield ctx.finding(
@@ -35,7 +35,7 @@ def completion(ctx: RuleContext) -> Iterator[Finding]:
             "warning",
             f"竣工投产日期 {fmt_date(p.commissioning_date)} 早于建设完成日期 {fmt_date(p.construction_end)}，请核对",
             ("project", "commissioning_date"),
-            attachment=1,
+            document="application_form",
         )
 
 
@@ -45,10 +45,10 @@ def total_investment(ctx: RuleContext) -> Iterator[Finding]:
         yield ctx.finding(
             "P-TOTAL",
             "warning",
-            f"项目总投资 {total} 万元小于附件6 计入的投资合计 {ctx.figures.qualifying_total_gross:.2f} 万元，请核对",
+            f"项目总投资 {total} 万元小于附件{ctx.attachment('investment_detail')} 计入的投资合计 {ctx.figures.qualifying_total_gross:.2f} 万元，请核对",
             ("project", "total_investment_wan"),
             clause="consistency",
-            attachment=1,
+            document="application_form",
         )
 
 

@@ -10,7 +10,11 @@ from dossier.rules.context import RuleContext
 from dossier.util.findings import Finding
 
 # Where a missing value shows up in the dossier, for grouping.
-_ATTACHMENT_OF = {"enterprise": 1, "project": 1, "indicators": 2, "scenarios": 3, "investments": 6, "systems": 7, "equipment": 8}
+_DOCUMENT_OF = {
+    "enterprise": "application_form", "project": "application_form", "indicators": "kpi_selftest",
+    "scenarios": "scenario_selftest", "investments": "investment_detail", "systems": "systems_list",
+    "equipment": "equipment_indicators",
+}
 _ITEM_OF = {"report": 2, "operations": 7, "media": 9}
 # The notice's sentence behind each part of the file (what the missing value is needed for).
 _CLAUSE_OF = {
@@ -41,11 +45,7 @@ def _walk(model: BaseModel, path: tuple) -> Iterator[tuple[tuple, str]]:
 def required_values(ctx: RuleContext) -> Iterator[Finding]:
     for path, title in _walk(ctx.app, ()):
         top = path[0]
-        attachment = _ATTACHMENT_OF.get(top)
-        if attachment in (2, 3):
-            attachment = ctx.form(attachment, attachment + 2)
-        elif attachment == 8:
-            attachment = ctx.form(8, 9)
+        document = _DOCUMENT_OF.get(top)
         where = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in path).replace(".[", "[")
         yield ctx.finding(
             "R-REQUIRED",
@@ -53,7 +53,7 @@ def required_values(ctx: RuleContext) -> Iterator[Finding]:
             f"未填写“{title}”（{where}）",
             path,
             clause=_CLAUSE_OF.get(top),
-            attachment=attachment,
+            document=document,
             item=_ITEM_OF.get(top),
         )
 
@@ -62,10 +62,10 @@ def lists_present(ctx: RuleContext) -> Iterator[Finding]:
     """Whole tables that must not be empty."""
     app = ctx.app
     tables = [
-        ("indicators", app.indicators, "重点指标", ctx.form(2, 4), "materials_3"),
-        ("scenarios", app.scenarios, "智能化场景", ctx.form(3, 5), "materials_3"),
-        ("investments", app.investments, "投资明细", 6, "materials_4"),
-        ("systems", app.systems, "信息化系统/工业软件", 7, "materials_5"),
+        ("indicators", app.indicators, "重点指标", ctx.attachment("kpi_selftest"), "materials_3"),
+        ("scenarios", app.scenarios, "智能化场景", ctx.attachment("scenario_selftest"), "materials_3"),
+        ("investments", app.investments, "投资明细", ctx.attachment("investment_detail"), "materials_4"),
+        ("systems", app.systems, "信息化系统/工业软件", ctx.attachment("systems_list"), "materials_5"),
     ]
     for key, rows, label, attachment, clause in tables:
         if not rows:

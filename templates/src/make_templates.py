@@ -653,7 +653,7 @@ def scenario_selftest() -> None:
               kinds=["center", "center", "text", "center", "text", "text", "text", "center", "text", "center", "text",
                      "center"])
     para(doc, "合计：已建设场景{{ scenarios.implemented }}个，部分建设{{ scenarios.partial }}个，其余为未建设。场景名称与环节依据"
-              "《{{ programme.scenario_guide }}》。投资金额为对应附件6各行计入金额之和，每行只计入一个场景（按本表顺序"
+              "《{{ programme.scenario_guide }}》。投资金额为对应{{ programme.investment_form }}各行计入金额之和，每行只计入一个场景（按本表顺序"
               "首次对应的场景），合计{{ scenarios.investment_total }}万元。", "表注")
     signature_block(doc, ["企业负责人（签字）：　　　　　　　　填报人（签字）：　　　　　　　　企业（盖章）",
                           "{{ filled_date }}"])
