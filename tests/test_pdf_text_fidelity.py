@@ -14,7 +14,7 @@ import pytest
 from docx import Document
 from typography_fixtures import MARKS, stress_docx, wide_gaps
 
-from dossier.documents.fidelity import DocxText, check_documents, check_pdf, compare, docx_text, normalise
+from dossier.documents.fidelity import DocxText, bare_pages, check_documents, check_pdf, compare, docx_text, normalise
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -49,6 +49,31 @@ def test_a_glyph_drawn_later_on_its_line_is_not_a_difference_but_a_lost_one_is()
     source = _source("碳排放0.218吨CO₂/吨")
     assert compare(source, ["碳排放0.218吨CO/₂吨 — 1 —"]) is None
     assert compare(source, ["碳排放0.218吨CO/吨 — 1 —"]) is not None
+
+
+def test_a_page_without_the_documents_text_is_bare():
+    source = _source("表A序号名称金额1设备甲10.002设备乙20.00落款", rows=["序号名称金额"])
+    pages = ["表A 序号 名称 金额 1 设备甲 10.00 — 1 —", "序号 名称 金额 2 设备乙 20.00 — 2 —", "序号 名称 金额 — 3 —",
+             "落款 — 4 —", "\n — 5 —", ""]
+    assert bare_pages(source, pages) == [3, 5, 6]
+    assert bare_pages(source, pages[:2]) == []
+
+
+@pytest.mark.slow
+def test_a_build_warns_of_a_blank_page_libreoffice_printed(tmp_path):
+    from docx.enum.text import WD_BREAK
+
+    from dossier.documents.convert import convert_all
+
+    doc = Document()
+    doc.add_paragraph("企业提供资料真实性承诺书正文。")
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    doc.add_paragraph()  # an empty paragraph pushed onto a page of its own
+    doc.save(str(tmp_path / "blank.docx"))
+    convert_all([(tmp_path / "blank.docx", tmp_path / "blank.pdf")])
+    [finding] = check_documents([(tmp_path / "blank.docx", tmp_path / "blank.pdf", "承诺书")])
+    assert (finding.code, finding.severity, finding.page) == ("PDF-BARE-PAGE", "warning", 2)
+    assert "“承诺书”的 PDF 第 2 页没有正文" in finding.message
 
 
 def test_docx_text_reads_paragraphs_and_cells_in_order_and_the_footer_as_a_pattern(tmp_path):

@@ -12,7 +12,8 @@ differs from its source is unacceptable. So every build compares each converted 
 - both sides with white space removed and NFKC applied (full-width and compatibility forms equal).
 
 The first difference becomes an error finding naming the document, the page and the context on
-both sides. Costs a few tens of milliseconds per document.
+both sides; a page that prints none of the text (blank, or only a repeated table header) becomes a
+warning naming the page. Costs a few tens of milliseconds per document.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from lxml import etree
 from dossier.util.findings import Finding
 
 CODE = "PDF-TEXT-MISMATCH"
+BARE_CODE = "PDF-BARE-PAGE"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _SPACE = re.compile(r"[\s\u200b\u2060\ufeff]+")  # white space and zero-width (format) characters
 SWAP = 4  # longest stretch of characters that may be drawn out of order (fallback glyphs)
@@ -217,6 +219,23 @@ def compare(source: DocxText, pages: list[str]) -> Mismatch | None:
     return None
 
 
+def bare_pages(source: DocxText, pages: list[str]) -> list[int]:
+    """The 1-based pages that print nothing of the document's own: no text once the header, the
+    footer and a table's repeated header rows are taken away — an empty paragraph or a section
+    break pushed onto a page of its own, or a table's continuation that holds only its heading.
+    Printed, each is a sheet the reviewer turns over for nothing (and a seam seal on a blank
+    sheet). The documents carry no pictures, so a page without text is a page without content."""
+    bare = []
+    for number, raw in enumerate(pages, start=1):
+        text = _strip(_strip(normalise(raw), source.headers, at_end=False), source.footers, at_end=True)
+        for row in source.repeated_rows:
+            if text.startswith(row):
+                text = text[len(row):]
+        if not text:
+            bare.append(number)
+    return bare
+
+
 def _swapped(doc: str, i: int, text: str, j: int) -> int:
     """Length of a short stretch printed in another order (LibreOffice draws a glyph from a
     fallback font, such as the ₂ of CO₂, after the rest of its line), else 0."""
@@ -242,7 +261,8 @@ def check_pdf(docx: Path, pdf: Path) -> Mismatch | None:
 
 
 def check_documents(pairs: Iterable[tuple[Path, Path, str]], texts: list[list[str]] | None = None) -> list[Finding]:
-    """One error finding per ``(docx, pdf, title)`` whose PDF does not print the .docx's text.
+    """One error finding per ``(docx, pdf, title)`` whose PDF does not print the .docx's text, and a
+    warning for each page that prints none of it (:func:`bare_pages`).
     ``texts``: each PDF's :func:`pdf_pages`, when the caller has them already."""
     from concurrent.futures import ThreadPoolExecutor
 
@@ -253,7 +273,15 @@ def check_documents(pairs: Iterable[tuple[Path, Path, str]], texts: list[list[st
             texts = list(pool.map(lambda pair: pdf_pages(pair[1]), pairs))
     findings = []
     for (docx, pdf, title), pages in zip(pairs, texts, strict=True):
-        m = compare(docx_text(docx), pages)
+        source = docx_text(docx)
+        for page in bare_pages(source, pages):
+            findings.append(Finding(
+                BARE_CODE, "warning",
+                f"“{title}”的 PDF 第 {page} 页没有正文（空白页，或只有续表的表头）：打印会多出一张纸。"
+                "请检查该处的分页（多余的空段落、分节符或表格末尾）后重新生成。",
+                file=pdf.name, page=page,
+            ))
+        m = compare(source, pages)
         if m is None:
             continue
         findings.append(
