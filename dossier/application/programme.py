@@ -206,10 +206,6 @@ class Programme:
                 return int(doc["item"])
         return None
 
-    def attachments_for(self, mtype: str) -> list[int]:
-        """The 附件 numbers of a type's documents, in binding order (离散型 1, 2, 3, 6, 7, 8)."""
-        return [d["attachment"] for d in self.documents_for(mtype) if d["attachment"] is not None]
-
     def attachment_title(self, number: int) -> str:
         return self.raw["attachments"][number]
 
