@@ -38,6 +38,7 @@ from dossier.util.progress import Progress, silent
 
 if TYPE_CHECKING:
     from dossier.bind.manifest import SectionEntry, SigningPoint, VolumeManifest
+    from dossier.documents.early import EarlyConversions
 
 MANIFEST = "manifest.json"
 OLD_CACHE = ".cache"  # where earlier versions cached, inside OUT; removed when found
@@ -121,6 +122,7 @@ def build_project(
     progress: Progress | None = None,
     check: CheckResult | None = None,
     converter: Callable[[list[Path], dict[str, str]], list[bytes]] | None = None,
+    early: EarlyConversions | None = None,
 ) -> BuildResult:
     """Build every document of the project at ``root`` into ``out``, replacing it whole.
 
@@ -129,17 +131,56 @@ def build_project(
     :class:`ToolError` when LibreOffice is missing or fails; then ``out`` is left as it was. Another
     process building into ``out`` is waited for. ``progress`` is told each step (:mod:`dossier.util.progress`).
     ``check``: this project's check, when the caller has just run it (``dossier watch``); ``converter``:
-    see :func:`dossier.documents.convert.convert_all`'s ``runner``.
+    see :func:`dossier.documents.convert.convert_all`'s ``runner``; ``early``: conversions the caller
+    started (``dossier watch``). Without ``converter``, the build starts its own early conversions in the
+    office kept running between builds: the check calls back once the project is loaded, and the
+    documents are rendered and handed to the office then, before the check's rules run.
     """
     root = Path(root)
     progress = progress or silent
+    own = None
     if converter is None:
         from dossier.documents.kept_office import warm_up
 
         warm_up(root, soffice)  # starts LibreOffice meanwhile, when none is kept running
+        if early is None and check is None:
+            early = own = _kept_early(soffice)
+    try:
+        result = _build(root, out, force, media=media, today=today, soffice=soffice, duplex=duplex,
+                        seal_group=seal_group, progress=progress, check=check, converter=converter, early=early)
+    except BaseException:
+        if own is not None:
+            own.cancel()  # no waiting for the office on an error or Ctrl-C
+            own.remove()
+        raise
+    if own is not None:
+        own.close()
+    return result
+
+
+def _kept_early(soffice: str | os.PathLike | None) -> EarlyConversions | None:
+    """Early conversions in the kept office (None when there is none to be had), in a scratch folder."""
+    import tempfile
+
+    from dossier.documents.convert import kept_converter
+    from dossier.documents.early import EarlyConversions
+
+    convert = kept_converter(soffice, cache_dir("pdf"))
+    if convert is None:
+        return None
+    return EarlyConversions(convert, Path(tempfile.mkdtemp(prefix="dossier-early-")))
+
+
+def _build(
+    root: Path, out: str | Path | None, force: bool, *, media: bool, today: dt.date | None,
+    soffice: str | os.PathLike | None, duplex: bool, seal_group: int | None, progress: Progress,
+    check: CheckResult | None, converter: Callable[[list[Path], dict[str, str]], list[bytes]] | None,
+    early: EarlyConversions | None,
+) -> BuildResult:
     progress("检查材料", 0, None)
     if check is None:
-        check = check_project(root, today=today, media=media)
+        hook = functools.partial(start_early, root, early) if early is not None else None
+        check = check_project(root, today=today, media=media, loaded=hook)
     errors = [f for f in check.findings if f.severity == "error"]
     target = output_dir(root, out)
     result = BuildResult(out=target, refused=False, draft=bool(errors), findings=check.findings, check=check)
@@ -165,7 +206,7 @@ def build_project(
         waiting = lambda: progress("等待另一个 dossier 进程写完输出文件夹", 0, None)  # noqa: E731
         with staged_folder(target, carry=_carried(target), waiting=waiting) as stage:
             _build_into(stage, target, result, check, specs, contexts, root=root, soffice=soffice,
-                        duplex=duplex, seal_group=seal_group, progress=progress, converter=converter)
+                        duplex=duplex, seal_group=seal_group, progress=progress, converter=converter, early=early)
     except DossierError as exc:
         # A message names the document where the user will look for it, not in the staging folder.
         if stage is not None and exc.file:
@@ -179,16 +220,13 @@ def _build_into(
     stage: Path, target: Path, result: BuildResult, check: CheckResult, specs: list[DocumentSpec],
     contexts: dict[str, dict[str, Any]], *, root: Path, soffice: Path, duplex: bool, seal_group: int | None,
     progress: Progress, converter: Callable[[list[Path], dict[str, str]], list[bytes]] | None = None,
+    early: EarlyConversions | None = None,
 ) -> None:
     """Everything a build writes, written into ``stage`` (which replaces ``target`` afterwards)."""
     app, programme = check.folder.app, check.programme
     result.out = stage
     write = _reusing(stage, target)
     jobs = []
-    from dossier.documents.convert import EarlyConversions
-
-    # Each document goes to the kept LibreOffice as soon as it is written, while the next ones render.
-    early = EarlyConversions(root, cache_dir("pdf"), soffice) if converter is None else None
     progress("生成 Word 文书", 0, len(specs))
     for seq, spec in enumerate(specs, start=1):
         template = template_path(spec.name, root)
@@ -199,8 +237,6 @@ def _build_into(
         pdf = stage / f"{stem}.pdf"
         result.documents.append(BuiltDocument(spec.name, spec.title, spec.attachment, spec.item, docx, pdf, template))
         jobs.append((docx, pdf))
-        if early is not None:
-            early.add(docx)
         progress("生成 Word 文书", seq, len(specs))
 
     from dossier.documents.fontmap import plan_for
@@ -267,6 +303,22 @@ def _prune() -> None:
     from dossier.util.cache import prune_due
 
     prune_due(PRUNE_EVERY_S)
+
+
+def start_early(root: Path, early: EarlyConversions, folder, programme, figures) -> None:  # noqa: ANN001
+    """Render the documents of the loaded project and hand those the PDF cache lacks to ``early``, one
+    conversion each (each PDF is post-processed while the office converts the next): ``check_project``'s
+    ``loaded`` callback, so that the office converts while the rules run. What a build renders when
+    the check finds no errors (no 草稿); a build that renders other bytes converts them itself. A
+    failure here is left for the build to report."""
+    if any(f.severity == "error" for f in folder.findings):
+        return
+    try:
+        docs, pairs = early_documents(root, folder, programme, figures)
+    except Exception:  # noqa: BLE001 - the build renders again and reports it
+        return
+    for doc in docs:
+        early.start([doc], pairs)
 
 
 def early_documents(root: Path, folder, programme, figures) -> tuple[list[tuple[str, bytes]], dict[str, str]]:  # noqa: ANN001

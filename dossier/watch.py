@@ -32,15 +32,14 @@ load a script from its own folder, but not to fetch a file.
 from __future__ import annotations
 
 import hashlib
-import json
 import queue
 import threading
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dossier.documents.early import EarlyConversions
 from dossier.util.atomic import write_text
 from dossier.util.errors import DossierError
 from dossier.util.findings import Finding
@@ -119,92 +118,6 @@ def diff(before: Iterable[Finding], after: Iterable[Finding]) -> tuple[list[Find
     return sorted(new - old, key=sort_key), sorted(old - new, key=sort_key)
 
 
-def _docx_key(data: bytes, pairs: dict[str, str]) -> str:
-    return hashlib.sha256(data + json.dumps(pairs, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
-
-
-class EarlyConversions:
-    """Conversions started before the build asks for them, remembered by the .docx's bytes.
-
-    :meth:`start` hands documents to ``convert`` (LibreOffice's raw PDF bytes, as
-    :func:`dossier.documents.convert.convert_all`'s ``runner``) on a thread of its own and returns at
-    once; :meth:`convert` is that ``runner`` for the build: a .docx whose bytes and font replacements
-    equal those of a started conversion gets its result, any other goes to ``convert`` then. Every
-    conversion runs on the one thread, one after another (the office is handed one job at a time).
-    :meth:`forget` drops what a round did not use: nothing is served across rounds.
-    """
-
-    def __init__(self, convert: Callable[[list[Path], dict[str, str]], list[bytes]], folder: Path) -> None:
-        from concurrent.futures import ThreadPoolExecutor
-
-        self._convert = convert
-        self.folder = folder  # where started documents are written (a file name LibreOffice can read)
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dossier-convert")
-        self._started: dict[str, tuple[Future, int]] = {}
-        self.used = 0  # documents the last build took from here (for tests and the bench)
-
-    def start(self, docs: list[tuple[str, bytes]], pairs: dict[str, str]) -> None:
-        """Convert ``docs`` (file name, .docx bytes) with ``pairs`` now, on the conversion thread."""
-        if not docs:
-            return
-        self.folder.mkdir(parents=True, exist_ok=True)
-        batch = self.folder / f"{len(self._started)}-{time.monotonic_ns()}"
-        batch.mkdir()
-        paths = []
-        for name, data in docs:
-            path = batch / name
-            path.write_bytes(data)
-            paths.append(path)
-
-        def run() -> list[bytes]:
-            try:
-                return self._convert(paths, dict(pairs))
-            finally:
-                import shutil
-
-                shutil.rmtree(batch, ignore_errors=True)
-
-        future = self._pool.submit(run)
-        for k, (_, data) in enumerate(docs):
-            self._started[_docx_key(data, pairs)] = (future, k)
-
-    def convert(self, docs: list[Path], font_pairs: dict[str, str] | None = None) -> list[bytes]:
-        """Raw PDF bytes for each of ``docs``: from a started conversion of the same bytes, else converted now."""
-        pairs = dict(font_pairs or {})
-        found: dict[int, bytes] = {}
-        rest: list[int] = []
-        for i, doc in enumerate(docs):
-            started = self._started.pop(_docx_key(doc.read_bytes(), pairs), None)
-            if started is None:
-                rest.append(i)
-            else:
-                future, k = started
-                found[i] = future.result()[k]
-        self.used = len(found)
-        if rest:
-            converted = self._pool.submit(self._convert, [docs[i] for i in rest], pairs).result()
-            found.update(zip(rest, converted, strict=True))
-        return [found[i] for i in range(len(docs))]
-
-    def later(self, fn: Callable[..., object], *args: object) -> None:
-        """Run ``fn(*args)`` on the conversion thread, after what is queued (its result is not read)."""
-        self._pool.submit(fn, *args)
-
-    def forget(self) -> None:
-        """Drop the started conversions no build took (they finish on the thread, unread)."""
-        self._started.clear()
-
-    def cancel(self) -> None:
-        """Forget everything and start no further conversion (the one running goes on)."""
-        self.forget()
-        self._pool.shutdown(wait=False, cancel_futures=True)
-
-    def close(self) -> None:
-        """:meth:`cancel`, then wait for the running conversion to end."""
-        self.cancel()
-        self._pool.shutdown(wait=True)
-
-
 class Watcher:
     """Check and build ``root`` into ``out`` on demand, remembering the last findings."""
 
@@ -254,7 +167,7 @@ class Watcher:
             return r
         if not any(f.severity == "error" for f in check.findings):
             try:
-                result = build_project(self.root, self.out, check=check, progress=clock,
+                result = build_project(self.root, self.out, check=check, progress=clock, early=self.early,
                                        converter=self.early.convert if self.early is not None else self.convert)
             except DossierError as exc:
                 r.error = exc.render()
@@ -288,16 +201,10 @@ class Watcher:
         What the build will render when the check finds no errors (no 草稿: a check with errors
         builds nothing in watch mode). A failure here is left for the build to report.
         """
-        from dossier.build import early_documents
+        from dossier.build import start_early
 
         assert self.early is not None
-        if any(f.severity == "error" for f in folder.findings):
-            return
-        try:
-            docs, pairs = early_documents(self.root, folder, programme, figures)
-        except Exception:  # noqa: BLE001 - the build renders again and reports it
-            return
-        self.early.start(docs, pairs)
+        start_early(self.root, self.early, folder, programme, figures)
 
 
 def add_reload(report: Path) -> None:

@@ -247,15 +247,32 @@ def test_the_cache_pruning_leaves_a_running_office_alone(cache, tmp_path):
 
 
 def test_a_build_with_the_kept_office_writes_the_bytes_of_a_build_without(cache, tmp_path, monkeypatch):
-    """Documents go to the kept office while the next ones render (EarlyConversions): same bytes,
-    nothing of it left in the output folder, and every document counted as converted."""
+    """Documents go to the kept office while the check's rules run (EarlyConversions, started from the
+    check's ``loaded`` callback): every PDF taken from there, same bytes as a build without, nothing of
+    it left in the output folder or the scratch folder, and every document counted as converted."""
     from build_fixtures import discrete_data, write_full_project
     from dossier.build import build_project
+    from dossier.documents.early import EarlyConversions
 
+    served: list[bytes] = []
+    take = EarlyConversions.take
+
+    def counting(self, data, pairs):  # noqa: ANN001
+        pdf = take(self, data, pairs)
+        if pdf is not None:
+            served.append(pdf)
+        return pdf
+
+    monkeypatch.setattr(EarlyConversions, "take", counting)
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
     root = write_full_project(tmp_path / "proj", discrete_data())
     kept = build_project(root, tmp_path / "kept")
     assert _servers(cache), "the build should have left its office running"
     assert kept.converted == len(kept.documents) and kept.cached == 0
+    assert len(served) == len(kept.documents), "every document should have been converted early"
+    assert not list((tmp_path / "tmp").iterdir()), "the early conversions' scratch folder should be removed"
+    monkeypatch.setattr(EarlyConversions, "take", take)
     monkeypatch.setenv("DOSSIER_OFFICE_IDLE", "0")
     monkeypatch.setenv("DOSSIER_CACHE_DIR", str(tmp_path / "fresh-cache"))
     fresh = build_project(root, tmp_path / "fresh")

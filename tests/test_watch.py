@@ -19,7 +19,7 @@ import pytest
 from build_fixtures import discrete_data, processes_mentioning, write_full_project
 from dossier.build import VOLUME
 from dossier.util.findings import Finding
-from dossier.watch import DEBOUNCE_S, SETTLE_S, VERSION_JS, Batch, EarlyConversions, Clock, add_reload, diff, events, watched
+from dossier.watch import DEBOUNCE_S, SETTLE_S, VERSION_JS, Batch, Clock, add_reload, diff, events, watched
 
 
 def test_watched_paths(tmp_path):
@@ -128,38 +128,6 @@ def test_clock_times_each_step_and_counts_the_binders_steps_as_one():
     clock.stop()
     assert list(clock.stages) == ["检查", "装订", "转换为 PDF"]
     assert all(v >= 0 for v in clock.stages.values())
-
-
-def test_early_conversions_serve_only_the_same_bytes_and_fonts(tmp_path):
-    calls: list[list[bytes]] = []
-
-    def convert(docs: list[Path], pairs: dict[str, str]) -> list[bytes]:
-        datas = [d.read_bytes() for d in docs]
-        calls.append(datas)
-        return [b"PDF of " + d + b" with " + repr(sorted(pairs.items())).encode() for d in datas]
-
-    early = EarlyConversions(convert, tmp_path / "scratch")
-    try:
-        early.start([("01 a.docx", b"A1"), ("02 b.docx", b"B1")], {"SimSun": "Noto Serif CJK SC"})
-        a, b, c = tmp_path / "01 a.docx", tmp_path / "02 b.docx", tmp_path / "03 c.docx"
-        a.write_bytes(b"A1")
-        b.write_bytes(b"B2")  # changed after the conversion started: not served the old one
-        c.write_bytes(b"C1")
-        out = early.convert([a, b, c], {"SimSun": "Noto Serif CJK SC"})
-        assert out == [b"PDF of A1 with [('SimSun', 'Noto Serif CJK SC')]", b"PDF of B2 with [('SimSun', 'Noto Serif CJK SC')]",
-                       b"PDF of C1 with [('SimSun', 'Noto Serif CJK SC')]"]
-        assert early.used == 1 and calls == [[b"A1", b"B1"], [b"B2", b"C1"]]
-
-        early.start([("01 a.docx", b"A1")], {})
-        assert early.convert([a], {"SimSun": "Noto Serif CJK SC"}) == [b"PDF of A1 with [('SimSun', 'Noto Serif CJK SC')]"]
-        assert early.used == 0  # other font replacements: converted again
-
-        early.start([("01 a.docx", b"A1")], {})
-        early.forget()  # the round ended (the check had errors): not served to the next one
-        assert early.convert([a], {}) == [b"PDF of A1 with []"] and early.used == 0
-        assert not list((tmp_path / "scratch").rglob("*.docx"))  # the started documents are removed
-    finally:
-        early.close()
 
 
 def _change_summary(yaml_path: Path, suffix: str) -> None:

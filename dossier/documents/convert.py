@@ -3,7 +3,7 @@
 - First choice: the **office kept running** between builds (:mod:`dossier.documents.kept_office`),
   which converts every document of the build one after the other (ten documents: about half the
   CPU of two cold offices, and no start-up); a build hands each document over as soon as it is
-  rendered (:class:`EarlyConversions`), and each PDF is post-processed as soon as it is written.
+  rendered (:class:`dossier.documents.early.EarlyConversions`), and each PDF is post-processed as soon as it is written.
   What follows is the path without one (``DOSSIER_OFFICE_IDLE=0``, no UNO Python, Windows), and for
   the documents left if the kept office goes away mid-build.
 - Documents are converted in batches: one ``soffice --convert-to pdf`` call for all of them, or,
@@ -39,9 +39,13 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dossier.util.atomic import temporary_folder, write_bytes
 from dossier.util.errors import ToolError
+
+if TYPE_CHECKING:
+    from dossier.documents.early import EarlyConversions
 
 PIPELINE = "dossier-pdf-7"  # bump when the post-processing changes, to invalidate cached PDFs
 DEFAULT_TIMEOUT = 240.0
@@ -188,7 +192,8 @@ def convert_all(
     call (``dossier watch`` passes :meth:`dossier.documents.warm_office.WarmOffice.convert`).
     Without a ``runner``, the documents go to the office kept running between builds
     (:mod:`dossier.documents.kept_office`) when there is one or one can be started. ``early``: the
-    documents already sent to it while the build rendered the others (:class:`EarlyConversions`).
+    conversions started while the build checked and rendered (:class:`dossier.documents.early.EarlyConversions`):
+    a document whose bytes and ``font_pairs`` equal a started one's gets its PDF from there.
     ``write(target, data)`` writes a target (default :func:`dossier.util.atomic.write_bytes`).
     """
     from dossier.documents.fontmap import plan_for
@@ -219,14 +224,12 @@ def convert_all(
                 continue
         else:
             key = ""
-        converted = early.take(docx, key) if early is not None and key else None
+        converted = early.take(data, font_pairs) if early is not None else None
         if converted is not None:
             _store(cache_dir, key, target, converted, write)
             done.append(Conversion(docx, target, False))
             continue
         todo.append((docx, target, key))
-    if early is not None:
-        early.close()
     if todo:
         exe = exe or find_soffice(soffice)
         seed = seed_profile(cache_dir, identity or tool_identity(exe), conf) if cache_dir else None
@@ -288,104 +291,40 @@ def _store(cache_dir: Path | None, key: str, target: Path, data: bytes,
     write(target, data)
 
 
-class EarlyConversions:
-    """Documents handed to the kept office while the build renders the next ones: each one :meth:`add`-ed
-    that is not in the cache is converted (and post-processed) by a background thread, one after the
-    other, with the font table of every template (:func:`dossier.documents.kept_office.template_pairs`).
-    :func:`convert_all` takes the PDFs whose cache key is the one it computes (same bytes, same
-    install, same font table) and converts anything else itself, errors included. Does nothing
-    without a kept office (``DOSSIER_OFFICE_IDLE=0``, no UNO Python, Windows).
+def kept_converter(soffice: str | os.PathLike | None = None, cache_dir: Path | None = None,
+                   timeout: float = DEFAULT_TIMEOUT) -> Callable[[list[Path], dict[str, str]], list[bytes]] | None:
+    """The office kept running between builds (:mod:`dossier.documents.kept_office`) as a function
+    ``convert(docs, font_pairs) -> [raw PDF bytes]`` (a ``runner``, and the office of
+    :class:`dossier.documents.early.EarlyConversions`), or None when a kept office is off
+    (``DOSSIER_OFFICE_IDLE=0``) or not available on this platform. The office for ``font_pairs`` is
+    started on the first call when none runs; the function raises :class:`OSError` when it cannot be
+    had or goes away, :class:`ToolError` when a document cannot be converted. The PDFs are written
+    beside the documents (distinct names)."""
+    from dossier.documents.kept_office import idle_seconds, kept_office
 
-    The thread is a daemon: a build that fails or is interrupted does not wait for it; what it has
-    not converted yet is dropped when :func:`convert_all` (or :meth:`close`) is called.
-    """
+    if idle_seconds() <= 0 or os.name != "posix":
+        return None
+    exe = find_soffice(soffice)
+    identity = tool_identity(exe)
+    conf_path = fonts_conf()
 
-    def __init__(self, project_root: Path, cache_dir: Path | None, soffice: str | os.PathLike | None = None,
-                 timeout: float = DEFAULT_TIMEOUT) -> None:
-        import queue
-        import threading
-
-        from dossier.documents.kept_office import idle_seconds, template_pairs
-
-        self._jobs: dict[Path, tuple[str, object]] = {}
-        self._queue: queue.Queue = queue.Queue()
-        self._closed = False
-        self.on = idle_seconds() > 0 and os.name == "posix"
-        if not self.on:
-            return
-        self.exe = find_soffice(soffice)
-        self.identity = tool_identity(self.exe)
-        self.pairs = template_pairs(project_root)
-        self.conf_path = fonts_conf()
-        self.conf = font_conf(self.conf_path, self.pairs)
-        self.seed = seed_profile(cache_dir, self.identity, self.conf) if cache_dir else None
-        self.cache_dir, self.timeout = cache_dir, timeout
-        self._office = None
-        self._none = False  # no kept office to be had: the documents are left to convert_all
-        self._outdir: Path | None = None
-        self._thread = threading.Thread(target=self._work, name="dossier-early-conversions", daemon=True)
-        self._thread.start()
-
-    def add(self, docx: Path) -> None:
-        if not self.on or self._closed:
-            return
-        from concurrent.futures import Future
-
-        key = cache_key(docx.read_bytes(), self.identity, self.conf)
-        if self.cache_dir is not None and (self.cache_dir / f"{key}.pdf").is_file():
-            return  # convert_all copies it
-        future: Future = Future()
-        self._jobs[docx] = (key, future)
-        self._queue.put((docx, future))
-
-    def _work(self) -> None:
-        from dossier.documents.kept_office import kept_office
-
-        while True:
-            docx, future = self._queue.get()
-            if docx is None:
-                return
-            if not future.set_running_or_notify_cancel():
-                continue
-            try:
-                if self._office is None and not self._none:
-                    self._office = kept_office(self.exe, self.identity, self.conf, self.conf_path, self.pairs,
-                                               self.seed, self.timeout)
-                    self._none = self._office is None
-                if self._office is None:
-                    raise OSError("no kept office")
-                # Into the build's staging folder (not $TMPDIR): a build that fails or is interrupted
-                # removes it whole, even while this daemon thread is cut short.
-                self._outdir = docx.parent / ".dossier-early"
-                self._outdir.mkdir(exist_ok=True)
-                self._office.convert([docx], self._outdir, "pdf:writer_pdf_Export")
-                pdf = _outputs([docx], self._outdir, "", None)[0]
-                (self._outdir / f"{docx.stem}.pdf").unlink()
-                future.set_result(deterministic_pdf(pdf))
-            except BaseException as exc:  # noqa: BLE001 - convert_all converts it again and reports
-                future.set_exception(exc)
-
-    def take(self, docx: Path, key: str) -> bytes | None:
-        """The PDF converted early for ``docx`` if its cache key is ``key``, else None."""
-        job = self._jobs.get(docx)
-        if job is None or job[0] != key:
-            return None
+    def convert(docs: list[Path], font_pairs: dict[str, str]) -> list[bytes]:
+        if len({d.stem for d in docs}) != len(docs):
+            raise ValueError("documents converted together need distinct names")
+        conf = font_conf(conf_path, font_pairs)
+        seed = seed_profile(cache_dir, identity, conf) if cache_dir else None
+        office = kept_office(exe, identity, conf, conf_path, font_pairs, seed, timeout)
+        if office is None:
+            raise OSError("no kept office")
+        outdir = docs[0].parent
+        office.convert(docs, outdir, "pdf:writer_pdf_Export")
         try:
-            return job[1].result()  # type: ignore[attr-defined]
-        except Exception:  # noqa: BLE001 - converted again by the caller, which reports any error
-            return None
+            return _outputs(docs, outdir, "", None)
+        finally:
+            for d in docs:
+                (outdir / f"{d.stem}.pdf").unlink(missing_ok=True)
 
-    def close(self) -> None:
-        """Drop what is not converted yet, wait for the document being converted, remove the folder."""
-        if self._closed or not self.on:
-            return
-        self._closed = True
-        for _key, future in self._jobs.values():
-            future.cancel()  # type: ignore[attr-defined]
-        self._queue.put((None, None))
-        self._thread.join(self.timeout)
-        if self._outdir is not None:
-            shutil.rmtree(self._outdir, ignore_errors=True)
+    return convert
 
 
 def _kept(office, todo: list[tuple[Path, Path, str]], export: str, finish: Callable) -> list[tuple[Path, Path, str]]:

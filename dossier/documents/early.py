@@ -1,0 +1,205 @@
+"""Conversions started before the build asks for them: one mechanism for ``dossier build`` and ``dossier watch``.
+
+LibreOffice is another process, so a document is best handed to it as soon as it is rendered, while
+this process goes on checking and rendering. :class:`EarlyConversions` does that with any office
+given as a function ``convert(docs, font_pairs) -> [raw PDF bytes]`` (the signature of
+:func:`dossier.documents.convert.convert_all`'s ``runner``): the office a build keeps running between
+builds (:func:`dossier.documents.convert.kept_converter`), or the office ``dossier watch`` keeps for
+itself (:meth:`dossier.documents.warm_office.WarmOffice.convert`).
+
+- :meth:`EarlyConversions.start` writes the documents into a scratch folder and queues their
+  conversion on the conversion thread; each PDF is then post-processed
+  (:func:`dossier.documents.convert.deterministic_pdf`) on a second thread, while the office
+  converts the next document.
+- :meth:`EarlyConversions.take` gives :func:`~dossier.documents.convert.convert_all` the finished
+  PDF of a started conversion whose .docx bytes and font replacements equal the build's (anything
+  else, a failed conversion included, is converted by the build as usual, which reports errors).
+  So a build's output is the one it would make without early conversions.
+- :meth:`EarlyConversions.convert` runs the office itself on the conversion thread, after what is
+  queued: a ``runner`` for the documents nothing started (the office is handed one job at a time).
+
+The threads are daemons: a build that fails or is interrupted does not wait for a conversion.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import queue
+import shutil
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future
+from pathlib import Path
+
+Runner = Callable[[list[Path], dict[str, str]], list[bytes]]
+
+
+def docx_key(data: bytes, pairs: dict[str, str]) -> str:
+    """What a started conversion is remembered by: the .docx's bytes and the font replacements."""
+    return hashlib.sha256(data + json.dumps(pairs, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+class _Worker:
+    """One daemon thread running the functions put to it, one after another, each with a Future."""
+
+    def __init__(self, name: str) -> None:
+        self._queue: queue.Queue = queue.Queue()
+        self._closed = False
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+        self._thread.start()
+
+    def submit(self, fn: Callable[..., object], *args: object) -> Future:
+        future: Future = Future()
+        if self._closed:
+            future.cancel()
+            future.set_running_or_notify_cancel()
+        else:
+            self._queue.put((future, fn, args))
+        return future
+
+    def _run(self) -> None:
+        while True:
+            item = self._queue.get()
+            if item is None:
+                return
+            future, fn, args = item
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                future.set_result(fn(*args))
+            except BaseException as exc:  # noqa: BLE001 - handed to whoever reads the Future
+                future.set_exception(exc)
+
+    def cancel(self) -> None:
+        """Start nothing queued any more (the running function goes on)."""
+        self._closed = True
+        while True:
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            if item is not None:
+                item[0].cancel()
+        self._queue.put(None)
+
+    def join(self, timeout: float | None) -> None:
+        self._thread.join(timeout)
+
+
+class EarlyConversions:
+    """Conversions by ``convert`` started before the build asks for them, remembered by the .docx's bytes
+    and font replacements (see the module's docstring). ``folder``: where started documents are written
+    (LibreOffice reads files); each batch's subfolder goes when its conversion ends, :meth:`close` removes
+    the folder. ``finish(pdf) -> pdf``: the post-processing of a raw PDF (default
+    :func:`dossier.documents.convert.deterministic_pdf`). ``used``: the documents taken since the last
+    :meth:`forget` (for tests and the benches)."""
+
+    def __init__(self, convert: Runner, folder: Path, finish: Callable[[bytes], bytes] | None = None,
+                 timeout: float = 240.0) -> None:
+        if finish is None:
+            from dossier.documents.convert import deterministic_pdf
+
+            finish = deterministic_pdf
+        self._convert = convert
+        self._finish = finish
+        self.folder = folder
+        self.timeout = timeout
+        self._office = _Worker("dossier-convert")
+        self._post = _Worker("dossier-convert-finish")
+        self._started: dict[str, Future] = {}
+        self._batches = 0
+        self.used = 0
+
+    def start(self, docs: list[tuple[str, bytes]], pairs: dict[str, str]) -> None:
+        """Convert ``docs`` (file name, .docx bytes; distinct names) with the font replacements ``pairs``,
+        on the conversion thread; returns at once."""
+        if not docs:
+            return
+        pairs = dict(pairs)
+        self._batches += 1
+        batch = self.folder / f"{self._batches}-{time.monotonic_ns()}"
+        batch.mkdir(parents=True)
+        paths = []
+        for name, data in docs:
+            path = batch / name
+            path.write_bytes(data)
+            paths.append(path)
+        finished: list[Future] = [Future() for _ in docs]
+
+        def run() -> None:
+            try:
+                try:
+                    raw = self._convert(paths, pairs)
+                finally:
+                    shutil.rmtree(batch, ignore_errors=True)
+                if len(raw) != len(paths):
+                    raise ValueError(f"{len(raw)} PDFs for {len(paths)} documents")
+            except BaseException as exc:  # noqa: BLE001 - read by take(), which then leaves it to the build
+                for f in finished:
+                    f.set_exception(exc)
+                return
+            for f, pdf in zip(finished, raw, strict=True):
+                self._post.submit(self._finish, pdf).add_done_callback(lambda done, f=f: _copy(done, f))
+
+        self._office.submit(run)
+        for f in finished:
+            f.set_running_or_notify_cancel()
+        for (_, data), f in zip(docs, finished, strict=True):
+            self._started[docx_key(data, pairs)] = f
+
+    def take(self, data: bytes, pairs: dict[str, str]) -> bytes | None:
+        """The post-processed PDF of a started conversion of the .docx bytes ``data`` with ``pairs``
+        (waiting for it), or None: none was started, or it failed (the caller converts it again and
+        reports what goes wrong)."""
+        started = self._started.pop(docx_key(data, dict(pairs)), None)
+        if started is None:
+            return None
+        try:
+            pdf = started.result(self.timeout)
+        except BaseException:  # noqa: BLE001 - converted again by the caller
+            return None
+        self.used += 1
+        return pdf
+
+    def convert(self, docs: list[Path], font_pairs: dict[str, str] | None = None) -> list[bytes]:
+        """Raw PDF bytes of ``docs`` by the office, converted on the conversion thread after what is queued."""
+        return self._office.submit(self._convert, list(docs), dict(font_pairs or {})).result()  # type: ignore[return-value]
+
+    def later(self, fn: Callable[..., object], *args: object) -> None:
+        """Run ``fn(*args)`` on the conversion thread, after what is queued (its result is not read)."""
+        self._office.submit(fn, *args)
+
+    def forget(self) -> None:
+        """Drop the started conversions no build took (they finish on the thread, unread); ``used`` = 0."""
+        self._started.clear()
+        self.used = 0
+
+    def cancel(self) -> None:
+        """Forget everything and start no further conversion (the one running goes on)."""
+        self._started.clear()
+        self._office.cancel()
+        self._post.cancel()
+
+    def close(self) -> None:
+        """:meth:`cancel`, wait for the running conversion to end, and :meth:`remove` the scratch folder."""
+        self.cancel()
+        self._office.join(self.timeout)
+        self._post.join(self.timeout)
+        self.remove()
+
+    def remove(self) -> None:
+        """Remove the scratch folder (at once: a conversion still running then fails, unread)."""
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _copy(source: Future, target: Future) -> None:
+    from concurrent.futures import CancelledError
+
+    if source.cancelled():
+        target.set_exception(CancelledError())
+    elif source.exception() is not None:
+        target.set_exception(source.exception())
+    else:
+        target.set_result(source.result())

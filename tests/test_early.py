@@ -1,0 +1,114 @@
+"""Early conversions (dossier.documents.early): the one mechanism ``dossier build`` and ``dossier watch``
+use to convert documents before the build asks for them. A started conversion is served only for the
+same .docx bytes and font replacements; anything else, a failure included, is left to the build."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from dossier.documents.early import EarlyConversions
+
+FONTS = {"SimSun": "Noto Serif CJK SC"}
+
+
+def _office(calls: list[list[bytes]]):
+    def convert(docs: list[Path], pairs: dict[str, str]) -> list[bytes]:
+        datas = [d.read_bytes() for d in docs]
+        calls.append(datas)
+        return [b"PDF of " + d + b" with " + repr(sorted(pairs.items())).encode() for d in datas]
+
+    return convert
+
+
+def _finished(pdf: bytes) -> bytes:
+    return pdf + b" (finished)"
+
+
+def test_a_started_conversion_is_served_only_for_the_same_bytes_and_fonts(tmp_path):
+    calls: list[list[bytes]] = []
+    early = EarlyConversions(_office(calls), tmp_path / "scratch", finish=_finished)
+    try:
+        early.start([("01 a.docx", b"A1"), ("02 b.docx", b"B1")], FONTS)
+        assert early.take(b"A1", FONTS) == b"PDF of A1 with [('SimSun', 'Noto Serif CJK SC')] (finished)"
+        assert early.take(b"B2", FONTS) is None  # changed after the conversion started: not served the old one
+        assert early.take(b"A1", FONTS) is None  # taken once
+        assert early.used == 1
+
+        early.start([("01 a.docx", b"A1")], {})
+        assert early.take(b"A1", FONTS) is None  # other font replacements
+        early.start([("01 a.docx", b"A1")], FONTS)
+        early.forget()  # the round ended (the check had errors): not served to the next one
+        assert early.take(b"A1", FONTS) is None and early.used == 0
+        # The office for what nothing started: raw bytes, after what was queued.
+        assert early.convert([_file(tmp_path / "c.docx", b"C1")], FONTS) == [b"PDF of C1 with [('SimSun', 'Noto Serif CJK SC')]"]
+        assert calls == [[b"A1", b"B1"], [b"A1"], [b"A1"], [b"C1"]]
+        assert not list((tmp_path / "scratch").rglob("*.docx"))  # the started documents are removed
+    finally:
+        early.close()
+    assert not (tmp_path / "scratch").exists()
+
+
+def test_a_failed_conversion_is_left_to_the_build(tmp_path):
+    def broken(docs: list[Path], pairs: dict[str, str]) -> list[bytes]:
+        raise OSError("no kept office")
+
+    early = EarlyConversions(broken, tmp_path / "scratch", finish=_finished)
+    try:
+        early.start([("a.docx", b"A")], {})
+        assert early.take(b"A", {}) is None and early.used == 0
+        with pytest.raises(OSError):
+            early.convert([_file(tmp_path / "a.docx", b"A")], {})
+    finally:
+        early.close()
+
+
+def test_the_office_converts_the_next_document_while_the_last_one_is_post_processed(tmp_path):
+    second_started = threading.Event()
+    calls: list[list[bytes]] = []
+    office = _office(calls)
+
+    def convert(docs: list[Path], pairs: dict[str, str]) -> list[bytes]:
+        if docs[0].read_bytes() == b"B":
+            second_started.set()
+        return office(docs, pairs)
+
+    def finish(pdf: bytes) -> bytes:
+        if pdf.startswith(b"PDF of A"):  # would wait forever if the office waited for it
+            assert second_started.wait(10), "the second conversion did not start while the first was post-processed"
+        return pdf
+
+    early = EarlyConversions(convert, tmp_path / "scratch", finish=finish)
+    try:
+        early.start([("a.docx", b"A")], {})
+        early.start([("b.docx", b"B")], {})
+        assert early.take(b"A", {}) == b"PDF of A with []"
+        assert early.take(b"B", {}) == b"PDF of B with []"
+    finally:
+        early.close()
+
+
+def test_cancel_starts_nothing_queued(tmp_path):
+    gate = threading.Event()
+    calls: list[list[bytes]] = []
+    office = _office(calls)
+
+    def convert(docs: list[Path], pairs: dict[str, str]) -> list[bytes]:
+        gate.wait(10)
+        return office(docs, pairs)
+
+    early = EarlyConversions(convert, tmp_path / "scratch", finish=_finished)
+    early.start([("a.docx", b"A")], {})
+    early.start([("b.docx", b"B")], {})
+    early.cancel()
+    gate.set()
+    early.close()
+    assert calls in ([], [[b"A"]])  # the one running may finish; the queued one never starts
+    assert not (tmp_path / "scratch").exists()
+
+
+def _file(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
