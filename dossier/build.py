@@ -306,39 +306,44 @@ def _prune() -> None:
 
 
 def start_early(root: Path, early: EarlyConversions, folder, programme, figures) -> None:  # noqa: ANN001
-    """Render the documents of the loaded project and hand those the PDF cache lacks to ``early``, one
-    conversion each (each PDF is post-processed while the office converts the next): ``check_project``'s
-    ``loaded`` callback, so that the office converts while the rules run. What a build renders when
-    the check finds no errors (no 草稿); a build that renders other bytes converts them itself. A
-    failure here is left for the build to report."""
-    if any(f.severity == "error" for f in folder.findings):
-        return
-    try:
-        docs, pairs = early_documents(root, folder, programme, figures)
-    except Exception:  # noqa: BLE001 - the build renders again and reports it
-        return
-    for doc in docs:
-        early.start([doc], pairs)
+    """Render the documents of the loaded project and hand each one the PDF cache lacks to ``early`` as
+    soon as it is rendered (each PDF is post-processed while the office converts the next):
+    ``check_project``'s ``loaded`` callback, so that the office converts while the next documents
+    render and the rules run. What a build renders when the check finds no errors (no 草稿); a build
+    that renders other bytes converts them itself. A failure here is left for the build to report.
 
-
-def early_documents(root: Path, folder, programme, figures) -> tuple[list[tuple[str, bytes]], dict[str, str]]:  # noqa: ANN001
-    """The .docx files a build of this loaded project (no errors, so no 草稿) writes whose PDF the
-    cache lacks, as (file name, bytes), and the font replacements they are converted with:
-    what ``dossier watch`` starts converting while the check's rules run. Rendered as the build
-    renders (and remembered in the same cache, so the build does not render them again)."""
+    The font replacements are known only once every document is rendered; the first documents are
+    started with a guess (those this project's documents had last time in this process, else those of
+    every template, :func:`dossier.documents.kept_office.template_pairs`), and when the documents'
+    own differ, everything is started again with those."""
     from dossier.documents.convert import is_cached
     from dossier.documents.fontmap import plan_for
+    from dossier.documents.kept_office import template_pairs
 
     app = folder.app
-    if app is None or programme is None or figures is None or app.type is None:
-        return [], {}
-    contexts = document_contexts(app, programme, figures, draft=False)
-    docs = []
-    for seq, spec in enumerate(document_specs(programme, app.type), start=1):
-        data = _rendered(template_path(spec.name, root), {**contexts[spec.name], "bound": True}, cache_dir("docx"))
-        docs.append((f"{file_stem(spec, seq)}.docx", data))
-    pairs = plan_for([data for _, data in docs]).pairs
-    return [(name, data) for name, data in docs if not is_cached(data, pairs, cache_dir("pdf"))], pairs
+    if any(f.severity == "error" for f in folder.findings) or app is None or programme is None or figures is None \
+            or app.type is None:
+        return
+    try:
+        guess = _PAIRS_SEEN.get(root.resolve()) or template_pairs(root)
+        contexts = document_contexts(app, programme, figures, draft=False)
+        docs = []
+        for seq, spec in enumerate(document_specs(programme, app.type), start=1):
+            data = _rendered(template_path(spec.name, root), {**contexts[spec.name], "bound": True}, cache_dir("docx"))
+            docs.append((f"{file_stem(spec, seq)}.docx", data))
+            if not is_cached(data, guess, cache_dir("pdf")):
+                early.start([docs[-1]], guess)
+        pairs = plan_for([data for _, data in docs]).pairs
+        _PAIRS_SEEN[root.resolve()] = pairs
+        if pairs != guess:
+            for doc in docs:
+                if not is_cached(doc[1], pairs, cache_dir("pdf")):
+                    early.start([doc], pairs)
+    except Exception:  # noqa: BLE001 - the build renders again and reports it
+        return
+
+
+_PAIRS_SEEN: dict[Path, dict[str, str]] = {}  # project folder → its documents' font replacements, last time
 
 
 def _volume_parts(result: BuildResult, check: CheckResult) -> tuple[list, list[str]]:

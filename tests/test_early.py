@@ -112,3 +112,39 @@ def test_cancel_starts_nothing_queued(tmp_path):
 def _file(path: Path, data: bytes) -> Path:
     path.write_bytes(data)
     return path
+
+
+class _Recorder:
+    """Stands in for EarlyConversions: records what the build's ``loaded`` callback starts."""
+
+    def __init__(self) -> None:
+        self.started: list[tuple[str, dict[str, str]]] = []
+
+    def start(self, docs: list[tuple[str, bytes]], pairs: dict[str, str]) -> None:
+        self.started.extend((name, dict(pairs)) for name, _ in docs)
+
+
+def test_the_build_starts_each_document_as_it_is_rendered_and_again_when_the_fonts_were_guessed_wrong(tmp_path, monkeypatch):
+    import dossier.build
+    from build_fixtures import discrete_data, write_full_project
+    from dossier.build import start_early
+    from dossier.check import check_project
+    from dossier.documents import kept_office
+
+    monkeypatch.setenv("DOSSIER_CACHE_DIR", str(tmp_path / "cache"))
+    root = write_full_project(tmp_path / "proj", discrete_data())
+    wrong = {"NoSuchFont": "Noto Serif CJK SC"}
+    monkeypatch.setattr(kept_office, "template_pairs", lambda _root: dict(wrong))
+    monkeypatch.setattr("dossier.build._PAIRS_SEEN", {})
+
+    first = _Recorder()
+    check_project(root, media=False, loaded=lambda *loaded: start_early(root, first, *loaded))
+    right = dossier.build._PAIRS_SEEN[root.resolve()]
+    names = [name for name, pairs in first.started if pairs == wrong]
+    assert names and names == sorted(names), "each document is started, in order, with the guess"
+    assert [name for name, pairs in first.started if pairs == right] == names, "then again with the documents' own fonts"
+    assert right != wrong
+
+    second = _Recorder()  # the next round in this process guesses what the documents had last time
+    check_project(root, media=False, loaded=lambda *loaded: start_early(root, second, *loaded))
+    assert second.started == [(name, right) for name in names]
