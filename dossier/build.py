@@ -159,16 +159,18 @@ def build_project(
 
 
 def _kept_early(soffice: str | os.PathLike | None) -> EarlyConversions | None:
-    """Early conversions in the kept office (None when there is none to be had), in a scratch folder."""
+    """Early conversions shared by the kept offices (:func:`dossier.documents.kept_office.slots`; None
+    when there is none to be had), in a scratch folder."""
     import tempfile
 
     from dossier.documents.convert import kept_converter
     from dossier.documents.early import EarlyConversions
+    from dossier.documents.kept_office import slots
 
-    convert = kept_converter(soffice, cache_dir("pdf"))
-    if convert is None:
+    offices = [kept_converter(soffice, cache_dir("pdf"), slot=slot) for slot in range(slots())]
+    if offices[0] is None:
         return None
-    return EarlyConversions(convert, Path(tempfile.mkdtemp(prefix="dossier-early-")))
+    return EarlyConversions([o for o in offices if o is not None], Path(tempfile.mkdtemp(prefix="dossier-early-")))
 
 
 def _build(
@@ -312,20 +314,19 @@ def start_early(root: Path, early: EarlyConversions, folder, programme, figures)
     render and the rules run. What a build renders when the check finds no errors (no 草稿); a build
     that renders other bytes converts them itself. A failure here is left for the build to report.
 
-    The font replacements are known only once every document is rendered; the first documents are
-    started with a guess (those this project's documents had last time in this process, else those of
-    every template, :func:`dossier.documents.kept_office.template_pairs`), and when the documents'
-    own differ, everything is started again with those."""
+    The font replacements are known only once every document is rendered; the documents are started
+    with a guess (:func:`dossier.documents.kept_office.project_pairs`: what this project's documents
+    had last time), and when the documents' own differ, everything is started again with those."""
     from dossier.documents.convert import is_cached
     from dossier.documents.fontmap import plan_for
-    from dossier.documents.kept_office import template_pairs
+    from dossier.documents.kept_office import project_pairs, remember_pairs
 
     app = folder.app
     if any(f.severity == "error" for f in folder.findings) or app is None or programme is None or figures is None \
             or app.type is None:
         return
     try:
-        guess = _PAIRS_SEEN.get(root.resolve()) or template_pairs(root)
+        guess = project_pairs(root)
         contexts = document_contexts(app, programme, figures, draft=False)
         docs = []
         for seq, spec in enumerate(document_specs(programme, app.type), start=1):
@@ -334,16 +335,13 @@ def start_early(root: Path, early: EarlyConversions, folder, programme, figures)
             if not is_cached(data, guess, cache_dir("pdf")):
                 early.start([docs[-1]], guess)
         pairs = plan_for([data for _, data in docs]).pairs
-        _PAIRS_SEEN[root.resolve()] = pairs
+        remember_pairs(root, pairs)
         if pairs != guess:
             for doc in docs:
                 if not is_cached(doc[1], pairs, cache_dir("pdf")):
                     early.start([doc], pairs)
     except Exception:  # noqa: BLE001 - the build renders again and reports it
         return
-
-
-_PAIRS_SEEN: dict[Path, dict[str, str]] = {}  # project folder → its documents' font replacements, last time
 
 
 def _volume_parts(result: BuildResult, check: CheckResult) -> tuple[list, list[str]]:

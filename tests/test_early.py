@@ -125,7 +125,6 @@ class _Recorder:
 
 
 def test_the_build_starts_each_document_as_it_is_rendered_and_again_when_the_fonts_were_guessed_wrong(tmp_path, monkeypatch):
-    import dossier.build
     from build_fixtures import discrete_data, write_full_project
     from dossier.build import start_early
     from dossier.check import check_project
@@ -135,16 +134,16 @@ def test_the_build_starts_each_document_as_it_is_rendered_and_again_when_the_fon
     root = write_full_project(tmp_path / "proj", discrete_data())
     wrong = {"NoSuchFont": "Noto Serif CJK SC"}
     monkeypatch.setattr(kept_office, "template_pairs", lambda _root: dict(wrong))
-    monkeypatch.setattr("dossier.build._PAIRS_SEEN", {})
+    assert kept_office.project_pairs(root) == wrong  # nothing remembered yet: every template's
 
     first = _Recorder()
     check_project(root, media=False, loaded=lambda *loaded: start_early(root, first, *loaded))
-    right = dossier.build._PAIRS_SEEN[root.resolve()]
+    right = kept_office.project_pairs(root)  # remembered from the documents
+    assert right != wrong
     names = [name for name, pairs in first.started if pairs == wrong]
     assert names and names == sorted(names), "each document is started, in order, with the guess"
     assert [name for name, pairs in first.started if pairs == right] == names, "then again with the documents' own fonts"
-    assert right != wrong
 
-    second = _Recorder()  # the next round in this process guesses what the documents had last time
+    second = _Recorder()  # the next build guesses what the documents had last time
     check_project(root, media=False, loaded=lambda *loaded: start_early(root, second, *loaded))
     assert second.started == [(name, right) for name in names]

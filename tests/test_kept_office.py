@@ -264,11 +264,13 @@ def test_a_build_with_the_kept_office_writes_the_bytes_of_a_build_without(cache,
         return pdf
 
     monkeypatch.setattr(EarlyConversions, "take", counting)
+    monkeypatch.setenv("DOSSIER_SOFFICE_JOBS", "2")  # two kept offices (one per core, at most two)
     monkeypatch.setattr("tempfile.tempdir", str(tmp_path / "tmp"))
     (tmp_path / "tmp").mkdir()
     root = write_full_project(tmp_path / "proj", discrete_data())
     kept = build_project(root, tmp_path / "kept")
     assert _servers(cache), "the build should have left its office running"
+    assert len(list((cache / "office").glob("*/socket"))) == 2, "two offices share the work"
     assert kept.converted == len(kept.documents) and kept.cached == 0
     assert len(served) == len(kept.documents), "every document should have been converted early"
     assert not list((tmp_path / "tmp").iterdir()), "the early conversions' scratch folder should be removed"

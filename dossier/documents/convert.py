@@ -292,32 +292,40 @@ def _store(cache_dir: Path | None, key: str, target: Path, data: bytes,
 
 
 def kept_converter(soffice: str | os.PathLike | None = None, cache_dir: Path | None = None,
-                   timeout: float = DEFAULT_TIMEOUT) -> Callable[[list[Path], dict[str, str]], list[bytes]] | None:
-    """The office kept running between builds (:mod:`dossier.documents.kept_office`) as a function
+                   timeout: float = DEFAULT_TIMEOUT, slot: int = 0) -> Callable[[list[Path], dict[str, str]], list[bytes]] | None:
+    """The office ``slot`` kept running between builds (:mod:`dossier.documents.kept_office`) as a function
     ``convert(docs, font_pairs) -> [raw PDF bytes]`` (a ``runner``, and the office of
     :class:`dossier.documents.early.EarlyConversions`), or None when a kept office is off
     (``DOSSIER_OFFICE_IDLE=0``) or not available on this platform. The office for ``font_pairs`` is
     started on the first call when none runs; the function raises :class:`OSError` when it cannot be
     had or goes away, :class:`ToolError` when a document cannot be converted. The PDFs are written
     beside the documents (distinct names)."""
-    from dossier.documents.kept_office import idle_seconds, kept_office
+    from dossier.documents.kept_office import KeptOffice, idle_seconds, kept_office
 
     if idle_seconds() <= 0 or os.name != "posix":
         return None
     exe = find_soffice(soffice)
     identity = tool_identity(exe)
     conf_path = fonts_conf()
+    known: dict[bytes, KeptOffice] = {}  # font set-up → its office, found once (each look-up pings it)
 
     def convert(docs: list[Path], font_pairs: dict[str, str]) -> list[bytes]:
         if len({d.stem for d in docs}) != len(docs):
             raise ValueError("documents converted together need distinct names")
         conf = font_conf(conf_path, font_pairs)
-        seed = seed_profile(cache_dir, identity, conf) if cache_dir else None
-        office = kept_office(exe, identity, conf, conf_path, font_pairs, seed, timeout)
+        office = known.get(conf)
         if office is None:
-            raise OSError("no kept office")
+            seed = seed_profile(cache_dir, identity, conf) if cache_dir else None
+            office = kept_office(exe, identity, conf, conf_path, font_pairs, seed, timeout, slot)
+            if office is None:
+                raise OSError("no kept office")
+            known[conf] = office
         outdir = docs[0].parent
-        office.convert(docs, outdir, "pdf:writer_pdf_Export")
+        try:
+            office.convert(docs, outdir, "pdf:writer_pdf_Export")
+        except OSError:
+            known.pop(conf, None)  # gone or hung: looked up (and started) again next time
+            raise
         try:
             return _outputs(docs, outdir, "", None)
         finally:

@@ -3,20 +3,22 @@
 LibreOffice is another process, so a document is best handed to it as soon as it is rendered, while
 this process goes on checking and rendering. :class:`EarlyConversions` does that with any office
 given as a function ``convert(docs, font_pairs) -> [raw PDF bytes]`` (the signature of
-:func:`dossier.documents.convert.convert_all`'s ``runner``): the office a build keeps running between
-builds (:func:`dossier.documents.convert.kept_converter`), or the office ``dossier watch`` keeps for
-itself (:meth:`dossier.documents.warm_office.WarmOffice.convert`).
+:func:`dossier.documents.convert.convert_all`'s ``runner``), or with several such offices that share
+the work: the offices a build keeps running between builds (:func:`dossier.documents.convert.kept_converter`,
+one per slot), or the office ``dossier watch`` keeps for itself
+(:meth:`dossier.documents.warm_office.WarmOffice.convert`).
 
 - :meth:`EarlyConversions.start` writes the documents into a scratch folder and queues their
-  conversion on the conversion thread; each PDF is then post-processed
-  (:func:`dossier.documents.convert.deterministic_pdf`) on a second thread, while the office
+  conversion; each office has a thread that takes the next queued job when its office is free (one
+  job at a time per office), and each PDF is then post-processed
+  (:func:`dossier.documents.convert.deterministic_pdf`) on another thread, while the office
   converts the next document.
 - :meth:`EarlyConversions.take` gives :func:`~dossier.documents.convert.convert_all` the finished
   PDF of a started conversion whose .docx bytes and font replacements equal the build's (anything
   else, a failed conversion included, is converted by the build as usual, which reports errors).
   So a build's output is the one it would make without early conversions.
-- :meth:`EarlyConversions.convert` runs the office itself on the conversion thread, after what is
-  queued: a ``runner`` for the documents nothing started (the office is handed one job at a time).
+- :meth:`EarlyConversions.convert` has an office convert, in turn after what is queued: a
+  ``runner`` for the documents nothing started.
 
 The threads are daemons: a build that fails or is interrupted does not wait for a conversion.
 """
@@ -29,7 +31,7 @@ import queue
 import shutil
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from pathlib import Path
 
@@ -41,14 +43,17 @@ def docx_key(data: bytes, pairs: dict[str, str]) -> str:
     return hashlib.sha256(data + json.dumps(pairs, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
 
 
-class _Worker:
-    """One daemon thread running the functions put to it, one after another, each with a Future."""
+class _Offices:
+    """One daemon thread per office, taking the jobs put here in order: a job is ``fn(office, *args)``
+    run on whichever thread is free, with that thread's office, its result or error in a Future."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, offices: Sequence[Runner], name: str) -> None:
         self._queue: queue.Queue = queue.Queue()
         self._closed = False
-        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
-        self._thread.start()
+        self._threads = [threading.Thread(target=self._run, args=(office,), name=f"{name}-{i}", daemon=True)
+                         for i, office in enumerate(offices)]
+        for t in self._threads:
+            t.start()
 
     def submit(self, fn: Callable[..., object], *args: object) -> Future:
         future: Future = Future()
@@ -59,7 +64,7 @@ class _Worker:
             self._queue.put((future, fn, args))
         return future
 
-    def _run(self) -> None:
+    def _run(self, office: Runner) -> None:
         while True:
             item = self._queue.get()
             if item is None:
@@ -68,12 +73,12 @@ class _Worker:
             if not future.set_running_or_notify_cancel():
                 continue
             try:
-                future.set_result(fn(*args))
+                future.set_result(fn(office, *args))
             except BaseException as exc:  # noqa: BLE001 - handed to whoever reads the Future
                 future.set_exception(exc)
 
     def cancel(self) -> None:
-        """Start nothing queued any more (the running function goes on)."""
+        """Start nothing queued any more (the running jobs go on)."""
         self._closed = True
         while True:
             try:
@@ -82,32 +87,34 @@ class _Worker:
                 break
             if item is not None:
                 item[0].cancel()
-        self._queue.put(None)
+        for _ in self._threads:
+            self._queue.put(None)
 
     def join(self, timeout: float | None) -> None:
-        self._thread.join(timeout)
+        for t in self._threads:
+            t.join(timeout)
 
 
 class EarlyConversions:
-    """Conversions by ``convert`` started before the build asks for them, remembered by the .docx's bytes
-    and font replacements (see the module's docstring). ``folder``: where started documents are written
+    """Conversions by ``convert`` (an office, or a list of offices sharing the work) started before the
+    build asks for them, remembered by the .docx's bytes and font replacements (see the module's docstring). ``folder``: where started documents are written
     (LibreOffice reads files); each batch's subfolder goes when its conversion ends, :meth:`close` removes
     the folder. ``finish(pdf) -> pdf``: the post-processing of a raw PDF (default
     :func:`dossier.documents.convert.deterministic_pdf`). ``used``: the documents taken since the last
     :meth:`forget` (for tests and the benches)."""
 
-    def __init__(self, convert: Runner, folder: Path, finish: Callable[[bytes], bytes] | None = None,
+    def __init__(self, convert: Runner | Sequence[Runner], folder: Path, finish: Callable[[bytes], bytes] | None = None,
                  timeout: float = 240.0) -> None:
         if finish is None:
             from dossier.documents.convert import deterministic_pdf
 
             finish = deterministic_pdf
-        self._convert = convert
+        offices = [convert] if callable(convert) else list(convert)
         self._finish = finish
         self.folder = folder
         self.timeout = timeout
-        self._office = _Worker("dossier-convert")
-        self._post = _Worker("dossier-convert-finish")
+        self._office = _Offices(offices, "dossier-convert")
+        self._post = _Offices([_nothing], "dossier-convert-finish")
         self._started: dict[str, Future] = {}
         self._batches = 0
         self.used = 0
@@ -128,10 +135,10 @@ class EarlyConversions:
             paths.append(path)
         finished: list[Future] = [Future() for _ in docs]
 
-        def run() -> None:
+        def run(office: Runner) -> None:
             try:
                 try:
-                    raw = self._convert(paths, pairs)
+                    raw = office(paths, pairs)
                 finally:
                     shutil.rmtree(batch, ignore_errors=True)
                 if len(raw) != len(paths):
@@ -141,7 +148,7 @@ class EarlyConversions:
                     f.set_exception(exc)
                 return
             for f, pdf in zip(finished, raw, strict=True):
-                self._post.submit(self._finish, pdf).add_done_callback(lambda done, f=f: _copy(done, f))
+                self._post.submit(lambda _none, pdf: self._finish(pdf), pdf).add_done_callback(lambda done, f=f: _copy(done, f))
 
         self._office.submit(run)
         for f in finished:
@@ -165,11 +172,11 @@ class EarlyConversions:
 
     def convert(self, docs: list[Path], font_pairs: dict[str, str] | None = None) -> list[bytes]:
         """Raw PDF bytes of ``docs`` by the office, converted on the conversion thread after what is queued."""
-        return self._office.submit(self._convert, list(docs), dict(font_pairs or {})).result()  # type: ignore[return-value]
+        return self._office.submit(_call, list(docs), dict(font_pairs or {})).result()  # type: ignore[return-value]
 
     def later(self, fn: Callable[..., object], *args: object) -> None:
-        """Run ``fn(*args)`` on the conversion thread, after what is queued (its result is not read)."""
-        self._office.submit(fn, *args)
+        """Run ``fn(*args)`` on a conversion thread, after what is queued (its result is not read)."""
+        self._office.submit(lambda _office, *a: fn(*a), *args)
 
     def forget(self) -> None:
         """Drop the started conversions no build took (they finish on the thread, unread); ``used`` = 0."""
@@ -192,6 +199,15 @@ class EarlyConversions:
     def remove(self) -> None:
         """Remove the scratch folder (at once: a conversion still running then fails, unread)."""
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _nothing(*_args: object) -> None:
+    """The post-processing thread's "office": it has none."""
+
+
+def _call(office: Runner, docs: list[Path], pairs: dict[str, str]) -> list[bytes]:
+    """The job of :meth:`EarlyConversions.convert`: the office of the thread that runs it converts."""
+    return office(docs, pairs)
 
 
 def _copy(source: Future, target: Future) -> None:

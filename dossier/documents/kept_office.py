@@ -2,7 +2,9 @@
 
 A build that must convert asks :func:`kept_office` for the user's office: one per soffice install
 and font-replacement table (its folder, ``<cache>/office/<key>``, is named by a hash of both and of
-the server's code), holding the office's profile, a Unix socket and the server's pid. If none is
+the server's code), holding the office's profile, a Unix socket and the server's pid; a build's
+early conversions share the work between two such offices (slots, :func:`slots`; the second one's
+folder is ``<key>-2``). If none is
 running, one is started: :mod:`dossier.documents.office_server`, run by a Python that has
 LibreOffice's UNO bridge (``$DOSSIER_UNO_PYTHON``, LibreOffice's own ``program/python``, or
 ``/usr/bin/python3`` with Debian's python3-uno), starts ``soffice`` and converts over UNO, one
@@ -129,27 +131,38 @@ class KeptOffice:
             )
 
 
-def folder_for(identity: str, conf: bytes) -> Path:
+def folder_for(identity: str, conf: bytes, slot: int = 0) -> Path:
+    """The folder of the kept office ``slot`` (0, 1, …: see :func:`slots`) for this install and font set-up."""
     from dossier.util.cache import root
 
     h = hashlib.sha256()
     for part in (identity.encode(), conf, SERVER.read_bytes()):
         h.update(len(part).to_bytes(8, "big"))
         h.update(part)
-    return root() / "office" / h.hexdigest()[:16]
+    return root() / "office" / (h.hexdigest()[:16] + (f"-{slot + 1}" if slot else ""))
+
+
+def slots() -> int:
+    """How many kept offices share a build's conversions: one per core, at most two
+    (:func:`dossier.documents.convert.workers`). LibreOffice converts one document at a time; ten
+    documents of a cold build take two offices about half as long, and a second office costs its
+    start (~2 s of CPU, once per idle time) and its memory while it waits."""
+    from dossier.documents.convert import workers
+
+    return min(2, workers())
 
 
 def kept_office(soffice: Path, identity: str, conf: bytes, conf_path: Path, font_pairs: dict[str, str],
-                seed: Path | None, timeout: float) -> KeptOffice | None:
-    """The running kept office for this install and font table, started when none runs; None when a
-    kept office is off (``$DOSSIER_OFFICE_IDLE=0``) or not available here."""
+                seed: Path | None, timeout: float, slot: int = 0) -> KeptOffice | None:
+    """The running kept office ``slot`` for this install and font table, started when none runs; None
+    when a kept office is off (``$DOSSIER_OFFICE_IDLE=0``) or not available here."""
     idle = idle_seconds()
     if idle <= 0 or os.name != "posix" or not hasattr(socket, "AF_UNIX"):
         return None
     python = uno_python(soffice)
     if python is None:
         return None
-    root = folder_for(identity, conf)
+    root = folder_for(identity, conf, slot)
     office = KeptOffice(root, timeout)
     if len(os.fsencode(office.socket_path)) > SOCKET_PATH_MAX:
         return None
@@ -179,30 +192,33 @@ def kept_office(soffice: Path, identity: str, conf: bytes, conf_path: Path, font
 
 
 def warm_up(project_root: Path, soffice: str | os.PathLike | None = None) -> None:
-    """Start the kept office in a background thread, so that its cold start overlaps the check and the
-    rendering of a build (a build's conversions ask for it again and wait for this start to finish).
-    The font table is that of every template the build may use; when the build's documents need
-    another one, the build asks for another office and this one goes after its idle time."""
+    """Start the kept offices (:func:`slots`) in background threads, so that their cold start overlaps the
+    check and the rendering of a build (a build's conversions ask for them again and wait for these
+    starts to finish).
+    The font table is a guess (:func:`project_pairs`); when the build's documents need another one,
+    the build asks for another office and this one goes after its idle time."""
     if idle_seconds() <= 0 or os.name != "posix":
         return
     import threading
 
-    def run() -> None:
+    def run(slot: int) -> None:
         from dossier.documents.convert import DEFAULT_TIMEOUT, find_soffice, font_conf, fonts_conf, seed_profile, tool_identity
         from dossier.util.cache import cache_dir
 
-        pairs = template_pairs(project_root)
+        pairs = project_pairs(project_root)
         conf_path = fonts_conf()
         conf = font_conf(conf_path, pairs)
         exe = find_soffice(soffice)
         identity = tool_identity(exe)
-        kept_office(exe, identity, conf, conf_path, pairs, seed_profile(cache_dir("pdf"), identity, conf), DEFAULT_TIMEOUT)
+        kept_office(exe, identity, conf, conf_path, pairs, seed_profile(cache_dir("pdf"), identity, conf), DEFAULT_TIMEOUT,
+                    slot)
 
-    def guarded() -> None:
+    def guarded(slot: int) -> None:
         with contextlib.suppress(Exception):  # only time is at stake: the build's conversion tries again
-            run()
+            run(slot)
 
-    threading.Thread(target=guarded, name="dossier-office-warm-up", daemon=True).start()
+    for slot in range(slots()):
+        threading.Thread(target=guarded, args=(slot,), name=f"dossier-office-warm-up-{slot}", daemon=True).start()
 
 
 def template_pairs(project_root: Path) -> dict[str, str]:
@@ -227,6 +243,38 @@ def template_pairs(project_root: Path) -> dict[str, str]:
 
 
 _TEMPLATE_PAIRS: dict[tuple, dict[str, str]] = {}
+
+
+def project_pairs(project_root: Path) -> dict[str, str]:
+    """The font replacements a build of ``project_root`` will likely convert with, known before its
+    documents are rendered: those its documents had at the last build (:func:`remember_pairs`, in the
+    user cache), else those of every template (:func:`template_pairs`, ~0.4 s of CPU in a new
+    process). A guess, used to start the office and the first conversions early: a build that finds
+    other replacements in its documents converts them with those."""
+    try:
+        found = json.loads(_pairs_entry(project_root).read_text(encoding="utf-8"))
+        if isinstance(found, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in found.items()):
+            return found
+    except (OSError, ValueError):
+        pass
+    return template_pairs(project_root)
+
+
+def remember_pairs(project_root: Path, pairs: dict[str, str]) -> None:
+    """Remember ``pairs`` as what the documents of ``project_root`` were converted with (see :func:`project_pairs`)."""
+    from dossier.util.atomic import write_text
+
+    entry = _pairs_entry(project_root)
+    text = json.dumps(pairs, ensure_ascii=False, sort_keys=True)
+    with contextlib.suppress(OSError):  # a read-only cache only costs time
+        if not entry.is_file() or entry.read_text(encoding="utf-8") != text:
+            write_text(entry, text)
+
+
+def _pairs_entry(project_root: Path) -> Path:
+    from dossier.util.cache import cache_dir
+
+    return cache_dir("font-pairs") / f"{hashlib.sha256(os.fsencode(project_root.resolve())).hexdigest()[:32]}.json"
 
 
 def _identity_of(python: str) -> str:
