@@ -90,6 +90,29 @@ def test_the_office_converts_the_next_document_while_the_last_one_is_post_proces
         early.close()
 
 
+def test_two_offices_share_the_started_conversions(tmp_path):
+    both = threading.Barrier(2, timeout=10)
+    seen: dict[str, list[bytes]] = {"a": [], "b": []}
+
+    def office(name: str):
+        def convert(docs: list[Path], pairs: dict[str, str]) -> list[bytes]:
+            seen[name].append(docs[0].read_bytes())
+            if len(seen[name]) == 1:
+                both.wait()  # each office holds its first document until the other one has one too
+            return [b"PDF of " + docs[0].read_bytes()]
+
+        return convert
+
+    early = EarlyConversions([office("a"), office("b")], tmp_path / "scratch", finish=_finished)
+    try:
+        for n in (b"1", b"2", b"3", b"4"):
+            early.start([(f"{n.decode()}.docx", n)], {})
+        assert [early.take(n, {}) for n in (b"1", b"2", b"3", b"4")] == [b"PDF of %s (finished)" % n for n in (b"1", b"2", b"3", b"4")]
+        assert seen["a"] and seen["b"] and sorted(seen["a"] + seen["b"]) == [b"1", b"2", b"3", b"4"]
+    finally:
+        early.close()
+
+
 def test_cancel_starts_nothing_queued(tmp_path):
     gate = threading.Event()
     calls: list[list[bytes]] = []

@@ -97,9 +97,9 @@ class _Offices:
 
 class EarlyConversions:
     """Conversions by ``convert`` (an office, or a list of offices sharing the work) started before the
-    build asks for them, remembered by the .docx's bytes and font replacements (see the module's docstring). ``folder``: where started documents are written
-    (LibreOffice reads files); each batch's subfolder goes when its conversion ends, :meth:`close` removes
-    the folder. ``finish(pdf) -> pdf``: the post-processing of a raw PDF (default
+    build asks for them, remembered by the .docx's bytes and font replacements (see the module's
+    docstring). ``folder``: where started documents are written (LibreOffice reads files); each
+    batch's subfolder goes when its conversion ends, :meth:`close` removes the folder. ``finish(pdf) -> pdf``: the post-processing of a raw PDF (default
     :func:`dossier.documents.convert.deterministic_pdf`). ``used``: the documents taken since the last
     :meth:`forget` (for tests and the benches)."""
 
@@ -120,8 +120,8 @@ class EarlyConversions:
         self.used = 0
 
     def start(self, docs: list[tuple[str, bytes]], pairs: dict[str, str]) -> None:
-        """Convert ``docs`` (file name, .docx bytes; distinct names) with the font replacements ``pairs``,
-        on the conversion thread; returns at once."""
+        """Convert ``docs`` (file name, .docx bytes; distinct names) with the font replacements ``pairs``
+        in the next free office; returns at once."""
         if not docs:
             return
         pairs = dict(pairs)
@@ -150,11 +150,9 @@ class EarlyConversions:
             for f, pdf in zip(finished, raw, strict=True):
                 self._post.submit(lambda _none, pdf: self._finish(pdf), pdf).add_done_callback(lambda done, f=f: _copy(done, f))
 
-        self._office.submit(run)
-        for f in finished:
-            f.set_running_or_notify_cancel()
         for (_, data), f in zip(docs, finished, strict=True):
             self._started[docx_key(data, pairs)] = f
+        self._office.submit(run)
 
     def take(self, data: bytes, pairs: dict[str, str]) -> bytes | None:
         """The post-processed PDF of a started conversion of the .docx bytes ``data`` with ``pairs``
@@ -171,7 +169,7 @@ class EarlyConversions:
         return pdf
 
     def convert(self, docs: list[Path], font_pairs: dict[str, str] | None = None) -> list[bytes]:
-        """Raw PDF bytes of ``docs`` by the office, converted on the conversion thread after what is queued."""
+        """Raw PDF bytes of ``docs``, converted by the next free office after what is queued."""
         return self._office.submit(_call, list(docs), dict(font_pairs or {})).result()  # type: ignore[return-value]
 
     def later(self, fn: Callable[..., object], *args: object) -> None:
@@ -184,7 +182,7 @@ class EarlyConversions:
         self.used = 0
 
     def cancel(self) -> None:
-        """Forget everything and start no further conversion (the one running goes on)."""
+        """Forget everything and start no further conversion (those running go on)."""
         self._started.clear()
         self._office.cancel()
         self._post.cancel()
