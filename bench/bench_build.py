@@ -2,20 +2,20 @@
 a warm rebuild after one field changed (target ≤ 2 s). Whole CLI processes, as a user runs them.
 Prints wall time, CPU time and the load average: on a shared machine the wall time follows the
 load, the CPU time much less. CPU time counts the build process and its children (LibreOffice,
-pdftotext) and the kept office's processes (dossier.documents.kept_office: they are not the
+pdftotext) and the kept offices' processes (dossier.documents.kept_office: they are not the
 build's children, so they are read from /proc).
 
 Each build says whether a LibreOffice was kept running when it started. Four builds, each
 measured:
 1. cold, empty cache, ``DOSSIER_OFFICE_IDLE=0`` (no kept office: as every build before it existed);
-2. cold, empty cache, kept office on: no office runs yet, the build starts it (while it checks);
-3. warm rebuild after one field changed, the office kept by build 2 running;
-4. warm rebuild after another field change, the kept office stopped and ``DOSSIER_OFFICE_IDLE=0``:
+2. cold, empty cache, kept office on: none runs yet, the build starts them (one per core, at most two) while it checks;
+3. warm rebuild after one field changed, the offices kept by build 2 running;
+4. warm rebuild after another field change, the kept offices stopped and ``DOSSIER_OFFICE_IDLE=0``:
    LibreOffice's cold start, as before.
 
 The sample is copied to a temporary folder first (without its ``build/``) and the builds use an
 empty cache folder there (``DOSSIER_CACHE_DIR``); the changed field is the 150-字 summary, with a
-text new on every run (so no cache of an earlier run holds its documents). The kept office is
+text new on every run (so no cache of an earlier run holds its documents). The kept offices are
 stopped at the end. With ``--force`` the sample is built even if its check has errors.
 Usage: ``.venv/bin/python bench/bench_build.py [SAMPLE] [--force]``.
 """
