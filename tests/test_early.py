@@ -90,6 +90,21 @@ def test_the_office_converts_the_next_document_while_the_last_one_is_post_proces
         early.close()
 
 
+def test_ctrl_c_while_waiting_for_a_started_conversion_stops_the_build(tmp_path):
+    """take() leaves a failed conversion to the build, but not Ctrl-C (``dossier watch`` must stop)."""
+
+    def interrupted(docs: list[Path], pairs: dict[str, str]) -> list[bytes]:
+        raise KeyboardInterrupt
+
+    early = EarlyConversions(interrupted, tmp_path / "scratch", finish=_finished)
+    try:
+        early.start([("a.docx", b"A")], {})
+        with pytest.raises(KeyboardInterrupt):
+            early.take(b"A", {})
+    finally:
+        early.close()
+
+
 def test_two_offices_share_the_started_conversions(tmp_path):
     both = threading.Barrier(2, timeout=10)
     seen: dict[str, list[bytes]] = {"a": [], "b": []}

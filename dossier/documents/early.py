@@ -163,7 +163,7 @@ class EarlyConversions:
             return None
         try:
             pdf = started.result(self.timeout)
-        except BaseException:  # noqa: BLE001 - converted again by the caller
+        except Exception:  # noqa: BLE001 - converted again by the caller (Ctrl-C is not caught: it stops the build)
             return None
         self.used += 1
         return pdf
