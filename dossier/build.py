@@ -37,6 +37,7 @@ from dossier.util.findings import Finding
 from dossier.util.progress import Progress, silent
 
 if TYPE_CHECKING:
+    from dossier.bind.kept import KeptSources
     from dossier.bind.manifest import SectionEntry, SigningPoint, VolumeManifest
     from dossier.documents.early import EarlyConversions
 
@@ -123,6 +124,7 @@ def build_project(
     check: CheckResult | None = None,
     converter: Callable[[list[Path], dict[str, str]], list[bytes]] | None = None,
     early: EarlyConversions | None = None,
+    kept: KeptSources | None = None,
 ) -> BuildResult:
     """Build every document of the project at ``root`` into ``out``, replacing it whole.
 
@@ -134,7 +136,8 @@ def build_project(
     see :func:`dossier.documents.convert.convert_all`'s ``runner``; ``early``: conversions the caller
     started (``dossier watch``). Without ``converter``, the build starts its own early conversions in the
     office kept running between builds: the check calls back once the project is loaded, and the
-    documents are rendered and handed to the office then, before the check's rules run.
+    documents are rendered and handed to the office then, before the check's rules run. ``kept``: the
+    binder's inputs kept open between builds (:class:`dossier.bind.kept.KeptSources`, ``dossier watch``).
     """
     root = Path(root)
     progress = progress or silent
@@ -147,7 +150,8 @@ def build_project(
             early = own = _kept_early(soffice)
     try:
         result = _build(root, out, force, media=media, today=today, soffice=soffice, duplex=duplex,
-                        seal_group=seal_group, progress=progress, check=check, converter=converter, early=early)
+                        seal_group=seal_group, progress=progress, check=check, converter=converter, early=early,
+                        kept=kept)
     except BaseException:
         if own is not None:
             own.cancel()  # no waiting for the office on an error or Ctrl-C
@@ -177,7 +181,7 @@ def _build(
     root: Path, out: str | Path | None, force: bool, *, media: bool, today: dt.date | None,
     soffice: str | os.PathLike | None, duplex: bool, seal_group: int | None, progress: Progress,
     check: CheckResult | None, converter: Callable[[list[Path], dict[str, str]], list[bytes]] | None,
-    early: EarlyConversions | None,
+    early: EarlyConversions | None, kept: KeptSources | None = None,
 ) -> BuildResult:
     progress("检查材料", 0, None)
     if check is None:
@@ -208,7 +212,8 @@ def _build(
         waiting = lambda: progress("等待另一个 dossier 进程写完输出文件夹", 0, None)  # noqa: E731
         with staged_folder(target, carry=_carried(target), waiting=waiting) as stage:
             _build_into(stage, target, result, check, specs, contexts, root=root, soffice=soffice,
-                        duplex=duplex, seal_group=seal_group, progress=progress, converter=converter, early=early)
+                        duplex=duplex, seal_group=seal_group, progress=progress, converter=converter, early=early,
+                        kept=kept)
     except DossierError as exc:
         # A message names the document where the user will look for it, not in the staging folder.
         if stage is not None and exc.file:
@@ -222,7 +227,7 @@ def _build_into(
     stage: Path, target: Path, result: BuildResult, check: CheckResult, specs: list[DocumentSpec],
     contexts: dict[str, dict[str, Any]], *, root: Path, soffice: Path, duplex: bool, seal_group: int | None,
     progress: Progress, converter: Callable[[list[Path], dict[str, str]], list[bytes]] | None = None,
-    early: EarlyConversions | None = None,
+    early: EarlyConversions | None = None, kept: KeptSources | None = None,
 ) -> None:
     """Everything a build writes, written into ``stage`` (which replaces ``target`` afterwards)."""
     app, programme = check.folder.app, check.programme
@@ -261,7 +266,7 @@ def _build_into(
     with ThreadPoolExecutor(max_workers=1) as pool:
         fidelity = pool.submit(_fidelity, result.documents)
         bind_project_volume(result, check, duplex=duplex, seal_group=seal_group, progress=progress, parts=parts.result(),
-                            write=write)
+                            write=write, kept=kept)
     result.findings.extend(fidelity.result())
     if fonts.warning():
         result.bind_warnings.insert(0, fonts.warning())
@@ -474,14 +479,14 @@ def _store_later(path: Path, data: bytes) -> None:
 def bind_project_volume(
     result: BuildResult, check: CheckResult, *, duplex: bool = False, seal_group: int | None = None,
     progress: Progress | None = None, parts: tuple[list, list[str]] | None = None,
-    write: Callable[[Path, bytes], Path] = write_bytes,
+    write: Callable[[Path, bytes], Path] = write_bytes, kept: KeptSources | None = None,
 ) -> None:
     """Bind the documents and the evidence into the print-ready volume and its stamping guide.
 
     The parts follow the notice's materials list (:mod:`dossier.documents.assemble`); sources are recorded
     relative to the output folder, where manifest.json lives. ``parts``: :func:`_volume_parts` of
     ``result`` and ``check``, when the caller has made them already; ``write(path, data)`` writes the
-    stamping guide (default :func:`dossier.util.atomic.write_bytes`).
+    stamping guide (default :func:`dossier.util.atomic.write_bytes`); ``kept``: see :func:`dossier.bind.bind_volume`.
     """
     from dossier.bind import bind_volume
     from dossier.documents.assemble import cover_date, cover_for
@@ -499,6 +504,7 @@ def bind_project_volume(
         draft=result.draft,
         base_dir=out,
         progress=progress,
+        kept=kept,
     )
     manifest = bound.manifest.with_build_facts(signing_points=signing_points(bound, result, out), sections=_sections(bound))
     result.guide = write(out / GUIDE, _guide(manifest, programme.copies))

@@ -133,12 +133,16 @@ class Watcher:
 
             folder = Path(tempfile.mkdtemp(prefix="dossier-watch-docx-"))
             self.early = EarlyConversions(convert, folder)
+        from dossier.bind.kept import KeptSources
+
+        self.kept = KeptSources()  # the evidence PDFs, opened once while unchanged
         self.last: list[Finding] = []
 
     def close(self, stop_office: Callable[[], None] = lambda: None) -> None:
         """Stop converting: no queued conversion starts, ``stop_office`` ends the one running (called
         again once the conversion thread is done, for an office it may have restarted meanwhile),
         and the scratch folder goes."""
+        self.kept.close()
         if self.early is not None:
             self.early.cancel()
         stop_office()
@@ -168,7 +172,8 @@ class Watcher:
         if not any(f.severity == "error" for f in check.findings):
             try:
                 result = build_project(self.root, self.out, check=check, progress=clock, early=self.early,
-                                       converter=self.early.convert if self.early is not None else self.convert)
+                                       converter=self.early.convert if self.early is not None else self.convert,
+                                       kept=self.kept)
             except DossierError as exc:
                 r.error = exc.render()
             else:

@@ -43,6 +43,11 @@ class Source:
     digest: Future[str] | str
     warnings: list[str] = field(default_factory=list)
     password: str | None = None
+    # Set by the binder once it has read the file: the active content found (Chinese words) and
+    # each page wrapped as a Form XObject (the source changed in memory). A source kept open for
+    # the next binding (:mod:`dossier.bind.kept`) is not read or wrapped again.
+    active: list[str] | None = None
+    forms: list | None = None
 
     @property
     def sha256(self) -> str:

@@ -43,6 +43,7 @@ from dossier.bind.frontmatter import Cover, TocEntry
 from dossier.bind.geometry import A4_H, A4_W, Placement, Rect, intersect, invert, place_on_a4, transform_rect
 from dossier.bind.guide import seal_height_mm
 from dossier.bind.intake import Source, open_source
+from dossier.bind.kept import KeptSources
 from dossier.bind.manifest import InputEntry, PageEntry, SealGroupEntry, VolumeManifest
 from dossier.bind.seal import DEFAULT_GROUP, SEAL_DIAMETER, SealLayout, seal_layout
 from dossier.util.atomic import atomic_path, temporary_folder
@@ -271,13 +272,15 @@ def bind_volume(
     page_numbers: bool = True,
     base_dir: str | Path | None = None,
     progress: Progress | None = None,
+    kept: KeptSources | None = None,
 ) -> BindResult:
     """Bind ``parts`` into ``out_pdf`` atomically; return its manifest and the reminders.
 
     ``toc`` defaults to True when there is a cover. ``passwords`` maps an input's file name (or
     its path as given) to its password; a part's own ``password`` wins. ``seal_group`` is the
     number of sheets per seam seal. ``progress`` is told the files read, the pages made and
-    the saving (:mod:`dossier.util.progress`).
+    the saving (:mod:`dossier.util.progress`). ``kept``: PDF inputs kept open between bindings
+    (:class:`dossier.bind.kept.KeptSources`, ``dossier watch``); the volume is the same.
 
     Raises :class:`InputError` / :class:`PasswordError` naming the file (and page) for any
     unusable input, or when ``out_pdf`` is one of the inputs; ``out_pdf`` is then left as it
@@ -291,7 +294,7 @@ def bind_volume(
         return build_volume(
             parts, tmp, volume_name=out_pdf.name, cover=cover, toc=toc, duplex=duplex,
             seal_group=seal_group, passwords=passwords, draft=draft, page_numbers=page_numbers,
-            base_dir=base_dir, final_path=out_pdf, progress=progress,
+            base_dir=base_dir, final_path=out_pdf, progress=progress, kept=kept,
         )
 
 
@@ -310,6 +313,7 @@ def build_volume(
     base_dir: str | Path | None = None,
     final_path: Path | None = None,
     progress: Progress | None = None,
+    kept: KeptSources | None = None,
 ) -> BindResult:
     """Like :func:`bind_volume`, but writes ``target`` directly: the caller makes it atomic
     (``final_path`` is where it will end up, refused as an input; ``volume_name`` is recorded
@@ -344,9 +348,13 @@ def build_volume(
         tmpdir = stack.enter_context(temporary_folder("dossier-bind-"))
         executor = stack.enter_context(ThreadPoolExecutor(max_workers=1))
         opened: list[Source] = []
-        stack.callback(lambda: [s.pdf.close() for s in opened])
+        if kept is not None:
+            stack.callback(kept.keep, opened)  # closes what it does not keep
+        else:
+            stack.callback(lambda: [s.pdf.close() for s in opened])
         warnings = _open_all(files, opened, base=base, passwords=dict(passwords or {}),
-                             tmpdir=tmpdir, executor=executor, progress=progress)
+                             tmpdir=tmpdir, executor=executor, progress=progress,
+                             open_source=kept.open if kept is not None else open_source)
         plan = plan_volume(
             parts, page_counts={where(p.source): len(s.pages) for p, s in zip(files, opened)}, key=where,
             cover=cover, toc=toc, duplex=duplex, seal_group=seal_group, draft=draft, page_numbers=page_numbers,
@@ -369,7 +377,7 @@ _EAGER_BYTES = 16 * 1024 * 1024
 
 def _open_all(
     files: list[Part], opened: list[Source], *, base: Path, passwords: dict[str, str], tmpdir: Path,
-    executor: ThreadPoolExecutor, progress: Progress,
+    executor: ThreadPoolExecutor, progress: Progress, open_source: Callable[..., Source] = open_source,
 ) -> list[str]:
     """Open each file into ``opened`` (appended as it opens, so the caller can close them);
     return the reminders about them. Raises :class:`InputError` / :class:`PasswordError` naming
@@ -391,7 +399,9 @@ def _open_all(
         opened.append(source)
         warnings.extend(source.warnings)
         if source.kind == "pdf":
-            found = sanitize.active_content(source.pdf)
+            if source.active is None:  # a kept source was read before its pages were wrapped
+                source.active = sanitize.active_content(source.pdf)
+            found = source.active
             if found:
                 warnings.append(f"{src}：含有{'、'.join(found)}，装订时已去除。")
     return warnings
@@ -502,20 +512,24 @@ def _wrap_source(made: _Pages, src: Source, places: list[Placement], entries: li
 
     number = 0
     try:
-        if src.kind == "pdf":
+        done = src.forms  # wrapped by an earlier binding (a kept source): not wrapped again
+        if src.kind == "pdf" and done is None:
             _check_content_decodes(src)
             sanitize.flatten_forms(src.pdf)
         wrapped: set[tuple[int, int]] = set()
         bboxes: dict = {}  # an array set into one Pdf belongs to it: shared within a source only
+        forms = []
         for i, (page, sp, place) in enumerate(zip(src.pdf.pages, src.pages, places)):
             number = i + 1
-            form = made.out.copy_foreign(_page_form(page, sp.box, wrapped, bboxes))
+            forms.append(done[i] if done is not None else _page_form(page, sp.box, wrapped, bboxes))
+            form = made.out.copy_foreign(forms[-1])
             index = len(made.kids)
             c = Canvas(made.font)
             c.save().cm(place.matrix).xobject("/P").restore()
             made.add(c, {"/P": form})
             entries.append(_entry(made.plan, index, src.file, number, sp.original_size, sp.rotate))
             progress("装订：排版页面", index + 1, made.plan.total)
+        src.forms = forms
     except (pikepdf.PdfError, *_DAMAGE) as exc:
         raise _damaged(src.file, exc, number or None) from None
 

@@ -1,0 +1,77 @@
+"""Inputs kept open from one binding to the next, for a long-running ``dossier watch``.
+
+A watched project is bound again after every save, and a save of ``enterprise.yaml`` leaves the
+evidence as it was: opening ~150 PDFs, reading them for active content and wrapping each page as
+a Form XObject cost ~0.1–0.2 s of every round. :class:`KeptSources` keeps each opened PDF (with
+its wrapped pages) and hands it to the next binding when the file is provably the same:
+
+- its ``stat`` (path, device, inode, size, modification and status-change times) gives the SHA-256
+  :func:`dossier.util.cache.known_digest` remembers, and that is the digest the source was opened
+  with. Any write changes the status-change time, which no program can set back, and a file
+  written in the last two seconds has no remembered digest (see
+  :func:`dossier.util.cache.content_digest`), so a changed file is always opened afresh;
+- it was wrapped whole by the previous binding (a binding that failed half-way leaves its
+  sources closed, never half-wrapped for the next one).
+
+The volume bound from kept sources is the same file, byte for byte, as one bound from freshly
+opened ones: the same wrapped page objects are copied into a new volume. Only PDFs are kept (a
+photo or OFD is drawn into a PDF in a temporary folder); a source no binding asked for is closed.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from pathlib import Path
+
+from dossier.bind.intake import Source, open_source
+
+
+class KeptSources:
+    """Opened PDF inputs, kept between bindings while their content is unchanged (see the module)."""
+
+    def __init__(self) -> None:
+        self._kept: dict[str, Source] = {}  # absolute path → the source as last bound
+        self.reused = 0  # sources the last binding took from here (tests, the bench)
+        self._reusing = 0
+
+    def open(self, path: Path, file: str, *, password: str | None, **options) -> Source:
+        """:func:`dossier.bind.intake.open_source` of ``path``, or the kept source of the same path,
+        content, name and password, already read and wrapped (pointing at ``path`` as given now)."""
+        from dossier.util.cache import known_digest
+
+        kept = self._kept.get(os.path.abspath(path))
+        if (
+            kept is not None and kept.forms is not None and kept.file == file and kept.password == password
+            and isinstance(kept.digest, str) and known_digest(path) == kept.digest
+        ):
+            self._reusing += 1
+            return replace(kept, path=Path(path))
+        return open_source(path, file, password=password, **options)
+
+    def keep(self, sources: list[Source]) -> None:
+        """After a binding (done or failed) that opened ``sources`` through :meth:`open`: keep those
+        that may serve the next binding, and close every other source, of this binding or kept before."""
+        from dossier.util.cache import known_digest
+
+        kept: dict[str, Source] = {}
+        for s in sources:
+            if s.kind != "pdf" or s.forms is None or len(s.forms) != len(s.pages) or s.active is None:
+                continue
+            digest = s.digest if isinstance(s.digest, str) else (s.digest.result() if s.digest.done() else None)
+            if digest is not None and known_digest(s.path) == digest:
+                kept[os.path.abspath(s.path)] = replace(s, digest=digest)
+        keep = {id(s.pdf) for s in kept.values()}
+        closed: set[int] = set()
+        for s in [*sources, *self._kept.values()]:
+            if id(s.pdf) not in keep and id(s.pdf) not in closed:
+                closed.add(id(s.pdf))
+                s.pdf.close()
+        self._kept = kept
+        self.reused, self._reusing = self._reusing, 0
+
+    def close(self) -> None:
+        """Close every kept source."""
+        for s in self._kept.values():
+            s.pdf.close()
+        self._kept = {}
