@@ -361,8 +361,11 @@ def build_volume(
         warnings.extend(plan.warnings)
         sources = opened  # one per planned file, in order
         out, entries, cover_seal, placements, own = _compose(plan, sources, progress=progress)
+        # The seam check reads the sources' content streams (its own copies, from disk) in Python
+        # while qpdf writes the volume without the GIL.
+        seams = executor.submit(_seam_warnings, sources, placements, plan)
         digest = _save(out, target, plan=plan, sources=sources, entries=entries, own=own, progress=progress)
-        warnings.extend(_seam_warnings(sources, placements, plan))
+        warnings.extend(seams.result())
         manifest = _manifest(digest, volume_name=volume_name, plan=plan, sources=sources, entries=entries)
     return BindResult(
         final_path or target, manifest, warnings, plan.layout, list(plan.labels), duplex, cover_seal, list(plan.toc),
