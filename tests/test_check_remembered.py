@@ -207,3 +207,23 @@ def test_a_cold_check_extracts_each_invoice_page_once(tmp_path, own_cache, monke
     pages_read.clear()
     again = check_project(proj, today=TODAY, media=False)
     assert opened == [] and pages_read == [] and again.findings == first.findings  # the second check reads none
+
+
+# ---------------------------------------------------------------- the remembered load
+
+
+def test_a_remembered_load_cut_short_is_loaded_again(tmp_path, own_cache):
+    """Remembered loads are written as cache entries are, without an fsync: one that a power cut
+    left empty or cut short is not used (the project is parsed and validated again)."""
+    from dossier.application.load import load_project
+
+    root = tmp_path / "proj"
+    shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns("build", "evidence", "media"))
+    fresh = load_project(root)
+    (entry,) = (own_cache / "project").iterdir()
+    whole = entry.read_bytes()
+    for cut in (b"", whole[: len(whole) // 2]):
+        entry.write_bytes(cut)
+        again = load_project(root)
+        assert again.app == fresh.app and again.raw == fresh.raw and again.findings == fresh.findings
+        assert entry.read_bytes() == whole  # remembered again

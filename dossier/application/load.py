@@ -631,7 +631,7 @@ def _remembered(root: Path) -> tuple[dict[str, Any], LineIndex, Application | No
 
     import pydantic
 
-    from dossier.util import atomic, cache
+    from dossier.util import cache
 
     try:
         st = (root / FILENAME).stat()
@@ -655,7 +655,9 @@ def _remembered(root: Path) -> tuple[dict[str, Any], LineIndex, Application | No
     reads: list[tuple[str, str]] = []
     value = _load(root, reads)
     try:
-        atomic.write_bytes(target, pickle.dumps({"reads": reads, "value": value}, protocol=pickle.HIGHEST_PROTOCOL))
+        # Not fsynced (util.cache.store): ``dossier watch`` waits for this before it converts
+        # anything, and an entry cut short by a power cut does not unpickle, so it is loaded again.
+        cache.store(target, pickle.dumps({"reads": reads, "value": value}, protocol=pickle.HIGHEST_PROTOCOL))
     except (OSError, pickle.PicklingError, TypeError, AttributeError):
         pass  # not remembered: the next check loads again
     return value
