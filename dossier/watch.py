@@ -20,8 +20,9 @@ What the long-running process learns is kept between rounds, always keyed by con
 changed input is never served an old result: rendered .docx files by template and the context
 they read, each .docx's fonts by its bytes, the installed fonts by the state of the font folders,
 the Type 1 font encryptions by the decrypted bytes, compiled templates by their XML, the stamping
-guide by its lines; documents whose bytes did not change are hard-linked from the previous output
-instead of written again.
+guide by its lines, the binder's opened evidence PDFs by their path and content (stat-keyed digest,
+:mod:`dossier.bind.kept`); documents whose bytes did not change are hard-linked from the previous
+output instead of written again.
 
 In watch mode the HTML report reloads itself: a small script in ``report.html`` loads
 ``watch-version.js`` (written beside it after each rebuild) every second and reloads the page when

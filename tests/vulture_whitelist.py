@@ -54,6 +54,7 @@ to_decimal; make_uscc             # formats: the tests build USCCs and amounts w
 _.is_digital                      # evidence/einvoice: 数电 vs 全电, asserted by test_einvoice_read
 shipped_files                     # resources: test_install compares the wheel with it
 forget                            # bind/remember: the tests empty its in-memory tables between cases
+_.reused                          # bind/kept: how many kept sources the last binding took, asserted by test_bind_kept
 
 # --- dossier/application/programme_schema.py: the programme YAML's keys, declared so that pydantic validates them
 # (unknown keys are refused), read from the parsed dict by programme.py, not from the model; its
@@ -63,10 +64,9 @@ scenario_guide; tax_rates; max_chars; min_bytes; max_seconds; notice; issuer; pu
 investment_window; key_industries; district_deadline; mailbox_limit_mb; seals; clauses; roadshow
 _._titled; _._no_float; _._references
 
-# --- bind/volume.py: the hashing writer handed to pikepdf's save, which calls the file protocol
-# (writable, seekable, tell); the seal group's center_mm is written to manifest.json for readers
-# outside dossier (to_json takes the dataclass fields by name).
-_.writable; _.seekable; _.tell; center_mm
+# --- bind/manifest.py: the seal group's center_mm is written to manifest.json for readers outside
+# dossier (to_json takes the dataclass fields by name).
+center_mm
 
 # --- evidence/invoices.py: InvoiceReading.details_error is read_invoice's error for the file, kept
 # beside einvoices_error so a reading says why each side failed (the rules need only that it did;

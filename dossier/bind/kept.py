@@ -1,9 +1,10 @@
 """Inputs kept open from one binding to the next, for a long-running ``dossier watch``.
 
 A watched project is bound again after every save, and a save of ``enterprise.yaml`` leaves the
-evidence as it was: opening ~150 PDFs, reading them for active content and wrapping each page as
-a Form XObject cost ~0.1–0.2 s of every round. :class:`KeptSources` keeps each opened PDF (with
-its wrapped pages) and hands it to the next binding when the file is provably the same:
+evidence as it was: opening the sample's 138 PDFs, reading them for active content and wrapping
+each page as a Form XObject cost ~0.13 s of CPU of every round's 0.47 s binding (measured on a
+loaded 2-core machine). :class:`KeptSources` keeps each opened PDF (with its wrapped pages) and
+hands it to the next binding when the file is provably the same:
 
 - its ``stat`` (path, device, inode, size, modification and status-change times) gives the SHA-256
   :func:`dossier.util.cache.known_digest` remembers, and that is the digest the source was opened
@@ -16,6 +17,7 @@ its wrapped pages) and hands it to the next binding when the file is provably th
 The volume bound from kept sources is the same file, byte for byte, as one bound from freshly
 opened ones: the same wrapped page objects are copied into a new volume. Only PDFs are kept (a
 photo or OFD is drawn into a PDF in a temporary folder); a source no binding asked for is closed.
+Nothing is kept on Windows, where a file held open cannot be replaced by the user's editor.
 """
 
 from __future__ import annotations
@@ -55,10 +57,10 @@ class KeptSources:
         from dossier.util.cache import known_digest
 
         kept: dict[str, Source] = {}
-        for s in sources:
+        for s in sources if os.name == "posix" else ():
             if s.kind != "pdf" or s.forms is None or len(s.forms) != len(s.pages) or s.active is None:
                 continue
-            digest = s.digest if isinstance(s.digest, str) else (s.digest.result() if s.digest.done() else None)
+            digest = _digest(s)
             if digest is not None and known_digest(s.path) == digest:
                 kept[os.path.abspath(s.path)] = replace(s, digest=digest)
         keep = {id(s.pdf) for s in kept.values()}
@@ -75,3 +77,14 @@ class KeptSources:
         for s in self._kept.values():
             s.pdf.close()
         self._kept = {}
+
+
+def _digest(source: Source) -> str | None:
+    """The source's SHA-256 when it is known by now (a binding that failed may have left it
+    uncomputed, or failed computing it), else None."""
+    if isinstance(source.digest, str):
+        return source.digest
+    try:
+        return source.digest.result() if source.digest.done() else None
+    except Exception:  # noqa: BLE001 - cancelled, or the file could not be read: not kept
+        return None
