@@ -307,3 +307,41 @@ def test_a_remembered_stamping_guide_is_served_only_for_the_same_lines(monkeypat
     assert build._guide(object(), 7) == first and len(renders) == 1
     lines["now"] = [("p", "共 81 页")]  # a page more: rendered again
     assert build._guide(object(), 7) == repr([("p", "共 81 页")]).encode() and len(renders) == 2
+
+
+@pytest.mark.slow
+def test_a_round_binds_kept_evidence_into_the_volume_a_plain_build_makes(tmp_path, monkeypatch):
+    """The evidence PDFs a round keeps open serve the next round only while unchanged; the volume
+    made from them is a plain build's, byte for byte, before and after an evidence file changes."""
+    from dossier.bind import remember
+    from dossier.build import build_project
+    from dossier.util import cache
+    from dossier.watch import Watcher
+
+    from bind_make import make_pdf
+
+    monkeypatch.setattr(cache, "SETTLE_NS", 0)  # the files were written just now: remembered at once
+    monkeypatch.setattr(cache, "_DIGESTS", None)
+    monkeypatch.setattr(cache, "_DIGESTS_NEW", {})
+    remember.forget()
+    root = write_full_project(tmp_path / "proj", discrete_data())
+    watcher = Watcher(root, None, None)
+    try:
+        r = watcher.rebuild()
+        assert r.built and watcher.kept.reused == 0
+        evidence = [i.file for i in r.result.binding.inputs if i.kind == "pdf" and "evidence/" in i.file]
+        assert len(evidence) >= 2
+        r = watcher.rebuild()
+        assert r.built and watcher.kept.reused == len(evidence)
+        volume = (root / "build" / VOLUME).read_bytes()
+        assert build_project(root, tmp_path / "plain").volume.read_bytes() == volume
+
+        time.sleep(0.05)  # a later clock tick than the first write
+        make_pdf(root / "build" / evidence[0], [{"text": "changed"}, {"text": "two"}])
+        r = watcher.rebuild()
+        assert r.built and watcher.kept.reused == len(evidence) - 1
+        changed = (root / "build" / VOLUME).read_bytes()
+        assert changed != volume
+        assert build_project(root, tmp_path / "plain2").volume.read_bytes() == changed
+    finally:
+        watcher.close()
