@@ -87,6 +87,7 @@ class Round:
     result: object | None = None  # the BuildResult when built
     seconds: float = 0.0
     stages: dict[str, float] = field(default_factory=dict)  # step (Chinese) → seconds, in order
+    kept: int = 0  # inputs the binding took still open from the previous round (dossier.bind.kept)
 
 
 class Clock:
@@ -178,7 +179,7 @@ class Watcher:
             except DossierError as exc:
                 r.error = exc.render()
             else:
-                r.built, r.result = True, result
+                r.built, r.result, r.kept = True, result, self.kept.reused
                 clock("报告自动刷新")
                 if result.report is not None:
                     add_reload(result.report)

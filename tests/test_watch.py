@@ -332,7 +332,7 @@ def test_a_round_binds_kept_evidence_into_the_volume_a_plain_build_makes(tmp_pat
         evidence = [i.file for i in r.result.binding.inputs if i.kind == "pdf" and "evidence/" in i.file]
         assert len(evidence) >= 2
         r = watcher.rebuild()
-        assert r.built and watcher.kept.reused == len(evidence)
+        assert r.built and watcher.kept.reused == r.kept == len(evidence)
         volume = (root / "build" / VOLUME).read_bytes()
         assert build_project(root, tmp_path / "plain").volume.read_bytes() == volume
 
@@ -345,3 +345,15 @@ def test_a_round_binds_kept_evidence_into_the_volume_a_plain_build_makes(tmp_pat
         assert build_project(root, tmp_path / "plain2").volume.read_bytes() == changed
     finally:
         watcher.close()
+
+
+def test_verbose_rounds_say_how_many_inputs_were_kept_open(capsys):
+    from dossier.cli.common import Ui
+    from dossier.cli.watch import _report
+    from dossier.watch import Round
+
+    ui = Ui(verb="watch", verbose=True)
+    _report(ui, Round(stages={"检查": 0.2, "装订": 0.3}, kept=128))
+    assert "各步用时：检查 0.20、装订 0.30 秒；装订沿用上一轮已打开的材料 128 份" in capsys.readouterr().out
+    _report(ui, Round(stages={"检查": 0.2}))  # a first round, or nothing kept: not mentioned
+    assert "沿用" not in capsys.readouterr().out

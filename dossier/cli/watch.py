@@ -75,7 +75,8 @@ def _report(ui: Ui, r, first: bool = False) -> None:  # noqa: ANN001 - dossier.w
     change = "" if first else f"新增 {len(r.added)} 个、消除 {len(r.removed)} 个问题；"
     ui.echo(f"{change}当前共 {c['error']} 个错误、{c['warning']} 个警告、{c['info']} 个提示。")
     if ui.verbose and r.stages:
-        ui.echo("各步用时：" + "、".join(f"{k} {v:.2f}" for k, v in r.stages.items()) + " 秒")
+        kept = f"；装订沿用上一轮已打开的材料 {r.kept} 份" if r.kept else ""
+        ui.echo("各步用时：" + "、".join(f"{k} {v:.2f}" for k, v in r.stages.items()) + f" 秒{kept}")
     if r.built:
         res = r.result
         ui.echo(f"已重新生成（转换 {res.converted} 份，缓存复用 {res.cached} 份，用时 {r.seconds:.1f} 秒）：{res.out}")
