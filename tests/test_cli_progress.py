@@ -144,3 +144,15 @@ def test_package_off_a_terminal_names_its_steps(project, tmp_path):
     assert proc.returncode == 0, proc.stderr
     steps = [line.split("] ", 1)[1] for line in proc.stderr.splitlines() if PLAIN.match(line)]
     assert steps == ["读取项目和扫描件", "收集材料（共 7 项）", "压缩"], proc.stderr
+
+
+@pytest.mark.parametrize(("extra", "live"), [({}, False), ({"FORCE_COLOR": "1"}, True), ({"TTY_COMPATIBLE": "1"}, True)])
+def test_off_a_terminal_rich_is_only_loaded_when_told_the_stream_is_one(extra, live):
+    code = (
+        "import io, sys\n"
+        "from dossier.cli.progress import _is_terminal\n"
+        "print(_is_terminal(io.StringIO()), 'rich' in sys.modules)\n"
+    )
+    e = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "TTY_COMPATIBLE")}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={**e, **extra}, check=True)
+    assert out.stdout.split() == [str(live), str(live)]

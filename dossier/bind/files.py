@@ -5,7 +5,6 @@ All three outputs appear together or not at all.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from dossier.bind.frontmatter import Cover
@@ -13,6 +12,7 @@ from dossier.bind.guide import render_guide
 from dossier.bind.volume import BindResult, Part, build_volume
 from dossier.util.atomic import atomic_path
 from dossier.util.errors import InputError
+from dossier.util.jsontext import dumps
 from dossier.util.progress import Progress
 
 
@@ -72,7 +72,7 @@ def bind_files(
             parts, tmp_pdf, volume_name=out_pdf.name, cover=cover, duplex=duplex,
             seal_group=seal_group, passwords=passwords, final_path=out_pdf, progress=progress,
         )
-        tmp_manifest.write_text(json.dumps(result.manifest.to_json(), ensure_ascii=False, indent=2) + "\n", "utf-8")
+        tmp_manifest.write_text(dumps(result.manifest.to_json()) + "\n", "utf-8")
         if guide:
             with atomic_path(guide_path(out_pdf)) as tmp_guide:
                 tmp_guide.write_bytes(render_guide(result.manifest, copies=copies))
