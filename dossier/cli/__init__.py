@@ -73,18 +73,62 @@ def main() -> None:
     logging.getLogger("pypdf").setLevel(logging.CRITICAL)
 
 
-# Verbs register themselves on `main` when imported.
-from dossier.cli import project as _project  # noqa: E402,F401
-from dossier.cli import bind as _bind  # noqa: E402,F401
-from dossier.cli import media as _media  # noqa: E402,F401
-from dossier.cli import scan as _scan  # noqa: E402,F401
-from dossier.cli import batch as _batch  # noqa: E402,F401
-from dossier.cli import build as _build  # noqa: E402,F401
-from dossier.cli import templates as _templates  # noqa: E402,F401
-from dossier.cli import package as _package  # noqa: E402,F401
-from dossier.cli import imports as _imports  # noqa: E402,F401
-from dossier.cli import cache as _cache  # noqa: E402,F401
-from dossier.cli import deck as _deck  # noqa: E402,F401
-from dossier.cli import site as _site  # noqa: E402,F401
-from dossier.cli import district as _district  # noqa: E402,F401
-from dossier.cli import watch as _watch  # noqa: E402,F401
+# Each verb lives in the module named here and registers itself on `main` when that module is
+# imported. A run imports only its verb's module (`dossier check` does not pay for importing what
+# `build`, `scan` or `watch` need); listing the verbs (help, completion) imports them all.
+VERBS = {
+    "init": "project", "check": "project", "bind": "bind", "media": "media", "scan": "scan", "batch": "batch",
+    "build": "build", "templates": "templates", "package": "package", "import": "imports", "export": "imports",
+    "cache": "cache", "deck": "deck", "site": "site", "district": "district", "watch": "watch",
+}
+
+
+class _Verbs(dict):
+    """``main.commands``: a verb's module is imported when the verb is first looked up; iterating
+    (or counting) the verbs imports every module, in the order of :data:`VERBS`."""
+
+    def _one(self, name: object) -> None:
+        module = VERBS.get(name) if isinstance(name, str) else None
+        if module is not None and not dict.__contains__(self, name):
+            import importlib
+
+            importlib.import_module(f"dossier.cli.{module}")
+
+    def _all(self) -> None:
+        for name in VERBS:
+            self._one(name)
+
+    def get(self, name, default=None):  # noqa: ANN001, ANN201 - dict's signature
+        self._one(name)
+        return super().get(name, default)
+
+    def __getitem__(self, name):  # noqa: ANN001, ANN204
+        self._one(name)
+        return super().__getitem__(name)
+
+    def __contains__(self, name) -> bool:  # noqa: ANN001
+        self._one(name)
+        return super().__contains__(name)
+
+    def __iter__(self):  # noqa: ANN204
+        self._all()
+        return super().__iter__()
+
+    def __len__(self) -> int:
+        self._all()
+        return super().__len__()
+
+    def keys(self):  # noqa: ANN201
+        self._all()
+        return super().keys()
+
+    def values(self):  # noqa: ANN201
+        self._all()
+        return super().values()
+
+    def items(self):  # noqa: ANN201
+        self._all()
+        return super().items()
+
+
+main.commands = _Verbs(main.commands)

@@ -22,22 +22,34 @@ def to_fill_line(findings: Iterable[Finding]) -> str:
     return f"还有 {len(todo)} 项待填写{first}"
 
 
-def print_check(ui: Ui, result) -> None:  # noqa: ANN001 - a CheckResult
+def check_heading(result) -> list[str]:  # noqa: ANN001 - a CheckResult
+    """The lines above the findings: the project, enterprise and type; the totals when computed."""
     app = result.folder.app
+    head = f"项目：{result.folder.name}"
+    if app is not None and app.enterprise.name:
+        head += f"　企业：{app.enterprise.name}"
+    if app is not None and app.type and result.programme:
+        head += f"　类型：{result.programme.type_label(app.type)}"
+    lines = [head]
+    if result.figures is not None:
+        f = result.figures
+        lines.append(
+            f"窗口期内计入投资：设备 {fmt_wan(f.equipment_total)} 万元 + 研发 {fmt_wan(f.rd_total)} 万元"
+            f" = {fmt_wan(f.qualifying_total)} 万元（{f.readings.describe()}）"
+        )
+    return lines
+
+
+def print_check(ui: Ui, result) -> None:  # noqa: ANN001 - a CheckResult
+    print_checked(ui, check_heading(result) if not ui.quiet else [], result.findings)
+
+
+def print_checked(ui: Ui, heading: list[str], findings: list[Finding]) -> None:
+    """What ``check`` prints: :func:`check_heading`'s lines (unless quiet), then the findings."""
     if not ui.quiet:
-        head = f"项目：{result.folder.name}"
-        if app is not None and app.enterprise.name:
-            head += f"　企业：{app.enterprise.name}"
-        if app is not None and app.type and result.programme:
-            head += f"　类型：{result.programme.type_label(app.type)}"
-        ui.say(head)
-        if result.figures is not None:
-            f = result.figures
-            ui.say(
-                f"窗口期内计入投资：设备 {fmt_wan(f.equipment_total)} 万元 + 研发 {fmt_wan(f.rd_total)} 万元"
-                f" = {fmt_wan(f.qualifying_total)} 万元（{f.readings.describe()}）"
-            )
-    todo = to_fill_line(result.findings)
-    proof = sum(1 for f in result.findings if f.code in ("K-EVIDENCE-NONE", "S-EVIDENCE-NONE"))
+        for line in heading:
+            ui.say(line)
+    todo = to_fill_line(findings)
+    proof = sum(1 for f in findings if f.code in ("K-EVIDENCE-NONE", "S-EVIDENCE-NONE"))
     extra = (f"；其中缺证明材料 {proof} 项" if proof else "") + (f"；{todo}" if todo else "")
-    ui.print_findings(result.findings, extra_summary=extra)
+    ui.print_findings(findings, extra_summary=extra)

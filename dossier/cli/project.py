@@ -41,16 +41,24 @@ def init(directory: Path, mtype: str, programme: str, ui: Ui) -> None:
 @common_options
 def check(directory: Path, report_path: Path | None, no_report: bool, open_report: bool, ui: Ui) -> None:
     """检查项目是否符合通知的各项要求，并生成 HTML 报告。退出码：0 无错误，1 有错误，2 输入无法使用。"""
+    from dossier.cli.output import check_heading, print_check, print_checked
+
+    if no_report:  # nothing but what is printed: a check of an unchanged project is remembered
+        from dossier.remembered_check import checked
+
+        summary = checked(directory, check_heading)
+        if ui.json:
+            ui.emit(envelope("check", summary.exit_code, summary.findings, **summary.data, report=None))
+        else:
+            print_checked(ui, summary.heading, summary.findings)
+        sys.exit(summary.exit_code)
     from dossier.check import check_project
-    from dossier.cli.output import print_check
 
     result = check_project(directory)
     # -- HTML report (issue 6) ---------------------------------------------------------------
-    written = None
-    if not no_report:
-        from dossier.html_report import write_project_report
+    from dossier.html_report import write_project_report
 
-        written = write_project_report(result, report_path)
+    written = write_project_report(result, report_path)
     # -----------------------------------------------------------------------------------------
     if ui.json:
         data = result.to_json()
