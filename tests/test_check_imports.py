@@ -35,7 +35,7 @@ with open(out, "w") as fh:
 """
 
 
-def _check(tmp_path: Path, cache: Path, n: int) -> tuple[dict, set[str]]:
+def _check(tmp_path: Path, cache: Path, n: int, *, raw: list[str] | None = None) -> tuple[dict, set[str]]:
     out = tmp_path / f"modules-{n}.json"
     proc = subprocess.run(
         [sys.executable, "-c", HARNESS, str(out), "check", str(SAMPLE), "--json", "--no-report"],
@@ -43,6 +43,8 @@ def _check(tmp_path: Path, cache: Path, n: int) -> tuple[dict, set[str]]:
         env={**os.environ, "DOSSIER_CACHE_DIR": str(cache), "DOSSIER_DEBUG": ""},
     )
     assert "Traceback" not in proc.stderr, proc.stderr
+    if raw is not None:
+        raw.append(proc.stdout)
     harness = json.loads(out.read_text())
     result = json.loads(proc.stdout)
     assert harness["exit_code"] == result["exit_code"]
@@ -63,13 +65,31 @@ def sample_files() -> None:
 
 def test_a_cached_check_imports_no_heavy_module_and_finds_the_same(tmp_path, sample_files):
     cache = tmp_path / "cache"
-    first, first_modules = _check(tmp_path, cache, 1)
+    printed: list[str] = []
+    first, first_modules = _check(tmp_path, cache, 1, raw=printed)
     # With an empty cache the PDFs, photos and video are opened: the harness sees those imports.
     assert {"pikepdf", "PIL.Image", "moviepy"} <= set(_loaded(first_modules))
-    again, modules = _check(tmp_path, cache, 2)
+    again, modules = _check(tmp_path, cache, 2, raw=printed)
     assert _loaded(modules) == []
+    # Nothing changed: the check is remembered whole (dossier.remembered_check), printed byte for byte
+    # as the first run printed it, without loading the application or importing the other verbs.
+    assert printed[0] == printed[1]
+    assert not {"pydantic", "dossier.check", "dossier.application.model", "dossier.cli.build", "click.testing"} & modules
+    assert "dossier.check" in first_modules
     # The programme's validation is remembered: its pydantic schema is not even imported.
     assert "dossier.application.programme_schema" in first_modules
     assert "dossier.application.programme_schema" not in modules
     assert again == first
     assert first["counts"]["error"] == 0 and first["findings"]  # the sample passes, with warnings and notes
+
+
+def test_each_verb_is_registered_by_the_module_the_cli_names_for_it():
+    """``dossier.cli.VERBS`` names the module that registers each verb (a run imports only that one):
+    every verb registered is named there, by the module that registers it."""
+    from dossier.cli import VERBS, main
+
+    registered = {name: cmd.callback.__module__ for name, cmd in main.commands.items()}
+    assert registered == {name: f"dossier.cli.{module}" for name, module in VERBS.items()}
+    registering = {p.stem for p in (REPO / "dossier" / "cli").glob("*.py")
+                   if any(line.startswith("@main.") for line in p.read_text(encoding="utf-8").splitlines())}
+    assert registering == set(VERBS.values())

@@ -10,7 +10,7 @@ makes it live. Regenerate candidates with ``.venv/bin/vulture dossier --make-whi
 
 # --- click: commands registered by their decorator; a ParamType's convert(value, param, ctx) signature;
 # the Chinese help formatter's overrides (cli/i18n.py) and the classes click instantiates from attributes.
-bind_cmd; export_xlsx; import_invoices; import_xlsx; init; lint
+bind_cmd; export_xlsx; import_invoices; import_xlsx; init; lint; site; watch
 param
 _.write_heading; _.write_dl; _.get_short_help_str
 formatter_class; context_class; command_class; _.group_class

@@ -5,3 +5,7 @@ and narrative derived from it once (:mod:`.figures`, :mod:`.narrative`), rows me
 spreadsheets (:mod:`.ledger`, :mod:`.yamledit`) and its reference generated from the model
 (:mod:`.reference`).
 """
+
+# The programme a project gets when it names none: the one place its id is written in code (here,
+# where the CLI finds it for ``init``'s default without importing the programme module).
+DEFAULT_PROGRAMME = "wuhan-2025"

@@ -19,10 +19,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from dossier.application import DEFAULT_PROGRAMME  # noqa: F401 - imported from here by the rest of dossier
 from dossier.util.errors import InputError
-
-# The programme a project gets when it names none: the one place its id is written in code.
-DEFAULT_PROGRAMME = "wuhan-2025"
 
 
 def _read_yaml(*parts: str) -> Any:

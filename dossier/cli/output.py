@@ -6,7 +6,6 @@ from collections.abc import Iterable
 
 from dossier.cli.common import Ui
 from dossier.util.findings import Finding
-from dossier.util.formats import fmt_wan
 
 # Findings that mean "a value is still to be written" (a fresh scaffold is mostly these).
 TO_FILL = frozenset({"R-REQUIRED", "R-TABLE-EMPTY", "Q-COUNT-MISSING"})
@@ -24,6 +23,8 @@ def to_fill_line(findings: Iterable[Finding]) -> str:
 
 def check_heading(result) -> list[str]:  # noqa: ANN001 - a CheckResult
     """The lines above the findings: the project, enterprise and type; the totals when computed."""
+    from dossier.util.formats import fmt_wan
+
     app = result.folder.app
     head = f"项目：{result.folder.name}"
     if app is not None and app.enterprise.name:

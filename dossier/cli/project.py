@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from dossier.application.programme import DEFAULT_PROGRAMME
+from dossier.application import DEFAULT_PROGRAMME
 from dossier.cli import main
 from dossier.cli.common import Ui, common_options, envelope, project_argument
 
