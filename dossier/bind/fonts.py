@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dossier.util.errors import ToolError
+from dossier.util.fontdirs import font_dirs
 
 FAMILY = "Noto Sans CJK SC"
 # Linux distributions' Noto CJK (the font the samples and tests are made with: same look everywhere).
@@ -67,21 +68,6 @@ class FontSubset:
 
     def encode(self, text: str) -> bytes:
         return b"".join(self.glyphs.get(ch, (0, 1000))[0].to_bytes(2, "big") for ch in text)
-
-
-def font_dirs() -> list[Path]:
-    """The font folders of Windows (system and per-user) and macOS (system, library, user)."""
-    dirs: list[Path] = []
-    if os.environ.get("WINDIR"):
-        dirs.append(Path(os.environ["WINDIR"]) / "Fonts")
-    if os.environ.get("LOCALAPPDATA"):
-        dirs.append(Path(os.environ["LOCALAPPDATA"]) / "Microsoft" / "Windows" / "Fonts")
-    if sys.platform == "darwin" or Path("/System/Library/Fonts").is_dir():
-        dirs += [
-            Path("/System/Library/Fonts"), Path("/System/Library/Fonts/Supplemental"),
-            Path("/Library/Fonts"), Path.home() / "Library" / "Fonts",
-        ]
-    return [d for d in dirs if d.is_dir()]
 
 
 def find_font() -> tuple[Path, int]:

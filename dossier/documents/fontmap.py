@@ -139,7 +139,7 @@ def installed_families(platform: str | None = None) -> list[str]:
         return _windows_registry()
     names = _fc_list()
     if names is None:
-        from dossier.bind.fonts import font_dirs
+        from dossier.util.fontdirs import font_dirs
 
         names = _from_files(font_dirs())
     return names
@@ -242,8 +242,12 @@ def _fonts_of(data: bytes) -> frozenset[str]:
 
     key = hashlib.sha256(data).digest()
     found = _FONTS_OF.pop(key, None)
-    if found is None:
-        found = frozenset(document_fonts(data))
+    if found is None:  # remembered across processes too: a build's office warm-up reads a dozen templates
+        from dossier.util import cache
+
+        code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()  # the reading's code is part of the key
+        found = frozenset(cache.cached_json("docx-fonts", Path(), lambda: sorted(document_fonts(data)), extra=code,
+                                            digest=key.hex()))
     _FONTS_OF[key] = found  # most recently used last
     while len(_FONTS_OF) > 64:
         del _FONTS_OF[next(iter(_FONTS_OF))]
@@ -256,7 +260,7 @@ def _installed_now() -> list[str]:
     or removing a font changes its folder's; fontconfig checks its own cache the same way)."""
     import os
 
-    from dossier.bind.fonts import font_dirs
+    from dossier.util.fontdirs import font_dirs
 
     if platform_key() == "windows":
         return installed_families()  # the registry: no folder tells when it changed
