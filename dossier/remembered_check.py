@@ -11,8 +11,8 @@ today. Any file added, removed or written anywhere in the project folder gives a
 
 Nothing is remembered (the check runs as always) when the check could read a file outside those:
 when enterprise.yaml ``extends`` another file or the programme is a file, or when the project
-folder holds a symbolic link or anything but files and folders. Nor when a file in the folder was
-written in the last two seconds (:data:`dossier.util.cache.SETTLE_NS`): the kernel stamps writes
+folder holds a symbolic link or anything but files and folders. Nor when a file in the folder or
+of dossier's code was written in the last two seconds (:data:`dossier.util.cache.SETTLE_NS`): the kernel stamps writes
 with a timer tick, so a second write within the same tick could leave a file's stat unchanged.
 Unusable input (InputError) is never remembered.
 """
@@ -113,7 +113,7 @@ def project_key(root: Path, today: dt.date) -> str | None:
     try:
         digest.update(f"{root.resolve()}\0".encode())
         project = _tree(root, now - SETTLE_NS)
-        code = _tree(Path(__file__).resolve().parent, None)
+        code = _tree(Path(__file__).resolve().parent, now - SETTLE_NS, package=True)
     except OSError:
         return None
     if project is None or code is None:
@@ -128,11 +128,11 @@ def project_key(root: Path, today: dt.date) -> str | None:
     return digest.hexdigest()
 
 
-def _tree(top: Path, settled_before: int | None) -> bytes | None:
+def _tree(top: Path, settled_before: int, *, package: bool = False) -> bytes | None:
     """Every entry below ``top``: relative path, kind, and for a file its size, mtime, ctime and
-    inode. None when an entry is a link or a special file, was written at or after
-    ``settled_before`` (ns), or there are more than :data:`MAX_ENTRIES`. Bytecode caches are left
-    out of the package's tree (Python writes them as it imports)."""
+    inode. None when an entry is a link or a special file, a file was written at or after
+    ``settled_before`` (ns), or there are more than :data:`MAX_ENTRIES`. A ``package``'s bytecode
+    caches are left out (Python writes them as it imports)."""
     parts: list[str] = []
     pending = [top]
     while pending:
@@ -145,12 +145,12 @@ def _tree(top: Path, settled_before: int | None) -> bytes | None:
             st = e.stat(follow_symlinks=False)
             rel = os.path.relpath(e.path, top)
             if stat.S_ISDIR(st.st_mode):
-                if settled_before is None and e.name == "__pycache__":
+                if package and e.name == "__pycache__":
                     continue
                 parts.append(f"{rel}\0d")
                 pending.append(Path(e.path))
             elif stat.S_ISREG(st.st_mode):
-                if settled_before is not None and max(st.st_mtime_ns, st.st_ctime_ns) >= settled_before:
+                if max(st.st_mtime_ns, st.st_ctime_ns) >= settled_before:
                     return None
                 parts.append(f"{rel}\0f\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}")
             else:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -134,8 +135,10 @@ def test_a_change_to_dossier_code_gives_another_key(tmp_path):
     (package / "rules").mkdir(parents=True)
     (package / "rules" / "a.py").write_text("X = 1\n")
     (package / "__pycache__").mkdir()
-    before = remembered_check._tree(package, None)
+    settled = time.time_ns() + 10**9  # every file here counts as settled
+    before = remembered_check._tree(package, settled, package=True)
     (package / "__pycache__" / "a.pyc").write_bytes(b"written on import")  # bytecode is not code
-    assert remembered_check._tree(package, None) == before
+    assert remembered_check._tree(package, settled, package=True) == before
     (package / "rules" / "a.py").write_text("X = 2\n")
-    assert remembered_check._tree(package, None) != before
+    assert remembered_check._tree(package, settled, package=True) != before
+    assert remembered_check._tree(package, time.time_ns() - 10**9, package=True) is None  # written just now
