@@ -15,6 +15,7 @@ machine or files.
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 import subprocess
 import sys
@@ -245,13 +246,20 @@ def _fonts_of(data: bytes) -> frozenset[str]:
     if found is None:  # remembered across processes too: a build's office warm-up reads a dozen templates
         from dossier.util import cache
 
-        code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()  # the reading's code is part of the key
-        found = frozenset(cache.cached_json("docx-fonts", Path(), lambda: sorted(document_fonts(data)), extra=code,
+        found = frozenset(cache.cached_json("docx-fonts", Path(), lambda: sorted(document_fonts(data)), extra=_code(),
                                             digest=key.hex()))
     _FONTS_OF[key] = found  # most recently used last
     while len(_FONTS_OF) > 64:
         del _FONTS_OF[next(iter(_FONTS_OF))]
     return found
+
+
+@functools.cache
+def _code() -> str:
+    """This module's source: part of the key of a remembered reading (a fix to the reading reads again)."""
+    import hashlib
+
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
 
 
 def _installed_now() -> list[str]:
