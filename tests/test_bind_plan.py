@@ -74,7 +74,8 @@ def test_a_row_whose_every_file_was_bound_earlier_keeps_its_toc_line_and_bookmar
     parts = [Part("四、投资明细表", children=(Part("A-01 数控机床", children=row), Part("A-02 数控机床", children=row)))]
     plan = plan_volume(parts, page_counts=COUNTS, cover=Cover("申报材料"))
     assert [(e.level, e.title, e.page_label) for e in plan.toc] == [
-        (1, "四、投资明细表", "3"), (2, "A-01 数控机床", "3"), (2, "A-02 数控机床（见第3页）", "3"),
+        (1, "四、投资明细表", "3"), (2, "A-01 数控机床", "3"), (3, "合同", "3"), (3, "发票", "8"),
+        (2, "A-02 数控机床（见第3页）", "3"), (3, "合同（见第3页）", "3"), (3, "发票（见第8页）", "8"),
     ]
     a02 = plan.marks[0].children[1]
     assert (a02.title, a02.page_index) == ("A-02 数控机床（见第3页）", 2)
@@ -93,3 +94,27 @@ def test_the_toc_has_the_pages_its_final_titles_take():
     plan = plan_volume(parts, page_counts=COUNTS, cover=Cover("申报材料"))
     assert frontmatter.toc_page_count([(e.level, e.title) for e in plan.toc]) == plan.toc_pages == 2
     assert plan.files[0].first == 1 + plan.toc_pages and plan.toc[0].page_label == str(plan.files[0].first + 1)
+
+
+def test_toc_titles_break_as_chinese_typesetting_does():
+    long = "场景证明：设备故障诊断与预测（SC28）（SC28-设备故障诊断与预测运行记录）"
+    for level in (1, 2, 3):
+        lines = frontmatter.toc_lines(level, long + "，1,800,000.00 元；代码 ABC123456789XYZ 与 800G 光模块（备注）")
+        assert "".join(lines).startswith(long)
+        for a, b in zip(lines, lines[1:]):
+            assert b[0] not in "）、，。；：", lines  # no line starts with closing punctuation
+            assert not (a[-1].isascii() and a[-1].isalnum() and b[0].isascii() and b[0].isalnum()), lines
+            assert not (a[-1] in ",." and b[0].isdigit()) and not (a[-1].isdigit() and b[0] in ",."), lines
+        assert len(lines[-1]) >= frontmatter.MIN_LAST_LINE
+    assert frontmatter.toc_lines(1, "短") == ["短"]
+    # A run of letters longer than a line is broken where it must be.
+    assert len(frontmatter.toc_lines(1, "X" * 200)) > 1
+
+
+def test_the_toc_lists_what_is_filed_under_a_document():
+    parts = [Part("四、投资明细表", children=(Part("明细表", source="申报表.pdf", children=(
+        Part("A-01 数控机床", children=(Part("合同", source="合同.pdf"), Part("发票", source="发票.pdf"))),)),))]
+    plan = plan_volume(parts, page_counts=COUNTS, cover=Cover("申报材料"))
+    assert [(e.level, e.title, e.page_label) for e in plan.toc] == [
+        (1, "四、投资明细表", "3"), (2, "明细表", "3"), (3, "A-01 数控机床", "5"),
+    ]

@@ -47,7 +47,7 @@ class Cover:
 
 @dataclass(frozen=True)
 class TocEntry:
-    level: int  # 1 = section or input, 2 = document
+    level: int  # 1 = section or input, 2 = document, 3 = what is filed under it (an investment row, a proof)
     title: str
     page_label: str
 
@@ -60,7 +60,7 @@ def _entry_size(level: int) -> float:
 
 
 def _entry_x(level: int) -> float:
-    return _LEFT + (0 if level <= 1 else 2 * _entry_size(level))
+    return _LEFT + 2 * _entry_size(level) * (max(level, 1) - 1)
 
 
 def _em_width(text: str) -> float:
@@ -70,16 +70,46 @@ def _em_width(text: str) -> float:
 
 def toc_lines(level: int, title: str) -> list[str]:
     """``title`` broken into the lines it takes in the TOC (a line break never splits the page
-    label from its title's last line: the label sits on the last line)."""
+    label from its title's last line: the label sits on the last line).
+
+    Breaks as Chinese typesetting does: never before closing punctuation (）、，。), never inside
+    a run of Latin letters and digits (SC28, 1,800, 800G), and never leaving fewer than
+    :data:`MIN_LAST_LINE` characters alone on the last line (a lone "录）" under a title)."""
     size = _entry_size(level)
     width = (_RIGHT - _entry_x(level) - _NUMBER_COLUMN) / size
-    lines, cur = [], ""
-    for ch in title:
-        if cur and _em_width(cur + ch) > width:
-            lines.append(cur)
-            cur = ""
-        cur += ch
-    return [*lines, cur] if cur or not lines else lines
+    lines: list[str] = []
+    rest = title
+    while _em_width(rest) > width:
+        n = 1
+        while n < len(rest) and _em_width(rest[: n + 1]) <= width:
+            n += 1
+        n = _break_before(rest, n)
+        lines.append(rest[:n])
+        rest = rest[n:]
+    if lines and len(rest) < MIN_LAST_LINE:
+        joined = lines.pop() + rest
+        n = _break_before(joined, max(len(joined) - MIN_LAST_LINE, 1))
+        lines.append(joined[:n])
+        rest = joined[n:]
+    return [*lines, rest] if rest or not lines else lines
+
+
+MIN_LAST_LINE = 4
+_NO_LINE_START = set("）」』】〕》〉，。、；：？！…%,.;:?!)]}")
+
+
+def _break_before(text: str, n: int) -> int:
+    """The break at or before ``n`` that starts no line with closing punctuation and splits no
+    Latin/digit run; ``n`` itself when there is none (a code longer than the line)."""
+    for k in range(n, 0, -1):
+        if text[k] not in _NO_LINE_START and not _joined(text[k - 1], text[k]):
+            return k
+    return n
+
+
+def _joined(a: str, b: str) -> bool:
+    latin = str.isascii
+    return (latin(a) and a.isalnum() and latin(b) and b.isalnum()) or (a.isdigit() and b in ",.") or (a in ",." and b.isdigit())
 
 
 def toc_layout(entries: list[tuple[int, str]]) -> list[list[int]]:

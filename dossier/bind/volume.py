@@ -53,6 +53,12 @@ from dossier.util.progress import Progress, silent
 PRODUCER = "dossier"
 
 
+# The TOC lists sections, their documents and what is filed under a document (an investment row
+# with its contract, invoice and payment records; an indicator's proof): on paper the reviewer
+# finds each row's evidence from the TOC, as the bookmarks do on screen.
+TOC_DEPTH = 3
+
+
 @dataclass(frozen=True)
 class Part:
     """A node of the volume: a file (PDF or image) and/or a heading with children.
@@ -183,7 +189,7 @@ def plan_volume(
         _assign(roots, cover_pages + toc_pages)
         labels = outline.labels(cover_pages, toc_pages, sum(n.pages for n in files))
         _refer_to_first(roots, labels)
-        listed = [n for n in _walk(roots) if n.depth <= 2 and n.first is not None]  # what the TOC lists
+        listed = [n for n in _walk(roots) if n.depth <= TOC_DEPTH and n.first is not None]  # what the TOC lists
         needed = frontmatter.toc_page_count([(n.depth, n.part.title) for n in listed]) if toc else 0
         if needed == toc_pages:
             break
