@@ -13,6 +13,7 @@ from pathlib import Path
 import os
 import shlex
 import shutil
+import signal
 import tempfile
 
 import pikepdf
@@ -26,6 +27,10 @@ os.environ.setdefault("DOSSIER_CACHE_DIR", tempfile.mkdtemp(prefix="dossier-test
 # No LibreOffice outlives a test: builds start their own office, as with DOSSIER_OFFICE_IDLE=0 by a
 # user (tests/test_kept_office.py sets an idle time of its own and waits for the office to go).
 os.environ["DOSSIER_OFFICE_IDLE"] = "0"
+# A suite started in the background by a non-interactive shell (`… &`) inherits SIGINT ignored, and
+# every process it starts would too: the Ctrl-C tests send SIGINT, so it must reach what they start.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def _hypothesis_keeps_no_database() -> None:
