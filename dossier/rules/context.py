@@ -15,6 +15,15 @@ from dossier.util.findings import Finding, Severity
 
 
 
+# The form each top-level part of enterprise.yaml is printed in (a name of the programme's
+# ``documents``; :meth:`RuleContext.attachment` gives its 附件 number).
+DOCUMENT_OF = {
+    "enterprise": "application_form", "project": "application_form", "indicators": "kpi_selftest",
+    "scenarios": "scenario_selftest", "investments": "investment_detail", "systems": "systems_list",
+    "equipment": "equipment_indicators",
+}
+
+
 @dataclass
 class RuleContext:
     app: Application

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from dossier.application import paths
-from dossier.rules.context import RuleContext
+from dossier.rules.context import DOCUMENT_OF, RuleContext
 from dossier.util.filenames import missing_hint
 from dossier.util.findings import Finding
 
@@ -31,13 +31,10 @@ def referenced_files(ctx: RuleContext) -> list[tuple[tuple, str, str | None]]:
     return refs
 
 
-_DOCUMENT_OF = {"investments": "investment_detail", "indicators": "kpi_selftest", "scenarios": "scenario_selftest"}
-
-
 def files_exist(ctx: RuleContext) -> Iterator[Finding]:
     by_file: dict[str, list[tuple]] = defaultdict(list)
     for path, rel, password in referenced_files(ctx):
-        attachment = ctx.attachment(_DOCUMENT_OF[path[0]])
+        attachment = ctx.attachment(DOCUMENT_OF[path[0]])
         target = ctx.resolve(path, rel)
         shown = paths.normalise(rel)
         by_file[shown].append(path)

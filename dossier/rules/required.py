@@ -6,15 +6,10 @@ from collections.abc import Iterator
 
 from pydantic import BaseModel
 
-from dossier.rules.context import RuleContext
+from dossier.rules.context import DOCUMENT_OF, RuleContext
 from dossier.util.findings import Finding
 
 # Where a missing value shows up in the dossier, for grouping.
-_DOCUMENT_OF = {
-    "enterprise": "application_form", "project": "application_form", "indicators": "kpi_selftest",
-    "scenarios": "scenario_selftest", "investments": "investment_detail", "systems": "systems_list",
-    "equipment": "equipment_indicators",
-}
 _ITEM_OF = {"report": 2, "operations": 7, "media": 9}
 # The notice's sentence behind each part of the file (what the missing value is needed for).
 _CLAUSE_OF = {
@@ -45,7 +40,7 @@ def _walk(model: BaseModel, path: tuple) -> Iterator[tuple[tuple, str]]:
 def required_values(ctx: RuleContext) -> Iterator[Finding]:
     for path, title in _walk(ctx.app, ()):
         top = path[0]
-        document = _DOCUMENT_OF.get(top)
+        document = DOCUMENT_OF.get(top)
         where = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in path).replace(".[", "[")
         yield ctx.finding(
             "R-REQUIRED",
