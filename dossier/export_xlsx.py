@@ -121,9 +121,8 @@ def build_workbook(app, programme, figures, *, root: Path | None = None, pages=N
     wb = Workbook()
     wb.remove(wb.active)
     enterprise = app.enterprise.name or ""
-    mtype = app.type or "discrete"
     # The forms' 附件 numbers are the programme's (2025: 附件6, 附件7, 附件8 or 9).
-    a6, a7, a89 = (f"附件{programme.attachment_of(name, mtype)}" for name in ("investment_detail", "systems_list", "equipment_indicators"))
+    a6, a7, a89 = (f"附件{programme.attachment_of(name, app.type)}" for name in ("investment_detail", "systems_list", "equipment_indicators"))
     basis = "含税" if figures.readings.amount_basis == "gross" else "不含税"
 
     # 附件6 equipment rows

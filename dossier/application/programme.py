@@ -173,8 +173,11 @@ class Programme:
             out.append({"name": doc["name"], "item": int(doc["item"]), "attachment": number, "title": title})
         return out
 
-    def attachment_of(self, name: str, mtype: str) -> int | None:
-        """The 附件 number of document ``name`` for ``mtype`` (``kpi_selftest`` of 离散型 → 2)."""
+    def attachment_of(self, name: str, mtype: str | None) -> int | None:
+        """The 附件 number of document ``name`` for ``mtype`` (``kpi_selftest`` of 离散型 → 2); for a
+        type not given (or not the programme's), the programme's first type's."""
+        if mtype not in self.raw["types"]:
+            mtype = next(iter(self.raw["types"]))
         return next((d["attachment"] for d in self.documents_for(mtype) if d["name"] == name), None)
 
     @property

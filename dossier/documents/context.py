@@ -176,7 +176,7 @@ def base_context(app: Application, programme: Programme, figures: Figures, draft
             "scenario_guide": programme.wording("scenario_guide"),
             "summary_chars": str(programme.media["summary"]["max_chars"]),
             # The investment table's 附件 number, as the programme numbers it (2025: 附件6).
-            "investment_form": f"附件{programme.attachment_of('investment_detail', app.type or next(iter(programme.raw['types'])))}",
+            "investment_form": f"附件{programme.attachment_of('investment_detail', app.type)}",
         },
         "type_label": programme.type_label(app.type) if app.type else MISSING,
         "filled_date": date(app.settings.application_date, DATE_TO_FILL),

@@ -87,5 +87,4 @@ class RuleContext:
         kpi_selftest, scenario_selftest, investment_detail, systems_list, equipment_indicators) for
         this application's type, or the programme's first type while the type is not given: the
         numbers are the programme's data, so next year's renumbering is a new programme file."""
-        mtype = self.mtype if self.mtype in self.programme.raw["types"] else next(iter(self.programme.raw["types"]))
-        return self.programme.attachment_of(document, mtype)
+        return self.programme.attachment_of(document, self.mtype)
