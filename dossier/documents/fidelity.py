@@ -184,6 +184,11 @@ def _strip(text: str, patterns: tuple[re.Pattern, ...], *, at_end: bool) -> str:
 # ---------------------------------------------------------------- comparison
 
 
+def _body(source: DocxText, raw: str) -> str:
+    """A page's normalised text without its header and footer."""
+    return _strip(_strip(normalise(raw), source.headers, at_end=False), source.footers, at_end=True)
+
+
 @dataclass(frozen=True)
 class Mismatch:
     page: int  # 1-based page of the PDF where the texts part
@@ -196,7 +201,7 @@ def compare(source: DocxText, pages: list[str]) -> Mismatch | None:
     doc = source.body
     i = 0
     for number, raw in enumerate(pages, start=1):
-        text = _strip(_strip(normalise(raw), source.headers, at_end=False), source.footers, at_end=True)
+        text = _body(source, raw)
         j = 0
         if i > 0:  # a table's header rows repeated at the top of a continuation page
             for row in source.repeated_rows:
@@ -227,7 +232,7 @@ def bare_pages(source: DocxText, pages: list[str]) -> list[int]:
     sheet). The documents carry no pictures, so a page without text is a page without content."""
     bare = []
     for number, raw in enumerate(pages, start=1):
-        text = _strip(_strip(normalise(raw), source.headers, at_end=False), source.footers, at_end=True)
+        text = _body(source, raw)
         for row in source.repeated_rows:
             if text.startswith(row):
                 text = text[len(row):]
