@@ -292,3 +292,39 @@ def test_the_office_exits_when_its_folder_is_removed(cache, tmp_path):
     assert _servers(cache)
     shutil.rmtree(cache / "office")  # dossier cache clear, or a temporary cache folder deleted
     assert not _wait_gone(cache, 15), "the office should exit once nobody can reach it"
+
+
+def _listening_pipes() -> set[str]:
+    """The names of the UNO pipes LibreOffices listen on (Linux: the bound Unix sockets in /proc/net/unix)."""
+    prefix = f"/tmp/OSL_PIPE_{os.getuid()}_"
+    lines = Path("/proc/net/unix").read_text().splitlines()[1:]
+    return {line.split()[-1][len(prefix):] for line in lines if line.split()[-1].startswith(prefix)}
+
+
+def test_the_offices_of_two_caches_listen_on_pipes_of_their_own(cache, tmp_path, monkeypatch):
+    # Two cache folders give the office folder the same name (it is keyed by the install and the
+    # fonts): a test's or a bench's cache beside the user's. Sharing the pipe's name, the second
+    # office could not listen and both spun at ~40 % of a core while idle.
+    a = _docx(tmp_path / "a.docx", "申请报告")
+    convert_all([(a, tmp_path / "a1.pdf")], cache_dir=None)
+    other = Path(tempfile.mkdtemp(prefix="dk-"))
+    try:
+        monkeypatch.setenv("DOSSIER_CACHE_DIR", str(other))
+        convert_all([(a, tmp_path / "a2.pdf")], cache_dir=None)
+        assert [p.name for p in (cache / "office").glob("*")] == [p.name for p in (other / "office").glob("*")]
+        pipes = []
+        for folder in (cache, other):  # soffice and soffice.bin: the same arguments
+            pipes.append({arg.decode().split("name=")[1].split(";")[0]
+                          for pid in _servers(folder)
+                          for arg in (Path("/proc") / str(pid) / "cmdline").read_bytes().split(b"\0")
+                          if arg.startswith(b"--accept=pipe")})
+        assert len(pipes[0]) == len(pipes[1]) == 1 and pipes[0] != pipes[1], pipes
+        pipes = pipes[0] | pipes[1]
+        assert set(pipes) <= _listening_pipes(), "each office should listen on its own pipe"
+        assert (tmp_path / "a1.pdf").read_bytes() == (tmp_path / "a2.pdf").read_bytes()
+    finally:
+        for root in (other / "office").glob("*"):
+            kept_office.stop(root)
+        left = _wait_gone(other, 10)
+        shutil.rmtree(other, ignore_errors=True)
+        assert not left, f"kept office processes left behind: {left}"

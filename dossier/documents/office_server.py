@@ -19,6 +19,7 @@ An office that died (crash, killed) is started again for the next request.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import select
@@ -44,7 +45,11 @@ def main(folder: str, soffice: str, idle: float) -> None:
         sys.exit(NO_UNO)
 
     root = Path(folder)
-    pipe = "dossier-" + root.name
+    # The pipe's name is machine-wide (a socket in /tmp, per user): it must differ for every server.
+    # Named after the folder's last part, the offices of two caches with the same key (a test's,
+    # a bench's and the user's) took the same name; the second office then could not listen, and
+    # its acceptor retried in a loop that kept both offices at ~40 % of a core each while idle.
+    pipe = f"dossier-{os.getpid()}-{hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:12]}"
     sock_path = root / "socket"
 
     def props(**kw):
