@@ -201,6 +201,10 @@ def warm_up(project_root: Path, soffice: str | os.PathLike | None = None) -> Non
         return
     import threading
 
+    key = (str(project_root), str(soffice))
+    if any(t.is_alive() for t in _WARMING.get(key, ())):
+        return  # started a moment ago by this process (the CLI, then the build)
+
     def run(slot: int) -> None:
         from dossier.documents.convert import DEFAULT_TIMEOUT, find_soffice, font_conf, fonts_conf, seed_profile, tool_identity
         from dossier.util.cache import cache_dir
@@ -217,8 +221,15 @@ def warm_up(project_root: Path, soffice: str | os.PathLike | None = None) -> Non
         with contextlib.suppress(Exception):  # only time is at stake: the build's conversion tries again
             run(slot)
 
-    for slot in range(slots()):
-        threading.Thread(target=guarded, args=(slot,), name=f"dossier-office-warm-up-{slot}", daemon=True).start()
+    threads = _WARMING[key] = [
+        threading.Thread(target=guarded, args=(slot,), name=f"dossier-office-warm-up-{slot}", daemon=True)
+        for slot in range(slots())
+    ]
+    for t in threads:
+        t.start()
+
+
+_WARMING: dict[tuple[str, str], list] = {}  # the warm-up threads of this process, by project and soffice
 
 
 def template_pairs(project_root: Path) -> dict[str, str]:
