@@ -252,21 +252,35 @@ def _build_into(
     progress("转换为 PDF（LibreOffice）", 0, len(jobs))
     # While LibreOffice converts (other processes), this one would only wait: it loads the binder
     # and the report meanwhile, and reads the photos and video for the report.
+    import contextlib
+    import threading
     from concurrent.futures import ThreadPoolExecutor
 
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        parts = pool.submit(_volume_parts, result, check)
-        media = pool.submit(_prepare_report, check)
-        conversions = convert_all(jobs, cache_dir=cache_dir("pdf"), soffice=soffice, font_pairs=fonts.pairs, runner=converter,
-                                  early=early, write=write)
-    result.cached = sum(1 for c in conversions if c.cached)
-    result.converted = len(conversions) - result.cached
-    progress("核对 PDF 与 Word 文字一致", 0, None)
-    # PDF text = .docx text, read by pdftotext (other processes) while this one binds.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        fidelity = pool.submit(_fidelity, result.documents)
-        bind_project_volume(result, check, duplex=duplex, seal_group=seal_group, progress=progress, parts=parts.result(),
-                            write=write, kept=kept)
+    with contextlib.ExitStack() as stack:
+        if kept is None:  # a build of its own: the sources opened ahead are closed when it ends
+            from dossier.bind.kept import KeptSources
+
+            kept = KeptSources()
+            stack.callback(kept.close)
+        stop = threading.Event()
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            parts = pool.submit(_volume_parts, result, check)
+            media = pool.submit(_prepare_report, check)
+            pool.submit(_open_evidence_ahead, parts, kept, stage, {os.path.abspath(pdf) for _, pdf in jobs}, stop)
+            try:
+                conversions = convert_all(jobs, cache_dir=cache_dir("pdf"), soffice=soffice, font_pairs=fonts.pairs,
+                                          runner=converter, early=early, write=write)
+            except BaseException:
+                stop.set()  # a failed conversion or Ctrl-C: the evidence is not waited for
+                raise
+        result.cached = sum(1 for c in conversions if c.cached)
+        result.converted = len(conversions) - result.cached
+        progress("核对 PDF 与 Word 文字一致", 0, None)
+        # PDF text = .docx text, read by pdftotext (other processes) while this one binds.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            fidelity = pool.submit(_fidelity, result.documents)
+            bind_project_volume(result, check, duplex=duplex, seal_group=seal_group, progress=progress,
+                                parts=parts.result(), write=write, kept=kept)
     result.findings.extend(fidelity.result())
     if fonts.warning():
         result.bind_warnings.insert(0, fonts.warning())
@@ -278,6 +292,16 @@ def _build_into(
     result.report = write_report(check, stage / REPORT, manifest=result.manifest_data, media=media.result())
     _prune()
     progress("替换输出文件夹", 0, None)
+
+
+def _open_evidence_ahead(parts, kept: KeptSources, stage: Path, documents: set[str], stop) -> None:  # noqa: ANN001
+    """The evidence PDFs of the volume opened and wrapped into ``kept`` while LibreOffice converts the
+    documents (:func:`dossier.bind.volume.open_ahead`), until ``stop`` is set; the binding takes them
+    from there."""
+    from dossier.bind.volume import open_ahead
+
+    open_ahead(parts.result()[0], kept, base_dir=stage, skip=lambda path: os.path.abspath(path) in documents,
+               stop=stop.is_set)
 
 
 def _reusing(stage: Path, target: Path) -> Callable[[Path, bytes], Path]:

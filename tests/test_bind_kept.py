@@ -62,7 +62,7 @@ def test_a_volume_bound_from_kept_sources_is_the_same_file(tmp_path):
     first = _bind(files, tmp_path / "k1.pdf", tmp_path / "in", kept)
     assert kept.reused == 0
     second = _bind(files, tmp_path / "k2.pdf", tmp_path / "in", kept)
-    assert kept.reused == pdfs  # every PDF; the photos and scans are drawn into PDFs afresh
+    assert kept.reused == pdfs and kept.ahead == 0  # every PDF; the photos and scans are drawn into PDFs afresh
     third = _bind(files, tmp_path / "k3.pdf", tmp_path / "in", kept)
     assert kept.reused == pdfs
     data = (tmp_path / "plain.pdf").read_bytes()
@@ -140,3 +140,80 @@ def test_after_a_failed_binding_the_next_is_the_same_as_from_scratch(tmp_path):
         _bind([a, bad], tmp_path / "k3.pdf", folder, kept)
     assert kept.reused == 1  # 甲 again; 坏 opened afresh
     kept.close()
+
+
+# ------------------------------------------------------------ opened ahead (a build, while LibreOffice converts)
+
+
+def _parts(files, passwords=None):
+    return [Part(p.stem, p.name, password=(passwords or {}).get(p.name)) for p in files]
+
+
+def test_a_volume_bound_from_sources_opened_ahead_is_the_same_file(tmp_path):
+    from dossier.bind.volume import open_ahead
+
+    files = _inputs(tmp_path / "in")
+    parts = _parts(files, PASSWORDS)
+    pdfs = sum(1 for p in files if p.suffix == ".pdf")
+    plain = bind_volume(parts, tmp_path / "plain.pdf", base_dir=tmp_path / "in")
+    kept = KeptSources()
+    open_ahead(parts, kept, base_dir=tmp_path / "in", skip=lambda path: path.name == "合同-A4.pdf")
+    ahead = bind_volume(parts, tmp_path / "ahead.pdf", base_dir=tmp_path / "in", kept=kept)
+    assert kept.ahead == pdfs - 1 and kept.reused == 0  # every PDF but the one skipped (a document being converted)
+    assert (tmp_path / "ahead.pdf").read_bytes() == (tmp_path / "plain.pdf").read_bytes()
+    assert ahead.warnings == plain.warnings and any("JavaScript" in w for w in ahead.warnings)
+    kept.close()
+
+
+def test_a_file_changed_after_it_was_opened_ahead_is_bound_as_it_is_now(tmp_path):
+    from dossier.bind.volume import open_ahead
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    a = make_pdf(folder / "甲.pdf", [{"text": "old-a"}])
+    b = make_pdf(folder / "乙.pdf", [{"text": "b"}])
+    kept = KeptSources()
+    open_ahead(_parts([a, b]), kept, base_dir=folder, skip=lambda path: False)
+    time.sleep(0.05)  # a later clock tick than the first write
+    make_pdf(folder / "甲.pdf", [{"text": "new-a"}, {"text": "new-a2"}])
+    result = bind_volume(_parts([a, b]), tmp_path / "ahead.pdf", base_dir=folder, kept=kept)
+    assert kept.ahead == 1  # 乙 only
+    assert result.manifest.inputs[0].pages == 2
+    bind_volume(_parts([a, b]), tmp_path / "plain.pdf", base_dir=folder)
+    assert (tmp_path / "ahead.pdf").read_bytes() == (tmp_path / "plain.pdf").read_bytes()
+    kept.close()
+    if sys.platform == "linux":
+        assert _open_files(".pdf") == []
+
+
+def test_a_damaged_file_opened_ahead_is_left_for_the_binding_to_name(tmp_path):
+    from dossier.bind.volume import open_ahead
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    bad = _undecodable(folder / "坏.pdf")
+    good = make_pdf(folder / "好.pdf", [{"text": "good"}])
+    kept = KeptSources()
+    open_ahead(_parts([good, bad]), kept, base_dir=folder, skip=lambda path: False)
+    with pytest.raises(InputError) as err:
+        bind_volume(_parts([good, bad]), tmp_path / "v.pdf", base_dir=folder, kept=kept)
+    assert err.value.file == "坏.pdf" and err.value.page == 2
+    assert not (tmp_path / "v.pdf").exists()
+    kept.close()
+    if sys.platform == "linux":
+        assert _open_files(".pdf") == []
+
+
+def test_opening_ahead_stops_when_asked_and_leaves_nothing_open(tmp_path):
+    from dossier.bind.volume import open_ahead
+
+    files = _inputs(tmp_path / "in")
+    asked = []
+    kept = KeptSources()
+    open_ahead(_parts(files, PASSWORDS), kept, base_dir=tmp_path / "in", skip=lambda path: False,
+               stop=lambda: asked.append(1) or len(asked) > 2)
+    bind_volume(_parts(files, PASSWORDS), tmp_path / "v.pdf", base_dir=tmp_path / "in", kept=kept)
+    assert kept.ahead == 2  # the two files opened before the stop
+    kept.close()
+    if sys.platform == "linux":
+        assert _open_files(".pdf") == []

@@ -42,7 +42,7 @@ from dossier.bind.draw import ALPHA_RES, FONT_RES, SEAL_RES, Canvas, seal_outlin
 from dossier.bind.frontmatter import Cover, TocEntry
 from dossier.bind.geometry import A4_H, A4_W, Placement, Rect, intersect, invert, place_on_a4, transform_rect
 from dossier.bind.guide import seal_height_mm
-from dossier.bind.intake import Source, open_source
+from dossier.bind.intake import Source, open_source, sniff_input
 from dossier.bind.kept import KeptSources
 from dossier.bind.manifest import InputEntry, PageEntry, SealGroupEntry, VolumeManifest
 from dossier.bind.seal import DEFAULT_GROUP, SEAL_DIAMETER, SealLayout, seal_layout
@@ -541,6 +541,77 @@ def _compose(
     return out, entries, cover_seal, placements, made.own
 
 
+def open_ahead(
+    parts: Sequence[Part], kept: KeptSources, *, base_dir: str | Path, skip: Callable[[Path], bool],
+    stop: Callable[[], bool] = lambda: False,
+) -> None:
+    """Open and wrap the PDF files of ``parts`` into ``kept`` ahead of their binding, which then
+    takes them from there (:meth:`KeptSources.open`; the volume is the same bytes): a build does it
+    while LibreOffice converts the documents, when this process would only wait. Files for which
+    ``skip`` is true (the documents being converted) are left alone, and so is any file that
+    cannot be opened or wrapped: the binding opens it again and names what is wrong with it.
+    ``stop`` is asked before each file: once it is true, nothing more is opened."""
+    base = Path(base_dir)
+    eager = _EAGER_BYTES  # the binding's choice (:func:`_open_all`; the bytes written are the same either way)
+    opened: list[Source] = []
+    try:
+        for part in bound_files(parts):
+            path = base / str(part.source)
+            if stop():
+                break
+            if skip(path):
+                continue
+            try:
+                size = path.stat().st_size
+            except OSError:
+                continue
+            lazy = size > eager
+            if not lazy:
+                eager -= size
+            if not _is_pdf(path):
+                continue  # a photo or OFD is drawn into a PDF in the binding's temporary folder
+            try:
+                # tmpdir: where a photo or OFD would be drawn; a PDF is opened where it is.
+                src = kept.open(path, str(part.source), password=part.password, tmpdir=base, lazy=lazy)
+            except Exception:  # noqa: BLE001 - the binding opens it again and says what is wrong
+                continue
+            opened.append(src)
+            if src.forms is None:  # not kept from an earlier binding, read and wrapped
+                try:
+                    src.active = sanitize.active_content(src.pdf)
+                    src.forms = _wrapped(src)
+                except Exception:  # noqa: BLE001 - as above
+                    src.forms = None
+    finally:
+        kept.hold(opened)  # what cannot serve the binding is closed
+
+
+def _is_pdf(path: Path) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            return sniff_input(fh.read(1024)) == "pdf"
+    except OSError:
+        return False
+
+
+def _wrapped(src: Source) -> list:
+    """Every page of ``src`` as a Form XObject (:func:`_page_form`); a PDF's content is checked to
+    decode and its form fields are flattened first. Raises :class:`InputError` naming the page whose
+    content cannot be decoded or wrapped, and what pikepdf raises for damage outside the pages."""
+    if src.kind == "pdf":
+        _check_content_decodes(src)
+        sanitize.flatten_forms(src.pdf)
+    wrapped: set[tuple[int, int]] = set()
+    bboxes: dict = {}  # an array set into one Pdf belongs to it: shared within a source only
+    forms = []
+    for number, (page, sp) in enumerate(zip(src.pdf.pages, src.pages), 1):
+        try:
+            forms.append(_page_form(page, sp.box, wrapped, bboxes))
+        except (pikepdf.PdfError, *_DAMAGE) as exc:
+            raise _damaged(src.file, exc, number) from None
+    return forms
+
+
 def _wrap_source(made: _Pages, src: Source, places: list[Placement], entries: list[PageEntry], progress: Progress) -> None:
     """Add every page of ``src`` to the volume, each as a Form XObject (:func:`_page_form`)
     under its overlays. Raises :class:`InputError` naming the damaged page."""
@@ -548,21 +619,13 @@ def _wrap_source(made: _Pages, src: Source, places: list[Placement], entries: li
 
     number = 0
     try:
-        done = src.forms  # wrapped by an earlier binding (a kept source): not wrapped again
-        if src.kind == "pdf" and done is None:
-            _check_content_decodes(src)
-            sanitize.flatten_forms(src.pdf)
-        wrapped: set[tuple[int, int]] = set()
-        bboxes: dict = {}  # an array set into one Pdf belongs to it: shared within a source only
-        forms = []
-        for i, (page, sp, place) in enumerate(zip(src.pdf.pages, src.pages, places)):
+        forms = src.forms if src.forms is not None else _wrapped(src)  # a kept source is wrapped already
+        for i, (form, sp, place) in enumerate(zip(forms, src.pages, places)):
             number = i + 1
-            forms.append(done[i] if done is not None else _page_form(page, sp.box, wrapped, bboxes))
-            form = made.out.copy_foreign(forms[-1])
             index = len(made.kids)
             c = Canvas(made.font)
             c.save().cm(place.matrix).xobject("/P").restore()
-            made.add(c, {"/P": form})
+            made.add(c, {"/P": made.out.copy_foreign(form)})
             entries.append(_entry(made.plan, index, src.file, number, sp.original_size, sp.rotate))
             progress("装订：排版页面", index + 1, made.plan.total)
         src.forms = forms
