@@ -155,6 +155,15 @@ def deterministic_pdf(data: bytes) -> bytes:
         return out.getvalue()
 
 
+def load_deterministic() -> None:
+    """Import what :func:`deterministic_pdf` uses (pikepdf; numpy, ~0.1 s, for the fonts' eexec), so
+    that a thread can do it while LibreOffice converts, not once the PDF is there to be post-processed."""
+    import numpy  # noqa: F401
+    import pikepdf  # noqa: F401
+
+    import dossier.documents.pdf_fonts  # noqa: F401
+
+
 def is_cached(docx: bytes, font_pairs: dict[str, str], cache_dir: Path, soffice: str | os.PathLike | None = None) -> bool:
     """Whether :func:`convert_all` would take the PDF of ``docx`` from ``cache_dir`` without converting."""
     key = cache_key(docx, tool_identity(find_soffice(soffice)), font_conf(fonts_conf(), font_pairs))

@@ -105,10 +105,11 @@ class EarlyConversions:
 
     def __init__(self, convert: Runner | Sequence[Runner], folder: Path, finish: Callable[[bytes], bytes] | None = None,
                  timeout: float = 240.0) -> None:
+        self._prepare: Callable[[], None] | None = None
         if finish is None:
-            from dossier.documents.convert import deterministic_pdf
+            from dossier.documents.convert import deterministic_pdf, load_deterministic
 
-            finish = deterministic_pdf
+            finish, self._prepare = deterministic_pdf, load_deterministic
         offices = [convert] if callable(convert) else list(convert)
         self._finish = finish
         self.folder = folder
@@ -153,6 +154,9 @@ class EarlyConversions:
         for (_, data), f in zip(docs, finished, strict=True):
             self._started[docx_key(data, pairs)] = f
         self._office.submit(run)
+        if self._prepare is not None:  # the post-processing's imports, while the office converts
+            self._post.submit(lambda _none, prepare=self._prepare: prepare())
+            self._prepare = None
 
     def take(self, data: bytes, pairs: dict[str, str]) -> bytes | None:
         """The post-processed PDF of a started conversion of the .docx bytes ``data`` with ``pairs``
