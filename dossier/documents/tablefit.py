@@ -59,13 +59,23 @@ def _text(tc) -> str:
     return "".join(t.text or "" for t in tc.iter(f"{W}t"))
 
 
-def _need(tc) -> float:
-    """Points a cell's column must give it: its widest token, or two Chinese characters."""
-    text = _text(tc)
-    widest = max((ems(m.group(0)) for m in TOKEN.finditer(text) if len(m.group(0)) <= MAX_TOKEN), default=0.0)
-    if re.search(r"[\u3400-\u9fff]", text):
-        widest = max(widest, 2.0)
-    return widest * _size(tc) + CELL_PADDING_PT if widest else 0.0
+class _Cell:
+    """What :func:`fit_table` reads of a cell, read once (a cell is asked up to four times; the
+    big tables of 附件6 took ~0.1 s): its text, size, widest token (ems) and the points it needs."""
+
+    __slots__ = ("need", "size", "text", "widest")
+
+    def __init__(self, tc) -> None:
+        self.text = _text(tc)
+        self.size = _size(tc)
+        self.widest = max((ems(m.group(0)) for m in TOKEN.finditer(self.text) if len(m.group(0)) <= MAX_TOKEN),
+                          default=0.0)
+        widest = max(self.widest, 2.0) if _HAN.search(self.text) else self.widest
+        # Points a cell's column must give it: its widest token, or two Chinese characters.
+        self.need = widest * self.size + CELL_PADDING_PT if widest else 0.0
+
+
+_HAN = re.compile(r"[\u3400-\u9fff]")
 
 
 def _tie(tc) -> None:
@@ -91,13 +101,14 @@ def fit_table(tbl) -> None:
     widths = [int(c.get(f"{W}w", "0")) / TWIPS_PER_PT for c in cols]
     need = [0.0] * len(widths)
     text: list[list[float]] = [[] for _ in widths]  # one-line width of each cell's whole text
-    rows = tbl.findall(f"{W}tr")
-    for tr in rows:
-        for col, span, tc in _spans(tr):
+    rows = [(tr, [(col, span, tc, _Cell(tc)) for col, span, tc in _spans(tr)]) for tr in tbl.findall(f"{W}tr")]
+    headers = [tr.find(f"{W}trPr/{W}tblHeader") is not None for tr, _ in rows]
+    for (_, cells), header in zip(rows, headers):
+        for col, span, _, cell in cells:
             if span == 1 and col < len(need):
-                need[col] = max(need[col], _need(tc))
-                if tr.find(f"{W}trPr/{W}tblHeader") is None:
-                    text[col].append(ems(_text(tc)) * _size(tc) + CELL_PADDING_PT)
+                need[col] = max(need[col], cell.need)
+                if not header:
+                    text[col].append(ems(cell.text) * cell.size + CELL_PADDING_PT)
     free = [bool(t) and sum(t) / len(t) > FREE_TEXT * w for t, w in zip(text, widths, strict=True)]
     new = _widen(widths, need, free)
     for c, w in zip(cols, new, strict=True):
@@ -107,37 +118,31 @@ def fit_table(tbl) -> None:
     # one row and 8 pt in the next. A form (label, value, label, value) has no such columns: there
     # only the cell that does not fit is set smaller.
     smaller: dict[int, float] = {}
-    listing = any(tr.find(f"{W}trPr/{W}tblHeader") is not None for tr in rows)
-    for tr in rows if listing else ():
-        for col, span, tc in _spans(tr):
+    listing = any(headers)
+    for _, cells in rows if listing else ():
+        for col, span, _, cell in cells:
             if span == 1 and col < len(new):
-                fit = _fit_size(tc, new[col])
+                fit = _fit_size(cell, new[col])
                 if fit is not None:
                     smaller[col] = min(fit, smaller.get(col, fit))
-    for tr in rows:
-        for col, span, tc in _spans(tr):
+    for _, cells in rows:
+        for col, span, tc, cell in cells:
             width = sum(new[col:col + span])
             tcw = tc.find(f"{W}tcPr/{W}tcW")
             if new != widths and tcw is not None and tcw.get(f"{W}type") == "dxa":
                 tcw.set(f"{W}w", str(round(width * TWIPS_PER_PT)))
-            fit = smaller.get(col) if listing and span == 1 else _fit_size(tc, width)
-            if fit is not None and _widest(tc) and fit < _size(tc):
+            fit = smaller.get(col) if listing and span == 1 else _fit_size(cell, width)
+            if fit is not None and cell.widest and fit < cell.size:
                 _set_size(tc, fit)
             _tie(tc)
 
 
-def _widest(tc) -> float:
-    return max((ems(m.group(0)) for m in TOKEN.finditer(_text(tc)) if len(m.group(0)) <= MAX_TOKEN), default=0.0)
-
-
-def _fit_size(tc, width: float) -> float | None:
+def _fit_size(cell: _Cell, width: float) -> float | None:
     """The size (half points, not below MIN_SIZE) at which a cell's widest token fits ``width``; None
     when it fits at its own size or would need less than MIN_SIZE (it then breaks instead)."""
-    widest = _widest(tc)
-    size = _size(tc)
-    if not widest or widest * size + CELL_PADDING_PT <= width:
+    if not cell.widest or cell.widest * cell.size + CELL_PADDING_PT <= width:
         return None
-    fit = math.floor((width - CELL_PADDING_PT) / widest * 2) / 2  # half points
+    fit = math.floor((width - CELL_PADDING_PT) / cell.widest * 2) / 2  # half points
     return fit if fit >= MIN_SIZE else None
 
 
