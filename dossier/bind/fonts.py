@@ -224,13 +224,20 @@ def build_subset(path: Path, index: int, wanted: str) -> FontSubset:
     sub = subset.Subsetter(opts)
     sub.populate(glyphs=names)
     sub.subset(font)
-    # Read the subset back: glyph ids (and CIDs) after subsetting are what the codes must be.
-    buf = io.BytesIO()
-    font.save(buf)
-    from fontTools.ttLib import TTFont
-
-    font = TTFont(io.BytesIO(buf.getvalue()))
+    # The subset is read in memory, not saved and parsed back: its glyph order is the one saved
+    # (ids, CIDs) and compiling sets the bounding boxes the saved font would have.
     cff = "CFF " in font
+    if cff:
+        # Only the CFF program is embedded: compile that table alone (its FontBBox recalculated,
+        # the value `head` would copy) rather than the whole font, whose `hhea` recalculation
+        # draws every glyph again for figures a PDF never reads.
+        data = font["CFF "].compile(font)
+        x0, y0, x1, y1 = font["CFF "].cff.topDictIndex[0].FontBBox
+    else:
+        buf = io.BytesIO()
+        font.save(buf)  # sets head's bounding box from the glyphs (maxp recalculation)
+        data = buf.getvalue()
+        x0, y0, x1, y1 = (font["head"].xMin, font["head"].yMin, font["head"].xMax, font["head"].yMax)
     scale = 1000 / font["head"].unitsPerEm
     cmap = font.getBestCmap() or {}
     hmtx = font["hmtx"]
@@ -242,9 +249,8 @@ def build_subset(path: Path, index: int, wanted: str) -> FontSubset:
             continue
         code = int(name[3:]) if cid_keyed and name.startswith("cid") else font.getGlyphID(name)
         glyphs[ch] = (code, round(hmtx[name][0] * scale))
-    head, hhea = font["head"], font["hhea"]
-    bbox = tuple(round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax))
-    data = font["CFF "].compile(font) if cff else buf.getvalue()
+    hhea = font["hhea"]
+    bbox = tuple(round(v * scale) for v in (x0, y0, x1, y1))
     family = (font["name"].getDebugName(6) or font["name"].getDebugName(1) or "CJK").replace(" ", "")
     family = "".join(ch for ch in family if ch.isascii() and ch.isalnum() or ch == "-") or "CJK"
     tag = "".join(chr(65 + b % 26) for b in hashlib.sha256(wanted.encode() + family.encode()).digest()[:6])
