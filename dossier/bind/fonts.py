@@ -19,9 +19,10 @@ import hashlib
 import io
 import json
 import os
-import subprocess
 import sys
 from dataclasses import dataclass
+from functools import cached_property
+from itertools import repeat
 from pathlib import Path
 
 from dossier.util.errors import ToolError
@@ -64,10 +65,21 @@ class FontSubset:
     descent: int = -120
 
     def width(self, text: str, size: float) -> float:
-        return sum(self.glyphs.get(ch, (0, 1000))[1] for ch in text) * size / 1000
+        return sum(map(self._widths.get, text, repeat(1000))) * size / 1000
 
     def encode(self, text: str) -> bytes:
-        return b"".join(self.glyphs.get(ch, (0, 1000))[0].to_bytes(2, "big") for ch in text)
+        """Each character's 2-byte code (0 for a character the subset lacks)."""
+        return b"".join(map(self._codes.get, text, repeat(b"\0\0")))
+
+    # Looked up per character of every page number: one dict access instead of a tuple's and an
+    # int's conversion (~25 µs a page).
+    @cached_property
+    def _widths(self) -> dict[str, int]:
+        return {ch: w for ch, (_code, w) in self.glyphs.items()}
+
+    @cached_property
+    def _codes(self) -> dict[str, bytes]:
+        return {ch: code.to_bytes(2, "big") for ch, (code, _w) in self.glyphs.items()}
 
 
 def find_font() -> tuple[Path, int]:
@@ -105,6 +117,8 @@ def find_font() -> tuple[Path, int]:
 
 
 def _fontconfig() -> tuple[Path, int] | None:
+    import subprocess
+
     try:
         out = subprocess.run(
             ["fc-match", "-f", "%{file}\n%{index}\n%{lang}", "sans-serif:lang=zh-cn"],
