@@ -156,3 +156,46 @@ def test_a_font_whose_licence_forbids_embedding_is_refused(monkeypatch, tmp_path
     monkeypatch.setenv("DOSSIER_CACHE_DIR", str(tmp_path))
     with pytest.raises(ToolError, match="授权不允许嵌入"):
         fonts.subset_font("封面")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("font", [WQY, NOTO], ids=["truetype", "cff"])
+def test_codes_widths_and_box_are_those_of_the_embedded_program(font, monkeypatch, tmp_path):
+    # The subset is read in memory (not saved and parsed back): what it records per character
+    # must be what a PDF reader finds in the bytes embedded.
+    import io
+
+    from fontTools.cffLib import CFFFontSet
+    from fontTools.ttLib import TTFont
+
+    if not font.is_file():
+        pytest.skip(f"{font} is installed by scripts/setup.sh")
+    text = "封面目录第页标杆智能工厂申报材料AZaz09—…（）、 "
+    sub = fonts.build_subset(font, -1, text)
+    assert set(sub.glyphs) == set(text)
+    full = fonts._open_face(font, -1)
+    full_cmap, full_scale = full.getBestCmap(), 1000 / full["head"].unitsPerEm
+    for ch, (_code, width) in sub.glyphs.items():  # advance widths are the face's own
+        assert width == round(full["hmtx"][full_cmap[ord(ch)]][0] * full_scale), ch
+    if sub.outlines == "truetype":
+        embedded = TTFont(io.BytesIO(sub.data))
+        cmap, scale = embedded.getBestCmap(), 1000 / embedded["head"].unitsPerEm
+        for ch, (code, _width) in sub.glyphs.items():
+            assert embedded.getGlyphID(cmap[ord(ch)]) == code, ch
+        head = embedded["head"]
+        assert sub.bbox == tuple(round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax))
+    else:
+        cff = CFFFontSet()
+        cff.decompile(io.BytesIO(sub.data), None)
+        top = cff.topDictIndex[0]
+        cids = {int(name[3:]) for name in top.charset if name.startswith("cid")}
+        assert hasattr(top, "ROS") and {code for code, _w in sub.glyphs.values()} <= cids
+        assert {code for code, _w in sub.glyphs.values()} == {int(full_cmap[ord(ch)][3:]) for ch in text}
+        assert sub.bbox == tuple(top.FontBBox)  # 1000 units per em
+
+
+def test_width_and_encoding_of_characters_the_subset_lacks():
+    sub = fonts.FontSubset("X+Y", b"", "cff", {"中": (700, 980), "A": (3, 560)}, (0, 0, 1, 1))
+    assert sub.width("中A", 10) == (980 + 560) * 10 / 1000
+    assert sub.width("中?", 10) == (980 + 1000) * 10 / 1000  # a missing character counts one em
+    assert sub.encode("A中?") == bytes([0, 3, 0x02, 0xBC, 0, 0])
