@@ -253,8 +253,8 @@ _ESCAPE = re.compile(rb"\\(?:[0-7]{1,3}|.)", re.S)  # one byte each (a string's 
 # The operators :class:`_Ink` handles (:data:`_OPS`), numbered for :func:`_scan`'s dispatch,
 # the most frequent first; 0: an operator (or qpdf's operand keywords) not read here.
 _CODE = {
-    b"Tf": 1, b"Tj": 2, b"TL": 3, **dict.fromkeys((b"g", b"rg", b"k"), 4), b"BT": 5, b"Tm": 6, b"q": 7,
-    b"Q": 8, **dict.fromkeys((b"Td", b"TD", b"T*", b"'", b'"'), 9), b"re": 10,
+    b"TL": 1, **dict.fromkeys((b"g", b"rg", b"k"), 2), b"BT": 3, b"Tm": 4, b"q": 5, b"Q": 6,
+    **dict.fromkeys((b"Td", b"TD", b"T*", b"'", b'"'), 7), b"Tf": 8, b"Tj": 9, b"re": 10,
     **dict.fromkeys((*(o.encode() for o in _PAINT), b"n"), 11), **dict.fromkeys((b"m", b"l", b"c", b"v", b"y"), 12),
     b"TJ": 13, b"cm": 14, b"Do": 15, b"sh": 16, b"BI": 0, b"true": 0, b"false": 0, b"null": 0,
 }
@@ -323,54 +323,43 @@ def _scan(page: pikepdf.Page, target: Rect, limit: int) -> bool:
     for mt in _TOKEN.finditer(data.rstrip(_WS)):
         k = mt.lastindex
         if k == 2:
-            op = mt.group(2)
+            nums, op = mt.group(1, 2)
             code = _CODE.get(op)
             if code is None:
-                args, plain = [], True
+                if args:
+                    args, plain = [], True
                 continue
             if not code or arr is not None or dicts:
                 raise _Unsure
             count += 1
             if count > limit:
                 return True
-            nums = mt.group(1)
             if nums:
                 if args:
                     args.extend(map(float, nums.split()))
                 else:
                     args = list(map(float, nums.split()))
             n = len(args)
-            if code == 1:  # Tf
-                if n >= 2 and type(args[1]) is float:
-                    size = abs(args[1]) or size
-            elif code == 2:  # Tj
-                if n:
-                    if type(args[0]) is not int:
-                        raise _Unsure
-                    adv = args[0] * 0.55 * size
-                    if _shows(tm, ctm, size, adv, target):
-                        return True
-                    tm = (tm[0], tm[1], tm[2], tm[3], tm[4] + adv * tm[0], tm[5] + adv * tm[1])
-            elif code == 3:  # TL
+            if code == 1:  # TL
                 if n and type(args[0]) is float:
                     leading = args[0]
-            elif code == 4:  # g, rg, k: any number of operands, as the reference's all()
+            elif code == 2:  # g, rg, k: any number of operands, as the reference's all()
                 if not plain:
                     raise _Unsure
                 white = all(v <= 0.001 for v in args) if op == b"k" else all(v >= 0.999 for v in args)
-            elif code == 5:  # BT
+            elif code == 3:  # BT
                 tm = tlm = IDENTITY
-            elif code == 6:  # Tm
+            elif code == 4:  # Tm
                 if plain:
                     if n != 6:
                         raise _Unsure
                     tlm = tm = tuple(args)  # type: ignore[assignment]
-            elif code == 7:  # q
+            elif code == 5:  # q
                 stack.append((ctm, white))
-            elif code == 8:  # Q
+            elif code == 6:  # Q
                 if stack:
                     ctm, white = stack.pop()
-            elif code == 9:  # Td, TD, T*, ', "
+            elif code == 7:  # Td, TD, T*, ', "
                 if op == b"Td" or op == b"TD":
                     if n < 2 or type(args[0]) is not float or type(args[1]) is not float:
                         args, plain = [], True
@@ -385,6 +374,17 @@ def _scan(page: pikepdf.Page, target: Rect, limit: int) -> bool:
                 tlm = tm = mul((1.0, 0.0, 0.0, 1.0, tx, ty), tlm)
                 if op == b"'" or op == b'"':
                     adv = args[-1] * 0.55 * size
+                    if _shows(tm, ctm, size, adv, target):
+                        return True
+                    tm = (tm[0], tm[1], tm[2], tm[3], tm[4] + adv * tm[0], tm[5] + adv * tm[1])
+            elif code == 8:  # Tf
+                if n >= 2 and type(args[1]) is float:
+                    size = abs(args[1]) or size
+            elif code == 9:  # Tj
+                if n:
+                    if type(args[0]) is not int:
+                        raise _Unsure
+                    adv = args[0] * 0.55 * size
                     if _shows(tm, ctm, size, adv, target):
                         return True
                     tm = (tm[0], tm[1], tm[2], tm[3], tm[4] + adv * tm[0], tm[5] + adv * tm[1])
@@ -435,7 +435,8 @@ def _scan(page: pikepdf.Page, target: Rect, limit: int) -> bool:
                         pass
             else:  # sh
                 return True
-            args, plain = [], True
+            if args:
+                args, plain = [], True
             continue
         if k is not None and k <= 6:  # Tf or Tj, whole
             if args or arr is not None or dicts:
