@@ -199,3 +199,22 @@ def test_width_and_encoding_of_characters_the_subset_lacks():
     assert sub.width("中A", 10) == (980 + 560) * 10 / 1000
     assert sub.width("中?", 10) == (980 + 1000) * 10 / 1000  # a missing character counts one em
     assert sub.encode("A中?") == bytes([0, 3, 0x02, 0xBC, 0, 0])
+
+
+@pytest.mark.slow
+def test_a_truetype_subset_is_the_same_bytes_whenever_it_is_made(monkeypatch):
+    # fontTools stamps a saved font's head.modified with the time (or $SOURCE_DATE_EPOCH): the
+    # embedded program would differ between two machines' builds, or after the cache is emptied.
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    if not WQY.is_file():
+        pytest.skip("fonts-wqy-zenhei")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    first = fonts.build_subset(WQY, -1, "封面目录第页12")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
+    second = fonts.build_subset(WQY, -1, "封面目录第页12")
+    assert first.data == second.data
+    face = fonts._open_face(WQY, -1)
+    assert TTFont(io.BytesIO(first.data))["head"].modified == face["head"].modified
