@@ -40,7 +40,7 @@ _.Count; _.DecodeParms; _.ID; _.Kids; _.Type; _.PageLabels
 _.alignment; _.compress_type; _.create_system; _.external_attr; _.flag_bits
 _.created; _.creator; _.modified; _.author; _.last_modified_by; _.comments; _.revision
 _.desubroutinize; _.drop_tables; _.glyph_names; _.hinting; _.layout_features; _.name_IDs; _.name_languages
-_.notdef_outline
+_.notdef_outline; _.prune_codepage_ranges; _.prune_unicode_ranges; _.recalcTimestamp  # fontTools reads these
 _.first_row; _.fitToHeight; _.fitToPage; _.fitToWidth; _.freeze_panes; _.horizontalCentered; _.paperSize
 _.print_area; _.print_title_rows
 _.gap_width; _.has_data_labels; _.has_legend; _.has_major_gridlines; _.has_title; _.horz_banding
