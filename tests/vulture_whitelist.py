@@ -54,6 +54,7 @@ to_decimal; make_uscc             # formats: the tests build USCCs and amounts w
 _.is_digital                      # evidence/einvoice: 数电 vs 全电, asserted by test_einvoice_read
 shipped_files                     # resources: test_install compares the wheel with it
 forget                            # bind/remember: the tests empty its in-memory tables between cases
+_.ahead                           # bind/kept: sources a binding took from hold(), asserted by test_bind_kept and test_watch
 
 # --- dossier/application/programme_schema.py: the programme YAML's keys, declared so that pydantic validates them
 # (unknown keys are refused), read from the parsed dict by programme.py, not from the model; its
