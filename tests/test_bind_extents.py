@@ -168,3 +168,10 @@ def test_an_open_string_does_not_take_exponential_time():
     page = _page(b"BT 500 400 Td (" + b"\\123" * 5000 + b" Tj ET")
     with pytest.raises(extents._Unsure):
         extents._scan(page, SLICE, 200_000)
+
+
+def test_operands_without_an_operator_go_to_the_reference():
+    page = _page(b"1 " * 70_000 + b"560 400 m 590 400 l S")
+    with pytest.raises(extents._Unsure):
+        extents._scan(page, SLICE, 200_000)
+    assert extents.touches(page, SLICE) == _reference(page, SLICE)

@@ -259,6 +259,9 @@ _CODE = {
     b"TJ": 13, b"cm": 14, b"Do": 15, b"sh": 16, b"BI": 0, b"true": 0, b"false": 0, b"null": 0,
 }
 _FILL_ONLY_B = {o.encode() for o in _FILL_ONLY}
+# More operands than any real instruction has (or array items than a TJ): a stream of numbers
+# without operators would otherwise pile up as Python floats, far bigger than qpdf's own parse.
+_MAX_OPERANDS = 65_536
 
 
 def _length(literal: bytes) -> int:
@@ -492,10 +495,14 @@ def _scan(page: pikepdf.Page, target: Rect, limit: int) -> bool:
             dicts[-1] += 1
         elif arr is not None:
             arr.append(v)
+            if len(arr) > _MAX_OPERANDS:
+                raise _Unsure
         else:
             args.append(v)
             if k != 7:
                 plain = False
+            if len(args) > _MAX_OPERANDS:
+                raise _Unsure
     if arr is not None or dicts:
         raise _Unsure
     return False
