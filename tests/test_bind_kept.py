@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import sys
 import time
 
@@ -156,8 +157,11 @@ def test_a_volume_bound_from_sources_opened_ahead_is_the_same_file(tmp_path):
     parts = _parts(files, PASSWORDS)
     pdfs = sum(1 for p in files if p.suffix == ".pdf")
     plain = bind_volume(parts, tmp_path / "plain.pdf", base_dir=tmp_path / "in")
+    images = tmp_path / "cache" / "bind-images"
+    shutil.rmtree(images)  # the photos and scans drawn by the plain binding
     kept = KeptSources()
     open_ahead(parts, kept, base_dir=tmp_path / "in", skip=lambda path: path.name == "合同-A4.pdf")
+    assert len(list(images.glob("*.pdf"))) == 3  # each photo or scan drawn once, for the binding to find
     ahead = bind_volume(parts, tmp_path / "ahead.pdf", base_dir=tmp_path / "in", kept=kept)
     assert kept.ahead == pdfs - 1 and kept.reused == 0  # every PDF but the one skipped (a document being converted)
     assert (tmp_path / "ahead.pdf").read_bytes() == (tmp_path / "plain.pdf").read_bytes()

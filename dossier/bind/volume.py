@@ -547,51 +547,60 @@ def open_ahead(
 ) -> None:
     """Open and wrap the PDF files of ``parts`` into ``kept`` ahead of their binding, which then
     takes them from there (:meth:`KeptSources.open`; the volume is the same bytes): a build does it
-    while LibreOffice converts the documents, when this process would only wait. Files for which
-    ``skip`` is true (the documents being converted) are left alone, and so is any file that
-    cannot be opened or wrapped: the binding opens it again and names what is wrong with it.
-    ``stop`` is asked before each file: once it is true, nothing more is opened."""
+    while LibreOffice converts the documents, when this process would only wait. A photo or scan is
+    drawn into a PDF for the user cache, where the binding finds it (it is not kept open: each
+    binding draws it into a temporary folder of its own). Files for which ``skip`` is true (the
+    documents being converted) are left alone, and so is any file that cannot be opened or
+    wrapped: the binding opens it again and names what is wrong with it. ``stop`` is asked before
+    each file: once it is true, nothing more is opened."""
+    import tempfile
+
     base = Path(base_dir)
     eager = _EAGER_BYTES  # the binding's choice (:func:`_open_all`; the bytes written are the same either way)
     opened: list[Source] = []
-    try:
-        for part in bound_files(parts):
-            path = base / str(part.source)
-            if stop():
-                break
-            if skip(path):
-                continue
-            try:
-                size = path.stat().st_size
-            except OSError:
-                continue
-            lazy = size > eager
-            if not lazy:
-                eager -= size
-            if not _is_pdf(path):
-                continue  # a photo or OFD is drawn into a PDF in the binding's temporary folder
-            try:
-                # tmpdir: where a photo or OFD would be drawn; a PDF is opened where it is.
-                src = kept.open(path, str(part.source), password=part.password, tmpdir=base, lazy=lazy)
-            except Exception:  # noqa: BLE001 - the binding opens it again and says what is wrong
-                continue
-            opened.append(src)
-            if src.forms is None:  # not kept from an earlier binding, read and wrapped
+    with tempfile.TemporaryDirectory(prefix="dossier-ahead-") as tmpdir:
+        try:
+            for part in bound_files(parts):
+                path = base / str(part.source)
+                if stop():
+                    break
+                if skip(path):
+                    continue
                 try:
-                    src.active = sanitize.active_content(src.pdf)
-                    src.forms = _wrapped(src)
-                except Exception:  # noqa: BLE001 - as above
-                    src.forms = None
-    finally:
-        kept.hold(opened)  # what cannot serve the binding is closed
+                    size = path.stat().st_size
+                except OSError:
+                    continue
+                lazy = size > eager
+                if not lazy:
+                    eager -= size
+                kind = _kind(path)
+                if kind in ("jpeg", "png", "tiff"):
+                    with contextlib.suppress(Exception):  # the binding reads it again and says what is wrong
+                        open_source(path, str(part.source), password=None, tmpdir=Path(tmpdir)).pdf.close()
+                if kind != "pdf":
+                    continue
+                try:
+                    src = kept.open(path, str(part.source), password=part.password, tmpdir=Path(tmpdir), lazy=lazy)
+                except Exception:  # noqa: BLE001 - the binding opens it again and says what is wrong
+                    continue
+                opened.append(src)
+                if src.forms is None:  # not kept from an earlier binding, read and wrapped
+                    try:
+                        src.active = sanitize.active_content(src.pdf)
+                        src.forms = _wrapped(src)
+                    except Exception:  # noqa: BLE001 - as above
+                        src.forms = None
+        finally:
+            kept.hold(opened)  # what cannot serve the binding is closed
 
 
-def _is_pdf(path: Path) -> bool:
+def _kind(path: Path) -> str | None:
+    """What the file's first bytes announce (:func:`dossier.bind.intake.sniff_input`), None if unreadable."""
     try:
         with open(path, "rb") as fh:
-            return sniff_input(fh.read(1024)) == "pdf"
+            return sniff_input(fh.read(1024))
     except OSError:
-        return False
+        return None
 
 
 def _wrapped(src: Source) -> list:

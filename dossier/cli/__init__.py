@@ -9,6 +9,8 @@ Chinese from :mod:`dossier.cli.i18n`.
 
 from __future__ import annotations
 
+import atexit
+import gc
 import sys
 
 import click
@@ -19,6 +21,12 @@ from dossier import __version__
 from dossier.cli import i18n
 
 i18n.install()
+
+# Registered as the CLI is imported, before any module a verb imports, so it runs after their exit
+# functions (cache writes): the garbage collections of the interpreter's teardown then walk none of
+# the objects the run made (after a build they took ~0.2 s, a tenth of a rebuild). The objects are
+# still freed as the modules go.
+atexit.register(gc.freeze)
 
 
 class DossierGroup(i18n.Group):
