@@ -60,6 +60,10 @@ class KeptSources:
             return replace(kept, path=Path(path))
         return open_source(path, file, password=password, **options)
 
+    def holds(self, path: Path) -> bool:
+        """Whether a source of ``path`` is kept (:meth:`open` then says whether it can serve)."""
+        return os.path.abspath(path) in self._kept
+
     def keep(self, sources: list[Source]) -> None:
         """After a binding (done or failed) that opened ``sources`` through :meth:`open`: keep those
         that may serve the next binding, and close every other source, of this binding or kept before."""

@@ -573,7 +573,7 @@ def open_ahead(
                 lazy = size > eager
                 if not lazy:
                     eager -= size
-                kind = _kind(path)
+                kind = "pdf" if kept.holds(path) else _kind(path)  # a watched project's evidence: kept
                 if kind in ("jpeg", "png", "tiff"):
                     with contextlib.suppress(Exception):  # the binding reads it again and says what is wrong
                         open_source(path, str(part.source), password=None, tmpdir=Path(tmpdir)).pdf.close()
