@@ -67,8 +67,10 @@ def test_a_cached_check_imports_no_heavy_module_and_finds_the_same(tmp_path, sam
     cache = tmp_path / "cache"
     printed: list[str] = []
     first, first_modules = _check(tmp_path, cache, 1, raw=printed)
-    # With an empty cache the PDFs, photos and video are opened: the harness sees those imports.
-    assert {"pikepdf", "PIL.Image", "moviepy"} <= set(_loaded(first_modules))
+    # With an empty cache the PDFs and photos are opened: the harness sees those imports. The video
+    # is read from ffmpeg's banner without moviepy and numpy (media_inspection.video.read_banner).
+    assert {"pikepdf", "PIL.Image"} <= set(_loaded(first_modules))
+    assert not {"moviepy", "numpy"} & set(_loaded(first_modules))
     again, modules = _check(tmp_path, cache, 2, raw=printed)
     assert _loaded(modules) == []
     # Nothing changed: the check is remembered whole (dossier.remembered_check), printed byte for byte

@@ -1,8 +1,12 @@
 """Video: duration, codec, resolution read from the container by ``ffmpeg -i`` (no decoding).
 
-moviepy's ``ffmpeg_parse_infos`` runs imageio-ffmpeg's static ffmpeg (there is no ffprobe) and
-parses its banner: 15–20 ms, right for mp4, mov, fragmented mp4 and mkv (a pure ``mvhd`` parse
-returns nothing for the last two). ``count_frames_and_secs`` would decode every frame: never used.
+imageio-ffmpeg's static ffmpeg (there is no ffprobe) prints what it knows of the file on stderr;
+:func:`read_banner` reads the few facts the rules need from it: 15–20 ms, right for mp4, mov,
+fragmented mp4 and mkv (a pure ``mvhd`` parse returns nothing for the last two). It reads the
+banner as moviepy's ``ffmpeg_parse_infos`` did (the same patterns, the same stream chosen, the same
+files refused) without importing moviepy, which loads numpy and its audio effects (~0.5 s) with
+it; it does not refuse a video with exactly one chapter, which moviepy's parser failed on.
+Decoding every frame to count them is never done.
 
 Duration rule: ffmpeg prints the duration to the centisecond. A player shows whole seconds with
 the fraction dropped, so 180.00–180.99 s all show "3:00". The notice says "3分钟以内": a duration
@@ -13,6 +17,7 @@ and "3:01" fails.
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_FLOOR, Decimal
 from pathlib import Path
 from typing import Any
@@ -37,23 +42,116 @@ def fmt_duration(seconds: Decimal) -> str:
 
 
 def probe(path: Path) -> dict[str, Any]:
-    """ffmpeg's view of the container; raises OSError (moviepy's IOError) for what ffmpeg cannot read."""
+    """ffmpeg's view of the container (:func:`read_banner`); raises OSError for what ffmpeg cannot read."""
     from dossier.util.cache import cached_json
 
     try:
-        # ffmpeg costs ~0.15 s a file to start; a rebuild asks about the same video again. moviepy
-        # (~0.2 s to import, numpy with it) is imported only when the answer is not cached.
-        return cached_json("video-probe", path, lambda: _parse_infos(path))
+        # ffmpeg costs ~0.15 s a file to start; a rebuild asks about the same video again.
+        return cached_json("video-banner", path, lambda: read_banner(_banner(path)))
     except FileNotFoundError as exc:
         raise ToolError("无法运行 ffmpeg", hint="重新安装：pip install imageio-ffmpeg") from exc
 
 
-def _parse_infos(path: Path) -> dict[str, Any]:
+def _banner(path: Path) -> str:
+    """What ``ffmpeg -hide_banner -i PATH`` prints on stderr (it exits 1: no output file is given)."""
+    import os
+    import subprocess
+
     try:
-        from moviepy.video.io.ffmpeg_reader import ffmpeg_parse_infos
+        import imageio_ffmpeg
+
+        ffmpeg = imageio_ffmpeg.get_ffmpeg_exe()
     except RuntimeError as exc:  # imageio-ffmpeg raises this when its binary is missing
         raise ToolError("找不到 ffmpeg（应随 imageio-ffmpeg 一起安装）", hint="重新安装：pip install imageio-ffmpeg") from exc
-    return ffmpeg_parse_infos(str(path), check_duration=True, decode_file=False)
+    name = str(path)
+    # A name starting with "-" would be read as an option; CREATE_NO_WINDOW keeps Windows from opening a console.
+    args = [ffmpeg, "-hide_banner", "-i", f"./{name}" if name.startswith("-") else name]
+    flags = {"creationflags": 0x08000000} if os.name == "nt" else {}
+    proc = subprocess.run(args, stdin=subprocess.DEVNULL, capture_output=True, check=False, **flags)
+    return proc.stderr.decode("utf8", errors="ignore")
+
+
+# The patterns of moviepy's FFmpegInfosParser (moviepy 2.2, MIT licence), which dossier used before.
+_STREAM = re.compile(r"^Stream\s#(\d+):(\d+)(?:\[\w+\])?\(?(\w+)?\)?:\s(\w+):")
+_SIZE = re.compile(r" (\d+)x(\d+)[,\s]")
+_FPS = re.compile(r" (\d+.?\d*) fps")
+_TBR = re.compile(r" (\d+.?\d*k?) tbr")
+_CODEC = re.compile(r"Video:\s(\w+)?\s?(\([^)]+\))?")
+_DURATION = re.compile(r"([0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9])")
+
+
+def read_banner(text: str) -> dict[str, Any]:
+    """The facts of ffmpeg's banner for one input: ``video_found``, ``audio_found``, ``duration``
+    (seconds, a float of the printed centiseconds) and, of the video stream, ``video_size``
+    ([width, height] as stored, before any rotation), ``video_fps`` and ``video_codec_name``.
+
+    The stream read is the first one of its type marked ``(default)``, else the first of its type.
+    Raises OSError where the banner holds no stream, a stream line or a duration that cannot be
+    read, or a video stream without a duration or a frame rate (fps, else tbr) — as moviepy did.
+    """
+    in_file_metadata = False
+    streams: list[tuple[str, bool, str]] = []  # (type, marked default, line)
+    duration: float | None = None
+    for line in text.splitlines()[1:]:
+        if not line.startswith(" "):
+            continue  # "Input #0, …", ffmpeg's own notes, "At least one output file must be specified"
+        if not in_file_metadata and line.startswith("  Metadata:"):
+            in_file_metadata = True
+        elif line.startswith("  Duration:"):
+            in_file_metadata = False
+            found = _DURATION.search(line.split("Duration: ")[-1])
+            if found is None:  # "Duration: N/A" (a raw stream)
+                raise OSError("ffmpeg gives no duration")
+            parts = [float(part.replace(",", ".")) for part in found.group(1).split(":")]
+            duration = sum(factor * part for factor, part in zip((1, 60, 3600), reversed(parts)))
+        elif in_file_metadata:
+            continue  # the container's tags (a title may even read "Stream #0:0: …")
+        elif line.lstrip().startswith("Stream "):
+            found = _STREAM.search(line.lstrip())
+            if found is None:
+                raise OSError(f"unreadable stream line: {line.strip()}")
+            kind = found.group(4).lower()
+            default = line.endswith("(default)") and not any(t == kind and d for t, d, _ in streams)
+            streams.append((kind, default, line))
+    if not streams:
+        raise OSError("ffmpeg finds no stream")
+    chosen: dict[str, str] = {}
+    for kind, default, line in streams:
+        if default:
+            chosen.setdefault(kind, line)
+    for kind, _default, line in streams:
+        chosen.setdefault(kind, line)
+    facts: dict[str, Any] = {"video_found": "video" in chosen, "audio_found": "audio" in chosen}
+    if "video" in chosen:
+        facts.update(_video_stream(chosen["video"]))
+        if duration is None:
+            raise OSError("ffmpeg gives no duration")
+    if duration is not None:
+        facts["duration"] = duration
+    return facts
+
+
+def _video_stream(line: str) -> dict[str, Any]:
+    size = _SIZE.search(line)
+    try:
+        fps = float(_FPS.search(line).group(1))  # type: ignore[union-attr]
+    except (AttributeError, ValueError):  # no "fps": the tbr figure
+        tbr = _TBR.search(line)
+        if tbr is None:
+            raise OSError("ffmpeg gives no frame rate")
+        text = tbr.group(1)
+        fps = float(text[:-1]) * 1000 if text.endswith("k") else float(text)
+    # ffmpeg prints 24000/1001 as 23.98: taken as the exact NTSC rate, as moviepy did.
+    coef = 1000.0 / 1001.0
+    for x in (23, 24, 25, 30, 50):
+        if fps != x and abs(fps - x * coef) < 0.01:
+            fps = x * coef
+    codec = _CODEC.search(line.lstrip())
+    return {
+        "video_size": [int(n) for n in size.groups()] if size else None,
+        "video_fps": fps,
+        "video_codec_name": codec.group(1) if codec else None,
+    }
 
 
 def inspect_video(path: Path, out: Collector, size: int, limits: MediaLimits) -> dict[str, Any]:
@@ -67,7 +165,7 @@ def inspect_video(path: Path, out: Collector, size: int, limits: MediaLimits) ->
     try:
         infos = probe(path)
     except (OSError, ValueError, IndexError, KeyError, AttributeError) as exc:
-        # moviepy raises many types on unreadable input; all mean ffmpeg cannot use the file.
+        # read_banner raises OSError; the others would be a banner of a shape never met.
         del exc
         out.error("M-VIDEO-UNREADABLE", f"视频 {name} 无法读取（文件不完整、已损坏或不是视频）；请重新导出。")
         return {}
@@ -89,7 +187,7 @@ def inspect_video(path: Path, out: Collector, size: int, limits: MediaLimits) ->
     if raw is None:
         out.error("M-VIDEO-DURATION", f"视频 {name} 读不出时长（文件头不完整）；请用剪辑软件重新导出为 MP4。")
         return facts
-    # ffmpeg prints centiseconds; moviepy hands them over as a float. Back to the printed figure.
+    # ffmpeg prints centiseconds; read_banner hands them over as a float. Back to the printed figure.
     duration = Decimal(repr(float(raw))).quantize(Decimal("0.01"))
     facts["duration_seconds"] = str(duration)
     facts["duration_shown"] = fmt_duration(duration).split("（")[0]
