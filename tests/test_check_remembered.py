@@ -227,3 +227,71 @@ def test_a_remembered_load_cut_short_is_loaded_again(tmp_path, own_cache):
         again = load_project(root)
         assert again.app == fresh.app and again.raw == fresh.raw and again.findings == fresh.findings
         assert entry.read_bytes() == whole  # remembered again
+
+
+# ---------------------------------------------------------------- the application's validator
+
+
+def _outcome(validate, data: dict):
+    from pydantic import ValidationError
+
+    try:
+        return "valid", validate(data).model_dump()
+    except ValidationError as exc:
+        return "invalid", exc.errors(include_url=False)
+
+
+def test_the_remembered_application_validator_validates_as_the_models_do(own_cache, monkeypatch):
+    """The validator is unpickled from the user cache in a new process: it accepts, converts and
+    refuses exactly what ``Application.model_validate`` does."""
+    from conftest import valid_application
+
+    from dossier.application import load
+    from dossier.application.model import Application
+
+    wrong = valid_application()
+    wrong["enterprise"]["employees"] = "很多"
+    wrong["enterprise"]["emplyees"] = 3
+    wrong["investments"][0]["amount_wan"] = "1,234.5"
+    wrong["type"] = "离散型"
+    wrong["scenarios"][0]["implemented"] = "部分"
+    cases = [valid_application(), wrong, {}, {"settings": {"amount_basis": "both"}}]
+    monkeypatch.setattr(load, "_VALIDATOR", None)
+    built = load.application_validator()  # built by pydantic and remembered
+    assert len(list((own_cache / "validator").glob("*.pickle"))) == 1
+    monkeypatch.setattr(load, "_VALIDATOR", None)  # as in a new process
+    remembered = load.application_validator()
+    assert remembered is not built
+    for data in cases:
+        expected = _outcome(Application.model_validate, data)
+        assert _outcome(remembered.validate_python, data) == expected
+        assert _outcome(built.validate_python, data) == expected
+    assert [_outcome(remembered.validate_python, d)[0] for d in cases] == ["valid", "invalid", "valid", "invalid"]
+    assert type(remembered.validate_python(cases[0])) is Application
+
+
+def test_a_damaged_validator_in_the_cache_is_built_again(own_cache, monkeypatch):
+    from dossier.application import load
+
+    monkeypatch.setattr(load, "_VALIDATOR", None)
+    load.application_validator()
+    (entry,) = (own_cache / "validator").glob("*.pickle")
+    entry.write_bytes(b"not a pickle")
+    monkeypatch.setattr(load, "_VALIDATOR", None)
+    validator = load.application_validator()
+    assert validator.validate_python({"type": "流程型"}).type == "process"
+    assert entry.read_bytes() != b"not a pickle"  # stored again
+
+
+def test_the_validator_is_remembered_per_source_of_the_models(own_cache, monkeypatch, tmp_path):
+    """An edited model.py (a new dossier) never gets the validator built from the old one."""
+    from dossier.application import load, model
+
+    monkeypatch.setattr(load, "_VALIDATOR", None)
+    load.application_validator()
+    edited = tmp_path / "model.py"
+    edited.write_bytes(Path(model.__file__).read_bytes() + b"\n# edited\n")
+    monkeypatch.setattr(model, "__file__", str(edited))
+    monkeypatch.setattr(load, "_VALIDATOR", None)
+    load.application_validator()
+    assert len(list((own_cache / "validator").glob("*.pickle"))) == 2
