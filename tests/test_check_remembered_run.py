@@ -7,6 +7,7 @@ remembered at all."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import shutil
 import time
@@ -142,3 +143,26 @@ def test_a_change_to_dossier_code_gives_another_key(tmp_path):
     (package / "rules" / "a.py").write_text("X = 2\n")
     assert remembered_check._tree(package, settled, package=True) != before
     assert remembered_check._tree(package, time.time_ns() - 10**9, package=True) is None  # written just now
+
+
+def test_the_first_check_of_a_process_freezes_what_its_import_made_and_leaves_the_collector_on(tmp_path):
+    """The check's modules and pydantic's classes are imported with the cycle collector paused and
+    then frozen (they live as long as the process); the collector is running again afterwards."""
+    import subprocess
+    import sys
+
+    script = (
+        "import gc, json, sys\n"
+        "from dossier.remembered_check import checked\n"
+        "before = gc.get_freeze_count()\n"
+        "summary = checked(__import__('pathlib').Path(sys.argv[1]), lambda r: [])\n"
+        "print(json.dumps([before, gc.get_freeze_count(), gc.isenabled(), 'pydantic' in sys.modules, summary.exit_code]))\n"
+    )
+    from conftest import valid_application, write_project
+
+    root = write_project(tmp_path / "p", valid_application())
+    env = {**os.environ, "DOSSIER_CACHE_DIR": str(tmp_path / "cache")}
+    out = subprocess.run([sys.executable, "-c", script, str(root)], capture_output=True, text=True, env=env, timeout=120)
+    assert out.returncode == 0, out.stderr
+    before, frozen, enabled, loaded, _code = json.loads(out.stdout)
+    assert before == 0 and frozen > 20_000 and enabled and loaded

@@ -72,12 +72,13 @@ def _banner(path: Path) -> str:
 
 
 # The patterns of moviepy's FFmpegInfosParser (moviepy 2.2, MIT licence), which dossier used before.
-_STREAM = re.compile(r"^Stream\s#(\d+):(\d+)(?:\[\w+\])?\(?(\w+)?\)?:\s(\w+):")
-_SIZE = re.compile(r" (\d+)x(\d+)[,\s]")
-_FPS = re.compile(r" (\d+.?\d*) fps")
-_TBR = re.compile(r" (\d+.?\d*k?) tbr")
-_CODEC = re.compile(r"Video:\s(\w+)?\s?(\([^)]+\))?")
-_DURATION = re.compile(r"([0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9])")
+# Kept as text: compiled (by re, once) only when a video is probed, not by every check that imports this.
+_STREAM = r"^Stream\s#(\d+):(\d+)(?:\[\w+\])?\(?(\w+)?\)?:\s(\w+):"
+_SIZE = r" (\d+)x(\d+)[,\s]"
+_FPS = r" (\d+.?\d*) fps"
+_TBR = r" (\d+.?\d*k?) tbr"
+_CODEC = r"Video:\s(\w+)?\s?(\([^)]+\))?"
+_DURATION = r"([0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9])"
 
 
 def read_banner(text: str) -> dict[str, Any]:
@@ -99,7 +100,7 @@ def read_banner(text: str) -> dict[str, Any]:
             in_file_metadata = True
         elif line.startswith("  Duration:"):
             in_file_metadata = False
-            found = _DURATION.search(line.split("Duration: ")[-1])
+            found = re.search(_DURATION, line.split("Duration: ")[-1])
             if found is None:  # "Duration: N/A" (a raw stream)
                 raise OSError("ffmpeg gives no duration")
             parts = [float(part.replace(",", ".")) for part in found.group(1).split(":")]
@@ -107,7 +108,7 @@ def read_banner(text: str) -> dict[str, Any]:
         elif in_file_metadata:
             continue  # the container's tags (a title may even read "Stream #0:0: …")
         elif line.lstrip().startswith("Stream "):
-            found = _STREAM.search(line.lstrip())
+            found = re.search(_STREAM, line.lstrip())
             if found is None:
                 raise OSError(f"unreadable stream line: {line.strip()}")
             kind = found.group(4).lower()
@@ -132,11 +133,11 @@ def read_banner(text: str) -> dict[str, Any]:
 
 
 def _video_stream(line: str) -> dict[str, Any]:
-    size = _SIZE.search(line)
+    size = re.search(_SIZE, line)
     try:
-        fps = float(_FPS.search(line).group(1))  # type: ignore[union-attr]
+        fps = float(re.search(_FPS, line).group(1))  # type: ignore[union-attr]
     except (AttributeError, ValueError):  # no "fps": the tbr figure
-        tbr = _TBR.search(line)
+        tbr = re.search(_TBR, line)
         if tbr is None:
             raise OSError("ffmpeg gives no frame rate")
         text = tbr.group(1)
@@ -146,7 +147,7 @@ def _video_stream(line: str) -> dict[str, Any]:
     for x in (23, 24, 25, 30, 50):
         if fps != x and abs(fps - x * coef) < 0.01:
             fps = x * coef
-    codec = _CODEC.search(line.lstrip())
+    codec = re.search(_CODEC, line.lstrip())
     return {
         "video_size": [int(n) for n in size.groups()] if size else None,
         "video_fps": fps,
