@@ -154,7 +154,11 @@ def _tree(top: Path, settled_before: int, *, package: bool = False) -> bytes | N
     ``settled_before`` (ns), or there are more than :data:`MAX_ENTRIES`. A ``package``'s bytecode
     caches are left out (Python writes them as it imports)."""
     parts: list[str] = []
-    pending = [top]
+    # Every entry's path is the folder's as scanned + separator + name: its relative path is what
+    # follows the top's (os.path.relpath's answer, without normalising each of ~1,000 paths: ~4 ms).
+    start = os.fspath(top)
+    start = len(start if start.endswith(os.sep) else start + os.sep)
+    pending = [os.fspath(top)]
     while pending:
         folder = pending.pop()
         with os.scandir(folder) as it:
@@ -163,12 +167,12 @@ def _tree(top: Path, settled_before: int, *, package: bool = False) -> bytes | N
             if len(parts) >= MAX_ENTRIES:
                 return None
             st = e.stat(follow_symlinks=False)
-            rel = os.path.relpath(e.path, top)
+            rel = e.path[start:]
             if stat.S_ISDIR(st.st_mode):
                 if package and e.name == "__pycache__":
                     continue
                 parts.append(f"{rel}\0d")
-                pending.append(Path(e.path))
+                pending.append(e.path)
             elif stat.S_ISREG(st.st_mode):
                 if max(st.st_mtime_ns, st.st_ctime_ns) >= settled_before:
                     return None
