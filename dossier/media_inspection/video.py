@@ -4,8 +4,8 @@ imageio-ffmpeg's static ffmpeg (there is no ffprobe) prints what it knows of the
 :func:`read_banner` reads the few facts the rules need from it: 15–20 ms, right for mp4, mov,
 fragmented mp4 and mkv (a pure ``mvhd`` parse returns nothing for the last two). It reads the
 banner as moviepy's ``ffmpeg_parse_infos`` did (the same patterns, the same stream chosen, the same
-files refused) without importing moviepy, which loads numpy and its audio effects (~0.5 s) with
-it; it does not refuse a video with exactly one chapter, which moviepy's parser failed on.
+files refused) without importing moviepy, which loads numpy and its audio effects with it (~0.35 s
+of CPU); it does not refuse a video with exactly one chapter, which moviepy's parser failed on.
 Decoding every frame to count them is never done.
 
 Duration rule: ffmpeg prints the duration to the centisecond. A player shows whole seconds with
