@@ -672,8 +672,8 @@ def application_validator() -> Any:
     every process (every check after an edit); unpickling it takes ~2 ms. pydantic-core pickles a
     validator as the core schema it was built from (the models' classes and validator functions by
     name) and builds it again from that schema when unpickled, so it validates exactly as the
-    models' own. Keyed by model.py's source and the versions of Python, pydantic and pydantic-core;
-    anything unusable in the cache builds it afresh."""
+    models' own. Keyed by model.py's source and the versions of Python and pydantic (which pins its
+    pydantic-core to one version); anything unusable in the cache builds it afresh."""
     global _VALIDATOR
     if _VALIDATOR is not None:
         return _VALIDATOR
@@ -682,7 +682,6 @@ def application_validator() -> Any:
     import sys
 
     import pydantic
-    import pydantic_core
 
     from dossier.application import model
     from dossier.util import cache
@@ -693,11 +692,11 @@ def application_validator() -> Any:
         source = None
     target = None
     if source is not None:
-        versions = f"{sys.version} pydantic {pydantic.VERSION} core {pydantic_core.__version__}"
+        versions = f"{sys.version} pydantic {pydantic.VERSION}"
         target = cache.cache_dir("validator") / f"{cache.VERSION}-{hashlib.sha256(source + versions.encode()).hexdigest()}.pickle"
         try:
             found = pickle.loads(target.read_bytes())
-            if isinstance(found, pydantic_core.SchemaValidator) and found.title == Application.__name__:
+            if getattr(found, "title", None) == Application.__name__ and callable(getattr(found, "validate_python", None)):
                 cache.touch(target)
                 _VALIDATOR = found
                 return found
