@@ -166,3 +166,16 @@ def test_the_first_check_of_a_process_freezes_what_its_import_made_and_leaves_th
     assert out.returncode == 0, out.stderr
     before, frozen, enabled, loaded, _code = json.loads(out.stdout)
     assert before == 0 and frozen > 20_000 and enabled and loaded
+
+
+@pytest.mark.parametrize("spelling", ["relative", "dot", "absolute", "dotdot"])
+def test_the_key_lists_each_entry_by_its_path_relative_to_the_folder_however_the_folder_is_written(tmp_path, monkeypatch, spelling):
+    (tmp_path / "p" / "evidence" / "A01").mkdir(parents=True)
+    (tmp_path / "p" / "evidence" / "A01" / "合同.pdf").write_bytes(b"%PDF")
+    (tmp_path / "p" / "enterprise.yaml").write_text("type: discrete\n", encoding="utf-8")
+    (tmp_path / "q").mkdir()
+    monkeypatch.chdir(tmp_path / ("p" if spelling == "dot" else "q" if spelling == "dotdot" else "."))
+    top = {"relative": Path("p"), "dot": Path("."), "absolute": tmp_path / "p", "dotdot": Path("../p")}[spelling]
+    listed = remembered_check._tree(top, time.time_ns() + 10**12).decode()
+    names = [line.split("\0")[0] for line in listed.splitlines()]
+    assert names == ["enterprise.yaml", "evidence", os.path.join("evidence", "A01"), os.path.join("evidence", "A01", "合同.pdf")]
