@@ -269,6 +269,15 @@ def timed_build(root: Path, out: Path, cache: Path, profile: Path | None = None)
     return times, pages, len(check.findings)
 
 
+def stop_offices(cache: Path) -> None:
+    """Stop the kept offices a build started with ``cache`` (they would otherwise write into the
+    folder while the temporary folder is removed, and run on during the next sizes)."""
+    from dossier.documents.kept_office import stop
+
+    for root in sorted((cache / "office").glob("*")):
+        stop(root)
+
+
 def _warm_imports() -> None:
     """Import what a build imports lazily, so the first size does not pay for it."""
     import dossier.bind  # noqa: F401
@@ -338,6 +347,7 @@ def main(argv: list[str]) -> int:
             made = time.perf_counter() - t0
             prof = tmp / f"{name}.prof" if do_profile else None
             times, pages, findings = timed_build(proj, tmp / f"{name}-out", tmp / f"{name}-cache", prof)
+            stop_offices(tmp / f"{name}-cache")
             print(f"  {name}: {pages} pages, {len(d['investments'])} rows, {findings} findings; generated in {made:.1f} s; "
                   f"built in {sum(times.values()):.1f} CPU s; load {os.getloadavg()[0]:.2f}", flush=True)
             if prof:
