@@ -54,6 +54,12 @@ class Source:
         return self.digest if isinstance(self.digest, str) else self.digest.result()
 
 
+def sniff_file(path: Path) -> str | None:
+    """:func:`sniff_input` of the file's first 1,024 bytes; raises :class:`OSError` when unreadable."""
+    with open(path, "rb") as fh:
+        return sniff_input(fh.read(1024))
+
+
 def sniff_input(head: bytes) -> str | None:
     """What a bind input's first bytes announce: pdf, jpeg, png, tiff or zip (an OFD when it holds
     OFD.xml). Item-9 files have a sniffer of their own, :func:`dossier.media_inspection.kinds.sniff`."""
@@ -106,9 +112,7 @@ def open_source(
     size = path.stat().st_size
     if size == 0:
         raise InputError("文件是空的（0 字节）。", file=file, hint="重新导出或重新扫描这份材料。")
-    with open(path, "rb") as fh:
-        head = fh.read(1024)
-    kind = sniff_input(head)
+    kind = sniff_file(path)
     if kind == "zip" and path.suffix.lower() == ".ofd" or kind == "zip" and _is_ofd(path):
         kind = "ofd"
     elif kind == "zip":

@@ -42,7 +42,7 @@ from dossier.bind.draw import ALPHA_RES, FONT_RES, SEAL_RES, Canvas, seal_outlin
 from dossier.bind.frontmatter import Cover, TocEntry
 from dossier.bind.geometry import A4_H, A4_W, Placement, Rect, intersect, invert, place_on_a4, transform_rect
 from dossier.bind.guide import seal_height_mm
-from dossier.bind.intake import Source, open_source, sniff_input
+from dossier.bind.intake import Source, open_source, sniff_file
 from dossier.bind.kept import KeptSources
 from dossier.bind.manifest import InputEntry, PageEntry, SealGroupEntry, VolumeManifest
 from dossier.bind.seal import DEFAULT_GROUP, SEAL_DIAMETER, SealLayout, seal_layout
@@ -568,12 +568,12 @@ def open_ahead(
                     continue
                 try:
                     size = path.stat().st_size
+                    kind = "pdf" if kept.holds(path) else sniff_file(path)  # a watched project's evidence: kept
                 except OSError:
                     continue
                 lazy = size > eager
                 if not lazy:
                     eager -= size
-                kind = "pdf" if kept.holds(path) else _kind(path)  # a watched project's evidence: kept
                 if kind in ("jpeg", "png", "tiff"):
                     with contextlib.suppress(Exception):  # the binding reads it again and says what is wrong
                         open_source(path, str(part.source), password=None, tmpdir=Path(tmpdir)).pdf.close()
@@ -592,15 +592,6 @@ def open_ahead(
                         src.forms = None
         finally:
             kept.hold(opened)  # what cannot serve the binding is closed
-
-
-def _kind(path: Path) -> str | None:
-    """What the file's first bytes announce (:func:`dossier.bind.intake.sniff_input`), None if unreadable."""
-    try:
-        with open(path, "rb") as fh:
-            return sniff_input(fh.read(1024))
-    except OSError:
-        return None
 
 
 def _wrapped(src: Source) -> list:
