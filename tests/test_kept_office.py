@@ -4,6 +4,7 @@ idle time — and its PDFs are byte for byte those of a fresh office."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -45,13 +46,11 @@ def _wait_gone(cache: Path, seconds: float) -> list[int]:
     return _servers(cache)
 
 
-@pytest.fixture
-def cache(monkeypatch):
-    """A cache of the test's own (short path: the office's Unix socket lives in it), an idle time of
-    30 s, and no office of the test's left afterwards."""
+@contextlib.contextmanager
+def _office_cache():
+    """A cache folder (short path: the office's Unix socket lives in it), removed afterwards with
+    every office started in it, none of which may be left running."""
     folder = Path(tempfile.mkdtemp(prefix="dk-"))
-    monkeypatch.setenv("DOSSIER_CACHE_DIR", str(folder))
-    monkeypatch.setenv("DOSSIER_OFFICE_IDLE", "30")
     try:
         yield folder
     finally:
@@ -60,6 +59,15 @@ def cache(monkeypatch):
         left = _wait_gone(folder, 10)
         shutil.rmtree(folder, ignore_errors=True)
         assert not left, f"kept office processes left behind: {left}"
+
+
+@pytest.fixture
+def cache(monkeypatch):
+    """A cache of the test's own (:func:`_office_cache`) and an idle time of 30 s."""
+    with _office_cache() as folder:
+        monkeypatch.setenv("DOSSIER_CACHE_DIR", str(folder))
+        monkeypatch.setenv("DOSSIER_OFFICE_IDLE", "30")
+        yield folder
 
 
 def _pid(cache: Path) -> int:
@@ -307,8 +315,7 @@ def test_the_offices_of_two_caches_listen_on_pipes_of_their_own(cache, tmp_path,
     # office could not listen and both spun at ~40 % of a core while idle.
     a = _docx(tmp_path / "a.docx", "申请报告")
     convert_all([(a, tmp_path / "a1.pdf")], cache_dir=None)
-    other = Path(tempfile.mkdtemp(prefix="dk-"))
-    try:
+    with _office_cache() as other:
         monkeypatch.setenv("DOSSIER_CACHE_DIR", str(other))
         convert_all([(a, tmp_path / "a2.pdf")], cache_dir=None)
         assert [p.name for p in (cache / "office").glob("*")] == [p.name for p in (other / "office").glob("*")]
@@ -319,12 +326,5 @@ def test_the_offices_of_two_caches_listen_on_pipes_of_their_own(cache, tmp_path,
                           for arg in (Path("/proc") / str(pid) / "cmdline").read_bytes().split(b"\0")
                           if arg.startswith(b"--accept=pipe")})
         assert len(pipes[0]) == len(pipes[1]) == 1 and pipes[0] != pipes[1], pipes
-        pipes = pipes[0] | pipes[1]
-        assert set(pipes) <= _listening_pipes(), "each office should listen on its own pipe"
+        assert pipes[0] | pipes[1] <= _listening_pipes(), "each office should listen on its own pipe"
         assert (tmp_path / "a1.pdf").read_bytes() == (tmp_path / "a2.pdf").read_bytes()
-    finally:
-        for root in (other / "office").glob("*"):
-            kept_office.stop(root)
-        left = _wait_gone(other, 10)
-        shutil.rmtree(other, ignore_errors=True)
-        assert not left, f"kept office processes left behind: {left}"
