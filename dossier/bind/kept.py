@@ -47,13 +47,14 @@ class KeptSources:
         content, name and password, already read and wrapped (pointing at ``path`` as given now)."""
         from dossier.util.cache import known_digest
 
-        kept = self._kept.get(os.path.abspath(path))
+        where = os.path.abspath(path)
+        kept = self._kept.get(where)
         if (
             kept is not None and kept.forms is not None and kept.file == file and kept.password == password
             and isinstance(kept.digest, str) and known_digest(path) == kept.digest
         ):
-            if os.path.abspath(path) in self._fresh:
-                self._fresh.discard(os.path.abspath(path))
+            if where in self._fresh:
+                self._fresh.discard(where)
                 self._taking_ahead += 1
             else:
                 self._reusing += 1
