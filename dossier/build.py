@@ -251,7 +251,8 @@ def _build_into(
     fonts = plan_for([docx for docx, _ in jobs])  # official fonts this machine lacks, and their stand-ins
     progress("转换为 PDF（LibreOffice）", 0, len(jobs))
     # While LibreOffice converts (other processes), this one would only wait: it loads the binder
-    # and the report meanwhile, and reads the photos and video for the report.
+    # and the report meanwhile, reads the photos and video for the report, and opens the evidence
+    # for the binding.
     import contextlib
     import threading
     from concurrent.futures import ThreadPoolExecutor
