@@ -62,3 +62,28 @@ def test_paragraph_properties_are_in_schema_order():
                     assert [rank[t] for t in tags] == sorted(rank[t] for t in tags), (path.name, part, tags)
                     checked += ("ind" in str(tags)) and ("jc" in str(tags))
     assert checked > 0  # styles with both w:ind and w:jc exist, so the order was really checked
+
+
+def test_templates_carry_only_the_table_styles_their_tables_name():
+    """python-docx's default template brings 100 table styles and a Word 2010 copy of the styles
+    (stylesWithEffects.xml); LibreOffice reads them all on every conversion. The generated templates
+    keep the default table style and those a table names (with what they are based on), and every
+    style a table names is defined."""
+    from lxml import etree
+
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    named_anywhere = set()
+    for path in sorted((REPO / "templates").glob("*.docx")):
+        with zipfile.ZipFile(path) as z:
+            assert not any("stylesWithEffects" in n for n in z.namelist()), path.name
+            assert b"stylesWithEffects" not in z.read("[Content_Types].xml"), path.name
+            assert b"stylesWithEffects" not in z.read("word/_rels/document.xml.rels"), path.name
+            named = {el.get(w + "val") for el in etree.fromstring(z.read("word/document.xml")).iter(w + "tblStyle")}
+            tables = {s.get(w + "styleId"): s for s in etree.fromstring(z.read("word/styles.xml")).iter(w + "style")
+                      if s.get(w + "type") == "table"}
+        based = {s.find(w + "basedOn").get(w + "val") for s in tables.values() if s.find(w + "basedOn") is not None}
+        default = {sid for sid, s in tables.items() if s.get(w + "default") == "1"}
+        assert named <= set(tables), (path.name, named - set(tables))
+        assert set(tables) == named | based | default, (path.name, set(tables) - named - based - default)
+        named_anywhere |= named
+    assert named_anywhere  # tables name a style, so keeping the named ones was really checked
