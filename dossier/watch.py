@@ -1,4 +1,4 @@
-"""``dossier watch``: rebuild a project after each save, with one LibreOffice kept warm.
+"""``dossier watch``: rebuild a project after each save, with LibreOffice kept warm.
 
 Watched: ``enterprise.yaml``, ``evidence/``, ``media/`` and the project's ``templates/`` (through
 ``watchdog``). Saves are debounced (:func:`events`); then the project is checked, the findings that
@@ -36,11 +36,11 @@ import hashlib
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dossier.documents.early import EarlyConversions
+from dossier.documents.early import EarlyConversions, Runner
 from dossier.util.atomic import write_text
 from dossier.util.errors import DossierError
 from dossier.util.findings import Finding
@@ -123,7 +123,9 @@ def diff(before: Iterable[Finding], after: Iterable[Finding]) -> tuple[list[Find
 class Watcher:
     """Check and build ``root`` into ``out`` on demand, remembering the last findings."""
 
-    def __init__(self, root: Path, out: Path | None, convert: Callable[[list[Path], dict[str, str]], list[bytes]] | None) -> None:
+    def __init__(self, root: Path, out: Path | None, convert: Runner | Sequence[Runner] | None) -> None:
+        """``convert``: an office (``convert(docs, font_pairs) -> [PDF bytes]``), several sharing the
+        work (:class:`EarlyConversions`), or None for the build's own conversion."""
         from dossier.build import output_dir
 
         self.root = Path(root)
@@ -192,15 +194,17 @@ class Watcher:
         r.seconds = time.perf_counter() - start
         return r
 
-    def warm_up(self, start: Callable[[dict[str, str]], object], r: Round) -> None:
-        """After a round that built: ``start(font_pairs)`` on the conversion thread, so that the office
-        is running, with these documents' font replacements, before the next save needs it (a first
+    def warm_up(self, starts: Sequence[Callable[[dict[str, str]], object]], r: Round) -> None:
+        """After a round that built: each ``start(font_pairs)`` on a conversion thread, so that the offices
+        are running, with these documents' font replacements, before the next save needs them (a first
         build whose PDFs all came from the cache converted nothing and started no office)."""
         from dossier.documents.fontmap import plan_for
 
         if self.early is None or not r.built:
             return
-        self.early.later(start, plan_for([d.docx for d in r.result.documents]).pairs)
+        pairs = plan_for([d.docx for d in r.result.documents]).pairs
+        for start in starts:
+            self.early.later(start, pairs)
 
     def _convert_early(self, folder, programme, figures) -> None:  # noqa: ANN001 - check's loaded project
         """Render the documents and start converting those the PDF cache lacks, before the rules run.

@@ -194,6 +194,12 @@ def test_watch_rebuilds_keeps_last_good_output_and_stops_cleanly(tmp_path):
         assert "转换 0 份" not in lines[-1]
         assert volume.stat().st_mtime_ns != first
         good = volume.read_bytes()
+        # One office per core, at most two, each in its own folder (the warm-up after the first
+        # build started those the first build's conversions had not).
+        from dossier.documents.kept_office import slots
+
+        offices = [f for f in scratch.glob("dossier-watch-lo-*") if processes_mentioning(str(f))]
+        assert len(offices) == slots(), offices
 
         # What the round made (early conversions, files linked from the previous output) is what a
         # plain build of the same input makes, byte for byte (report.html aside: watch adds its reload).

@@ -18,19 +18,21 @@ from dossier.cli.common import Ui, common_options, envelope, output_option, proj
 @common_options
 def watch(directory: Path, out: Path | None, ui: Ui) -> None:
     """监视 enterprise.yaml、evidence/、media/ 和 templates/：每次保存后重新检查，列出新增和消除的问题，
-    并重新生成受影响的文书与装订本（LibreOffice 常驻后台）。按 Ctrl-C 停止。--json 时每轮输出一个 JSON 对象。"""
+    并重新生成受影响的文书与装订本（LibreOffice 常驻后台，每个 CPU 核一个，最多两个）。按 Ctrl-C 停止。--json 时每轮输出一个 JSON 对象。"""
+    from dossier.documents.kept_office import slots
     from dossier.documents.warm_office import WarmOffice
     from dossier.watch import Watcher, events
 
     stop = threading.Event()
-    office = WarmOffice()  # started by the first conversion, with that build's font replacements
+    # Each started by its first conversion, with that build's font replacements.
+    offices = [WarmOffice() for _ in range(slots())]
     watcher = None
     try:
-        watcher = Watcher(directory, out, office.convert)
+        watcher = Watcher(directory, out, [office.convert for office in offices])
         first = watcher.rebuild()
         _report(ui, first, first=True)
-        # Started now, while the user edits, unless the first build started it already.
-        watcher.warm_up(lambda pairs: None if office.alive() and office.pairs == pairs else office.start(pairs), first)
+        # Started now, while the user edits, unless the first build started them already.
+        watcher.warm_up([office.warm for office in offices], first)
         ui.echo(f"正在监视 {directory}（enterprise.yaml、evidence/、media/、templates/）；按 Ctrl-C 停止。")
         with contextlib.closing(events(watcher.root, watcher.out, stop)) as batches:  # closing stops the observer
             for batch in batches:
@@ -41,14 +43,20 @@ def watch(directory: Path, out: Path | None, ui: Ui) -> None:
         stop.set()
         ui.echo("\n已停止监视。", err=True)
     finally:
-        profile = office.tmp
+        profiles = [office.tmp for office in offices]
+
+        def close_all() -> None:
+            for office in offices:
+                office.close()
+
         if watcher is not None:
-            watcher.close(office.close)
-        office.close()
-        if profile is not None:
-            # Removed again now that no conversion runs: one still running on the conversion
-            # thread when the office was stopped may have written into it meanwhile.
-            shutil.rmtree(profile, ignore_errors=True)
+            watcher.close(close_all)
+        close_all()
+        for profile in profiles:
+            if profile is not None:
+                # Removed again now that no conversion runs: one still running on a conversion
+                # thread when its office was stopped may have written into it meanwhile.
+                shutil.rmtree(profile, ignore_errors=True)
     sys.exit(0)
 
 

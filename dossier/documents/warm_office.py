@@ -1,4 +1,4 @@
-"""One LibreOffice kept running for ``dossier watch``, so a rebuild skips LibreOffice's cold start.
+"""A LibreOffice kept running for ``dossier watch``, so a rebuild skips LibreOffice's cold start.
 
 How, first choice: the UNO server of the kept office (:mod:`dossier.documents.office_server`, run
 by a Python that has LibreOffice's UNO bridge, e.g. Debian's python3-uno), private to this watch: its
@@ -13,7 +13,9 @@ conversion to the running one over LibreOffice's own single-instance pipe and ex
 are written.
 
 The office runs in its own process group; :meth:`WarmOffice.close` kills the group and removes
-the temporary profile.
+the temporary profile. ``dossier watch`` keeps one per core, at most two (as a build keeps its offices:
+:func:`dossier.documents.kept_office.slots`), so that the two documents a summary edit changes convert
+side by side.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -49,6 +52,9 @@ class WarmOffice:
         self.proc: subprocess.Popen | None = None
         self.pairs: dict[str, str] = {}  # the font replacement table the running office has
         self.uno = True  # the UNO server is tried first; False once it could not be started here
+        # start() and convert() of one office from two threads (a warm-up and a conversion) take
+        # turns; close() does not wait: it stops a conversion that is running.
+        self._lock = threading.RLock()
 
     @property
     def profile(self) -> Path:
@@ -66,6 +72,16 @@ class WarmOffice:
         over in that moment leaves it with no open document, and it exits. So a start is checked
         (the office must outlive its first conversion) and retried with a longer wait, three times.
         """
+        with self._lock:
+            return self._start(font_pairs)
+
+    def warm(self, font_pairs: dict[str, str] | None = None) -> None:
+        """Start the office unless it runs with these font replacements already."""
+        with self._lock:
+            if not self.alive() or self.pairs != dict(font_pairs or {}):
+                self._start(font_pairs)
+
+    def _start(self, font_pairs: dict[str, str] | None) -> WarmOffice:
         self.pairs = dict(font_pairs or {})
         if self.uno and self._start_server():
             return self
@@ -163,10 +179,14 @@ class WarmOffice:
         """PDF bytes of each ``docs`` (distinct stems), converted by the running office. ``font_pairs``:
         the font replacements (:func:`dossier.documents.fontmap.plan_for`); the office is restarted when they
         differ from the ones it runs with (they live in its profile, read at start)."""
+        with self._lock:
+            return self._convert(docs, font_pairs)
+
+    def _convert(self, docs: list[Path], font_pairs: dict[str, str] | None) -> list[bytes]:
         import pikepdf
 
         if not self.alive() or dict(font_pairs or {}) != self.pairs:
-            self.start(font_pairs)
+            self._start(font_pairs)
         assert self.tmp is not None
         outdir = Path(tempfile.mkdtemp(prefix="out-", dir=self.tmp))
         try:
@@ -174,7 +194,7 @@ class WarmOffice:
                 try:
                     self._server().convert(docs, outdir, "pdf:writer_pdf_Export")
                 except OSError:  # the server went (killed, or an hour without a save): once more
-                    self.start(font_pairs)
+                    self._start(font_pairs)
                     self._server().convert(docs, outdir, "pdf:writer_pdf_Export")
             else:
                 self._client(docs, outdir)
