@@ -37,6 +37,7 @@ from dossier.util.findings import Finding
 from dossier.util.progress import Progress, silent
 
 if TYPE_CHECKING:
+    from dossier.bind.fonts import FontSubset
     from dossier.bind.kept import KeptSources
     from dossier.bind.manifest import SectionEntry, SigningPoint, VolumeManifest
     from dossier.documents.early import EarlyConversions
@@ -251,8 +252,8 @@ def _build_into(
     fonts = plan_for([docx for docx, _ in jobs])  # official fonts this machine lacks, and their stand-ins
     progress("转换为 PDF（LibreOffice）", 0, len(jobs))
     # While LibreOffice converts (other processes), this one would only wait: it loads the binder
-    # and the report meanwhile, reads the photos and video for the report, and opens the evidence
-    # for the binding.
+    # and the report meanwhile, reads the photos and video for the report, opens the evidence for
+    # the binding and subsets the font the volume and the guide print in.
     import contextlib
     import threading
     from concurrent.futures import ThreadPoolExecutor
@@ -268,6 +269,7 @@ def _build_into(
             parts = pool.submit(_volume_parts, result, check)
             media = pool.submit(_prepare_report, check)
             pool.submit(_open_evidence_ahead, parts, kept, stage, {os.path.abspath(pdf) for _, pdf in jobs}, stop)
+            pool.submit(_subset_ahead, parts, result, check, stop)
             try:
                 conversions = convert_all(jobs, cache_dir=cache_dir("pdf"), soffice=soffice, font_pairs=fonts.pairs,
                                           runner=converter, early=early, write=write)
@@ -303,6 +305,27 @@ def _open_evidence_ahead(parts, kept: KeptSources, stage: Path, documents: set[s
 
     open_ahead(parts.result()[0], kept, base_dir=stage, skip=lambda path: os.path.abspath(path) in documents,
                stop=stop.is_set)
+
+
+def _subset_ahead(parts, result: BuildResult, check: CheckResult, stop) -> None:  # noqa: ANN001
+    """The font subset of the volume and its guide (:func:`dossier.bind.volume.volume_chars`: the
+    characters do not depend on the page counts) made while LibreOffice converts, unless ``stop``
+    is set; the binding then finds it in :func:`dossier.bind.fonts.subset_font`'s memory. A
+    failure here is left for the binding to report."""
+    from dossier.bind.fonts import subset_font
+    from dossier.bind.volume import volume_chars
+    from dossier.documents.assemble import cover_date, cover_for
+
+    if stop.is_set():
+        return
+    app, programme = check.folder.app, check.programme
+    try:
+        chars = volume_chars(parts.result()[0], cover=cover_for(app, programme, cover_date(app)), draft=result.draft,
+                             extra=_guide_chars(result))
+        if chars:
+            subset_font(chars)
+    except Exception:  # noqa: BLE001 - the binding subsets again and reports it
+        return
 
 
 def _reusing(stage: Path, target: Path) -> Callable[[Path, bytes], Path]:
@@ -530,31 +553,42 @@ def bind_project_volume(
         base_dir=out,
         progress=progress,
         kept=kept,
+        extra_chars=_guide_chars(result),
     )
     manifest = bound.manifest.with_build_facts(signing_points=signing_points(bound, result, out), sections=_sections(bound))
-    result.guide = write(out / GUIDE, _guide(manifest, programme.copies))
+    result.guide = write(out / GUIDE, _guide(manifest, programme.copies, bound.font))
     result.volume = out / VOLUME
     result.binding = manifest
     result.bind_warnings = [f"找不到“{m}”，装订本中未包含该文件（草稿）" for m in missing] + list(bound.warnings)
 
 
+def _guide_chars(result: BuildResult) -> frozenset[str]:
+    """What the stamping guide may print (:func:`dossier.bind.guide.guide_chars`): its own words and
+    what it quotes, the volume's name, the documents' titles and the signing places
+    (:func:`signing_points`). The volume's font subset holds them too, and the guide is set in it."""
+    from dossier.bind.guide import guide_chars
+
+    return guide_chars([VOLUME, *(d.title for d in result.documents), *_ROLES, "（签字）（盖章）、"])
+
+
 _GUIDES: dict[str, bytes] = {}
 
 
-def _guide(manifest: VolumeManifest, copies: int | None) -> bytes:
-    """The stamping guide's bytes (:func:`dossier.bind.guide.render_guide`), remembered for the life of
-    the process by what it prints (its lines) and the font it is set in: a save that changes no
-    page number, seal or signing place (most of them) gives the same guide."""
+def _guide(manifest: VolumeManifest, copies: int | None, subset: FontSubset | None = None) -> bytes:
+    """The stamping guide's bytes (:func:`dossier.bind.guide.render_guide`, set in ``subset`` when it
+    holds every character the guide prints), remembered for the life of the process by what it
+    prints (its lines) and the font it is set in: a save that changes no page number, seal or
+    signing place (most of them) gives the same guide."""
     from dossier.bind.fonts import find_font
     from dossier.bind.guide import guide_lines, render_guide
 
     font, face = find_font()
     st = font.stat()
-    key = hashlib.sha256(repr((guide_lines(manifest, copies=copies), str(font), face, st.st_size, st.st_mtime_ns))
-                         .encode("utf-8")).hexdigest()
+    key = hashlib.sha256(repr((guide_lines(manifest, copies=copies), str(font), face, st.st_size, st.st_mtime_ns,
+                               subset.name if subset is not None else None)).encode("utf-8")).hexdigest()
     data = _GUIDES.get(key)
     if data is None:
-        data = render_guide(manifest, copies=copies)
+        data = render_guide(manifest, copies=copies, font=subset)
         _GUIDES.clear()  # one guide per watched project is enough
         _GUIDES[key] = data
     return data

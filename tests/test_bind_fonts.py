@@ -218,3 +218,25 @@ def test_a_truetype_subset_is_the_same_bytes_whenever_it_is_made(monkeypatch):
     assert first.data == second.data
     face = fonts._open_face(WQY, -1)
     assert TTFont(io.BytesIO(first.data))["head"].modified == face["head"].modified
+
+
+@pytest.mark.slow
+def test_the_guide_takes_a_given_subset_only_when_it_holds_every_character_it_prints(tmp_path, monkeypatch):
+    from dossier.bind.guide import guide_chars, guide_lines
+
+    monkeypatch.setenv("DOSSIER_CACHE_DIR", str(tmp_path / "cache"))
+    (tmp_path / "e").mkdir()
+    _blank(tmp_path / "e" / "a.pdf", 3)
+    extra = guide_chars(["vol.pdf"])
+    res = bind_volume([Part("一、申请报告", "e/a.pdf")], tmp_path / "vol.pdf", cover=COVER, base_dir=tmp_path,
+                      extra_chars=extra)
+    printed = {ch for _kind, c in guide_lines(res.manifest, copies=7) for ch in ("".join(c) if isinstance(c, tuple) else c)}
+    assert printed <= extra <= res.font.wanted  # guide_chars covers what this guide prints
+    shared = render_guide(res.manifest, copies=7, font=res.font)
+    own = render_guide(res.manifest, copies=7)
+    poor = render_guide(res.manifest, copies=7, font=fonts.subset_font("封面"))  # lacks the guide's characters
+    assert poor == own != shared
+    for name, data in (("shared", shared), ("own", own)):
+        (tmp_path / f"{name}.pdf").write_bytes(data)
+    assert _text(tmp_path / "shared.pdf", 1, 9) == _text(tmp_path / "own.pdf", 1, 9)
+    assert [r[0] for r in _fonts(tmp_path / "shared.pdf")] == [r[0] for r in _fonts(tmp_path / "vol.pdf")]

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from dossier.bind import Cover, Part, plan_volume
-from dossier.bind.volume import bound_files
+from dossier.bind import stamps
+from dossier.bind.volume import bound_files, volume_chars
 from dossier.bind import frontmatter
 
 
@@ -50,14 +51,23 @@ def test_seal_groups_cover_every_sheet_and_duplex_puts_slices_on_fronts_only():
     assert [s is None for s in duplex.layout.slices[:4]] == [False, True, False, True]
 
 
-def test_characters_to_embed_follow_what_is_printed():
+def test_characters_to_embed_follow_what_is_printed_whatever_the_page_counts():
     plain = plan_volume([Part("a", source="a.pdf")], page_counts={"a.pdf": 3})
-    assert plain.chars == frozenset("— 123")
+    assert plain.chars == frozenset("— 0123456789")  # every digit a page number can have
     assert plan_volume([Part("a", source="a.pdf")], page_counts={"a.pdf": 3}, page_numbers=False).chars == frozenset()
     draft = plan_volume([Part("a", source="a.pdf")], page_counts={"a.pdf": 3}, draft=True, page_numbers=False)
     assert draft.chars == frozenset("草稿")
-    covered = plan_volume([Part("合同", source="a.pdf")], page_counts={"a.pdf": 1}, cover=Cover("申报材料"))
-    assert {"申", "报", "材", "料", "合", "同", "目"} <= covered.chars
+    parts = [Part("合同", source="a.pdf"), Part("空的一节"), Part("发票", source="b.pdf")]
+    covered = plan_volume(parts, page_counts={"a.pdf": 1, "b.pdf": 30}, cover=Cover("申报材料"))
+    assert {"申", "报", "材", "料", "合", "同", "目", "续", "见"} <= covered.chars
+    # The same parts with other page counts (a TOC of one page or two, a part with pages or
+    # none): the same characters, so that the subset is made before the documents are converted.
+    longer = plan_volume(parts, page_counts={"a.pdf": 400, "b.pdf": 0}, cover=Cover("申报材料"))
+    assert longer.chars == covered.chars == volume_chars(parts, cover=Cover("申报材料"))
+    assert {"空", "节"} <= covered.chars  # a part the TOC may list
+    printed = "".join(e.title + e.page_label for e in longer.toc) + "".join(stamps.number_text(x) for x in longer.labels)
+    assert set(printed) <= longer.chars
+    assert plan_volume(parts, page_counts={"a.pdf": 1, "b.pdf": 1}, extra_chars=["盖章指引"]).chars >= set("盖章指引")
 
 
 def test_files_are_the_same_by_the_key_given():

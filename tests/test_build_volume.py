@@ -168,3 +168,23 @@ def test_draft_build_binds_what_exists_and_names_what_is_missing(built, tmp_path
     assert not any(s and s.endswith(("2.jpg", "A-01/发票.pdf")) for s in sources)
     manifest = json.loads(draft.manifest.read_text(encoding="utf-8"))
     assert manifest["draft"] is True and manifest["binding"]["page_count"] == len(manifest["binding"]["pages"])
+
+
+def _font_programs(pdf_path: Path) -> dict[str, bytes]:
+    """dossier's own fonts in a PDF (Type0 over a subset): base name → embedded program."""
+    found = {}
+    with pikepdf.open(pdf_path) as pdf:
+        for page in pdf.pages:
+            for font in (page.Resources.get("/Font") or {}).values():
+                if font.get("/Subtype") == "/Type0" and "/FontFile3" in font.DescendantFonts[0].FontDescriptor:
+                    found[str(font.BaseFont)] = font.DescendantFonts[0].FontDescriptor.FontFile3.read_bytes()
+    return found
+
+
+@pytest.mark.slow
+def test_the_guide_is_set_in_the_volumes_font_subset(built):
+    _, result, _ = built
+    volume, guide = _font_programs(result.volume), _font_programs(result.out / GUIDE)
+    assert len(guide) == 1 and guide.items() <= volume.items(), (list(guide), list(volume))
+    text = subprocess.run(["pdftotext", str(result.out / GUIDE), "-"], capture_output=True, text=True, check=True).stdout
+    assert "盖章指引" in text and "骑缝章" in text and "法定代表人（签字）" in text

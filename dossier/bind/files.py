@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from dossier.bind.frontmatter import Cover
-from dossier.bind.guide import render_guide
+from dossier.bind.guide import guide_chars, render_guide
 from dossier.bind.volume import BindResult, Part, build_volume
 from dossier.util.atomic import atomic_path
 from dossier.util.errors import InputError
@@ -71,9 +71,10 @@ def bind_files(
         result = build_volume(
             parts, tmp_pdf, volume_name=out_pdf.name, cover=cover, duplex=duplex,
             seal_group=seal_group, passwords=passwords, final_path=out_pdf, progress=progress,
+            extra_chars=guide_chars([out_pdf.name]) if guide else (),  # one font subset for both
         )
         tmp_manifest.write_text(dumps(result.manifest.to_json()) + "\n", "utf-8")
         if guide:
             with atomic_path(guide_path(out_pdf)) as tmp_guide:
-                tmp_guide.write_bytes(render_guide(result.manifest, copies=copies))
+                tmp_guide.write_bytes(render_guide(result.manifest, copies=copies, font=result.font))
     return result

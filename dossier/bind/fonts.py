@@ -9,7 +9,8 @@ STHeiti) and OpenType/CFF (Noto Sans CJK). fontTools subsets the face to the cha
 CFF), and a ToUnicode CMap keeps the text searchable and extractable.
 
 Subsetting a large collection costs ~0.4 s, so subsets are cached on disk (:mod:`dossier.util.cache`,
-kind ``fonts``) by font file and character set; a cached subset is byte-identical to a fresh one.
+kind ``fonts``) by font file and character set, and the last few in memory; a cached subset is
+byte-identical to a fresh one.
 """
 
 from __future__ import annotations
@@ -63,6 +64,10 @@ class FontSubset:
     bbox: tuple[int, int, int, int]
     ascent: int = 880
     descent: int = -120
+    # What it was made for (:func:`subset_font`): a character asked for that the face lacks is in
+    # ``wanted`` and not in ``glyphs``. Text of these characters looks the same in any subset
+    # made for more of them (the stamping guide set in the volume's subset).
+    wanted: frozenset[str] = frozenset()
 
     def width(self, text: str, size: float) -> float:
         return sum(map(self._widths.get, text, repeat(1000))) * size / 1000
@@ -134,8 +139,11 @@ def _fontconfig() -> tuple[Path, int] | None:
     return None
 
 
-def subset_font(chars: set[str] | str) -> FontSubset:
-    """A subset holding ``chars`` (plus ``…``), from the disk cache when possible."""
+_SUBSETS: dict[str, FontSubset] = {}  # the last few subsets this process made or read, by cache key
+
+
+def subset_font(chars: set[str] | str | frozenset[str]) -> FontSubset:
+    """A subset holding ``chars`` (plus ``…``), from this process's memory or the disk cache when possible."""
     from dossier.util.cache import cache_dir, touch
 
     wanted = "".join(sorted(set(chars) | {"…", " "}))
@@ -144,31 +152,38 @@ def subset_font(chars: set[str] | str) -> FontSubset:
     key = hashlib.sha256(
         json.dumps([_CACHE_VERSION, str(path), index, st.st_size, int(st.st_mtime), wanted]).encode()
     ).hexdigest()[:32]
+    font = _SUBSETS.get(key)
+    if font is not None:
+        return font
     entry = cache_dir("fonts") / f"{key}.json"
     try:
         meta = json.loads(entry.read_text("utf-8"))
         data = base64.b64decode(meta["data"])
         if hashlib.sha256(data).hexdigest() == meta["sha256"]:
             touch(entry)
-            return FontSubset(
+            font = FontSubset(
                 meta["name"], data, meta["outlines"], {k: (v[0], v[1]) for k, v in meta["glyphs"].items()},
-                tuple(meta["bbox"]), meta["ascent"], meta["descent"],
+                tuple(meta["bbox"]), meta["ascent"], meta["descent"], frozenset(wanted),
             )
     except (OSError, ValueError, KeyError, TypeError):
         pass
-    font = build_subset(path, index, wanted)
-    try:
-        from dossier.util.atomic import write_text
+    if font is None:
+        font = build_subset(path, index, wanted)
+        try:
+            from dossier.util.atomic import write_text
 
-        meta = {
-            "name": font.name, "outlines": font.outlines, "sha256": hashlib.sha256(font.data).hexdigest(),
-            "data": base64.b64encode(font.data).decode("ascii"),
-            "glyphs": {k: list(v) for k, v in font.glyphs.items()}, "bbox": list(font.bbox),
-            "ascent": font.ascent, "descent": font.descent,
-        }
-        write_text(entry, json.dumps(meta, ensure_ascii=False, sort_keys=True))
-    except OSError:
-        pass  # a read-only cache only costs time
+            meta = {
+                "name": font.name, "outlines": font.outlines, "sha256": hashlib.sha256(font.data).hexdigest(),
+                "data": base64.b64encode(font.data).decode("ascii"),
+                "glyphs": {k: list(v) for k, v in font.glyphs.items()}, "bbox": list(font.bbox),
+                "ascent": font.ascent, "descent": font.descent,
+            }
+            write_text(entry, json.dumps(meta, ensure_ascii=False, sort_keys=True))
+        except OSError:
+            pass  # a read-only cache only costs time
+    if len(_SUBSETS) >= 4:
+        _SUBSETS.pop(next(iter(_SUBSETS)))
+    _SUBSETS[key] = font
     return font
 
 
@@ -280,7 +295,7 @@ def build_subset(path: Path, index: int, wanted: str) -> FontSubset:
     tag = "".join(chr(65 + b % 26) for b in hashlib.sha256(wanted.encode() + family.encode()).digest()[:6])
     return FontSubset(
         f"{tag}+{family}", data, "cff" if cff else "truetype", glyphs, bbox,
-        round(hhea.ascent * scale), round(hhea.descent * scale),
+        round(hhea.ascent * scale), round(hhea.descent * scale), frozenset(wanted),
     )
 
 

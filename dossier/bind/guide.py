@@ -7,13 +7,19 @@ adds. The HTML report shows the same lines (:func:`guide_lines`).
 
 from __future__ import annotations
 
+import functools
 import io
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dossier.bind.draw import Canvas
 from dossier.bind.geometry import A4_H, A4_W, MM
 from dossier.bind.manifest import VolumeManifest
 from dossier.util.atomic import write_bytes
+
+if TYPE_CHECKING:
+    from dossier.bind.fonts import FontSubset
 
 _LEFT = 22 * MM
 _RIGHT = A4_W - 22 * MM
@@ -72,8 +78,38 @@ def guide_lines(manifest: VolumeManifest, *, copies: int | None = None) -> list[
     return items
 
 
-def render_guide(manifest: VolumeManifest, *, copies: int | None = None) -> bytes:
-    """The guide PDF's bytes: the same manifest and copies give the same bytes. Raises
+def guide_chars(texts: Iterable[str] = ()) -> frozenset[str]:
+    """Every character the guide prints in its own words (headings, sentences, the table's head:
+    :func:`guide_lines` of manifests of every shape), with all digits and ASCII, plus those of
+    ``texts``: what a guide quotes (the volume's file name, document titles, signing places). Added
+    to the volume's font subset (:func:`dossier.bind.volume.volume_chars`), so that the guide
+    can be set in it (:func:`render_guide`'s ``font``)."""
+    return _own_chars() | frozenset("".join(texts))
+
+
+@functools.cache
+def _own_chars() -> frozenset[str]:
+    from dossier.bind.manifest import PageEntry, SealGroupEntry, SigningPoint
+
+    chars = set(_STABLE_CHARS)
+    for duplex in (False, True):
+        for seal in (None, (0.0, 0.0, 1.0, 1.0)):
+            for points in ((), (SigningPoint(2, "2", "", ""), SigningPoint(3, "x", "", ""))):  # x: a label ≠ its page
+                shape = VolumeManifest(
+                    volume="", sha256="", page_count=3, sheets=2, duplex=duplex,
+                    pages=(PageEntry(1, "1", cover_seal=seal), PageEntry(2, "2"), PageEntry(3, "3")), inputs=(),
+                    seal_groups=(SealGroupEntry(1, 1, 1, 1.0, 1.0, 1), SealGroupEntry(2, 3, 1, 1.0, 1.0, 1)),
+                    seal_diameter=1.0, signing_points=points,
+                )
+                for _kind, content in guide_lines(shape, copies=1):
+                    chars |= set("".join(content) if isinstance(content, tuple) else str(content))
+    return frozenset(chars)
+
+
+def render_guide(manifest: VolumeManifest, *, copies: int | None = None, font: FontSubset | None = None) -> bytes:
+    """The guide PDF's bytes: the same manifest, copies and ``font`` give the same bytes. ``font``: a
+    subset to set it in when it was made for every character the guide prints (the volume's, with
+    :func:`guide_chars`); otherwise the guide gets a subset of its own. Raises
     :class:`~dossier.util.errors.ToolError` when no CJK font can be found or embedded."""
     import pikepdf
 
@@ -86,7 +122,8 @@ def render_guide(manifest: VolumeManifest, *, copies: int | None = None) -> byte
     chars: set[str] = set(_STABLE_CHARS)
     for _kind, content in items:
         chars |= set("".join(content) if isinstance(content, tuple) else str(content))
-    font = subset_font(chars)
+    if font is None or not chars <= font.wanted:
+        font = subset_font(chars)
     pages = _lay_out(items, font)
     pdf = pikepdf.new()
     font_res = pdf.make_indirect(pikepdf.Dictionary({FONT_RES: embed(pdf, font)}))

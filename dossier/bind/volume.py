@@ -30,10 +30,11 @@ import hashlib
 import os
 import threading
 import zlib
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pikepdf
 
@@ -49,6 +50,9 @@ from dossier.bind.seal import DEFAULT_GROUP, SEAL_DIAMETER, SealLayout, seal_lay
 from dossier.util.atomic import atomic_path, temporary_folder
 from dossier.util.errors import InputError
 from dossier.util.progress import Progress, silent
+
+if TYPE_CHECKING:
+    from dossier.bind.fonts import FontSubset
 
 PRODUCER = "dossier"
 
@@ -91,6 +95,9 @@ class BindResult:
     duplex: bool
     cover_seal: Rect | None
     toc: list[TocEntry] = field(default_factory=list)
+    # dossier's own font, subset to what the volume and ``extra_chars`` may print (volume_chars);
+    # None when the volume prints nothing of its own. The stamping guide can be set in it.
+    font: FontSubset | None = None
 
 
 # ---------------------------------------------------------------------------------------- plan
@@ -130,7 +137,7 @@ class VolumePlan:
     toc: tuple[TocEntry, ...]
     marks: tuple[outline.Mark, ...]  # bookmarks, nested as the parts
     files: tuple[PlannedFile, ...]  # in binding order; a file mentioned again without children is not repeated
-    chars: frozenset[str]  # every character the volume prints in dossier's own font
+    chars: frozenset[str]  # what dossier's own font is subset to: see volume_chars
     warnings: tuple[str, ...]
     duplex: bool
     draft: bool
@@ -163,6 +170,7 @@ def plan_volume(
     seal_group: int = DEFAULT_GROUP,
     draft: bool = False,
     page_numbers: bool = True,
+    extra_chars: Iterable[str] = (),
 ) -> VolumePlan:
     """Plan the volume from ``parts`` and ``page_counts[key(part.source)]`` for each bound file.
 
@@ -203,7 +211,7 @@ def plan_volume(
         cover=cover, cover_pages=cover_pages, toc_pages=toc_pages, labels=tuple(labels), layout=layout,
         toc=entries, marks=tuple(m for m in (_mark(r) for r in roots) if m is not None),
         files=tuple(PlannedFile(n.part, n.key, n.first, n.pages) for n in files),
-        chars=frozenset(_chars(labels[cover_pages:], cover, entries if toc else None, toc_pages, draft, page_numbers)),
+        chars=volume_chars(parts, cover=cover, toc=toc, draft=draft, page_numbers=page_numbers, extra=extra_chars),
         warnings=(*warnings, *layout.warnings), duplex=duplex, draft=draft, page_numbers=page_numbers,
     )
 
@@ -249,17 +257,33 @@ def _nodes(parts: Sequence[Part], key: Callable[[str | Path], Hashable]) -> tupl
     return roots, files
 
 
-def _chars(body_labels, cover: Cover | None, entries, toc_pages: int, draft: bool, page_numbers: bool) -> set[str]:
-    chars: set[str] = set()
+def volume_chars(
+    parts: Sequence[Part], *, cover: Cover | None = None, toc: bool | None = None, draft: bool = False,
+    page_numbers: bool = True, extra: Iterable[str] = (),
+) -> frozenset[str]:
+    """Every character a volume of ``parts`` may print in dossier's own font, whatever their page
+    counts: all ten digits (page numbers, TOC references), each title the TOC may list with its
+    "（见第…页）", both TOC headings, the cover; plus ``extra`` (the stamping guide's characters,
+    so that the guide can be set in the volume's subset). Empty when the volume prints nothing of
+    its own. Pure.
+
+    Not the characters of one layout: with the page counts left out, the font subset can be made
+    while LibreOffice still converts the documents (:func:`dossier.bind.fonts.subset_font`
+    remembers it), and a change of page counts keeps the same subset."""
+    toc = bool(cover) if toc is None else toc
+    if not (cover or toc or draft or page_numbers):
+        return frozenset()
+    chars: set[str] = set("".join(extra))
     if page_numbers:
-        chars |= set("".join(stamps.number_text(x) for x in body_labels))
+        chars |= set(stamps.number_text("0123456789"))
     if cover:
         chars |= cover.chars()
-    if entries is not None:
-        chars |= frontmatter.toc_chars([e.title for e in entries], continued=toc_pages > 1)
+    if toc:
+        titles = [n.part.title for n in _walk([_tree(p, 1) for p in parts]) if n.depth <= TOC_DEPTH]
+        chars |= frontmatter.toc_chars([*titles, "（见第页）"], continued=True)
     if draft:
         chars |= set(stamps.DRAFT_TEXT)
-    return chars
+    return frozenset(chars)
 
 
 # ---------------------------------------------------------------------------------------- bind
@@ -279,6 +303,7 @@ def bind_volume(
     base_dir: str | Path | None = None,
     progress: Progress | None = None,
     kept: KeptSources | None = None,
+    extra_chars: Iterable[str] = (),
 ) -> BindResult:
     """Bind ``parts`` into ``out_pdf`` atomically; return its manifest and the reminders.
 
@@ -287,6 +312,8 @@ def bind_volume(
     number of sheets per seam seal. ``progress`` is told the files read, the pages made and
     the saving (:mod:`dossier.util.progress`). ``kept``: PDF inputs kept open between bindings
     (:class:`dossier.bind.kept.KeptSources`, ``dossier watch``); the volume is the same.
+    ``extra_chars``: characters to add to the volume's font subset (:func:`volume_chars`), for text
+    set in the same subset elsewhere (the stamping guide: :attr:`BindResult.font`).
 
     Raises :class:`InputError` / :class:`PasswordError` naming the file (and page) for any
     unusable input, or when ``out_pdf`` is one of the inputs; ``out_pdf`` is then left as it
@@ -300,7 +327,7 @@ def bind_volume(
         return build_volume(
             parts, tmp, volume_name=out_pdf.name, cover=cover, toc=toc, duplex=duplex,
             seal_group=seal_group, passwords=passwords, draft=draft, page_numbers=page_numbers,
-            base_dir=base_dir, final_path=out_pdf, progress=progress, kept=kept,
+            base_dir=base_dir, final_path=out_pdf, progress=progress, kept=kept, extra_chars=extra_chars,
         )
 
 
@@ -320,6 +347,7 @@ def build_volume(
     final_path: Path | None = None,
     progress: Progress | None = None,
     kept: KeptSources | None = None,
+    extra_chars: Iterable[str] = (),
 ) -> BindResult:
     """Like :func:`bind_volume`, but writes ``target`` directly: the caller makes it atomic
     (``final_path`` is where it will end up, refused as an input; ``volume_name`` is recorded
@@ -367,10 +395,16 @@ def build_volume(
         plan = plan_volume(
             parts, page_counts={where(p.source): len(s.pages) for p, s in zip(files, opened)}, key=where,
             cover=cover, toc=toc, duplex=duplex, seal_group=seal_group, draft=draft, page_numbers=page_numbers,
+            extra_chars=extra_chars,
         )
         warnings.extend(plan.warnings)
         sources = opened  # one per planned file, in order
-        out, entries, cover_seal, placements, own = _compose(plan, sources, progress=progress)
+        font = None
+        if plan.chars:
+            from dossier.bind.fonts import subset_font
+
+            font = subset_font(plan.chars)
+        out, entries, cover_seal, placements, own = _compose(plan, sources, font=font, progress=progress)
         # The seam check reads the sources' content streams (its own copies, from disk) in Python
         # while qpdf writes the volume without the GIL.
         seams = executor.submit(_seam_warnings, sources, placements, plan)
@@ -381,6 +415,7 @@ def build_volume(
         synced.result()
     return BindResult(
         final_path or target, manifest, warnings, plan.layout, list(plan.labels), duplex, cover_seal, list(plan.toc),
+        font,
     )
 
 
@@ -503,7 +538,7 @@ class _Pages:
 
 
 def _compose(
-    plan: VolumePlan, sources: list[Source], *, progress: Progress,
+    plan: VolumePlan, sources: list[Source], *, font: FontSubset | None, progress: Progress,
 ) -> tuple[object, list[PageEntry], Rect | None, list[list[Placement]], set[tuple[int, int]]]:
     """A new, unsaved ``pikepdf.Pdf`` with every page of the volume; the page entries of the
     manifest, the cover seal's rectangle, each source page's placement, and the objects made
@@ -515,11 +550,6 @@ def _compose(
     """
     import pikepdf
 
-    font = None
-    if plan.chars:
-        from dossier.bind.fonts import subset_font
-
-        font = subset_font(plan.chars)
     out = pikepdf.new()
     made = _Pages(out, plan, font)
     entries: list[PageEntry] = []
