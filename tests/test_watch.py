@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from build_fixtures import discrete_data, processes_mentioning, write_full_project
+from dossier.bind import fonts
 from dossier.build import VOLUME
 from dossier.util.findings import Finding
 from dossier.watch import DEBOUNCE_S, SETTLE_S, VERSION_JS, Batch, Clock, add_reload, diff, events, watched
@@ -307,12 +308,16 @@ def test_a_remembered_stamping_guide_is_served_only_for_the_same_lines(monkeypat
     lines = {"now": [("p", "共 80 页")]}
     renders: list[str] = []
     monkeypatch.setattr(guide, "guide_lines", lambda manifest, copies=None: list(lines["now"]))
-    monkeypatch.setattr(guide, "render_guide", lambda manifest, copies=None: renders.append("x") or repr(lines["now"]).encode())
+    monkeypatch.setattr(guide, "render_guide",
+                        lambda manifest, copies=None, font=None: renders.append("x") or repr((lines["now"], font)).encode())
     monkeypatch.setattr(build, "_GUIDES", {})
     first = build._guide(object(), 7)
     assert build._guide(object(), 7) == first and len(renders) == 1
     lines["now"] = [("p", "共 81 页")]  # a page more: rendered again
-    assert build._guide(object(), 7) == repr([("p", "共 81 页")]).encode() and len(renders) == 2
+    assert build._guide(object(), 7) == repr(([("p", "共 81 页")], None)).encode() and len(renders) == 2
+    # Set in another font subset (the volume's, whose titles changed): rendered again, in that one.
+    subset = fonts.FontSubset("ABCDEF+Noto", b"", "cff", {}, (0, 0, 1, 1))
+    assert build._guide(object(), 7, subset) == repr(([("p", "共 81 页")], subset)).encode() and len(renders) == 3
 
 
 @pytest.mark.slow
