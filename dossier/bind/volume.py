@@ -179,7 +179,8 @@ def plan_volume(
     (without children of its own) adds no pages: its TOC entry and bookmark point at the first
     one's pages, titled "（见第 n 页）". Raises ``KeyError`` for a bound file missing from
     ``page_counts`` and ``ValueError`` for a ``seal_group`` below 1. The warnings name parts
-    without pages and a seal group lowered to keep slices visible.
+    without pages and a seal group lowered to keep slices visible. The font subset's characters
+    are :func:`volume_chars` of the parts, with ``extra_chars``.
     """
     roots, files = _nodes(parts, key)
     for n in files:
