@@ -142,17 +142,19 @@ def build_project(
     """
     root = Path(root)
     progress = progress or silent
-    own = None
+    own = converted = None
     if converter is None:
-        from dossier.documents.kept_office import warm_up
+        from dossier.documents.kept_office import start_rest, warm_up
 
         warm_up(root, soffice)  # starts LibreOffice meanwhile, when none is kept running
         if early is None and check is None:
-            early = own = _kept_early(soffice)
+            early = own = _kept_early(root, soffice)
+            # Once its conversions are done, the build starts the kept offices not running yet.
+            converted = functools.partial(start_rest, root, soffice) if own is not None else None
     try:
         result = _build(root, out, force, media=media, today=today, soffice=soffice, duplex=duplex,
                         seal_group=seal_group, progress=progress, check=check, converter=converter, early=early,
-                        kept=kept)
+                        kept=kept, converted=converted)
     except BaseException:
         if own is not None:
             own.cancel()  # no waiting for the office on an error or Ctrl-C
@@ -163,26 +165,30 @@ def build_project(
     return result
 
 
-def _kept_early(soffice: str | os.PathLike | None) -> EarlyConversions | None:
+def _kept_early(root: Path, soffice: str | os.PathLike | None) -> EarlyConversions | None:
     """Early conversions shared by the kept offices (:func:`dossier.documents.kept_office.slots`; None
-    when there is none to be had), in a scratch folder."""
+    when there is none to be had), in a scratch folder: the first office, started if need be, and
+    the others if they are running when the build starts (each asks on its own thread; see
+    :func:`dossier.documents.kept_office.start_rest`)."""
     import tempfile
 
     from dossier.documents.convert import kept_converter
     from dossier.documents.early import EarlyConversions
-    from dossier.documents.kept_office import slots
+    from dossier.documents.kept_office import running, slots
 
     offices = [kept_converter(soffice, cache_dir("pdf"), slot=slot) for slot in range(slots())]
     if offices[0] is None:
         return None
-    return EarlyConversions([o for o in offices if o is not None], Path(tempfile.mkdtemp(prefix="dossier-early-")))
+    used = [slot for slot, o in enumerate(offices) if o is not None]
+    ready = [None if slot == 0 else functools.partial(running, root, soffice, slot) for slot in used]
+    return EarlyConversions([offices[slot] for slot in used], Path(tempfile.mkdtemp(prefix="dossier-early-")), ready=ready)
 
 
 def _build(
     root: Path, out: str | Path | None, force: bool, *, media: bool, today: dt.date | None,
     soffice: str | os.PathLike | None, duplex: bool, seal_group: int | None, progress: Progress,
     check: CheckResult | None, converter: Callable[[list[Path], dict[str, str]], list[bytes]] | None,
-    early: EarlyConversions | None, kept: KeptSources | None = None,
+    early: EarlyConversions | None, kept: KeptSources | None = None, converted: Callable[[], None] | None = None,
 ) -> BuildResult:
     progress("检查材料", 0, None)
     if check is None:
@@ -214,7 +220,7 @@ def _build(
         with staged_folder(target, carry=_carried(target), waiting=waiting) as stage:
             _build_into(stage, target, result, check, specs, contexts, root=root, soffice=soffice,
                         duplex=duplex, seal_group=seal_group, progress=progress, converter=converter, early=early,
-                        kept=kept)
+                        kept=kept, converted=converted)
     except DossierError as exc:
         # A message names the document where the user will look for it, not in the staging folder.
         if stage is not None and exc.file:
@@ -228,9 +234,10 @@ def _build_into(
     stage: Path, target: Path, result: BuildResult, check: CheckResult, specs: list[DocumentSpec],
     contexts: dict[str, dict[str, Any]], *, root: Path, soffice: Path, duplex: bool, seal_group: int | None,
     progress: Progress, converter: Callable[[list[Path], dict[str, str]], list[bytes]] | None = None,
-    early: EarlyConversions | None = None, kept: KeptSources | None = None,
+    early: EarlyConversions | None = None, kept: KeptSources | None = None, converted: Callable[[], None] | None = None,
 ) -> None:
-    """Everything a build writes, written into ``stage`` (which replaces ``target`` afterwards)."""
+    """Everything a build writes, written into ``stage`` (which replaces ``target`` afterwards);
+    ``converted()`` is called once the documents are converted."""
     app, programme = check.folder.app, check.programme
     result.out = stage
     write = _reusing(stage, target)
@@ -276,6 +283,8 @@ def _build_into(
             except BaseException:
                 stop.set()  # a failed conversion or Ctrl-C: the evidence is not waited for
                 raise
+            if converted is not None:
+                converted()
         result.cached = sum(1 for c in conversions if c.cached)
         result.converted = len(conversions) - result.cached
         progress("核对 PDF 与 Word 文字一致", 0, None)

@@ -257,9 +257,12 @@ def test_the_cache_pruning_leaves_a_running_office_alone(cache, tmp_path):
 def test_a_build_with_the_kept_office_writes_the_bytes_of_a_build_without(cache, tmp_path, monkeypatch):
     """Documents go to the kept office while the check's rules run (EarlyConversions, started from the
     check's ``loaded`` callback): every PDF taken from there, same bytes as a build without, nothing of
-    it left in the output folder or the scratch folder, and every document counted as converted."""
+    it left in the output folder or the scratch folder, and every document counted as converted. With
+    no office running, the build converts in the first one and starts the second after its
+    conversions, for the next build (whose conversions the two share)."""
     from build_fixtures import discrete_data, write_full_project
     from dossier.build import build_project
+    from dossier.documents import convert
     from dossier.documents.early import EarlyConversions
 
     served: list[bytes] = []
@@ -271,14 +274,27 @@ def test_a_build_with_the_kept_office_writes_the_bytes_of_a_build_without(cache,
             served.append(pdf)
         return pdf
 
+    used: list[int] = []
+    converter = convert.kept_converter
+
+    def recording(*args, slot=0, **kwargs):  # noqa: ANN001, ANN002, ANN003
+        office = converter(*args, slot=slot, **kwargs)
+        return None if office is None else lambda docs, pairs: used.append(slot) or office(docs, pairs)
+
     monkeypatch.setattr(EarlyConversions, "take", counting)
+    monkeypatch.setattr(convert, "kept_converter", recording)
     monkeypatch.setenv("DOSSIER_SOFFICE_JOBS", "2")  # two kept offices (one per core, at most two)
     monkeypatch.setattr("tempfile.tempdir", str(tmp_path / "tmp"))
     (tmp_path / "tmp").mkdir()
     root = write_full_project(tmp_path / "proj", discrete_data())
     kept = build_project(root, tmp_path / "kept")
     assert _servers(cache), "the build should have left its office running"
-    assert len(list((cache / "office").glob("*/socket"))) == 2, "two offices share the work"
+    assert used and set(used) == {0}, "a cold build converts in the first office only"
+    deadline = time.monotonic() + 60
+    while len(list((cache / "office").glob("*/socket"))) < 2 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert len(list((cache / "office").glob("*/socket"))) == 2, "the second office is started after the conversions"
+    assert kept_office.running(root, None, 1), "the next build would convert in both"
     assert kept.converted == len(kept.documents) and kept.cached == 0
     assert len(served) == len(kept.documents), "every document should have been converted early"
     assert not list((tmp_path / "tmp").iterdir()), "the early conversions' scratch folder should be removed"
@@ -328,3 +344,29 @@ def test_the_offices_of_two_caches_listen_on_pipes_of_their_own(cache, tmp_path,
         assert len(pipes[0]) == len(pipes[1]) == 1 and pipes[0] != pipes[1], pipes
         assert pipes[0] | pipes[1] <= _listening_pipes(), "each office should listen on its own pipe"
         assert (tmp_path / "a1.pdf").read_bytes() == (tmp_path / "a2.pdf").read_bytes()
+
+
+def test_an_office_still_starting_is_waited_for_not_replaced(cache, tmp_path):
+    """A build that ends while the office it started after its conversions is still starting leaves it
+    starting on its own (kept_office.start_rest); the next build's conversion waits for that office
+    instead of killing it and starting another."""
+    from dossier.documents.convert import find_soffice, font_conf, fonts_conf, tool_identity
+
+    exe = find_soffice()
+    identity, conf_path = tool_identity(exe), fonts_conf()
+    conf = font_conf(conf_path, {})
+    root = kept_office.folder_for(identity, conf, 0)
+    root.mkdir(parents=True)
+    python = kept_office.uno_python(exe)
+    assert python is not None, "python3-uno is installed by scripts/setup.sh"
+    starting = threading.Thread(target=kept_office.start_server, args=(root, python, exe, conf_path, {}, None, 30.0))
+    starting.start()  # not under the folder's lock: as a build that ended left it
+    deadline = time.monotonic() + 30
+    while not (root / "pid").is_file() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    pid = int((root / "pid").read_text())
+    assert not (root / "socket").exists(), "the office should still be starting"
+    office = kept_office.kept_office(exe, identity, conf, conf_path, {}, None, 60.0)
+    starting.join(60)
+    assert office is not None and office.ping()
+    assert int((root / "pid").read_text()) == pid, "the starting office should have been waited for, not replaced"

@@ -45,13 +45,17 @@ def docx_key(data: bytes, pairs: dict[str, str]) -> str:
 
 class _Offices:
     """One daemon thread per office, taking the jobs put here in order: a job is ``fn(office, *args)``
-    run on whichever thread is free, with that thread's office, its result or error in a Future."""
+    run on whichever thread is free, with that thread's office, its result or error in a Future.
+    ``ready[i]``, when given, is asked on office ``i``'s thread before it takes a job: False, and
+    that office takes none (the others do the work)."""
 
-    def __init__(self, offices: Sequence[Runner], name: str) -> None:
+    def __init__(self, offices: Sequence[Runner], name: str,
+                 ready: Sequence[Callable[[], bool] | None] | None = None) -> None:
         self._queue: queue.Queue = queue.Queue()
         self._closed = False
-        self._threads = [threading.Thread(target=self._run, args=(office,), name=f"{name}-{i}", daemon=True)
-                         for i, office in enumerate(offices)]
+        ready = list(ready or [None] * len(offices))
+        self._threads = [threading.Thread(target=self._run, args=(office, ok), name=f"{name}-{i}", daemon=True)
+                         for i, (office, ok) in enumerate(zip(offices, ready, strict=True))]
         for t in self._threads:
             t.start()
 
@@ -64,7 +68,14 @@ class _Offices:
             self._queue.put((future, fn, args))
         return future
 
-    def _run(self, office: Runner) -> None:
+    def _run(self, office: Runner, ready: Callable[[], bool] | None) -> None:
+        if ready is not None:
+            try:
+                usable = ready()
+            except Exception:  # noqa: BLE001 - an office that cannot say is not used
+                usable = False
+            if not usable:
+                return
         while True:
             item = self._queue.get()
             if item is None:
@@ -101,10 +112,11 @@ class EarlyConversions:
     docstring). ``folder``: where started documents are written (LibreOffice reads files); each
     batch's subfolder goes when its conversion ends, :meth:`close` removes the folder. ``finish(pdf) -> pdf``: the post-processing of a raw PDF (default
     :func:`dossier.documents.convert.deterministic_pdf`). ``used``: the documents taken since the last
-    :meth:`forget` (for tests and the benches)."""
+    :meth:`forget` (for tests and the benches). ``ready``: per office, whether it is to be used, asked
+    on its own thread before its first job (:class:`_Offices`); at least one office must take jobs."""
 
     def __init__(self, convert: Runner | Sequence[Runner], folder: Path, finish: Callable[[bytes], bytes] | None = None,
-                 timeout: float = 240.0) -> None:
+                 timeout: float = 240.0, ready: Sequence[Callable[[], bool] | None] | None = None) -> None:
         self._prepare: Callable[[], None] | None = None
         if finish is None:
             from dossier.documents.convert import deterministic_pdf, load_deterministic
@@ -114,7 +126,7 @@ class EarlyConversions:
         self._finish = finish
         self.folder = folder
         self.timeout = timeout
-        self._office = _Offices(offices, "dossier-convert")
+        self._office = _Offices(offices, "dossier-convert", ready)
         self._post = _Offices([_nothing], "dossier-convert-finish")
         self._started: dict[str, Future] = {}
         self._batches = 0

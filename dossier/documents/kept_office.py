@@ -4,8 +4,10 @@ A build that must convert asks :func:`kept_office` for the user's office: one pe
 and font-replacement table (its folder, ``<cache>/office/<key>``, is named by a hash of both and of
 the server's code), holding the office's profile, a Unix socket and the server's pid; a build's
 early conversions share the work between two such offices (slots, :func:`slots`; the second one's
-folder is ``<key>-2``). If none is
-running, one is started: :mod:`dossier.documents.office_server`, run by a Python that has
+folder is ``<key>-2``). Only the first is started for a build: a build converts with the others only
+when they are running already, and starts them once its own conversions are done (:func:`start_rest`),
+so that two LibreOffice cold starts never compete with each other and with the build for the cores.
+If none is running, one is started: :mod:`dossier.documents.office_server`, run by a Python that has
 LibreOffice's UNO bridge (``$DOSSIER_UNO_PYTHON``, LibreOffice's own ``program/python``, or
 ``/usr/bin/python3`` with Debian's python3-uno), starts ``soffice`` and converts over UNO, one
 request at a time (a second build at once waits for the first one's documents). The server, and the
@@ -144,9 +146,10 @@ def folder_for(identity: str, conf: bytes, slot: int = 0) -> Path:
 
 def slots() -> int:
     """How many kept offices share a build's conversions: one per core, at most two
-    (:func:`dossier.documents.convert.workers`). LibreOffice converts one document at a time; ten
-    documents of a cold build take two offices about half as long, and a second office costs its
-    start (~2 s of CPU, once per idle time) and its memory while it waits."""
+    (:func:`dossier.documents.convert.workers`). LibreOffice converts one document at a time; the
+    documents a one-field change touches convert side by side in two offices. A second office costs
+    its start (~2 s of CPU, once per idle time) and its memory while it waits: it is started after a
+    build's conversions (:func:`start_rest`), not beside the first office's start."""
     from dossier.documents.convert import workers
 
     return min(2, workers())
@@ -175,7 +178,7 @@ def kept_office(soffice: Path, identity: str, conf: bytes, conf_path: Path, font
                 and time.time() - unavailable.stat().st_mtime < NO_UNO_RETRY_S:
             return None
         with _locked(root / "lock"):
-            if office.ping():
+            if office.ping() or (_starting(root) and _wait_started(root) and office.ping()):
                 return office
             stop(root)
             status = start_server(root, python, soffice, conf_path, font_pairs, seed, idle)
@@ -205,21 +208,10 @@ def warm_up(project_root: Path, soffice: str | os.PathLike | None = None) -> Non
     if any(t.is_alive() for t in _WARMING.get(key, ())):
         return  # started a moment ago by this process (the CLI, then the build)
 
-    def run(slot: int) -> None:
-        from dossier.documents.convert import DEFAULT_TIMEOUT, find_soffice, font_conf, fonts_conf, seed_profile, tool_identity
-        from dossier.util.cache import cache_dir
-
-        pairs = project_pairs(project_root)
-        conf_path = fonts_conf()
-        conf = font_conf(conf_path, pairs)
-        exe = find_soffice(soffice)
-        identity = tool_identity(exe)
-        kept_office(exe, identity, conf, conf_path, pairs, seed_profile(cache_dir("pdf"), identity, conf), DEFAULT_TIMEOUT,
-                    slot)
-
     def guarded(slot: int) -> None:
         with contextlib.suppress(Exception):  # only time is at stake: the build's conversion tries again
-            run(slot)
+            if slot == 0 or running(project_root, soffice, 0):  # a cold start: the others after the build's conversions
+                _start(project_root, soffice, slot)
 
     threads = _WARMING[key] = [
         threading.Thread(target=guarded, args=(slot,), name=f"dossier-office-warm-up-{slot}", daemon=True)
@@ -227,6 +219,49 @@ def warm_up(project_root: Path, soffice: str | os.PathLike | None = None) -> Non
     ]
     for t in threads:
         t.start()
+
+
+def start_rest(project_root: Path, soffice: str | os.PathLike | None = None) -> None:
+    """Start the kept offices after the first (:func:`slots`) that are not running, in background
+    threads, each with its own LibreOffice start: called by a build once its conversions are done,
+    so that the next build has them. A build that ends first leaves them starting on their own
+    (their servers are not its children); :func:`kept_office` waits for such a start instead of
+    killing it."""
+    if idle_seconds() <= 0 or os.name != "posix":
+        return
+    import threading
+
+    def guarded(slot: int) -> None:
+        with contextlib.suppress(Exception):  # only time is at stake
+            _start(project_root, soffice, slot)
+
+    for slot in range(1, slots()):
+        threading.Thread(target=guarded, args=(slot,), name=f"dossier-office-start-{slot}", daemon=True).start()
+
+
+def running(project_root: Path, soffice: str | os.PathLike | None, slot: int) -> bool:
+    """Whether the kept office ``slot`` for the font replacements a build of ``project_root`` will likely
+    use (:func:`project_pairs`) answers now."""
+    from dossier.documents.convert import find_soffice, font_conf, fonts_conf, tool_identity
+
+    if idle_seconds() <= 0 or os.name != "posix":
+        return False
+    exe = find_soffice(soffice)
+    root = folder_for(tool_identity(exe), font_conf(fonts_conf(), project_pairs(project_root)), slot)
+    return (root / "socket").exists() and KeptOffice(root, PING_TIMEOUT).ping()
+
+
+def _start(project_root: Path, soffice: str | os.PathLike | None, slot: int) -> None:
+    """The kept office ``slot`` for the likely font replacements of ``project_root``, started when none runs."""
+    from dossier.documents.convert import DEFAULT_TIMEOUT, find_soffice, font_conf, fonts_conf, seed_profile, tool_identity
+    from dossier.util.cache import cache_dir
+
+    pairs = project_pairs(project_root)
+    conf_path = fonts_conf()
+    conf = font_conf(conf_path, pairs)
+    exe = find_soffice(soffice)
+    identity = tool_identity(exe)
+    kept_office(exe, identity, conf, conf_path, pairs, seed_profile(cache_dir("pdf"), identity, conf), DEFAULT_TIMEOUT, slot)
 
 
 _WARMING: dict[tuple[str, str], list] = {}  # the warm-up threads of this process, by project and soffice
@@ -345,6 +380,24 @@ def start_server(root: Path, python: str, soffice: Path, conf_path: Path, font_p
         _kill_group(proc.pid)  # Ctrl-C while it starts: no half-started office is left
         raise
     return None
+
+
+def _starting(root: Path) -> bool:
+    """Whether the folder's server is still starting: its process lives, its socket is not there yet
+    and it wrote its pid less than :data:`START_TIMEOUT` ago (a start a build that ended left going)."""
+    try:
+        pid = int((root / "pid").read_text(encoding="utf-8"))
+        young = time.time() - (root / "pid").stat().st_mtime < START_TIMEOUT
+    except (OSError, ValueError):
+        return False
+    return young and not (root / "socket").exists() and _is_server(pid)
+
+
+def _wait_started(root: Path) -> bool:
+    """Wait for a starting server's socket (:func:`_starting`); False when it ended or took too long."""
+    while _starting(root):
+        time.sleep(0.02)
+    return (root / "socket").exists()
 
 
 def stop(root: Path) -> None:
