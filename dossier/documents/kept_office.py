@@ -195,9 +195,10 @@ def kept_office(soffice: Path, identity: str, conf: bytes, conf_path: Path, font
 
 
 def warm_up(project_root: Path, soffice: str | os.PathLike | None = None) -> None:
-    """Start the kept offices (:func:`slots`) in background threads, so that their cold start overlaps the
-    check and the rendering of a build (a build's conversions ask for them again and wait for these
-    starts to finish).
+    """Start the first kept office in a background thread, so that its cold start overlaps the check and
+    the rendering of a build (a build's conversions ask for it again and wait for this start to
+    finish); the others (:func:`slots`) too when the first runs already, else the build starts them
+    once its documents are converted (:func:`start_rest`).
     The font table is a guess (:func:`project_pairs`); when the build's documents need another one,
     the build asks for another office and this one goes after its idle time."""
     if idle_seconds() <= 0 or os.name != "posix":
