@@ -67,8 +67,8 @@ def test_paragraph_properties_are_in_schema_order():
 def test_templates_carry_only_the_table_styles_their_tables_name():
     """python-docx's default template brings 100 table styles and a Word 2010 copy of the styles
     (stylesWithEffects.xml); LibreOffice reads them all on every conversion. The generated templates
-    keep the default table style and those a table names (with what they are based on), and every
-    style a table names is defined."""
+    keep the default table style, Table Grid (for a table added to any template) and those a table
+    names (with what they are based on), and every style a table names is defined."""
     from lxml import etree
 
     w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -84,6 +84,7 @@ def test_templates_carry_only_the_table_styles_their_tables_name():
         based = {s.find(w + "basedOn").get(w + "val") for s in tables.values() if s.find(w + "basedOn") is not None}
         default = {sid for sid, s in tables.items() if s.get(w + "default") == "1"}
         assert named <= set(tables), (path.name, named - set(tables))
-        assert set(tables) == named | based | default, (path.name, set(tables) - named - based - default)
+        assert "TableGrid" in tables, path.name
+        assert set(tables) == named | based | default | {"TableGrid"}, (path.name, set(tables) - named - based - default)
         named_anywhere |= named
     assert named_anywhere  # tables name a style, so keeping the named ones was really checked
