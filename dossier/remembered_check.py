@@ -133,10 +133,12 @@ def project_key(root: Path, today: dt.date) -> str | None:
     try:
         digest.update(f"{root.resolve()}\0".encode())
         project = _tree(root, now - SETTLE_NS)
+        if project is None:  # a file saved just now (the usual check after an edit): dossier's code is not walked
+            return None
         code = _tree(Path(__file__).resolve().parent, now - SETTLE_NS, package=True)
     except OSError:
         return None
-    if project is None or code is None:
+    if code is None:
         return None
     digest.update(project)
     digest.update(code)

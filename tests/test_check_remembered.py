@@ -33,6 +33,7 @@ def own_cache(tmp_path, monkeypatch) -> Path:
     monkeypatch.setenv("DOSSIER_CACHE_DIR", str(folder))
     monkeypatch.setattr(cache, "_DIGESTS", None)  # this process's remembered digests, as in a new process
     monkeypatch.setattr(cache, "_DIGESTS_NEW", {})
+    monkeypatch.setattr(cache, "_REMEMBERED", {})  # facts kept in memory (remembered_json), as in a new process
     return folder
 
 
@@ -76,6 +77,49 @@ def test_a_changed_file_gets_its_new_digest_even_with_size_and_mtime_put_back(tm
     f.write_bytes(b"C" * 100)
     os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns))
     assert cache.cached_json("t", f, lambda: "C") == "C"  # not the value remembered for "B"
+
+
+def test_facts_kept_in_memory_are_served_until_the_file_changes(tmp_path, own_cache, monkeypatch):
+    monkeypatch.setattr(cache, "SETTLE_NS", 0)
+    f = tmp_path / "发票.pdf"
+    f.write_bytes(b"A" * 100)
+    computed: list[str] = []
+
+    def compute(value: str):
+        computed.append(value)
+        return {"value": value}
+
+    assert cache.remembered_json("t", f, lambda: compute("A")) == {"value": "A"}
+    shutil.rmtree(own_cache / "t")  # the disk's entry is gone: the process still knows
+    assert cache.remembered_json("t", f, lambda: compute("A again")) == {"value": "A"} and computed == ["A"]
+    st = f.stat()
+    f.write_bytes(b"B" * 100)  # same size, and the same mtime put back: the status-change time moves
+    os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert cache.remembered_json("t", f, lambda: compute("B")) == {"value": "B"} and computed == ["A", "B"]
+    monkeypatch.setenv("DOSSIER_CACHE_DIR", str(tmp_path / "another"))  # kept per cache folder, as on disk
+    assert cache.remembered_json("t", f, lambda: compute("B elsewhere")) == {"value": "B elsewhere"}
+
+
+def test_a_second_check_in_a_process_opens_no_evidence_and_reads_no_cache_entry(tmp_path, own_cache, monkeypatch):
+    require_generated_samples()
+    monkeypatch.setattr(cache, "SETTLE_NS", 0)
+    proj = tmp_path / "p"
+    shutil.copytree(SAMPLE, proj)
+    first = check_project(proj, today=TODAY, media=False)
+    for kind in ("pdf-check", "invoice-reading"):
+        shutil.rmtree(own_cache / kind)  # what a second check needs is in memory: `dossier watch`
+
+    def refused(*args, **kwargs):  # noqa: ANN002, ANN003
+        raise AssertionError("opened a PDF the process has read already")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(pikepdf, "open", refused)
+        assert check_project(proj, today=TODAY, media=False).findings == first.findings
+    assert not (own_cache / "pdf-check").exists() and not (own_cache / "invoice-reading").exists()
+    contract = next(iter(sorted((proj / "evidence").glob("*/合同.pdf"))))
+    contract.write_bytes(b"not a PDF any more")  # a changed file is opened again
+    again = check_project(proj, today=TODAY, media=False)
+    assert [f.code for f in again.findings if f.code == "I-EVIDENCE-PDF"] == ["I-EVIDENCE-PDF"]
 
 
 def test_a_file_written_just_now_is_hashed_but_not_remembered(tmp_path, own_cache):

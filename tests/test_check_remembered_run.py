@@ -131,6 +131,23 @@ def test_a_folder_with_a_link_or_a_file_written_just_now_is_not_keyed(project, t
     assert project_key(root, TODAY) is None
 
 
+def test_a_folder_with_a_file_saved_just_now_is_not_keyed_without_walking_dossier_code(project, monkeypatch):
+    root = project()
+    walked: list[Path] = []
+    tree = remembered_check._tree
+
+    def counted(top, *args, **kw):  # noqa: ANN001, ANN002, ANN003
+        walked.append(Path(top))
+        return tree(top, *args, **kw)
+
+    monkeypatch.setattr(remembered_check, "_tree", counted)
+    monkeypatch.setattr(cache, "SETTLE_NS", 10**12)  # every file here was written "just now"
+    assert project_key(root, TODAY) is None and walked == [root]
+    monkeypatch.setattr(cache, "SETTLE_NS", 0)
+    walked.clear()
+    assert project_key(root, TODAY) is not None and walked == [root, Path(remembered_check.__file__).resolve().parent]
+
+
 def test_a_change_to_dossier_code_gives_another_key(tmp_path):
     package = tmp_path / "pkg"
     (package / "rules").mkdir(parents=True)

@@ -11,6 +11,7 @@ project's ``evidence/`` and ``media/`` (:data:`PROTECTED`): ``build`` (and ``wat
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import stat
@@ -24,6 +25,7 @@ _DRIVE = re.compile(r"^[A-Za-z]:")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
+@functools.lru_cache(maxsize=4096)  # pure; the rules of a check ask for each evidence path's form several times
 def normalise(rel: str) -> str:
     """``.\\evidence\\合同.pdf`` → ``evidence/合同.pdf`` (the form shown in messages and manifests)."""
     text = unicodedata.normalize("NFC", rel.strip()).replace("\\", "/")
@@ -76,7 +78,7 @@ class Resolver:
 
     def __init__(self) -> None:
         self._done: dict[tuple[Path, str, bool], Path] = {}
-        self._links: dict[Path, bool] = {}  # path below a root → is a symlink
+        self._links: dict[str, bool] = {}  # path below a root → is a symlink
 
     def resolve(self, root: Path, rel: str, *, source: str, line: int | None = None, must_exist: bool = False) -> Path:
         key = (root, rel, must_exist)
@@ -121,9 +123,9 @@ class Resolver:
         parts = candidate.parts[len(root.parts):]
         if candidate.parts[: len(root.parts)] != root.parts or ".." in parts:
             return False
-        here = root
-        for part in parts:
-            here = here / part
+        here = os.fspath(root)
+        for part in parts:  # strings: joining and hashing a Path per folder on the way cost more than its lstat
+            here = os.path.join(here, part)
             link = self._links.get(here)
             if link is None:
                 try:

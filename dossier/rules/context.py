@@ -38,7 +38,8 @@ class RuleContext:
     def resolve(self, path: tuple, rel: str) -> Path:
         """The file ``rel`` (written at ``path``) names, confined to its declaring file's folder:
         :func:`dossier.application.paths.resolve`, once per distinct path in a check."""
-        return self.paths.resolve(self.lines.folder(path, self.root), rel, source=self.lines.file(path), line=self.lines.line(path))
+        file, line = self.lines.at(path)  # the folder is the declaring file's (LineIndex.folder)
+        return self.paths.resolve(self.lines.folders.get(file, self.root), rel, source=file, line=line)
 
     @property
     def mtype(self) -> str | None:

@@ -72,8 +72,9 @@ def files_exist(ctx: RuleContext) -> Iterator[Finding]:
 
 def _pdf_problem(target: Path, password: str | None) -> str | None:
     """Why a PDF cannot be opened, in Chinese, or None; cached by content (and password), so that a
-    repeated check neither imports pikepdf (~0.1 s) nor opens every evidence PDF again."""
-    from dossier.util.cache import cached_json
+    repeated check neither imports pikepdf (~0.1 s) nor opens every evidence PDF again (and
+    ``dossier watch`` keeps the answer in memory: :func:`dossier.util.cache.remembered_json`)."""
+    from dossier.util.cache import remembered_json
 
     def compute():
         import pikepdf
@@ -88,7 +89,7 @@ def _pdf_problem(target: Path, password: str | None) -> str | None:
             return {"problem": "无法作为 PDF 打开（文件损坏或不是 PDF）"}
         return {"problem": None}
 
-    return cached_json("pdf-check", target, compute, extra=f"password:{password or ''}")["problem"]
+    return remembered_json("pdf-check", target, compute, extra=f"password:{password or ''}")["problem"]
 
 
 def kinds_present(ctx: RuleContext) -> Iterator[Finding]:
@@ -111,7 +112,7 @@ def kinds_present(ctx: RuleContext) -> Iterator[Finding]:
 
 def _ofd_problem(target: Path, shown: str) -> str | None:
     """Why an OFD cannot be bound, in Chinese, or None; cached by content like the invoice text."""
-    from dossier.util.cache import cached_json
+    from dossier.util.cache import remembered_json
     from dossier.util.errors import InputError
 
     def compute():
@@ -123,7 +124,7 @@ def _ofd_problem(target: Path, shown: str) -> str | None:
             return {"problem": exc.render().split("\n")[0]}
         return {"problem": None}
 
-    return cached_json("ofd-check", target, compute, extra=shown)["problem"]
+    return remembered_json("ofd-check", target, compute, extra=shown)["problem"]
 
 
 def _invoice_files(ctx: RuleContext):
@@ -208,8 +209,9 @@ def _reading(target: Path) -> dict:
     (:func:`dossier.evidence.invoices.read_invoice_evidence`), cached by content: text extraction
     costs ~20 ms a page and a dossier has dozens of invoices. ``einvoices``: the invoices printed
     (None for a scan, ``"unreadable"``); ``parties``: buyer and service lines (None when unreadable
-    or no e-invoice)."""
-    from dossier.util.cache import cached_json
+    or no e-invoice). Remembered in memory too (:func:`dossier.util.cache.remembered_json`): the
+    value is shared, and read only."""
+    from dossier.util.cache import remembered_json
 
     def compute():
         from dossier.evidence.invoices import read_invoice_evidence  # only when not cached: ~20 ms to import
@@ -232,7 +234,7 @@ def _reading(target: Path) -> dict:
         }
         return {"einvoices": einvoices, "parties": parties}
 
-    return cached_json("invoice-reading", target, compute)
+    return remembered_json("invoice-reading", target, compute)
 
 
 def invoice_parties(ctx: RuleContext) -> Iterator[Finding]:

@@ -14,6 +14,7 @@ least recently first. ``dossier cache info`` / ``dossier cache clear`` show and 
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -59,7 +60,7 @@ def max_bytes() -> int:
         return DEFAULT_MAX_MB * 1024 * 1024
 
 
-def touch(path: Path) -> None:
+def touch(path: Path | str) -> None:
     """Mark an entry as just used (eviction goes by modification time, oldest first)."""
     with contextlib.suppress(OSError):
         os.utime(path)
@@ -261,15 +262,47 @@ def cached_json(
     """
     key = f"{VERSION}-{digest or content_digest(path)}"
     if extra:
-        key += "-" + hashlib.sha256(extra.encode("utf-8")).hexdigest()[:16]
-    target = cache_dir(kind) / f"{key}.json"
+        key += "-" + _extra_key(extra)
+    # A string path, not a Path: a check reads ~200 entries, and building each Path cost more
+    # than reading the entry.
+    target = os.path.join(root(), kind, key + ".json")
     with contextlib.suppress(OSError, ValueError):
-        value = json.loads(target.read_text(encoding="utf-8"))["value"]
+        with open(target, "rb") as fh:
+            value = json.loads(fh.read().decode("utf-8"))["value"]
         touch(target)
         return value
     value = compute()
     with contextlib.suppress(OSError):
-        store(target, json.dumps({"value": value}, ensure_ascii=False).encode("utf-8"))
+        store(Path(target), json.dumps({"value": value}, ensure_ascii=False).encode("utf-8"))
+    return value
+
+
+@functools.lru_cache(maxsize=256)
+def _extra_key(extra: str) -> str:
+    # The same few ``extra`` texts (a password, a photo's limits) come with every file of a check.
+    return hashlib.sha256(extra.encode("utf-8")).hexdigest()[:16]
+
+
+# Values of :func:`remembered_json` in this process: (cache folder, kind, content digest, extra) → value.
+_REMEMBERED: dict[tuple[str, str, str, str], Any] = {}
+_REMEMBERED_LIMIT = 20_000  # entries; past it the table starts again empty
+
+
+def remembered_json(kind: str, path: Path, compute: Callable[[], Any], extra: str = "") -> Any:
+    """:func:`cached_json`, kept in this process's memory too, under the file's content digest
+    (:func:`content_digest`, which knows an unchanged file by its ``stat``): ``dossier watch``
+    checks the same evidence after every save, and reading ~200 entries from the disk cost a
+    tenth of its check. A changed file has another ``stat``, so another digest, and nothing
+    remembered of its old content is served for it. Kept per cache folder, as the disk keeps it.
+    The value is shared: callers must not change it."""
+    digest = content_digest(path)
+    memo = (os.fspath(root()), kind, digest, extra)
+    if memo in _REMEMBERED:
+        return _REMEMBERED[memo]
+    value = cached_json(kind, path, compute, extra=extra, digest=digest)
+    if len(_REMEMBERED) >= _REMEMBERED_LIMIT:
+        _REMEMBERED.clear()
+    _REMEMBERED[memo] = value
     return value
 
 
