@@ -48,3 +48,23 @@ def test_legacy_ppt_is_warned(tmp_path):
     path = tmp_path / "旧.ppt"
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 4000)
     assert codes(inspect_media(path)) == {"M-PPT-LEGACY": "warning"}
+
+
+def test_a_deck_counted_once_is_not_opened_again_until_it_changes(tmp_path, monkeypatch):
+    import os
+
+    from dossier.media_inspection import inspect as inspect_module
+
+    monkeypatch.setenv("DOSSIER_CACHE_DIR", str(tmp_path / "cache"))
+    path = pptx_file(tmp_path / "汇报.pptx", slides=4)
+    assert inspect_media(path).facts["slides"] == 4
+    monkeypatch.setattr(inspect_module, "_MEMO", {})  # the whole inspection, as in a new process
+    monkeypatch.setattr(zipfile, "ZipFile", None)  # a second reading of the zip would fail
+    assert inspect_media(path).facts["slides"] == 4
+    monkeypatch.undo()
+    monkeypatch.setenv("DOSSIER_CACHE_DIR", str(tmp_path / "cache"))
+    st = path.stat()
+    pptx_file(path, slides=6)  # rewritten, with its old mtime put back
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    monkeypatch.setattr(inspect_module, "_MEMO", {})
+    assert inspect_media(path).facts["slides"] == 6

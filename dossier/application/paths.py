@@ -45,7 +45,7 @@ def escape_problem(rel: str) -> str | None:
     if text.startswith("/") or _DRIVE.match(text) or text.startswith("//"):
         return "不能使用绝对路径"
     depth = 0
-    for part in PurePosixPath(text).parts:
+    for part in text.split("/"):  # PurePosixPath(text).parts of a relative path, with "." and "" left in
         if part == "..":
             depth -= 1
             if depth < 0:

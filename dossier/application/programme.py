@@ -40,7 +40,7 @@ def _parsed(data: bytes) -> Any:
     import hashlib
     import pickle
 
-    from dossier.util import atomic, cache
+    from dossier.util import cache
 
     key = hashlib.sha256(data + cache.module_fingerprint("ruamel.yaml")).hexdigest()
     target = cache.cache_dir("programme-data") / f"{cache.VERSION}-{key}.pickle"
@@ -55,6 +55,8 @@ def _parsed(data: bytes) -> Any:
 
     yaml = YAML(typ="safe")  # the C loader when ruamel.yaml.clib is installed: ~10× faster
     value = yaml.load(data.decode("utf-8"))
+    from dossier.util import atomic  # only here: it imports tempfile and shutil (~5 ms)
+
     try:
         atomic.write_bytes(target, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
     except OSError:

@@ -8,7 +8,6 @@ protected .pptx is not a zip at all but an OLE container ("EncryptedPackage").
 from __future__ import annotations
 
 import re
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +51,20 @@ def inspect_presentation(path: Path, out: Collector, size: int, limits: MediaLim
 
 
 def _count_slides(path: Path) -> int | None:
+    """The slides of a .pptx (None when it cannot be read), remembered by the file's content
+    (:func:`dossier.util.cache.remembered_json`): a check after an edit then neither imports
+    zipfile (with shutil, bz2 and lzma, ~5 ms) nor opens the presentation again."""
+    from dossier.util.cache import remembered_json
+
+    try:
+        return remembered_json("pptx-slides", path, lambda: _slides_in(path))
+    except OSError:  # the file could not be read to be hashed: unreadable, as in _slides_in
+        return None
+
+
+def _slides_in(path: Path) -> int | None:
+    import zipfile
+
     try:
         with zipfile.ZipFile(path) as zf:
             info = zf.getinfo("ppt/presentation.xml")

@@ -34,6 +34,8 @@ class RuleContext:
     today: dt.date
     # Paths named in the YAML, each resolved once for all the rules of this check.
     paths: Resolver = field(default_factory=Resolver, repr=False, compare=False)
+    # Each document's 附件 number, asked for by ~200 findings and rules of a check.
+    _attachments: dict[str, int | None] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def resolve(self, path: tuple, rel: str) -> Path:
         """The file ``rel`` (written at ``path``) names, confined to its declaring file's folder:
@@ -88,4 +90,6 @@ class RuleContext:
         kpi_selftest, scenario_selftest, investment_detail, systems_list, equipment_indicators) for
         this application's type, or the programme's first type while the type is not given: the
         numbers are the programme's data, so next year's renumbering is a new programme file."""
-        return self.programme.attachment_of(document, self.mtype)
+        if document not in self._attachments:
+            self._attachments[document] = self.programme.attachment_of(document, self.mtype)
+        return self._attachments[document]

@@ -18,15 +18,11 @@ import functools
 import hashlib
 import json
 import os
-import shutil
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-from dossier.util import atomic
 
 VERSION = "1"
 DEFAULT_MAX_MB = 1024
@@ -34,9 +30,14 @@ DEFAULT_MAX_MB = 1024
 
 def root() -> Path:
     """The cache folder: ``$DOSSIER_CACHE_DIR`` or the platform's user cache folder for dossier."""
-    if os.environ.get("DOSSIER_CACHE_DIR"):
-        return Path(os.environ["DOSSIER_CACHE_DIR"])
-    # Asked hundreds of times a build (every cached value); platformdirs' answer depends on these.
+    # Asked hundreds of times a check or build (every cached value): one Path per setting.
+    chosen = os.environ.get("DOSSIER_CACHE_DIR")
+    if chosen:
+        found = _ROOTS.get(chosen)
+        if found is None:
+            found = _ROOTS[chosen] = Path(chosen)
+        return found
+    # platformdirs' answer depends on these.
     key = tuple(os.environ.get(k) for k in ("XDG_CACHE_HOME", "HOME", "LOCALAPPDATA", "USERPROFILE"))
     found = _ROOTS.get(key)
     if found is None:
@@ -46,7 +47,7 @@ def root() -> Path:
     return found
 
 
-_ROOTS: dict[tuple, Path] = {}
+_ROOTS: dict[str | tuple, Path] = {}
 
 
 def cache_dir(kind: str) -> Path:
@@ -105,6 +106,8 @@ def prune(limit: int | None = None, base: Path | None = None) -> list[Entry]:
     """
     limit = max_bytes() if limit is None else limit
     folder = root() if base is None else base
+    from dossier.util import atomic
+
     for kind in [folder, *(p for p in folder.glob("*") if p.is_dir())] if folder.is_dir() else []:
         atomic.sweep(kind)  # temporary files of killed runs, an hour old
     items = entries(base)
@@ -143,6 +146,8 @@ def prune_due(every_s: float, limit: int | None = None, base: Path | None = None
 
 
 def remove(path: Path) -> None:
+    import shutil  # here: a check removes nothing, and shutil (with bz2 and lzma) is ~3 ms to import
+
     with contextlib.suppress(OSError):
         if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path, ignore_errors=True)
@@ -306,9 +311,12 @@ def remembered_json(kind: str, path: Path, compute: Callable[[], Any], extra: st
     return value
 
 
+@functools.lru_cache(maxsize=None)
 def module_fingerprint(name: str) -> bytes:
     """The source of an installed package's ``__init__.py`` (which states its version), found
-    without importing the package: part of the key of entries that package's behaviour made."""
+    without importing the package: part of the key of entries that package's behaviour made.
+    Read once a process (a check asks for ruamel's with every programme and catalogue file it
+    reads): a package upgraded while a process runs is seen by the next process."""
     import importlib.util
 
     try:
@@ -324,7 +332,7 @@ def store(target: Path, data: bytes) -> None:
     the syncs took seconds of it; an entry that a power cut leaves empty or cut short does not
     parse, and is computed again (callers read entries with a check, as :func:`cached_json` does)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)  # swept like atomic's
+    fd, tmp = _new_file(target)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -333,3 +341,18 @@ def store(target: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+_EXCLUSIVE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+
+
+def _new_file(target: Path) -> tuple[int, str]:
+    """A new, empty file beside ``target``, named ``.NAME.RANDOM.tmp`` (swept like atomic's), open
+    for writing: what ``tempfile.mkstemp`` makes, without importing tempfile, which imports shutil
+    (with bz2 and lzma, ~5 ms): a check after an edit stores one entry and nothing else of them."""
+    while True:
+        tmp = os.path.join(target.parent, f".{target.name}.{os.urandom(6).hex()}.tmp")
+        try:
+            return os.open(tmp, _EXCLUSIVE, 0o600), tmp
+        except FileExistsError:
+            continue  # 48 random bits taken: another name
