@@ -339,3 +339,39 @@ def test_the_validator_is_remembered_per_source_of_the_models(own_cache, monkeyp
     monkeypatch.setattr(load, "_VALIDATOR", None)
     load.application_validator()
     assert len(list((own_cache / "validator").glob("*.pickle"))) == 2
+
+
+# ---------------------------------------------------------------- YAML scalars resolved as ruamel does
+
+
+def test_each_plain_scalar_gets_the_tag_ruamels_own_resolver_gives():
+    from ruamel.yaml import YAML
+    from ruamel.yaml.resolver import VersionedResolver
+
+    from dossier.application import load
+
+    scalars = [
+        "", "~", "null", "Null", "NULL", "nULL", "1", "-1", "+1", "0x1F", "0o17", "017", "1.5e3", "1.", ".5",
+        "1e3", ".inf", "-.INF", "+.Inf", ".nan", ".NaN", "true", "True", "TRUE", "tRue", "yes", "no", "on",
+        "2024-01-01", "2024-1-1", "2024-01-01T10:00:00Z", "2024-01-01 10:00:00.5 +08:00", "<<", "=", "1_000",
+        "0b101", "1,000", "一", "12.30", "0", "00", "-0", "0.0", "1e", "e1", "3976", "2309-420118-04-02-573816",
+    ]
+    text = "".join(f"k{i}: {v}\n" for i, v in enumerate(scalars)) + "list:\n" + "".join(f"  - {v}\n" for v in scalars if v != "<<")
+
+    def tags(resolver: type) -> list[tuple[str, str]]:
+        yaml = YAML(typ="safe", pure=False)
+        yaml.Resolver = resolver
+        out: list[tuple[str, str]] = []
+
+        def walk(node) -> None:  # noqa: ANN001
+            if node.id == "scalar":
+                out.append((node.value, str(node.tag)))
+            for child in node.value if node.id == "sequence" else [n for pair in node.value for n in pair] if node.id == "mapping" else []:
+                walk(child)
+
+        walk(yaml.compose(text))
+        return out
+
+    ours = tags(load._resolver())
+    assert ours == tags(VersionedResolver)
+    assert {"tag:yaml.org,2002:" + t for t in ("null", "bool", "int", "float", "timestamp", "merge", "str")} <= {t for _, t in ours}

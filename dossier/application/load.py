@@ -148,7 +148,9 @@ def decode(data: bytes, name: str) -> str:
 
 @functools.cache
 def _resolver() -> type:
+    from ruamel.yaml.nodes import ScalarNode
     from ruamel.yaml.resolver import VersionedResolver
+    from ruamel.yaml.tag import Tag
 
     class Resolver(VersionedResolver):
         """ruamel's resolver, choosing the YAML version's rules once instead of for every scalar:
@@ -157,6 +159,7 @@ def _resolver() -> type:
         :class:`YAML` made by :func:`_composer` composes one document."""
 
         _rules: Any = None
+        _by_first: Any = None
 
         @property
         def versioned_resolver(self) -> Any:
@@ -164,7 +167,31 @@ def _resolver() -> type:
                 self._rules = VersionedResolver.versioned_resolver.fget(self)
             return self._rules
 
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+            """ruamel's ``resolve`` of a plain scalar, with the rules for each first character
+            gathered once and their patterns taken out of ruamel's lazy wrapper (which looked each
+            ``match`` up through ``__getattribute__``): called for every scalar of the file."""
+            if kind is not ScalarNode or not implicit[0] or self.yaml_path_resolvers:
+                return super().resolve(kind, value, implicit)
+            if self._by_first is None:
+                self._by_first = {}
+            first = value[:1]  # "" for the empty scalar, as ruamel's lookup
+            rules = self._by_first.get(first)
+            if rules is None:
+                found = self.versioned_resolver.get(first, []) + self.versioned_resolver.get(None, [])
+                rules = self._by_first[first] = [(tag, _compiled(regexp)) for tag, regexp in found]
+            for tag, regexp in rules:
+                if regexp.match(value):
+                    return Tag(suffix=tag)
+            return self.DEFAULT_SCALAR_TAG
+
     return Resolver
+
+
+def _compiled(regexp: Any) -> Any:
+    """The compiled pattern behind ruamel's ``RegExp`` (a ``LazyEval``), or ``regexp`` itself."""
+    lazy = getattr(regexp, "lazy_self", None)
+    return lazy() if callable(lazy) else regexp
 
 
 def _composer() -> YAML:
