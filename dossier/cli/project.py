@@ -44,7 +44,13 @@ def check(directory: Path, report_path: Path | None, no_report: bool, open_repor
     from dossier.cli.output import check_heading, print_check, print_checked
 
     if no_report:  # nothing but what is printed: a check of an unchanged project is remembered
+        import gc
+
         from dossier.remembered_check import checked
+
+        # This process checks one project, prints and exits: the cycle collector's ~60 passes over
+        # what a check after an edit builds cost ~4 % of it, and what they would free, exiting frees.
+        gc.disable()
 
         summary = checked(directory, check_heading)
         if ui.json:
