@@ -66,19 +66,18 @@ def _refuse_undecodable(args: list[str]) -> None:
 
 @click.group(name="dossier", cls=DossierGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="dossier")
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """dossier：武汉标杆智能工厂遴选申报材料组装工具。
 
     每个命令都接受 --json、-q/--quiet、-v/--verbose 和 --color；项目文件夹默认为当前文件夹。
     命令补全：bash 用户在 ~/.bashrc 中加入 eval "$(_DOSSIER_COMPLETE=bash_source dossier)"
     （zsh、fish 见 README）。
     """
-    import logging
+    if ctx.invoked_subcommand != "check":  # check silences them where it opens a PDF
+        from dossier.util import pdf_notes
 
-    # qpdf's and pypdf's English repair notes ("Pages tree includes …", "EOF marker not found"):
-    # dossier reports an unusable or repaired file itself, in Chinese.
-    logging.getLogger("pikepdf").setLevel(logging.CRITICAL)
-    logging.getLogger("pypdf").setLevel(logging.CRITICAL)
+        pdf_notes.silence()
 
 
 # Each verb lives in the module named here and registers itself on `main` when that module is

@@ -79,6 +79,10 @@ def _pdf_problem(target: Path, password: str | None) -> str | None:
     def compute():
         import pikepdf
 
+        from dossier.util import pdf_notes
+
+        pdf_notes.silence()  # the CLI leaves that to check (dossier.cli.main)
+
         try:
             with pikepdf.open(target, password=password or "") as pdf:
                 if len(pdf.pages) == 0:
@@ -215,6 +219,9 @@ def _reading(target: Path) -> dict:
 
     def compute():
         from dossier.evidence.invoices import read_invoice_evidence  # only when not cached: ~20 ms to import
+        from dossier.util import pdf_notes
+
+        pdf_notes.silence()  # the CLI leaves that to check (dossier.cli.main)
 
         reading = read_invoice_evidence(target)
         if reading.einvoices_error is not None:
