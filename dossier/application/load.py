@@ -494,7 +494,9 @@ MIN_MAGNITUDE = Decimal("1E-8")
 def magnitude_findings(app: BaseModel, index: LineIndex) -> list[Finding]:
     """Schema findings for numbers outside any plausible range (``1e30`` 万元, ``1e-30``)."""
     findings = []
-    for loc, value in _numbers(app, ()):
+    numbers: list[tuple[tuple, Any]] = []
+    _numbers(app, (), numbers)
+    for loc, value in numbers:
         size = abs(Decimal(value))
         if size >= MAX_MAGNITUDE:
             reason = f"数值过大（{value}），超出合理范围"
@@ -512,20 +514,22 @@ def magnitude_findings(app: BaseModel, index: LineIndex) -> list[Finding]:
     return findings
 
 
-def _numbers(value: Any, loc: tuple):
+def _numbers(value: Any, loc: tuple, out: list[tuple[tuple, Any]]) -> None:
+    """Append ``(loc, number)`` for every number in ``value``, in field order. Into a list, not
+    yielded: a generator hands each number up through every level of nesting."""
     if isinstance(value, BaseModel):
         for name in type(value).model_fields:
-            yield from _numbers(getattr(value, name), loc + (name,))
+            _numbers(getattr(value, name), loc + (name,), out)
     elif isinstance(value, dict):
         for key, item in value.items():
-            yield from _numbers(item, loc + (str(key),))
+            _numbers(item, loc + (str(key),), out)
     elif isinstance(value, (list, tuple)):
         for i, item in enumerate(value):
-            yield from _numbers(item, loc + (i,))
+            _numbers(item, loc + (i,), out)
     elif isinstance(value, (int, Decimal)) and not isinstance(value, bool):
         if isinstance(value, Decimal) and not value.is_finite():
             return
-        yield loc, value
+        out.append((loc, value))
 
 
 # ---------------------------------------------------------------- the project
