@@ -34,6 +34,10 @@ dossier
 # --- watchdog calls the handler's on_any_event.
 _.on_any_event
 
+# --- Python calls a module's __getattr__ for a name the module does not define (PEP 562): media_inspection's
+# lazy re-export of the e-invoice reader.
+__getattr__
+
 # --- Attributes set on library objects: the library reads them (python-pptx, openpyxl, zipfile,
 # pikepdf, fontTools' subsetter options, python-docx/pptx core properties, ruamel.yaml).
 _.Count; _.DecodeParms; _.ID; _.Kids; _.Type; _.PageLabels

@@ -28,7 +28,8 @@ Finding codes (stable; severity in brackets):
 - ``M-SET-PHOTO-COUNT`` / ``M-SET-VIDEO-COUNT`` / ``M-SET-PPT-COUNT`` / ``M-SET-SUMMARY-COUNT`` [error].
 """
 
-from dossier.evidence.einvoice import EInvoiceFacts, read_einvoice
+from typing import Any
+
 from dossier.media_inspection.inspect import MediaCheck, check_media_files, expand_paths, inspect_many, inspect_media
 from dossier.media_inspection.kinds import Kind
 from dossier.media_inspection.limits import MediaLimits, limits_for_programme
@@ -50,3 +51,12 @@ __all__ = [
     "limits_for_programme",
     "read_einvoice",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # The e-invoice reader is imported when asked for: a check of photos and video needs none of it.
+    if name in ("EInvoiceFacts", "read_einvoice"):
+        from dossier.evidence import einvoice
+
+        return getattr(einvoice, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
