@@ -375,3 +375,20 @@ def test_each_plain_scalar_gets_the_tag_ruamels_own_resolver_gives():
     ours = tags(load._resolver())
     assert ours == tags(VersionedResolver)
     assert {"tag:yaml.org,2002:" + t for t in ("null", "bool", "int", "float", "timestamp", "merge", "str")} <= {t for _, t in ours}
+
+
+def test_a_path_form_is_what_pure_posix_path_prints_for_every_short_spelling():
+    import itertools
+    import unicodedata
+    from pathlib import PurePosixPath
+
+    checked = 0
+    for size in range(1, 8):
+        for chars in itertools.product("a/.\\", repeat=size):
+            rel = "".join(chars)
+            text = unicodedata.normalize("NFC", rel.strip()).replace("\\", "/")
+            while text.startswith("./"):
+                text = text[2:]
+            assert paths.normalise(rel) == (str(PurePosixPath(text)) if text else text), rel
+            checked += 1
+    assert checked > 20_000

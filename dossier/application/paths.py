@@ -31,6 +31,8 @@ def normalise(rel: str) -> str:
     text = unicodedata.normalize("NFC", rel.strip()).replace("\\", "/")
     while text.startswith("./"):
         text = text[2:]
+    if "//" not in text and "/./" not in text and not text.endswith(("/", "/.")):
+        return text  # already what PurePosixPath would print (and building one cost more than the rest)
     return str(PurePosixPath(text)) if text else text
 
 
