@@ -835,14 +835,10 @@ def read_number(text: str, *, money: bool, integer: bool) -> tuple[str, list[str
     return t, changes
 
 
-def _number_kind(loc: tuple) -> str | None:
-    """"money", "number" or "int" for a field that holds a number, else None."""
-    # The answer depends on the keys only, not on which list item: asked once per shape.
-    return _number_kind_of_shape(tuple(0 if isinstance(part, int) else part for part in loc))
-
-
 @functools.lru_cache(maxsize=4096)
 def _number_kind_of_shape(loc: tuple) -> str | None:
+    """"money", "number" or "int" for a field that holds a number, else None. ``loc`` with every
+    list index written 0: the answer depends on the keys only, so it is asked once per shape."""
     import typing
 
     if not loc or isinstance(loc[-1], int):
@@ -874,21 +870,23 @@ def _number_kind_of_shape(loc: tuple) -> str | None:
     return None
 
 
-def forgive_numbers(raw: Any, index: LineIndex, loc: tuple = ()) -> list[Finding]:
+def forgive_numbers(raw: Any, index: LineIndex, loc: tuple = (), shape: tuple = ()) -> list[Finding]:
     """Numbers written as text the way people write them, read as numbers with an info finding.
 
-    Changes ``raw`` in place (the parsed copy, never the user's file).
+    Changes ``raw`` in place (the parsed copy, never the user's file). ``shape`` is ``loc`` with
+    every list index written 0 (what :func:`_number_kind_of_shape` looks up), built along the way.
     """
     findings: list[Finding] = []
     items = raw.items() if isinstance(raw, dict) else enumerate(raw) if isinstance(raw, list) else ()
     for key, value in list(items):
         here = loc + (key,)
+        here_shape = shape + (0 if isinstance(key, int) else key,)
         if isinstance(value, (dict, list)):
-            findings += forgive_numbers(value, index, here)
+            findings += forgive_numbers(value, index, here, here_shape)
             continue
         if not isinstance(value, str) or isinstance(value, bool):
             continue
-        kind = _number_kind(here)
+        kind = _number_kind_of_shape(here_shape)
         if kind is None:
             continue
         read = read_number(value, money=kind == "money", integer=kind == "int")
