@@ -114,3 +114,20 @@ def test_limits_come_from_the_profile(tmp_path: Path):
     limits = MediaLimits.from_mapping({"photos": {"min_bytes": 3_145_728, "warn_from_bytes": 3_000_000}})
     report = inspect_media(jpeg_of_size(tmp_path / "a.jpg", 1_048_576), limits)
     assert codes(report)["M-PHOTO-SIZE"] == "error"
+
+
+def test_a_photo_rewritten_with_its_size_and_time_put_back_is_looked_at_again(tmp_path: Path):
+    """What a process remembers of a photo (``dossier watch`` asks on every save) is keyed by the file's
+    status-change time too: a rewrite that keeps the size and restores the modification time is seen."""
+    import os
+    import time
+
+    path = jpeg_of_size(tmp_path / "车间.jpg", 1_048_576)
+    first = inspect_media(path)
+    assert not first.has_errors
+    st = path.stat()
+    time.sleep(0.01)
+    path.write_bytes(b"\0" * st.st_size)  # the same size, no longer a picture
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert path.stat().st_size == st.st_size and path.stat().st_mtime_ns == st.st_mtime_ns
+    assert codes(inspect_media(path)) != codes(first) and inspect_media(path).has_errors

@@ -29,14 +29,21 @@ _MEMO: dict[tuple, MediaInspection] = {}
 
 
 def inspect_media(path: Path, limits: MediaLimits | None = None, *, display: str | None = None) -> MediaInspection:
-    """:func:`inspect_file`, remembered for this process by the file's identity (path, size,
-    modification time): ``check`` and the HTML report look at the same photos and video."""
+    """:func:`inspect_file`, remembered for this process by the file's identity (path, device,
+    inode, size, modification and status-change times): ``check`` and the HTML report look at the
+    same photos and video, and ``dossier watch`` looks again only at a file that changed. The
+    status-change time is in the key because any write sets it and no program can set it back: a
+    file rewritten with its size and modification time put back (or within one tick of the clock)
+    is looked at again."""
     try:
         st = Path(path).stat()
-        key = (str(Path(path).resolve()), st.st_size, st.st_mtime_ns, limits, display)
+        key = (str(Path(path).resolve()), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, limits,
+               display)
     except OSError:
         return inspect_file(path, limits, display=display)
     if key not in _MEMO:
+        if len(_MEMO) >= 256:  # a long watch: older versions of the files are not asked for again
+            _MEMO.clear()
         _MEMO[key] = inspect_file(path, limits, display=display)
     return _MEMO[key]
 
