@@ -293,14 +293,15 @@ _REMEMBERED: dict[tuple[str, str, str, str], Any] = {}
 _REMEMBERED_LIMIT = 20_000  # entries; past it the table starts again empty
 
 
-def remembered_json(kind: str, path: Path, compute: Callable[[], Any], extra: str = "") -> Any:
+def remembered_json(kind: str, path: Path, compute: Callable[[], Any], extra: str = "", *,
+                    digest: str | None = None) -> Any:
     """:func:`cached_json`, kept in this process's memory too, under the file's content digest
-    (:func:`content_digest`, which knows an unchanged file by its ``stat``): ``dossier watch``
-    checks the same evidence after every save, and reading its ~185 entries from the disk was
-    about a tenth of its check. A changed file has another ``stat``, so another digest, and nothing
-    remembered of its old content is served for it. Kept per cache folder, as the disk keeps it.
-    The value is shared: callers must not change it."""
-    digest = content_digest(path)
+    (``digest`` when the caller has it, else :func:`content_digest`, which knows an unchanged file
+    by its ``stat``): ``dossier watch`` checks and binds the same evidence after every save, and
+    reading its ~185 entries from the disk was about a tenth of its check. A changed file has
+    another ``stat``, so another digest, and nothing remembered of its old content is served for
+    it. Kept per cache folder, as the disk keeps it. The value is shared: callers must not change it."""
+    digest = digest or content_digest(path)
     memo = (os.fspath(root()), kind, digest, extra)
     if memo in _REMEMBERED:
         return _REMEMBERED[memo]
@@ -309,6 +310,11 @@ def remembered_json(kind: str, path: Path, compute: Callable[[], Any], extra: st
         _REMEMBERED.clear()
     _REMEMBERED[memo] = value
     return value
+
+
+def forget_remembered() -> None:
+    """Empty what :func:`remembered_json` keeps in memory (tests: as a new process)."""
+    _REMEMBERED.clear()
 
 
 @functools.lru_cache(maxsize=None)
