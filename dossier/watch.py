@@ -130,7 +130,6 @@ class Watcher:
 
         self.root = Path(root)
         self.out = output_dir(self.root, out)
-        self.convert = convert
         self.early: EarlyConversions | None = None
         if convert is not None:
             import tempfile
@@ -176,7 +175,7 @@ class Watcher:
         if not any(f.severity == "error" for f in check.findings):
             try:
                 result = build_project(self.root, self.out, check=check, progress=clock, early=self.early,
-                                       converter=self.early.convert if self.early is not None else self.convert,
+                                       converter=self.early.convert if self.early is not None else None,
                                        kept=self.kept)
             except DossierError as exc:
                 r.error = exc.render()
