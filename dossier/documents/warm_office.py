@@ -78,8 +78,11 @@ class WarmOffice:
     def warm(self, font_pairs: dict[str, str] | None = None) -> None:
         """Start the office unless it runs with these font replacements already."""
         with self._lock:
-            if not self.alive() or self.pairs != dict(font_pairs or {}):
-                self._start(font_pairs)
+            self._ensure(font_pairs)
+
+    def _ensure(self, font_pairs: dict[str, str] | None) -> None:
+        if not self.alive() or dict(font_pairs or {}) != self.pairs:
+            self._start(font_pairs)
 
     def _start(self, font_pairs: dict[str, str] | None) -> WarmOffice:
         self.pairs = dict(font_pairs or {})
@@ -185,8 +188,7 @@ class WarmOffice:
     def _convert(self, docs: list[Path], font_pairs: dict[str, str] | None) -> list[bytes]:
         import pikepdf
 
-        if not self.alive() or dict(font_pairs or {}) != self.pairs:
-            self._start(font_pairs)
+        self._ensure(font_pairs)
         assert self.tmp is not None
         outdir = Path(tempfile.mkdtemp(prefix="out-", dir=self.tmp))
         try:
