@@ -243,26 +243,31 @@ def start_rest(project_root: Path, soffice: str | os.PathLike | None = None) -> 
 def running(project_root: Path, soffice: str | os.PathLike | None, slot: int) -> bool:
     """Whether the kept office ``slot`` for the font replacements a build of ``project_root`` will likely
     use (:func:`project_pairs`) answers now."""
-    from dossier.documents.convert import find_soffice, font_conf, fonts_conf, tool_identity
-
     if idle_seconds() <= 0 or os.name != "posix":
         return False
-    exe = find_soffice(soffice)
-    root = folder_for(tool_identity(exe), font_conf(fonts_conf(), project_pairs(project_root)), slot)
+    exe, identity, _conf_path, _pairs, conf = _likely_setup(project_root, soffice)
+    root = folder_for(identity, conf, slot)
     return (root / "socket").exists() and KeptOffice(root, PING_TIMEOUT).ping()
 
 
 def _start(project_root: Path, soffice: str | os.PathLike | None, slot: int) -> None:
     """The kept office ``slot`` for the likely font replacements of ``project_root``, started when none runs."""
-    from dossier.documents.convert import DEFAULT_TIMEOUT, find_soffice, font_conf, fonts_conf, seed_profile, tool_identity
+    from dossier.documents.convert import DEFAULT_TIMEOUT, seed_profile
     from dossier.util.cache import cache_dir
+
+    exe, identity, conf_path, pairs, conf = _likely_setup(project_root, soffice)
+    kept_office(exe, identity, conf, conf_path, pairs, seed_profile(cache_dir("pdf"), identity, conf), DEFAULT_TIMEOUT, slot)
+
+
+def _likely_setup(project_root: Path, soffice: str | os.PathLike | None) -> tuple[Path, str, Path, dict[str, str], bytes]:
+    """(soffice, its identity, fonts.conf, font replacements, font set-up) a build of ``project_root``
+    will likely convert with (:func:`project_pairs`): what names its kept offices' folders."""
+    from dossier.documents.convert import find_soffice, font_conf, fonts_conf, tool_identity
 
     pairs = project_pairs(project_root)
     conf_path = fonts_conf()
-    conf = font_conf(conf_path, pairs)
     exe = find_soffice(soffice)
-    identity = tool_identity(exe)
-    kept_office(exe, identity, conf, conf_path, pairs, seed_profile(cache_dir("pdf"), identity, conf), DEFAULT_TIMEOUT, slot)
+    return exe, tool_identity(exe), conf_path, pairs, font_conf(conf_path, pairs)
 
 
 _WARMING: dict[tuple[str, str], list] = {}  # the warm-up threads of this process, by project and soffice
