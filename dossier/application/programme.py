@@ -55,10 +55,8 @@ def _parsed(data: bytes) -> Any:
 
     yaml = YAML(typ="safe")  # the C loader when ruamel.yaml.clib is installed: ~10× faster
     value = yaml.load(data.decode("utf-8"))
-    from dossier.util import atomic  # only here: it imports tempfile and shutil (~5 ms)
-
     try:
-        atomic.write_bytes(target, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        cache.store(target, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
     except OSError:
         pass  # a read-only cache only costs the parse next time
     return value

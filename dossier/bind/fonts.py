@@ -144,7 +144,7 @@ _SUBSETS: dict[str, FontSubset] = {}  # the last few subsets this process made o
 
 def subset_font(chars: set[str] | str | frozenset[str]) -> FontSubset:
     """A subset holding ``chars`` (plus ``…``), from this process's memory or the disk cache when possible."""
-    from dossier.util.cache import cache_dir, touch
+    from dossier.util.cache import cache_dir, store, touch
 
     wanted = "".join(sorted(set(chars) | {"…", " "}))
     path, index = find_font()
@@ -170,15 +170,13 @@ def subset_font(chars: set[str] | str | frozenset[str]) -> FontSubset:
     if font is None:
         font = build_subset(path, index, wanted)
         try:
-            from dossier.util.atomic import write_text
-
             meta = {
                 "name": font.name, "outlines": font.outlines, "sha256": hashlib.sha256(font.data).hexdigest(),
                 "data": base64.b64encode(font.data).decode("ascii"),
                 "glyphs": {k: list(v) for k, v in font.glyphs.items()}, "bbox": list(font.bbox),
                 "ascent": font.ascent, "descent": font.descent,
             }
-            write_text(entry, json.dumps(meta, ensure_ascii=False, sort_keys=True))
+            store(entry, json.dumps(meta, ensure_ascii=False, sort_keys=True).encode("utf-8"))
         except OSError:
             pass  # a read-only cache only costs time
     if len(_SUBSETS) >= 4:
