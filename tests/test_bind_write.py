@@ -1,5 +1,6 @@
-"""How the volume is written: to its file directly, then synced and hashed; the bytes do not depend
-on where it is written, and the manifest's SHA-256 is that of the bytes on disk."""
+"""How the volume is written: to its file directly, hashed (a large one by a child process as it is
+written), then synced; the bytes do not depend on where it is written, and the manifest's SHA-256
+is that of the bytes on disk."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import pikepdf
 import pytest
 
 from dossier.bind import bind_files
+from dossier.util.errors import InputError
 from tests.bind_make import add_page
 
 
@@ -81,30 +83,75 @@ def test_the_garbage_collector_is_paused_while_binding_and_running_again_after(t
         gc.enable()
 
 
-def test_the_hash_follows_a_file_as_it_grows_and_reads_it_to_its_end(tmp_path):
-    import threading
+def _grow(path: Path, chunks: list[bytes]) -> None:
+    """Append ``chunks`` to ``path`` one by one, a little apart, as a slow writer would."""
     import time
 
-    from dossier.bind.volume import _sha256_following
+    with open(path, "ab") as fh:
+        for chunk in chunks:
+            fh.write(chunk)
+            fh.flush()
+            time.sleep(0.01)
+
+
+def test_a_child_hashes_a_file_as_it_grows_and_reads_it_to_its_end(tmp_path):
+    import threading
+
+    from dossier.util.following_digest import follow
 
     path = tmp_path / "growing.pdf"
     path.write_bytes(b"")
     chunks = [bytes([i]) * (300_000 + i) for i in range(12)]
-    written = threading.Event()
+    following = follow(path)
+    writer = threading.Thread(target=_grow, args=(path, chunks))
+    writer.start()
+    writer.join()
+    assert following.child is not None  # a process of its own: pikepdf's save keeps this one's GIL
+    assert following.result() == hashlib.sha256(b"".join(chunks)).hexdigest()
+    assert following.child.returncode == 0
 
-    def writer():
-        with open(path, "ab") as fh:
-            for chunk in chunks:
-                fh.write(chunk)
-                fh.flush()
-                time.sleep(0.01)
-        written.set()
 
-    thread = threading.Thread(target=writer)
-    thread.start()
-    digest = _sha256_following(path, written)
-    thread.join()
-    assert digest == hashlib.sha256(b"".join(chunks)).hexdigest()
+@pytest.mark.parametrize("child", ["import sys; sys.stdout.write('nonsense')", "raise SystemExit(3)", None])
+def test_the_file_is_hashed_here_when_the_child_fails_or_cannot_start(tmp_path, monkeypatch, child):
+    import dossier.util.following_digest as following_digest
+
+    if child is None:
+        monkeypatch.setattr(sys, "executable", str(tmp_path / "no-python-here"))
+    else:
+        monkeypatch.setattr(following_digest, "_CHILD", child)
+    path = tmp_path / "卷.pdf"
+    path.write_bytes(b"")
+    following = following_digest.follow(path)
+    _grow(path, [b"%PDF-1.7\n", b"x" * 100_000])
+    assert (following.child is None) == (child is None)
+    assert following.result() == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_large_volume_is_hashed_by_a_child_and_a_failed_save_stops_it(tmp_path, monkeypatch):
+    import dossier.bind.volume as volume
+
+    inputs = _inputs(tmp_path / "in")
+    started = []
+    real_follow = volume.follow
+
+    def follow(path):
+        started.append(real_follow(path))
+        return started[-1]
+
+    monkeypatch.setattr(volume, "FOLLOW_MIN_BYTES", 0)  # this small volume counts as large
+    monkeypatch.setattr(volume, "follow", follow)
+    result = bind_files(inputs, tmp_path / "卷.pdf")
+    assert len(started) == 1 and started[0].child is not None and started[0].child.returncode == 0
+    assert result.manifest.sha256 == hashlib.sha256((tmp_path / "卷.pdf").read_bytes()).hexdigest()
+
+    def failing_save(self, *args, **kwargs):
+        raise RuntimeError("qpdf: the disk is full")
+
+    monkeypatch.setattr(pikepdf.Pdf, "save", failing_save)
+    with pytest.raises(InputError):
+        bind_files(inputs, tmp_path / "卷2.pdf")
+    assert len(started) == 2 and started[1].child.returncode is not None  # stopped, not left running
+    assert not (tmp_path / "卷2.pdf").exists()
 
 
 def test_build_volume_hashes_what_it_wrote_whether_the_target_existed_or_not(tmp_path):

@@ -31,7 +31,7 @@ import os
 import threading
 import zlib
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -49,6 +49,7 @@ from dossier.bind.manifest import InputEntry, PageEntry, SealGroupEntry, VolumeM
 from dossier.bind.seal import DEFAULT_GROUP, SEAL_DIAMETER, SealLayout, seal_layout
 from dossier.util.atomic import atomic_path, temporary_folder
 from dossier.util.errors import InputError
+from dossier.util.following_digest import FOLLOW_MIN_BYTES, Following, follow
 from dossier.util.progress import Progress, silent
 
 if TYPE_CHECKING:
@@ -382,8 +383,7 @@ def build_volume(
     with contextlib.ExitStack() as stack:
         stack.enter_context(_collector_paused())
         tmpdir = stack.enter_context(temporary_folder("dossier-bind-"))
-        # Inputs' digests; then, while the volume is written, the seam check and the volume's hash;
-        # then its sync to disk.
+        # Inputs' digests (hashlib and the reads let go of the GIL).
         executor = stack.enter_context(ThreadPoolExecutor(max_workers=3))
         opened: list[Source] = []
         if kept is not None:
@@ -406,14 +406,12 @@ def build_volume(
 
             font = subset_font(plan.chars)
         out, entries, cover_seal, placements, own = _compose(plan, sources, font=font, progress=progress)
-        # The seam check reads the sources' content streams (its own copies, from disk) in Python
-        # while qpdf writes the volume without the GIL.
-        seams = executor.submit(_seam_warnings, sources, placements, plan)
-        digest, synced = _save(out, target, plan=plan, sources=sources, entries=entries, own=own,
-                               executor=executor, progress=progress)
-        warnings.extend(seams.result())
-        manifest = _manifest(digest.result(), volume_name=volume_name, plan=plan, sources=sources, entries=entries)
-        synced.result()
+        # In this thread: the seam check is Python, and pikepdf keeps the GIL while qpdf writes the
+        # volume (see dossier.util.following_digest), so on a thread of its own it could only take
+        # turns with the steps around it.
+        warnings.extend(_seam_warnings(sources, placements, plan))
+        digest = _save(out, target, plan=plan, sources=sources, entries=entries, own=own, progress=progress)
+        manifest = _manifest(digest, volume_name=volume_name, plan=plan, sources=sources, entries=entries)
     return BindResult(
         final_path or target, manifest, warnings, plan.layout, list(plan.labels), duplex, cover_seal, list(plan.toc),
         font,
@@ -678,11 +676,10 @@ def _entry(plan: VolumePlan, index: int, source=None, source_page=None, size=Non
 
 def _save(
     out, target: Path, *, plan: VolumePlan, sources: list[Source], entries: list[PageEntry],
-    own: set[tuple[int, int]], executor: ThreadPoolExecutor, progress: Progress,
-) -> tuple[Future[str], Future[None]]:
+    own: set[tuple[int, int]], progress: Progress,
+) -> str:
     """Scrub, outline, label and write ``out`` to ``target``; return the SHA-256 of the bytes
-    written and the sync of ``target`` to disk, both running on ``executor`` (the hash reads the
-    file as it grows, beside the writing; both finish beside the caller's next steps).
+    written. Starts the sync of ``target`` to disk, without waiting for it.
 
     Guarantees the same bytes for the same inputs (/ID from :func:`_volume_id`, no dates, qpdf's
     object streams). Raises :class:`InputError` naming the source whose content turns out
@@ -702,49 +699,30 @@ def _save(
     doc_id = pikepdf.String(_volume_id(sources, entries, plan))
     out.trailer.ID = pikepdf.Array([doc_id, doc_id])
     progress("装订：写出 PDF", 0, None)
-    written = threading.Event()
+    # The volume is about the size of its sources: large enough, it is hashed as it is written.
+    large = sum(s.path.stat().st_size for s in sources) >= FOLLOW_MIN_BYTES
     try:
-        digest = _write(out, target, max(versions, key=_version_key), executor, written)
+        hashing = _write(out, target, max(versions, key=_version_key), large=large)
     except (pikepdf.PdfError, *_DAMAGE) as exc:
         # Page content is streamed from the sources only now: find the one that cannot be read.
         raise _damaged(_unreadable_source(sources), exc, None) from None
-    finally:
-        written.set()
-    # The caller syncs the volume to disk before renaming it into place (:mod:`dossier.util.atomic`);
-    # started here, the wait for the disk (~0.07 s per 100 MB) overlaps the hashing and the seam
-    # check instead of following them, and the caller's own sync then finds nothing left to write.
-    return digest, executor.submit(_sync, target)
+    # The caller syncs the volume to disk before renaming it into place (:mod:`dossier.util.atomic`).
+    # Started here, on a thread nobody waits for, the wait for the disk (~0.05 s per 100 MB)
+    # overlaps the end of the hashing, the manifest and the guide; the caller's own sync then
+    # finds little or nothing left to write.
+    threading.Thread(target=_start_sync, args=(target,), name="dossier-sync", daemon=True).start()
+    return hashing.result()
 
 
-def _sync(path: Path) -> None:
-    with open(path, "rb+") as fh:
-        os.fsync(fh.fileno())
+def _start_sync(path: Path) -> None:
+    with contextlib.suppress(OSError):  # gone (an error elsewhere removed it): nothing to sync
+        with open(path, "rb") as fh:
+            os.fsync(fh.fileno())
 
 
-def _sha256_following(path: Path, written: threading.Event) -> str:
-    """The SHA-256 of the file at ``path``, read while qpdf writes it and to its end once
-    ``written`` is set (the file closed). qpdf writes a file front to back and never goes back
-    (its output is a pipeline, which cannot seek), so what has been read stays what it was. The
-    reads and the hashing let go of the GIL: the hashing (~0.08 s per 100 MB) runs on a second
-    core while qpdf writes, instead of after it."""
-    h = hashlib.sha256()
-    buf = bytearray(1 << 20)
-    view = memoryview(buf)
-    with open(path, "rb", buffering=0) as fh:
-        while True:
-            complete = written.is_set()  # asked before reading: then a read that finds nothing is the end
-            n = fh.readinto(buf)
-            if n:
-                h.update(view[:n])
-            elif complete:
-                return h.hexdigest()
-            else:
-                written.wait(0.005)
-
-
-def _write(out, target: Path, min_version: str, executor: ThreadPoolExecutor, written: threading.Event) -> Future[str]:
-    """Write ``out`` to ``target``; return its SHA-256, computed on ``executor`` as it is written
-    (:func:`_sha256_following`; the caller sets ``written`` once this returns or raises).
+def _write(out, target: Path, min_version: str, *, large: bool) -> Following:
+    """Write ``out`` to ``target``; return its SHA-256 to come (:class:`Following`), hashed by a
+    child as the file grows when ``large``, else once it is written.
 
     Given a real file, pikepdf has qpdf write to its descriptor directly. Given any other stream
     (such as the class that hashed the blocks as they went by, before), qpdf calls into Python
@@ -754,16 +732,20 @@ def _write(out, target: Path, min_version: str, executor: ThreadPoolExecutor, wr
     import pikepdf
 
     with open(target, "wb") as fh:
-        # Created (or emptied) before the hashing starts reading it.
-        digest = executor.submit(_sha256_following, target, written)
-        out.save(
-            fh,
-            static_id=True,  # keeps the first /ID word set above; see _volume_id
-            object_stream_mode=pikepdf.ObjectStreamMode.generate,
-            compress_streams=True,
-            min_version=min_version,
-            fix_metadata_version=False,
-        )
+        # Created (or emptied) before the child starts reading it.
+        digest = follow(target) if large else Following(target, None)
+        try:
+            out.save(
+                fh,
+                static_id=True,  # keeps the first /ID word set above; see _volume_id
+                object_stream_mode=pikepdf.ObjectStreamMode.generate,
+                compress_streams=True,
+                min_version=min_version,
+                fix_metadata_version=False,
+            )
+        except BaseException:
+            digest.cancel()
+            raise
     return digest
 
 
