@@ -193,17 +193,33 @@ class Watcher:
         r.seconds = time.perf_counter() - start
         return r
 
-    def warm_up(self, starts: Sequence[Callable[[dict[str, str]], object]], r: Round) -> None:
-        """After a round that built: each ``start(font_pairs)`` on a conversion thread, so that the offices
-        are running, with these documents' font replacements, before the next save needs them (a first
-        build whose PDFs all came from the cache converted nothing and started no office)."""
+    def start_offices(self, starts: Sequence[Callable[[dict[str, str]], object]]) -> None:
+        """Each ``start(font_pairs)`` on a conversion thread, with the font replacements the project's
+        documents had last time (:func:`dossier.documents.kept_office.project_pairs`): the offices start
+        while the first round checks and builds, instead of when a save needs them (a first build
+        whose PDFs all come from the cache converts nothing, and would start no office)."""
+        if self.early is None:
+            return
+        import functools
+
+        from dossier.documents.kept_office import project_pairs
+
+        pairs = functools.lru_cache(maxsize=1)(lambda: project_pairs(self.root))  # found once, on a conversion thread
+        for start in starts:
+            self.early.later(lambda start=start: start(pairs()))
+
+    def warm_up(self, starts: Sequence[Callable[[dict[str, str], Path | None], object]], r: Round) -> None:
+        """After a round that built: each ``start(font_pairs, prime)`` on a conversion thread, so that the
+        offices are running, with these documents' font replacements, and have converted a document
+        (``prime``, one of this round's) before the next save needs them."""
         from dossier.documents.fontmap import plan_for
 
         if self.early is None or not r.built:
             return
-        pairs = plan_for([d.docx for d in r.result.documents]).pairs
+        docx = [d.docx for d in r.result.documents]
+        pairs = plan_for(docx).pairs
         for start in starts:
-            self.early.later(start, pairs)
+            self.early.later(start, pairs, docx[0] if docx else None)
 
     def _convert_early(self, folder, programme, figures) -> None:  # noqa: ANN001 - check's loaded project
         """Render the documents and start converting those the PDF cache lacks, before the rules run.

@@ -195,8 +195,7 @@ def test_watch_rebuilds_keeps_last_good_output_and_stops_cleanly(tmp_path):
         assert "转换 0 份" not in lines[-1]
         assert volume.stat().st_mtime_ns != first
         good = volume.read_bytes()
-        # One office per core, at most two, each in its own folder (the warm-up after the first
-        # build started those the first build's conversions had not).
+        # One office per core, at most two, each in its own folder (started while the first build ran).
         from dossier.documents.kept_office import slots
 
         offices = [f for f in scratch.glob("dossier-watch-lo-*") if processes_mentioning(str(f))]
@@ -235,6 +234,47 @@ def test_watch_rebuilds_keeps_last_good_output_and_stops_cleanly(tmp_path):
     assert not processes_mentioning(str(scratch)), "Ctrl-C 之后不应留下 LibreOffice 进程"
     assert not list(scratch.glob("dossier-watch-lo-*")), "Ctrl-C 之后不应留下临时配置文件夹"
     assert not list(scratch.glob("dossier-watch-docx-*")), "Ctrl-C 之后不应留下提前转换用的临时文件夹"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
+def test_a_watch_whose_first_build_converts_nothing_still_starts_and_primes_its_offices(tmp_path):
+    """A project built before: the first round takes every PDF from the cache. The offices are started
+    anyway, and each converts one of the documents, so that the user's first save does not wait for
+    LibreOffice to start or for its first conversion."""
+    root = write_full_project(tmp_path / "proj", discrete_data())
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = {**os.environ, "TMPDIR": str(scratch), "DOSSIER_CACHE_DIR": str(tmp_path / "cache")}
+    subprocess.run([sys.executable, "-m", "dossier", "build", str(root), "-q"], env=env, check=True, capture_output=True)
+    from dossier.documents.kept_office import slots, stop
+
+    for kept in (tmp_path / "cache" / "office").glob("*"):
+        stop(kept)  # the build's kept offices: not the watch's
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "dossier", "watch", str(root)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        text=True, env=env,
+    )
+    try:
+        lines = _Lines(proc).wait_for("正在监视")
+        assert any("转换 0 份" in line for line in lines), "".join(lines)
+        deadline = time.monotonic() + 120
+        primed: list[Path] = []
+        while len(primed) < slots() and time.monotonic() < deadline:
+            time.sleep(0.2)
+            primed = [f for f in scratch.glob("dossier-watch-lo-*")
+                      if (f / "prime" / "prime.docx").is_file() and processes_mentioning(str(f))]
+        assert len(primed) == slots(), list(scratch.glob("dossier-watch-lo-*"))
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=60) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    deadline = time.monotonic() + 10
+    while processes_mentioning(str(scratch)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not processes_mentioning(str(scratch)), "Ctrl-C 之后不应留下 LibreOffice 进程"
 
 
 def test_installed_fonts_are_asked_again_when_a_font_folder_changes(tmp_path, monkeypatch):

@@ -24,14 +24,15 @@ def watch(directory: Path, out: Path | None, ui: Ui) -> None:
     from dossier.watch import Watcher, events
 
     stop = threading.Event()
-    # Each started by its first conversion, with that build's font replacements.
     offices = [WarmOffice() for _ in range(slots())]
     watcher = None
     try:
         watcher = Watcher(directory, out, [office.convert for office in offices])
+        # Started while the first round runs; then, while the user edits, restarted if the documents'
+        # font replacements differ, and each made to convert a document if it has converted none yet.
+        watcher.start_offices([office.warm for office in offices])
         first = watcher.rebuild()
         _report(ui, first, first=True)
-        # Started now, while the user edits, unless the first build started them already.
         watcher.warm_up([office.warm for office in offices], first)
         ui.echo(f"正在监视 {directory}（enterprise.yaml、evidence/、media/、templates/）；按 Ctrl-C 停止。")
         with contextlib.closing(events(watcher.root, watcher.out, stop)) as batches:  # closing stops the observer
