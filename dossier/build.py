@@ -149,7 +149,8 @@ def build_project(
         warm_up(root, soffice)  # starts LibreOffice meanwhile, when none is kept running
         if early is None and check is None:
             early = own = _kept_early(root, soffice)
-            # Once its conversions are done, the build starts the kept offices not running yet.
+            # Once its conversions are done, the build starts the kept offices not running yet, each
+            # to convert one of its documents as soon as it is up.
             converted = functools.partial(start_rest, root, soffice) if own is not None else None
     try:
         result = _build(root, out, force, media=media, today=today, soffice=soffice, duplex=duplex,
@@ -188,7 +189,7 @@ def _build(
     root: Path, out: str | Path | None, force: bool, *, media: bool, today: dt.date | None,
     soffice: str | os.PathLike | None, duplex: bool, seal_group: int | None, progress: Progress,
     check: CheckResult | None, converter: Callable[[list[Path], dict[str, str]], list[bytes]] | None,
-    early: EarlyConversions | None, kept: KeptSources | None = None, converted: Callable[[], None] | None = None,
+    early: EarlyConversions | None, kept: KeptSources | None = None, converted: Callable[[Path | None], None] | None = None,
 ) -> BuildResult:
     progress("检查材料", 0, None)
     if check is None:
@@ -234,10 +235,10 @@ def _build_into(
     stage: Path, target: Path, result: BuildResult, check: CheckResult, specs: list[DocumentSpec],
     contexts: dict[str, dict[str, Any]], *, root: Path, soffice: Path, duplex: bool, seal_group: int | None,
     progress: Progress, converter: Callable[[list[Path], dict[str, str]], list[bytes]] | None = None,
-    early: EarlyConversions | None = None, kept: KeptSources | None = None, converted: Callable[[], None] | None = None,
+    early: EarlyConversions | None = None, kept: KeptSources | None = None, converted: Callable[[Path | None], None] | None = None,
 ) -> None:
     """Everything a build writes, written into ``stage`` (which replaces ``target`` afterwards);
-    ``converted()`` is called once the documents are converted."""
+    ``converted(docx)`` is called once the documents are converted, with the first one's .docx."""
     app, programme = check.folder.app, check.programme
     result.out = stage
     write = _reusing(stage, target)
@@ -284,7 +285,7 @@ def _build_into(
                 stop.set()  # a failed conversion or Ctrl-C: the evidence is not waited for
                 raise
             if converted is not None:
-                converted()
+                converted(jobs[0][0] if jobs else None)
         result.cached = sum(1 for c in conversions if c.cached)
         result.converted = len(conversions) - result.cached
         progress("核对 PDF 与 Word 文字一致", 0, None)

@@ -370,3 +370,38 @@ def test_an_office_still_starting_is_waited_for_not_replaced(cache, tmp_path):
     starting.join(60)
     assert office is not None and office.ping()
     assert int((root / "pid").read_text()) == pid, "the starting office should have been waited for, not replaced"
+
+
+@pytest.mark.parametrize("prime", ["document", "garbage"])
+def test_an_office_started_with_a_document_converts_it_once_then_serves_fresh_office_bytes(cache, tmp_path, monkeypatch,
+                                                                                            prime):
+    """A kept office started after a build's conversions (kept_office.start_rest) is given one of its
+    documents, converted once when the office is up, so that the next build's first conversion does
+    not load LibreOffice's filters and fonts; a document it cannot load primes nothing and harms nothing."""
+    import json
+
+    from dossier.documents.convert import find_soffice, font_conf, fonts_conf, tool_identity
+
+    exe = find_soffice()
+    identity, conf_path = tool_identity(exe), fonts_conf()
+    conf = font_conf(conf_path, {})
+    data = _docx(tmp_path / "p.docx", "企业智能工厂建设情况文字简介").read_bytes()
+    if prime == "garbage":
+        data = data[: len(data) // 2]  # a zip cut in half: the office cannot load it
+    office = kept_office.kept_office(exe, identity, conf, conf_path, {}, None, 60.0, prime=data)
+    assert office is not None
+    root = kept_office.folder_for(identity, conf, 0)
+    deadline = time.monotonic() + 60
+    while (root / "prime").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not (root / "prime").exists(), "the document should be converted, then removed"
+    primed = [json.loads(line.split(":", 1)[1]) for line in (root / "server.log").read_text().splitlines()
+              if line.startswith("primed:")]
+    assert [r["ok"] for r in primed] == [prime == "document"]
+    server = _pid(cache)
+    a = _docx(tmp_path / "a.docx", "企业提供资料真实性承诺书：本企业承诺所提供资料真实。")
+    convert_all([(a, tmp_path / "a1.pdf")], cache_dir=None)
+    assert _pid(cache) == server, "the primed office should serve the conversion"
+    monkeypatch.setenv("DOSSIER_OFFICE_IDLE", "0")  # a fresh office of its own
+    convert_all([(a, tmp_path / "a0.pdf")], cache_dir=None)
+    assert (tmp_path / "a1.pdf").read_bytes() == (tmp_path / "a0.pdf").read_bytes()

@@ -14,7 +14,9 @@ two documents: the rest of its documents are not converted.
 Only the standard library and ``uno``: this file runs outside dossier's virtualenv. The document is
 loaded and stored with the arguments ``soffice --convert-to`` uses (LibreOffice's
 desktop/source/app/dispatchwatcher.cxx), so the PDFs are the ones a fresh office writes.
-An office that died (crash, killed) is started again for the next request.
+An office that died (crash, killed) is started again for the next request. Documents the starter
+left in ``DIR/prime/`` are converted once when the office is up, the PDFs thrown away (the office's
+first conversion loads its filters and fonts, which later ones find loaded), and the folder removed.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import hashlib
 import json
 import os
 import select
+import shutil
 import signal
 import socket
 import subprocess
@@ -159,6 +162,20 @@ def main(folder: str, soffice: str, idle: float) -> None:
     server.bind(str(tmp))
     server.listen(16)
     os.replace(tmp, sock_path)  # the socket appears only once the office is ready
+
+    def prime() -> None:
+        # What the starter left in DIR/prime, converted once and thrown away: LibreOffice's first
+        # conversion loads its filters and fonts, which the first build's documents then find loaded.
+        folder = root / "prime"
+        try:
+            docs = sorted(str(p) for p in folder.glob("*.docx"))
+            if docs:
+                reply = convert_request({"docs": docs, "outdir": str(folder / "out")}, lambda: False, lambda reply: None)
+                print(f"primed: {json.dumps(reply)}", flush=True)  # to server.log
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    threading.Thread(target=prime, daemon=True).start()
     server.settimeout(min(1.0, idle))
     try:
         while True:
