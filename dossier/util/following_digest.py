@@ -84,12 +84,14 @@ class Following:
 def follow(path: Path) -> Following:
     """Start hashing ``path`` (which exists, and is being written front to back) in a child. Where
     no child can be started, the result is computed in this process instead."""
+    if getattr(sys, "frozen", False) or not sys.executable:  # a bundled app's executable is not a Python
+        return Following(path, None)
     try:
         child = subprocess.Popen(
             [sys.executable, "-S", "-I", "-c", _CHILD, os.fsencode(path)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
         )
-    except (OSError, ValueError):  # no interpreter to run (an embedding host), no process left
+    except (OSError, ValueError):  # no interpreter to run, no process left
         child = None
     return Following(path, child)
 
