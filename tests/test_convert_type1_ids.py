@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 
 import pikepdf
-import pytest
 from fontTools.misc import eexec
 
 from dossier.documents.pdf_fonts import normalise_type1_ids
@@ -56,36 +55,17 @@ def test_the_same_fonts_numbered_in_different_batches_come_out_identical():
 
 
 def test_eexec_matches_fonttools_on_any_bytes():
-    """Both decryptions (vectorised and a byte at a time) and the encryption give fontTools' bytes
-    (lengths around the scan's powers of two, both keys)."""
+    """The vectorised decryption and the plain encryption give fontTools' bytes (lengths around the
+    scan's powers of two, both keys)."""
     import os
 
-    from dossier.documents.pdf_fonts import _decrypt, _decrypt_plain, _decrypt_vectorised, _encrypt
+    from dossier.documents.pdf_fonts import _decrypt, _encrypt
 
     for n in (0, 1, 2, 3, 4, 5, 63, 64, 65, 1000, 4097, 65537):
         data = os.urandom(n)
         for key in (55665, 4330):
-            expected = eexec.decrypt(data, key)[0]
-            assert _decrypt_plain(data, key) == expected
-            assert _decrypt_vectorised(data, key) == expected
-            assert _decrypt(data, key) == expected
+            assert _decrypt(data, key) == eexec.decrypt(data, key)[0]
             assert _encrypt(data, key) == eexec.encrypt(data, key)[0]
-
-
-@pytest.mark.parametrize("documents", [1, 3, 4])
-def test_numpy_is_loaded_ahead_only_for_enough_documents_to_repay_it(documents):
-    """A rebuild that converts a document or two post-processes its PDFs without numpy (whose import
-    would cost more than decrypting their fonts a byte at a time); from four documents it is loaded
-    while LibreOffice converts."""
-    import subprocess
-    import sys
-
-    from dossier.documents.convert import VECTORISE_FROM_DOCUMENTS
-
-    code = ("import sys; from dossier.documents.convert import load_deterministic; "
-            f"load_deterministic({documents}); print('numpy' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
-    assert out == str(documents >= VECTORISE_FROM_DOCUMENTS)
 
 
 def test_a_remembered_encryption_is_served_only_for_the_same_private_part():

@@ -155,21 +155,13 @@ def deterministic_pdf(data: bytes) -> bytes:
         return out.getvalue()
 
 
-# From this many documents to post-process, numpy's import (~0.12 s of CPU) costs less than decrypting
-# their fonts a byte at a time (~0.1 MB, ~27 ms, a document): see dossier.documents.pdf_fonts._decrypt.
-VECTORISE_FROM_DOCUMENTS = 4
-
-
-def load_deterministic(documents: int = VECTORISE_FROM_DOCUMENTS) -> None:
-    """Import what :func:`deterministic_pdf` uses for ``documents`` documents (pikepdf; numpy, for the
-    fonts' eexec, from :data:`VECTORISE_FROM_DOCUMENTS` documents), so that a thread can do it while
-    LibreOffice converts, not once the PDF is there to be post-processed."""
+def load_deterministic() -> None:
+    """Import what :func:`deterministic_pdf` uses (pikepdf; numpy, ~0.1 s, for the fonts' eexec), so
+    that a thread can do it while LibreOffice converts, not once the PDF is there to be post-processed."""
+    import numpy  # noqa: F401
     import pikepdf  # noqa: F401
 
     import dossier.documents.pdf_fonts  # noqa: F401
-
-    if documents >= VECTORISE_FROM_DOCUMENTS:
-        import numpy  # noqa: F401
 
 
 def is_cached(docx: bytes, font_pairs: dict[str, str], cache_dir: Path, soffice: str | os.PathLike | None = None) -> bool:

@@ -117,8 +117,7 @@ class EarlyConversions:
 
     def __init__(self, convert: Runner | Sequence[Runner], folder: Path, finish: Callable[[bytes], bytes] | None = None,
                  timeout: float = 240.0, ready: Sequence[Callable[[], bool] | None] | None = None) -> None:
-        self._prepare: Callable[[int], None] | None = None
-        self._documents = 0  # started so far
+        self._prepare: Callable[[], None] | None = None
         if finish is None:
             from dossier.documents.convert import deterministic_pdf, load_deterministic
 
@@ -167,9 +166,9 @@ class EarlyConversions:
         for (_, data), f in zip(docs, finished, strict=True):
             self._started[docx_key(data, pairs)] = f
         self._office.submit(run)
-        self._documents += len(docs)
-        if self._prepare is not None:  # the post-processing's imports for this many, while the office converts
-            self._post.submit(lambda _none, prepare=self._prepare, n=self._documents: prepare(n))
+        if self._prepare is not None:  # the post-processing's imports, while the office converts
+            self._post.submit(lambda _none, prepare=self._prepare: prepare())
+            self._prepare = None
 
     def take(self, data: bytes, pairs: dict[str, str]) -> bytes | None:
         """The post-processed PDF of a started conversion of the .docx bytes ``data`` with ``pairs``

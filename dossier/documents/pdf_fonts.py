@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import sys
 import threading
 
 import pikepdf
@@ -23,36 +22,12 @@ _UNIQUE_ID = re.compile(rb"/UniqueID\s+\d+\s+def")
 _A, _B = 52845, 22719  # eexec's state update: r' = (c + r) · A + B, mod 2^16
 
 
-# A font program this large is decrypted by numpy even where numpy is not loaded yet (see _decrypt).
-_PLAIN_MAX = 256 * 1024
-
-
 def _decrypt(data: bytes, r: int = _EEXEC_KEY) -> bytes:
-    """Type 1 eexec decryption (Adobe Type 1 Font Format, 7.2): :func:`_decrypt_vectorised` once
-    numpy is loaded (or the program is large), else :func:`_decrypt_plain`. Loading numpy costs
-    ~0.12 s of CPU (~0.25 s with its BLAS threads starting), the loop ~0.27 s per MB: a rebuild that
-    converts one or two documents (~0.1 MB of font programs each) is better off without numpy;
-    :func:`dossier.documents.convert.load_deterministic` loads it ahead for more."""
-    if len(data) > _PLAIN_MAX or "numpy" in sys.modules:
-        return _decrypt_vectorised(data, r)
-    return _decrypt_plain(data, r)
-
-
-def _decrypt_plain(data: bytes, r: int = _EEXEC_KEY) -> bytes:
-    """Type 1 eexec decryption, a byte at a time: plain_i = c_i XOR (r_i >> 8)."""
-    out = bytearray(len(data))
-    for i, c in enumerate(data):
-        out[i] = c ^ (r >> 8)
-        r = ((c + r) * 52845 + 22719) & 0xFFFF
-    return bytes(out)
-
-
-def _decrypt_vectorised(data: bytes, r: int = _EEXEC_KEY) -> bytes:
-    """Type 1 eexec decryption, vectorised.
+    """Type 1 eexec decryption (Adobe Type 1 Font Format, 7.2), vectorised.
 
     Decrypting, the state sequence depends on the cipher bytes only: r_{i+1} = A·r_i + (A·c_i + B)
     (mod 2^16), an affine recurrence, so every r_i comes from a prefix scan in log2(n) numpy
-    passes; plain_i = c_i XOR (r_i >> 8). A CJK subset of 80 KB: ~1 ms, against ~22 ms for the loop.
+    passes; plain_i = c_i XOR (r_i >> 8). A CJK subset of 80 KB: ~1 ms, against ~55 ms for a loop.
     """
     import numpy as np
 
