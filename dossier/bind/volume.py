@@ -707,7 +707,7 @@ def _save(
         # Page content is streamed from the sources only now: find the one that cannot be read.
         raise _damaged(_unreadable_source(sources), exc, None) from None
     # The caller syncs the volume to disk before renaming it into place (:mod:`dossier.util.atomic`).
-    # Started here, on a thread nobody waits for, the wait for the disk (~0.05 s per 100 MB)
+    # Started here, on a thread nobody waits for, the wait for the disk (~0.04 s per 100 MB)
     # overlaps the end of the hashing, the manifest and the guide; the caller's own sync then
     # finds little or nothing left to write.
     threading.Thread(target=_start_sync, args=(target,), name="dossier-sync", daemon=True).start()
