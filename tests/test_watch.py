@@ -167,6 +167,15 @@ class _Lines:
         raise AssertionError(f"没有等到“{text}”；输出：\n{''.join(self.seen)}")
 
 
+def _assert_no_office_left(scratch: Path) -> None:
+    """No process started with ``scratch`` as its TMPDIR (LibreOffice) is left, given 10 s: one killed
+    at Ctrl-C may take a moment to be reaped."""
+    deadline = time.monotonic() + 10
+    while processes_mentioning(str(scratch)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not processes_mentioning(str(scratch)), "Ctrl-C 之后不应留下 LibreOffice 进程"
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
 def test_watch_rebuilds_keeps_last_good_output_and_stops_cleanly(tmp_path):
@@ -228,10 +237,7 @@ def test_watch_rebuilds_keeps_last_good_output_and_stops_cleanly(tmp_path):
         if proc.poll() is None:
             proc.kill()
             proc.wait()
-    deadline = time.monotonic() + 10
-    while processes_mentioning(str(scratch)) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert not processes_mentioning(str(scratch)), "Ctrl-C 之后不应留下 LibreOffice 进程"
+    _assert_no_office_left(scratch)
     assert not list(scratch.glob("dossier-watch-lo-*")), "Ctrl-C 之后不应留下临时配置文件夹"
     assert not list(scratch.glob("dossier-watch-docx-*")), "Ctrl-C 之后不应留下提前转换用的临时文件夹"
 
@@ -271,10 +277,7 @@ def test_a_watch_whose_first_build_converts_nothing_still_starts_and_primes_its_
         if proc.poll() is None:
             proc.kill()
             proc.wait()
-    deadline = time.monotonic() + 10
-    while processes_mentioning(str(scratch)) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert not processes_mentioning(str(scratch)), "Ctrl-C 之后不应留下 LibreOffice 进程"
+    _assert_no_office_left(scratch)
 
 
 def test_installed_fonts_are_asked_again_when_a_font_folder_changes(tmp_path, monkeypatch):
