@@ -200,13 +200,10 @@ class Watcher:
         whose PDFs all come from the cache converts nothing, and would start no office)."""
         if self.early is None:
             return
-        import functools
-
         from dossier.documents.kept_office import project_pairs
 
-        pairs = functools.lru_cache(maxsize=1)(lambda: project_pairs(self.root))  # found once, on a conversion thread
-        for start in starts:
-            self.early.later(lambda start=start: start(pairs()))
+        for start in starts:  # project_pairs on the conversion thread: it may read every template once
+            self.early.later(lambda start=start: start(project_pairs(self.root)))
 
     def warm_up(self, starts: Sequence[Callable[[dict[str, str], Path | None], object]], r: Round) -> None:
         """After a round that built: each ``start(font_pairs, prime)`` on a conversion thread, so that the
