@@ -158,8 +158,7 @@ def build_project(
                         kept=kept, converted=converted)
     except BaseException:
         if own is not None:
-            own.cancel()  # no waiting for the office on an error or Ctrl-C
-            own.remove()
+            own.abandon()  # no waiting for the office on an error or Ctrl-C
         raise
     if own is not None:
         own.close()
@@ -171,6 +170,7 @@ def _kept_early(root: Path, soffice: str | os.PathLike | None) -> EarlyConversio
     when there is none to be had), in a scratch folder: the first office, started if need be, and
     the others if they are running when the build starts (each asks on its own thread; see
     :func:`dossier.documents.kept_office.start_rest`)."""
+    import secrets
     import tempfile
 
     from dossier.documents.convert import kept_converter
@@ -182,7 +182,10 @@ def _kept_early(root: Path, soffice: str | os.PathLike | None) -> EarlyConversio
         return None
     used = [slot for slot, o in enumerate(offices) if o is not None]
     ready = [None if slot == 0 else functools.partial(running, root, soffice, slot) for slot in used]
-    return EarlyConversions([offices[slot] for slot in used], Path(tempfile.mkdtemp(prefix="dossier-early-")), ready=ready)
+    # Named here, made by the first conversion started (inside the build's try): a folder made here
+    # was left behind when Ctrl-C came before the build had it in hand.
+    folder = Path(tempfile.gettempdir()) / f"dossier-early-{secrets.token_hex(8)}"
+    return EarlyConversions([offices[slot] for slot in used], folder, ready=ready)
 
 
 def _build(

@@ -185,3 +185,33 @@ def test_the_build_starts_each_document_as_it_is_rendered_and_again_when_the_fon
     second = _Recorder()  # the next build guesses what the documents had last time
     check_project(root, media=False, loaded=lambda *loaded: start_early(root, second, *loaded))
     assert second.started == [(name, right) for name in names]
+
+
+def test_abandon_waits_for_the_pdf_being_finished_not_for_the_office(tmp_path):
+    # An interrupted build abandons its early conversions: a PDF being post-processed (pikepdf on a
+    # daemon thread) is waited for, a conversion still in the office is not.
+    in_office, release_office = threading.Event(), threading.Event()
+    finishing, finished = threading.Event(), []
+
+    def office(docs: list[Path], pairs: dict[str, str]) -> list[bytes]:
+        if docs[0].name == "b.docx":
+            in_office.set()
+            release_office.wait(10)
+        return [b"PDF of " + docs[0].read_bytes()]
+
+    def finish(pdf: bytes) -> bytes:
+        finishing.set()
+        threading.Event().wait(0.3)
+        finished.append(pdf)
+        return pdf
+
+    early = EarlyConversions(office, tmp_path / "scratch", finish=finish)
+    assert not (tmp_path / "scratch").exists()  # made by the first conversion started
+    early.start([("a.docx", b"A")], {})
+    assert (tmp_path / "scratch").is_dir() and (tmp_path / "scratch").stat().st_mode & 0o777 == 0o700
+    early.start([("b.docx", b"B")], {})
+    assert finishing.wait(10) and in_office.wait(10)
+    early.abandon()
+    assert finished == [b"PDF of A"]  # the PDF under way was finished first
+    assert not (tmp_path / "scratch").exists()
+    release_office.set()

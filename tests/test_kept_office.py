@@ -192,6 +192,31 @@ def test_ctrl_c_of_a_conversion_leaves_no_half_written_pdf_and_a_healthy_office(
     assert _pid(cache) == server, "the interrupted conversion should have left the office running"
 
 
+def test_an_output_folder_removed_during_a_conversion_is_not_brought_back(cache, tmp_path):
+    # What an interrupted build does: it removes its scratch folder at once, while the office still
+    # converts into it. LibreOffice's store would create the folder again, left in the user's /tmp.
+    docs = [_docx(tmp_path / f"{i}.docx", f"文书{i}", paragraphs=40) for i in range(3)]
+    convert_all([(docs[0], tmp_path / "first.pdf")], cache_dir=None)  # the office is up
+    (root,) = (cache / "office").glob("*")
+    out = tmp_path / "scratch" / "batch"
+    out.mkdir(parents=True)
+    done: list[int] = []
+
+    def remove_folder(i: int) -> None:
+        done.append(i)
+        assert (out / f"{docs[i].stem}.pdf").is_file()
+        shutil.rmtree(tmp_path / "scratch")
+
+    with pytest.raises(ConnectionError, match="output folder gone"):
+        kept_office.KeptOffice(root, 60).convert(docs, out, "pdf:writer_pdf_Export", on_done=remove_folder)
+    assert done == [0]
+    assert not (tmp_path / "scratch").exists()
+    assert sorted(p.name for p in root.iterdir() if p.name.startswith("out-")) == []  # the office's own scratch
+    convert_all([(docs[1], tmp_path / "after.pdf")], cache_dir=None)
+    with pikepdf.open(tmp_path / "after.pdf") as pdf:
+        assert len(pdf.pages) >= 1
+
+
 @pytest.mark.parametrize("uno", [True, False], ids=["uno-server", "pipe-hand-off"])
 def test_the_watch_office_gives_the_fresh_office_bytes_and_leaves_nothing(tmp_path, monkeypatch, uno):
     from dossier.documents.warm_office import WarmOffice

@@ -109,8 +109,8 @@ class _Offices:
 class EarlyConversions:
     """Conversions by ``convert`` (an office, or a list of offices sharing the work) started before the
     build asks for them, remembered by the .docx's bytes and font replacements (see the module's
-    docstring). ``folder``: where started documents are written (LibreOffice reads files); each
-    batch's subfolder goes when its conversion ends, :meth:`close` removes the folder. ``finish(pdf) -> pdf``: the post-processing of a raw PDF (default
+    docstring). ``folder``: where started documents are written (LibreOffice reads files), made by
+    the first :meth:`start` if need be; each batch's subfolder goes when its conversion ends, :meth:`close` removes the folder. ``finish(pdf) -> pdf``: the post-processing of a raw PDF (default
     :func:`dossier.documents.convert.deterministic_pdf`). ``used``: the documents taken since the last
     :meth:`forget` (for tests and the benches). ``ready``: per office, whether it is to be used, asked
     on its own thread before its first job (:class:`_Offices`); at least one office must take jobs."""
@@ -140,7 +140,8 @@ class EarlyConversions:
         pairs = dict(pairs)
         self._batches += 1
         batch = self.folder / f"{self._batches}-{time.monotonic_ns()}"
-        batch.mkdir(parents=True)
+        self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # the documents are the user's business
+        batch.mkdir()
         paths = []
         for name, data in docs:
             path = batch / name
@@ -210,9 +211,22 @@ class EarlyConversions:
         self._post.join(self.timeout)
         self.remove()
 
+    def abandon(self, wait: float = 5.0) -> None:
+        """:meth:`cancel`, wait (up to ``wait`` seconds) for the post-processing of a PDF under way but
+        not for the office, and :meth:`remove` the scratch folder: for a build that failed or was
+        interrupted. The post-processing runs pikepdf on a daemon thread; one still inside pikepdf's
+        C++ when the interpreter ends aborts the process ("terminate called without an active
+        exception", exit -6)."""
+        self.cancel()
+        self._post.join(wait)
+        self.remove()
+
     def remove(self) -> None:
         """Remove the scratch folder (at once: a conversion still running then fails, unread)."""
-        shutil.rmtree(self.folder, ignore_errors=True)
+        for _ in range(3):
+            shutil.rmtree(self.folder, ignore_errors=True)
+            if not self.folder.exists():
+                break  # else an office moved a PDF in while it was being removed: once more
 
 
 def _nothing(*_args: object) -> None:

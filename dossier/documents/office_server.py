@@ -21,6 +21,7 @@ first conversion loads its filters and fonts, which later ones find loaded), and
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -30,6 +31,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -83,11 +85,22 @@ def main(folder: str, soffice: str, idle: float) -> None:
         state["desktop"] = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
 
     def convert(docs: list[str], outdir: str, filt: str, gone, tell) -> dict:
+        # LibreOffice's store creates the folders it misses: a PDF stored straight into the folder
+        # of a build interrupted meanwhile (which removed it) brought that folder back, and it was
+        # left in the user's temporary folder. So the office stores here, and the PDF is moved.
+        scratch = Path(tempfile.mkdtemp(prefix="out-", dir=root))
+        try:
+            return _convert_into(docs, outdir, filt, gone, tell, scratch)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+    def _convert_into(docs: list[str], outdir: str, filt: str, gone, tell, scratch: Path) -> dict:
         for doc in docs:
             if gone():  # the build was interrupted: the rest of its documents are not wanted
                 return {"ok": False, "doc": None, "error": "client gone"}
             src = uno.systemPathToFileUrl(doc)
-            dst = uno.systemPathToFileUrl(str(Path(outdir) / (Path(doc).stem + ".pdf")))
+            made = scratch / (Path(doc).stem + ".pdf")
+            dst = uno.systemPathToFileUrl(str(made))
             try:
                 component = state["desktop"].loadComponentFromURL(
                     src, "_blank", 0,
@@ -102,6 +115,10 @@ def main(folder: str, soffice: str, idle: float) -> None:
                 component.storeToURL(dst, props(Overwrite=True, FilterName=filt))
             finally:
                 component.close(True)
+            try:
+                _deliver(made, Path(outdir) / made.name)
+            except FileNotFoundError:  # the folder is gone: its build was interrupted
+                return {"ok": False, "doc": None, "error": "output folder gone"}
             tell({"done": doc})
         return {"ok": True}
 
@@ -170,7 +187,7 @@ def main(folder: str, soffice: str, idle: float) -> None:
         try:
             docs = sorted(str(p) for p in folder.glob("*.docx"))
             if docs:
-                reply = convert_request({"docs": docs, "outdir": str(folder / "out")}, lambda: False, lambda reply: None)
+                reply = convert_request({"docs": docs, "outdir": str(folder)}, lambda: False, lambda reply: None)
                 print(f"primed: {json.dumps(reply)}", flush=True)  # to server.log
         finally:
             shutil.rmtree(folder, ignore_errors=True)
@@ -203,6 +220,19 @@ def main(folder: str, soffice: str, idle: float) -> None:
             _end(state["proc"])
         if os.name == "posix" and os.getpgid(0) == os.getpid():
             os.killpg(0, signal.SIGKILL)  # whatever of the office is left (soffice.bin), and this server
+
+
+def _deliver(made: Path, target: Path) -> None:
+    """Move ``made`` to ``target``, never creating ``target``'s folder (FileNotFoundError when it
+    is missing); copied where the two are on different file systems (a cache in the home folder,
+    a build's scratch folder on a tmpfs /tmp)."""
+    try:
+        os.replace(made, target)
+    except OSError as exc:
+        if exc.errno != errno.EXDEV:
+            raise
+        with open(made, "rb") as src, open(target, "wb") as dst:
+            shutil.copyfileobj(src, dst)
 
 
 def _owner(root: Path) -> int | None:
