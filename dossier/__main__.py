@@ -1,5 +1,5 @@
-from dossier.cli import main
+from dossier.cli import run
 
 # Guarded: batch workers started with spawn/forkserver re-import the main module.
 if __name__ == "__main__":
-    main()
+    run()

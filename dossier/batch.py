@@ -38,6 +38,7 @@ from dossier.application.load import FILENAME
 from dossier.util.atomic import write_bytes, write_text
 from dossier.util.errors import DossierError, InputError, ToolError
 from dossier.util.formats import fmt_wan
+from dossier.util.interrupt import Terminated, deliver_later, interruptible  # ready before any signal
 
 READY = "就绪"
 HAS_ERRORS = "有错误"
@@ -376,12 +377,13 @@ def _worker_init() -> None:
 
 
 def _on_sigterm(signum, frame) -> None:
-    from dossier.util.interrupt import Terminated
-
     global _stopping
     if _stopping:
         # Unwinding already. Another SIGTERM (the pool sends one to every worker once one has
         # exited) must not cut the cleanup short; a worker that hangs is killed by the batch.
+        return
+    if _busy and not interruptible(frame):
+        deliver_later(signum)  # raised once out of the import or join (see dossier.util.interrupt)
         return
     _stopping = True
     if _busy:
@@ -390,8 +392,6 @@ def _on_sigterm(signum, frame) -> None:
 
 
 def _in_worker(root: Path, out_dir: Path, build: bool, name: str) -> ProjectRow:
-    from dossier.util.interrupt import Terminated
-
     global _busy
     _busy = True
     try:

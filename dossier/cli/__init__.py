@@ -11,9 +11,35 @@ from __future__ import annotations
 
 import atexit
 import gc
+import os
 import sys
 
-import click
+_exit_status: int | None = None  # set by run() when the verb failed or was interrupted
+
+
+def _exit_without_teardown() -> None:
+    """The last exit function (registered first): after a failure or an interruption of :func:`run`,
+    end the process without the interpreter's teardown.
+
+    Non-daemon threads have been joined and the other exit functions have run by now. What the
+    teardown would still do is end the daemon threads, each as it next wants the GIL, by unwinding
+    it out of whatever C it called (pthread_exit). After a build was interrupted, a daemon thread
+    could be inside pikepdf's C++ then (an early conversion's PDF being checked or post-processed),
+    and the unwinding aborted the process: "FATAL: exception not rethrown" or "terminate called
+    without an active exception", exit -6, seen in builds interrupted at random moments."""
+    if _exit_status is None:
+        return
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(_exit_status)
+
+
+atexit.register(_exit_without_teardown)
+
+import click  # noqa: E402 - after the registration above, which must come first
 
 from dossier import __version__
 
@@ -139,3 +165,17 @@ class _Verbs(dict):
 
 
 main.commands = _Verbs(main.commands)
+
+
+def run() -> None:
+    """The ``dossier`` command and ``python -m dossier``: :data:`main`, whose process ends without the
+    interpreter's teardown when the verb failed or was interrupted (:func:`_exit_without_teardown`).
+    Tests call :data:`main` in-process (click's CliRunner), which leaves their process alone."""
+    global _exit_status
+    try:
+        main()
+    except SystemExit as exc:
+        status = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        if status != 0:
+            _exit_status = status
+        raise

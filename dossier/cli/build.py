@@ -25,10 +25,6 @@ def build(directory: Path, out: Path | None, force: bool, duplex: bool, seal_gro
         from dossier.documents.kept_office import warm_up
 
         warm_up(directory)  # LibreOffice starts while the rest of dossier is imported (~0.4 s), not after
-    from dossier.util.interrupt import deferred
-
-    with deferred():  # Ctrl-C while pikepdf's C++ module initialises aborts the process: it waits for the end
-        import pikepdf  # noqa: F401 - here, in this thread, before any other thread of the build imports it
     from dossier.build import build_project
     from dossier.cli.output import print_check
     from dossier.cli.progress import progress_display

@@ -350,9 +350,9 @@ def common_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 def run_guarded(ui: Ui, call: Callable[[], Any]) -> Any:
     """Run a verb; an unusable input, an OS error, Ctrl-C or a bug becomes a Chinese message and an exit code."""
-    from dossier.util.interrupt import Terminated, raise_on_sigterm
+    from dossier.util.interrupt import Terminated, install
 
-    raise_on_sigterm()  # SIGTERM unwinds like Ctrl-C: LibreOffice killed, staging folders removed
+    install()  # SIGTERM unwinds like Ctrl-C (LibreOffice killed, staging folders removed); neither cuts an import
     try:
         return call()
     except DossierError as exc:

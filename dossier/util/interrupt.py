@@ -1,62 +1,88 @@
-"""SIGTERM handled like Ctrl-C: raised as an exception, so that every ``finally`` and ``except
-BaseException`` runs (LibreOffice killed, staging folders and temporary profiles removed).
+"""Ctrl-C and SIGTERM raised as exceptions in the main thread, but never where Python breaks when one is.
 
-Python's default for SIGTERM is to die at once, skipping all cleanup. Installed by the CLI (the
-edge of the program), and by :mod:`dossier.batch` in the worker processes it starts.
+Python's default for SIGTERM is to die at once, skipping all cleanup; here it raises
+:class:`Terminated` (a KeyboardInterrupt), so that every ``finally`` and ``except BaseException``
+runs (LibreOffice killed, staging folders and temporary profiles removed). Installed by the CLI
+(the edge of the program), and by :mod:`dossier.batch` in the worker processes it starts.
 
-:func:`deferred` keeps Ctrl-C and SIGTERM out of a block that must not be cut halfway, such as
-pikepdf's first import: its C++ module aborts the process when interrupted while it initialises.
+Python raises a signal's exception at whatever the main thread runs then. In two places that was
+seen to break the process, in builds interrupted at random moments:
+
+- Inside an import. In the import system's own bookkeeping (the weak-reference callback that drops
+  a module's lock takes the global import lock, then enters ``try``), the exception is swallowed,
+  as any in a weak-reference callback is, and the global import lock stays held by the main thread:
+  the build went on, and the next import on another thread waited for that lock forever, while the
+  main thread waited for a module that thread was importing. Deadlock, Ctrl-C lost. While pikepdf's
+  C++ module (pybind11) initialised, the process aborted (exit -6) or the import failed.
+- Inside ``Thread.join()`` (CPython up to 3.12, ``Thread._wait_for_tstate_lock``): when the wait is
+  cut by an exception and the thread's lock is found held, the lock is taken to be the caller's
+  (bpo-45274), released, and the thread marked as ended, though it runs on. The interpreter's exit
+  then no longer waits for it, and it is killed halfway: the folder it had made in the temporary
+  folder (``dossier-ahead-*``) was left there.
+
+So a signal that arrives there is not raised: it is delivered again a few milliseconds later,
+until the main thread is out of the import or the join.
 """
 
 from __future__ import annotations
 
-import contextlib
+import _thread
 import signal
 import threading
-from collections.abc import Iterator
+from types import FrameType
+
+RETRY_SECONDS = 0.005  # an import or a join takes ~1-100 ms: a signal waits for its end, not much longer
+
+_IMPORT_SYSTEM = frozenset({"importlib._bootstrap", "importlib._bootstrap_external"})
+_JOIN_WAIT = getattr(getattr(threading.Thread, "_wait_for_tstate_lock", None), "__code__", None)  # gone in 3.13
 
 
 class Terminated(KeyboardInterrupt):
     """The process was asked to stop (SIGTERM)."""
 
 
-def _raise(signum, frame) -> None:
-    raise Terminated()
-
-
-def raise_on_sigterm() -> None:
-    """Make SIGTERM raise :class:`Terminated` in the main thread (nothing elsewhere or without SIGTERM)."""
-    if hasattr(signal, "SIGTERM") and threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, _raise)
-
-
-@contextlib.contextmanager
-def deferred() -> Iterator[None]:
-    """SIGINT and SIGTERM that arrive inside the block are raised when it ends, as the handlers in place
-    would have raised them then (one whose handler is the default is sent again, with its default
-    effect).
-
-    For what must not be interrupted halfway: when KeyboardInterrupt is raised while pikepdf's C++
-    module (pybind11) initialises, the process aborts (exit -6) or the import fails ("pikepdf's
-    extension library failed to import"), both seen when a build was interrupted at random moments.
-    Python runs signal handlers in the main thread only; elsewhere this does nothing."""
+def install() -> None:
+    """In the main thread: Ctrl-C raises KeyboardInterrupt and SIGTERM raises :class:`Terminated`,
+    each only where the main thread is :func:`interruptible`. Elsewhere, nothing."""
     if threading.current_thread() is not threading.main_thread():
-        yield
         return
-    got: list[int] = []
-    signals = [s for s in (signal.SIGINT, getattr(signal, "SIGTERM", None)) if s is not None]
-    previous = {s: signal.getsignal(s) for s in signals}
-    for s in signals:
-        signal.signal(s, lambda signum, _frame: got.append(signum))
-    try:
-        yield
-    finally:
-        for s, handler in previous.items():
-            signal.signal(s, handler)
-        if got:
-            handler = previous[got[0]]
-            if callable(handler):
-                handler(got[0], None)
-            elif handler == signal.SIG_DFL:
-                signal.raise_signal(got[0])
+    signal.signal(signal.SIGINT, _on_signal)
+    if hasattr(signal, "SIGTERM"):
+        signal.signal(signal.SIGTERM, _on_signal)
 
+
+def interruptible(frame: FrameType | None) -> bool:
+    """Whether an exception may be raised in ``frame``: neither it nor a frame that called it belongs
+    to the import system (which runs the imported module's own code too) or waits in
+    ``Thread.join()`` (see the module's docstring)."""
+    while frame is not None:
+        if frame.f_code is _JOIN_WAIT or frame.f_globals.get("__name__") in _IMPORT_SYSTEM:
+            return False
+        frame = frame.f_back
+    return True
+
+
+def deliver_later(signum: int) -> None:
+    """Have the main thread's handler of ``signum`` called again in :data:`RETRY_SECONDS`: for a
+    handler that found the main thread where it may not raise (:func:`interruptible`)."""
+    retry = threading.Timer(RETRY_SECONDS, _send, (signum,))
+    retry.daemon = True  # nothing to wait for at exit: the signal is raised, or the process ends
+    retry.start()
+
+
+def _send(signum: int) -> None:
+    if hasattr(signal, "pthread_kill"):
+        # A real signal: it also ends the system call the main thread waits in (a sleep, a read),
+        # which _thread.interrupt_main, that only marks the handler to be called, does not.
+        signal.pthread_kill(threading.main_thread().ident, signum)
+    else:
+        _thread.interrupt_main(signum)
+
+
+def _on_signal(signum: int, frame: FrameType | None) -> None:
+    if not interruptible(frame):
+        deliver_later(signum)
+        return
+    if signum == getattr(signal, "SIGTERM", None):
+        raise Terminated()
+    raise KeyboardInterrupt()
