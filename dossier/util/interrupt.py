@@ -31,7 +31,7 @@ import signal
 import threading
 from types import FrameType
 
-RETRY_SECONDS = 0.005  # an import or a join takes ~1-100 ms: a signal waits for its end, not much longer
+RETRY_SECONDS = 0.005  # how soon a held-back signal is tried again: it waits for the import or join to end, not much longer
 
 _IMPORT_SYSTEM = frozenset({"importlib._bootstrap", "importlib._bootstrap_external"})
 _JOIN_WAIT = getattr(getattr(threading.Thread, "_wait_for_tstate_lock", None), "__code__", None)  # gone in 3.13
