@@ -31,7 +31,9 @@ def test_batch_stopped_during_libreoffice_leaves_nothing_behind(tmp_path, sig):
     (tmp_path / "out" / "甲" / "旧文件.txt").write_text("上次的", encoding="utf-8")
     tmpdir = tmp_path / "tmp"
     tmpdir.mkdir()
-    env = {**os.environ, "TMPDIR": str(tmpdir), "DOSSIER_TEST_RUN": str(tmp_path)}
+    # A cache of its own: with the test session's, documents another test converted (the same
+    # fixture's) were cache hits, and the batch ended without starting LibreOffice.
+    env = {**os.environ, "TMPDIR": str(tmpdir), "DOSSIER_TEST_RUN": str(tmp_path), "DOSSIER_CACHE_DIR": str(tmp_path / "cache")}
     proc = subprocess.Popen(
         [sys.executable, "-m", "dossier", "batch", str(clients), "-o", str(tmp_path / "out"), "-j", "2"],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, process_group=0,
