@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from dossier.util.interrupt import Terminated, install, interruptible
+from dossier.util.interrupt import Terminated, held, install, interruptible
 
 posix_signals = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 
@@ -96,6 +96,24 @@ def test_ctrl_c_during_a_join_is_raised_once_the_thread_has_ended(handlers):
         time.sleep(5)  # where the signal is raised: after the join
     assert finished == [True]
     assert not thread.is_alive()
+
+
+@posix_signals
+def test_ctrl_c_inside_a_held_function_is_raised_once_it_has_returned(handlers):
+    made = []
+
+    @held
+    def make() -> None:
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.05)  # the handler runs here
+        made.append("folder")  # what the caller's try then removes
+
+    with pytest.raises(KeyboardInterrupt):
+        try:
+            make()
+            time.sleep(5)  # where the signal is raised
+        finally:
+            assert made == ["folder"]
 
 
 def test_a_module_being_imported_is_not_interruptible(tmp_path, monkeypatch):

@@ -29,6 +29,12 @@ def _exit_without_teardown() -> None:
     without an active exception", exit -6, seen in builds interrupted at random moments."""
     if _exit_status is None:
         return
+    # What the interrupted run dropped in reference cycles is finalised now, while everything still
+    # works: a context manager entered just as Ctrl-C came, whose exit was never registered, removes
+    # its temporary folder when its generator is collected. (gc.freeze, an exit function that ran
+    # before this one, put every object out of the collector's reach.)
+    gc.unfreeze()
+    gc.collect()
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()

@@ -48,6 +48,8 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from dossier.util.interrupt import held
+
 
 @contextlib.contextmanager
 def atomic_path(target: str | Path) -> Iterator[Path]:
@@ -57,22 +59,31 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    tmp_path = Path(tmp)
-    # mkstemp creates 0600; outputs get the ordinary permissions the user's umask gives.
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp_path, 0o666 & ~umask)
+    made: list[Path] = []
     try:
+        _make_file(made, target)
+        tmp_path = made[0]
+        # mkstemp creates 0600; outputs get the ordinary permissions the user's umask gives.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp_path, 0o666 & ~umask)
         yield tmp_path
         with open(tmp_path, "rb+") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp_path, target)
     except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            tmp_path.unlink()
+        for tmp_path in made:
+            with contextlib.suppress(FileNotFoundError):
+                tmp_path.unlink()
         raise
+
+
+@held
+def _make_file(made: list[Path], target: Path) -> None:
+    """A new empty file beside ``target``, appended to ``made`` as :func:`_make_folder` does."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    made.append(Path(tmp))
 
 
 def write_bytes(target: str | Path, data: bytes) -> Path:
@@ -133,14 +144,17 @@ def staged_folder(
     real.parent.mkdir(parents=True, exist_ok=True)
     with _locked(real.parent / _beside(real, LOCK), waiting):
         recover(real)
-        stage = Path(tempfile.mkdtemp(prefix=_beside(real, NEW), dir=real.parent))
+        made: list[Path] = []
         try:
+            _make_folder(made, _beside(real, NEW), real.parent)
+            stage = made[0]
             os.chmod(stage, 0o777 & ~_umask())  # mkdtemp makes 0700; OUT gets the usual permissions
             yield stage
             _carry(real, stage, carry)
             _swap(stage, real)
         except BaseException:
-            shutil.rmtree(stage, ignore_errors=True)
+            for stage in made:
+                shutil.rmtree(stage, ignore_errors=True)
             raise
 
 
@@ -323,11 +337,20 @@ def temporary_folder(prefix: str) -> Iterator[Path]:
     """A temporary folder (in ``$TMPDIR``), removed afterwards even when the removal itself is
     interrupted by Ctrl-C or SIGTERM: it is finished, then the interruption goes on.
     (``tempfile.TemporaryDirectory`` leaves the rest of the folder behind then.)"""
-    path = Path(tempfile.mkdtemp(prefix=prefix))
+    made: list[Path] = []
     try:
-        yield path
+        _make_folder(made, prefix)
+        yield made[0]
     finally:
-        _remove_tree(path)
+        for path in made:
+            _remove_tree(path)
+
+
+@held
+def _make_folder(made: list[Path], prefix: str, parent: Path | None = None) -> None:
+    """A new temporary folder (0700), appended to ``made`` before Ctrl-C or SIGTERM can be raised:
+    the caller's ``try`` removes it whenever it is there (see dossier.util.interrupt)."""
+    made.append(Path(tempfile.mkdtemp(prefix=prefix, dir=parent)))
 
 
 def _remove_tree(path: Path) -> None:

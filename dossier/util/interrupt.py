@@ -21,7 +21,9 @@ seen to break the process, in builds interrupted at random moments:
   folder (``dossier-ahead-*``) was left there.
 
 So a signal that arrives there is not raised: it is delivered again a few milliseconds later,
-until the main thread is out of the import or the join.
+until the main thread is out of the import or the join. The same holds for functions marked
+:func:`held`: the few lines that make something (a temporary folder) and hand it to whoever removes
+it, where an exception in between would leave it behind.
 """
 
 from __future__ import annotations
@@ -29,12 +31,23 @@ from __future__ import annotations
 import _thread
 import signal
 import threading
+from collections.abc import Callable
 from types import FrameType
 
 RETRY_SECONDS = 0.005  # how soon a held-back signal is tried again: it waits for the import or join to end, not much longer
 
 _IMPORT_SYSTEM = frozenset({"importlib._bootstrap", "importlib._bootstrap_external"})
 _JOIN_WAIT = getattr(getattr(threading.Thread, "_wait_for_tstate_lock", None), "__code__", None)  # gone in 3.13
+
+
+_HELD: set = set()  # code objects of the functions marked held()
+
+
+def held(func: Callable) -> Callable:
+    """Mark ``func``: while it runs (with what it calls), Ctrl-C and SIGTERM are held back, and raised
+    once it has returned. For short functions only, that never wait for anything."""
+    _HELD.add(func.__code__)
+    return func
 
 
 class Terminated(KeyboardInterrupt):
@@ -53,10 +66,11 @@ def install() -> None:
 
 def interruptible(frame: FrameType | None) -> bool:
     """Whether an exception may be raised in ``frame``: neither it nor a frame that called it belongs
-    to the import system (which runs the imported module's own code too) or waits in
-    ``Thread.join()`` (see the module's docstring)."""
+    to the import system (which runs the imported module's own code too), waits in
+    ``Thread.join()`` or is a :func:`held` function's (see the module's docstring)."""
     while frame is not None:
-        if frame.f_code is _JOIN_WAIT or frame.f_globals.get("__name__") in _IMPORT_SYSTEM:
+        code = frame.f_code
+        if code is _JOIN_WAIT or code in _HELD or frame.f_globals.get("__name__") in _IMPORT_SYSTEM:
             return False
         frame = frame.f_back
     return True
