@@ -116,6 +116,28 @@ def test_ctrl_c_inside_a_held_function_is_raised_once_it_has_returned(handlers):
             assert made == ["folder"]
 
 
+def test_tempfiles_probe_of_the_temporary_folder_is_not_interruptible(tmp_path, monkeypatch):
+    # The probe creates a file of a random name, writes and deletes it: cut in between, it was left.
+    import tempfile
+
+    seen = []
+
+    class Os:
+        def __getattr__(self, name):
+            return getattr(os, name)
+
+        def write(self, fd, data):
+            seen.append(interruptible(sys._getframe(1)))
+            return os.write(fd, data)
+
+    monkeypatch.setattr(tempfile, "_os", Os())
+    monkeypatch.setattr(tempfile, "tempdir", None)  # looked for again
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    assert tempfile.gettempdir() == str(tmp_path)
+    assert seen == [False]
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_module_being_imported_is_not_interruptible(tmp_path, monkeypatch):
     monkeypatch.syspath_prepend(str(tmp_path))
     name = _module(tmp_path, "asks_interruptible", "import sys\nfrom dossier.util.interrupt import interruptible\n"

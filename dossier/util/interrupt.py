@@ -5,8 +5,8 @@ Python's default for SIGTERM is to die at once, skipping all cleanup; here it ra
 runs (LibreOffice killed, staging folders and temporary profiles removed). Installed by the CLI
 (the edge of the program), and by :mod:`dossier.batch` in the worker processes it starts.
 
-Python raises a signal's exception at whatever the main thread runs then. In two places that was
-seen to break the process, in builds interrupted at random moments:
+Python raises a signal's exception at whatever the main thread runs then. In three places that was
+seen to go wrong, in builds interrupted at random moments:
 
 - Inside an import. In the import system's own bookkeeping (the weak-reference callback that drops
   a module's lock takes the global import lock, then enters ``try``), the exception is swallowed,
@@ -19,11 +19,13 @@ seen to break the process, in builds interrupted at random moments:
   (bpo-45274), released, and the thread marked as ended, though it runs on. The interpreter's exit
   then no longer waits for it, and it is killed halfway: the folder it had made in the temporary
   folder (``dossier-ahead-*``) was left there.
+- Inside tempfile's first look for the temporary folder (``tempfile._get_default_tempdir``), which
+  writes a file of a random name there and deletes it: cut in between, the file was left.
 
 So a signal that arrives there is not raised: it is delivered again a few milliseconds later,
-until the main thread is out of the import or the join. The same holds for functions marked
-:func:`held`: the few lines that make something (a temporary folder) and hand it to whoever removes
-it, where an exception in between would leave it behind.
+until the main thread is out of the import, the join or the probe. The same holds for functions
+marked :func:`held`: the few lines that make something (a temporary folder) and hand it to whoever
+removes it, where an exception in between would leave it behind.
 """
 
 from __future__ import annotations
@@ -34,10 +36,13 @@ import threading
 from collections.abc import Callable
 from types import FrameType
 
-RETRY_SECONDS = 0.005  # how soon a held-back signal is tried again: it waits for the import or join to end, not much longer
+RETRY_SECONDS = 0.005  # how soon a held-back signal is tried again: it waits for the end, not much longer
 
 _IMPORT_SYSTEM = frozenset({"importlib._bootstrap", "importlib._bootstrap_external"})
-_JOIN_WAIT = getattr(getattr(threading.Thread, "_wait_for_tstate_lock", None), "__code__", None)  # gone in 3.13
+# Standard-library functions an exception must not cut, as (module, function): the join's wait
+# (gone in 3.13) and tempfile's first look for the temporary folder, which creates a file of a
+# random name there, writes it and deletes it (cut in between, the file was left behind).
+_UNCUT = frozenset({("threading", "_wait_for_tstate_lock"), ("tempfile", "_get_default_tempdir")})
 
 
 _HELD: set = set()  # code objects of the functions marked held()
@@ -67,10 +72,11 @@ def install() -> None:
 def interruptible(frame: FrameType | None) -> bool:
     """Whether an exception may be raised in ``frame``: neither it nor a frame that called it belongs
     to the import system (which runs the imported module's own code too), waits in
-    ``Thread.join()`` or is a :func:`held` function's (see the module's docstring)."""
+    ``Thread.join()``, probes the temporary folder or is a :func:`held` function's (see the
+    module's docstring)."""
     while frame is not None:
-        code = frame.f_code
-        if code is _JOIN_WAIT or code in _HELD or frame.f_globals.get("__name__") in _IMPORT_SYSTEM:
+        code, module = frame.f_code, frame.f_globals.get("__name__")
+        if module in _IMPORT_SYSTEM or code in _HELD or (module, code.co_name) in _UNCUT:
             return False
         frame = frame.f_back
     return True
