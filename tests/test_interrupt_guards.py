@@ -1,5 +1,6 @@
-"""Ctrl-C and SIGTERM as exceptions in the main thread, never inside an import or a thread's join
-(dossier.util.interrupt): a signal that arrives there is raised once the main thread is out."""
+"""Ctrl-C and SIGTERM as exceptions in the main thread, never inside an import, a thread's join,
+tempfile's probe of the temporary folder or a function marked held (dossier.util.interrupt): a
+signal that arrives there is raised once the main thread is out."""
 
 from __future__ import annotations
 

@@ -352,7 +352,7 @@ def run_guarded(ui: Ui, call: Callable[[], Any]) -> Any:
     """Run a verb; an unusable input, an OS error, Ctrl-C or a bug becomes a Chinese message and an exit code."""
     from dossier.util.interrupt import Terminated, install
 
-    install()  # SIGTERM unwinds like Ctrl-C (LibreOffice killed, staging folders removed); neither cuts an import
+    install()  # SIGTERM unwinds like Ctrl-C (LibreOffice killed, staging folders removed); neither cuts an import or a join
     try:
         return call()
     except DossierError as exc:

@@ -39,19 +39,17 @@ from types import FrameType
 RETRY_SECONDS = 0.005  # how soon a held-back signal is tried again: it waits for the end, not much longer
 
 _IMPORT_SYSTEM = frozenset({"importlib._bootstrap", "importlib._bootstrap_external"})
-# Standard-library functions an exception must not cut, as (module, function): the join's wait
-# (gone in 3.13) and tempfile's first look for the temporary folder, which creates a file of a
-# random name there, writes it and deletes it (cut in between, the file was left behind).
-_UNCUT = frozenset({("threading", "_wait_for_tstate_lock"), ("tempfile", "_get_default_tempdir")})
-
-
-_HELD: set = set()  # code objects of the functions marked held()
+# Functions an exception must not cut, as (module, qualified name): the standard library's join
+# wait (gone in 3.13) and tempfile's first look for the temporary folder, which creates a file of a
+# random name there, writes it and deletes it (cut in between, the file was left behind); then the
+# functions marked held().
+_HELD = {("threading", "Thread._wait_for_tstate_lock"), ("tempfile", "_get_default_tempdir")}
 
 
 def held(func: Callable) -> Callable:
     """Mark ``func``: while it runs (with what it calls), Ctrl-C and SIGTERM are held back, and raised
     once it has returned. For short functions only, that never wait for anything."""
-    _HELD.add(func.__code__)
+    _HELD.add((func.__module__, func.__qualname__))
     return func
 
 
@@ -75,8 +73,8 @@ def interruptible(frame: FrameType | None) -> bool:
     ``Thread.join()``, probes the temporary folder or is a :func:`held` function's (see the
     module's docstring)."""
     while frame is not None:
-        code, module = frame.f_code, frame.f_globals.get("__name__")
-        if module in _IMPORT_SYSTEM or code in _HELD or (module, code.co_name) in _UNCUT:
+        module = frame.f_globals.get("__name__")
+        if module in _IMPORT_SYSTEM or (module, frame.f_code.co_qualname) in _HELD:
             return False
         frame = frame.f_back
     return True
